@@ -1,0 +1,264 @@
+"""Test-only launcher for moto server: patches a few moto gaps, then runs moto.server.main.
+
+Same CLI as `moto_server` (e.g. `python scripts/moto_launcher.py -H 127.0.0.1 -p 5000`).
+Started by scripts/services.mjs. Pinned moto version: scripts/requirements-test.txt.
+Environment:
+  MOTO_MSK_BOOTSTRAP  broker address GetBootstrapBrokers answers with (default 127.0.0.1:19092)
+
+Every patch below names the moto gap it closes (see shared/design/test-services.md §1.5, §1.6 and
+the addendum G2, G3, G6). Each wraps moto's own code and keeps its behaviour for everything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import unquote
+
+from moto.awslambda import models as lambda_models
+from moto.awslambda.exceptions import InvalidParameterValueException
+from moto.core import config as moto_config
+from moto.core.exceptions import JsonRESTError
+from moto.glue import models as glue_models
+from moto.glue.exceptions import EntityNotFoundException
+from moto.kafka import models as kafka_models
+from moto.kafka import responses as kafka_responses
+from moto.kafka.exceptions import NotFoundException
+from moto.lakeformation import models as lf_models
+from moto.lakeformation import responses as lf_responses
+
+MSK_BOOTSTRAP = os.environ.get("MOTO_MSK_BOOTSTRAP", "127.0.0.1:19092")
+
+
+def _rfc3339_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- MSK -----------------------------------------------------------------------------------
+
+# Gap: FakeKafkaCluster sets `creation_time = datetime.now().isoformat()` (no zone); the AWS SDK
+# for JavaScript v3 rejects it ("Invalid RFC-3339 date-time value") in Describe/ListClusters(V2).
+_orig_cluster_init = kafka_models.FakeKafkaCluster.__init__
+
+
+def _cluster_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _orig_cluster_init(self, *args, **kwargs)
+    self.creation_time = _rfc3339_now()
+
+
+kafka_models.FakeKafkaCluster.__init__ = _cluster_init  # type: ignore[method-assign]
+
+
+# Gap: clusters stay CREATING forever (moto has no state transition). The create call still
+# answers CREATING, as AWS does; every later read sees ACTIVE, as if provisioning were instant.
+def _activate_after(create: Any, arn_index: int) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = create(self, *args, **kwargs)
+        self.clusters[result[arn_index]].state = "ACTIVE"
+        return result
+
+    return wrapper
+
+
+kafka_models.KafkaBackend.create_cluster_v2 = _activate_after(  # type: ignore[method-assign]
+    kafka_models.KafkaBackend.create_cluster_v2, 0
+)
+kafka_models.KafkaBackend.create_cluster = _activate_after(  # type: ignore[method-assign]
+    kafka_models.KafkaBackend.create_cluster, 0
+)
+
+
+# Gap: DescribeCluster(V2) on an unknown ARN raises KeyError → HTTP 500 (AWS: 404 NotFoundException).
+def _known_cluster(describe: Any) -> Any:
+    def wrapper(self: Any, cluster_arn: str) -> Any:
+        if cluster_arn not in self.clusters:
+            raise NotFoundException(f"Cluster {cluster_arn} does not exist.")
+        return describe(self, cluster_arn)
+
+    return wrapper
+
+
+kafka_models.KafkaBackend.describe_cluster_v2 = _known_cluster(  # type: ignore[method-assign]
+    kafka_models.KafkaBackend.describe_cluster_v2
+)
+kafka_models.KafkaBackend.describe_cluster = _known_cluster(  # type: ignore[method-assign]
+    kafka_models.KafkaBackend.describe_cluster
+)
+
+
+# Gap: GetBootstrapBrokers is not implemented (NotImplementedError → HTTP 500). Answer with the
+# local broker for the plaintext, TLS, SASL/IAM and SASL/SCRAM fields (all the same PLAINTEXT
+# listener: the local broker cannot do TLS or MSK IAM).
+def _get_bootstrap_brokers(self: Any) -> str:
+    path = self.parsed_url.path.split("/clusters/")[-1].removesuffix("/bootstrap-brokers")
+    cluster_arn = unquote(path)
+    if cluster_arn not in self.kafka_backend.clusters:
+        raise NotFoundException(f"Cluster {cluster_arn} does not exist.")
+    return json.dumps(
+        {
+            "bootstrapBrokerString": MSK_BOOTSTRAP,
+            "bootstrapBrokerStringTls": MSK_BOOTSTRAP,
+            "bootstrapBrokerStringSaslIam": MSK_BOOTSTRAP,
+            "bootstrapBrokerStringSaslScram": MSK_BOOTSTRAP,
+        }
+    )
+
+
+kafka_responses.KafkaResponse.get_bootstrap_brokers = _get_bootstrap_brokers  # type: ignore[attr-defined]
+
+
+# --- Lambda --------------------------------------------------------------------------------
+
+# Gap: Lambda runs functions in Docker by default; there is no Docker engine here, so Invoke
+# answers "error running docker". Same as POST /moto-api/config {"lambda":{"use_docker":false}},
+# but survives /moto-api/reset.
+moto_config.default_user_config["lambda"]["use_docker"] = False
+
+# Gap: EventSourceMapping.event_source_arn only accepts dynamodb/kinesis/sqs ARNs and the
+# BatchSize table has no kafka row. Allow `arn:aws:kafka:` (default BatchSize 100, max 10000, as AWS).
+_esm_cls = lambda_models.EventSourceMapping
+_orig_arn_setter = _esm_cls.event_source_arn.fset
+_orig_batch_setter = _esm_cls.batch_size.fset
+
+
+def _arn_setter(self: Any, event_source_arn: str) -> None:
+    if self._get_service_source_from_arn(event_source_arn) == "kafka":
+        self._event_source_arn = event_source_arn
+        return
+    _orig_arn_setter(self, event_source_arn)  # type: ignore[misc]
+
+
+def _batch_setter(self: Any, new_batch_size: int | None) -> None:
+    if self._get_service_source_from_arn() != "kafka":
+        _orig_batch_setter(self, new_batch_size)  # type: ignore[misc]
+        return
+    if new_batch_size is not None and int(new_batch_size) > 10000:
+        raise ValueError("InvalidParameterValueException", f"BatchSize {new_batch_size} exceeds the max of 10000")
+    self._batch_size = 100 if new_batch_size is None else int(new_batch_size)
+
+
+_esm_cls.event_source_arn = _esm_cls.event_source_arn.setter(_arn_setter)  # type: ignore[attr-defined]
+_esm_cls.batch_size = _esm_cls.batch_size.setter(_batch_setter)  # type: ignore[attr-defined]
+
+# Gap: CreateEventSourceMapping only looks up SQS queues, DynamoDB streams and Kinesis streams,
+# then raises ResourceNotFoundException("Invalid EventSourceArn") for an MSK cluster ARN. Accept
+# ARNs of clusters that exist in moto's kafka backend (Topics and
+# AmazonManagedKafkaEventSourceConfig are stored by the model as given); an unknown cluster gives
+# InvalidParameterValueException. Like AWS, a missing ConsumerGroupId defaults to the mapping UUID.
+_orig_create_esm = lambda_models.LambdaBackend.create_event_source_mapping
+
+
+def _create_esm(self: Any, spec: dict[str, Any]) -> Any:
+    arn = spec.get("EventSourceArn") or ""
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[2] != "kafka":
+        return _orig_create_esm(self, spec)
+    if not spec.get("FunctionName"):
+        raise JsonRESTError("InvalidParameterValueException", "Missing FunctionName")
+    region, account = parts[3], parts[4]
+    if arn not in kafka_models.kafka_backends[account][region].clusters:
+        raise InvalidParameterValueException(f"Cluster {arn} does not exist.")
+    spec["RegionName"] = self.region_name
+    spec["AccountId"] = self.account_id
+    func = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
+    spec["FunctionArn"] = func.function_arn
+    esm = lambda_models.EventSourceMapping(spec)
+    if not (esm.kafka_config or {}).get("ConsumerGroupId"):
+        esm.kafka_config = {**(esm.kafka_config or {}), "ConsumerGroupId": esm.uuid}
+    self._event_source_mappings[esm.uuid] = esm
+    return esm
+
+
+lambda_models.LambdaBackend.create_event_source_mapping = _create_esm  # type: ignore[method-assign]
+
+
+# --- Lake Formation ------------------------------------------------------------------------
+
+# Gap G6: BatchGrantPermissions/BatchRevokePermissions read the key "PermissionsWithGrantOptions"
+# (typo; the API field is PermissionsWithGrantOption), so grant options in batches were dropped.
+def _batch_grant(self: Any, catalog_id: str, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        self.grant_permissions(
+            catalog_id=catalog_id,
+            principal=entry.get("Principal"),
+            resource=entry.get("Resource"),
+            permissions=entry.get("Permissions") or [],
+            permissions_with_grant_options=entry.get("PermissionsWithGrantOption") or [],
+        )
+
+
+def _batch_revoke(self: Any, catalog_id: str, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        self.revoke_permissions(
+            catalog_id=catalog_id,
+            principal=entry.get("Principal"),
+            resource=entry.get("Resource"),
+            permissions_to_revoke=entry.get("Permissions") or [],
+            permissions_with_grant_options_to_revoke=entry.get("PermissionsWithGrantOption") or [],
+        )
+
+
+lf_models.LakeFormationBackend.batch_grant_permissions = _batch_grant  # type: ignore[method-assign]
+lf_models.LakeFormationBackend.batch_revoke_permissions = _batch_revoke  # type: ignore[method-assign]
+
+
+# Gap G3: GetResourceLFTags on a database or table that has no LF-tags raises KeyError → HTTP 500.
+# Answer empty lists instead, one per level the resource names (database / table / columns).
+def _get_resource_lf_tags(self: Any, catalog_id: str, resource: dict[str, Any]) -> Any:
+    db_tags: list[dict[str, Any]] = []
+    table_tags: list[dict[str, Any]] = []
+    column_tags: list[dict[str, Any]] = []
+    if "Database" in resource:
+        ref = resource["Database"]
+        db_tags = self.lf_database_tags.get((ref.get("CatalogId", self.account_id), ref["Name"]), [])
+    if "Table" in resource:
+        ref = resource["Table"]
+        key = (ref.get("CatalogId", self.account_id), ref["DatabaseName"], ref.get("Name"))
+        table_tags = self.lf_table_tags.get(key, [])
+    if "TableWithColumns" in resource:
+        ref = resource["TableWithColumns"]
+        for column in ref.get("ColumnNames", []):
+            key = (ref.get("CatalogId", self.account_id), ref["DatabaseName"], ref["Name"], column)
+            if self.lf_columns_tags.get(key):
+                column_tags.append({"Name": column, "LFTags": self.lf_columns_tags[key]})
+    return db_tags, table_tags, column_tags
+
+
+def _get_resource_lf_tags_response(self: Any) -> str:
+    catalog_id = self._get_param("CatalogId") or self.current_account
+    resource = self._get_param("Resource")
+    db, table, columns = self.lakeformation_backend.get_resource_lf_tags(catalog_id, resource)
+    body: dict[str, Any] = {"LFTagOnDatabase": db}
+    if "Table" in resource or "TableWithColumns" in resource:
+        body["LFTagsOnTable"] = table
+    if "TableWithColumns" in resource:
+        body["LFTagsOnColumns"] = columns
+    return json.dumps(body)
+
+
+lf_models.LakeFormationBackend.get_resource_lf_tags = _get_resource_lf_tags  # type: ignore[method-assign]
+lf_responses.LakeFormationResponse.get_resource_lf_tags = _get_resource_lf_tags_response  # type: ignore[method-assign]
+
+
+# --- Glue ----------------------------------------------------------------------------------
+
+# Gap G2: GetResourcePolicy with no policy returns {}; AWS raises EntityNotFoundException.
+_orig_get_resource_policy = glue_models.GlueBackend.get_resource_policy
+
+
+def _get_resource_policy(self: Any, resource_arn: str | None = None) -> dict[str, Any]:
+    if (resource_arn or self.default_catalog_arn) not in self.resource_policies:
+        raise EntityNotFoundException("Policy not found")
+    return _orig_get_resource_policy(self, resource_arn)
+
+
+glue_models.GlueBackend.get_resource_policy = _get_resource_policy  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])

@@ -1,0 +1,390 @@
+#!/usr/bin/env node
+// Test services for mesh: a real single-node Kafka broker (KRaft, jars from Maven Central) and the
+// moto AWS emulator (pip, in .services/venv, patched by scripts/moto_launcher.py).
+//
+//   node scripts/services.mjs up        install what is missing, start what is not running, wait until ready
+//   node scripts/services.mjs down      stop exactly the processes recorded in .services/*.pid
+//   node scripts/services.mjs status [--json]   exit 0 when every service answers, 1 otherwise
+//
+// Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), MOTO_PORT (5000), PYTHON (python3).
+// Logs: .services/logs/*.log. Node builtins only.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { groupCoordinatorError, kafkaBrokers } from './kafka/probe.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STATE = path.join(ROOT, '.services');
+const LOGS = path.join(STATE, 'logs');
+const KAFKA_SRC = path.join(ROOT, 'scripts', 'kafka');
+const KAFKA_LIB = path.join(KAFKA_SRC, 'lib');
+const KAFKA_STATE = path.join(STATE, 'kafka');
+const VENV = path.join(STATE, 'venv');
+const REQUIREMENTS = path.join(ROOT, 'scripts', 'requirements-test.txt');
+const HOST = '127.0.0.1';
+
+function portFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a TCP port`);
+  return port;
+}
+
+const KAFKA_PORT = portFromEnv('KAFKA_PORT', 19092);
+const CONTROLLER_PORT = portFromEnv('KAFKA_CONTROLLER_PORT', 19093);
+const MOTO_PORT = portFromEnv('MOTO_PORT', 5000);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const sha256 = (...files) => createHash('sha256').update(files.map((f) => fs.readFileSync(f)).join('\0')).digest('hex');
+const readText = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+const logTail = (file, lines = 25) => readText(file).trimEnd().split('\n').slice(-lines).join('\n');
+
+// ---------- pids ----------
+
+/** A pid from .services/<name>.pid, if that process is alive and is still the service (not a reused pid). */
+function livePid(service) {
+  const pid = Number(readText(service.pidFile).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (fs.existsSync('/proc/self/cmdline') && !readText(cmdline).includes(service.marker)) return null;
+  return pid;
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return !readText(`/proc/${pid}/stat`).match(/^\d+ \(.*\) Z/); // a zombie has exited
+  } catch {
+    return false;
+  }
+}
+
+function startDetached(service, command, args, env) {
+  fs.mkdirSync(LOGS, { recursive: true });
+  const log = fs.openSync(service.logFile, 'w');
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+  fs.closeSync(log);
+  child.unref();
+  fs.writeFileSync(service.pidFile, `${child.pid}\n`);
+  return child.pid;
+}
+
+// ---------- installs ----------
+
+/** Runs a command to completion (async, so the Maven and pip installs overlap); output goes to .services/logs/<logName>. */
+function run(command, args, logName) {
+  fs.mkdirSync(LOGS, { recursive: true });
+  const logFile = path.join(LOGS, logName);
+  fs.appendFileSync(logFile, `$ ${command} ${args.join(' ')}\n`);
+  const log = fs.openSync(logFile, 'a');
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', log, log] });
+    const fail = (why) => reject(new Error(`${command} ${args.slice(0, 3).join(' ')} … failed (${why}); see ${path.relative(ROOT, logFile)}\n${logTail(logFile, 15)}`));
+    child.on('error', (err) => (fs.closeSync(log), fail(err.message)));
+    child.on('exit', (code, signal) => {
+      fs.closeSync(log);
+      if (code === 0) resolve();
+      else fail(signal ? `signal ${signal}` : `exit code ${code}`);
+    });
+  });
+}
+
+function need(command, args, hint) {
+  const res = spawnSync(command, args, { encoding: 'utf8' });
+  if (res.error) throw new Error(`${command} not found. ${hint}`);
+  return `${res.stdout}${res.stderr}`;
+}
+
+/** Copies the broker jars into scripts/kafka/lib with Maven, unless the pom is unchanged since the last copy. */
+async function installKafka() {
+  const javaVersion = need('java', ['-version'], 'Install Java 17+ (apt-get install -y openjdk-17-jre-headless).');
+  const major = Number(javaVersion.match(/version "(\d+)/)?.[1] ?? 0);
+  if (major < 17) throw new Error(`Kafka 4 needs Java 17+, found: ${javaVersion.split('\n')[0]}`);
+  const pom = path.join(KAFKA_SRC, 'pom.xml');
+  const stampFile = path.join(KAFKA_LIB, '.pom.sha256');
+  const stamp = sha256(pom);
+  if (readText(stampFile).trim() === stamp) return false;
+  need('mvn', ['-v'], 'Install Maven (apt-get install -y maven).');
+  fs.rmSync(KAFKA_LIB, { recursive: true, force: true });
+  await run('mvn', ['-B', '-q', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies'], 'kafka-install.log');
+  fs.writeFileSync(stampFile, `${stamp}\n`);
+  return true;
+}
+
+/** Creates .services/venv and installs scripts/requirements-test.txt, unless already done for this file. */
+async function installMoto() {
+  const python = process.env.PYTHON || 'python3';
+  const stampFile = path.join(VENV, '.requirements.sha256');
+  const stamp = sha256(REQUIREMENTS);
+  if (readText(stampFile).trim() === stamp && fs.existsSync(path.join(VENV, 'bin', 'python'))) return false;
+  need(python, ['--version'], 'Install Python 3 (apt-get install -y python3 python3-venv).');
+  if (!fs.existsSync(path.join(VENV, 'bin', 'pip'))) {
+    fs.rmSync(VENV, { recursive: true, force: true });
+    await run(python, ['-m', 'venv', VENV], 'moto-install.log');
+  }
+  const pip = path.join(VENV, 'bin', 'pip');
+  await run(pip, ['install', '-q', '--disable-pip-version-check', '-r', REQUIREMENTS], 'moto-install.log');
+  fs.writeFileSync(stampFile, `${stamp}\n`);
+  return true;
+}
+
+// ---------- kafka ----------
+
+function kafkaProperties(dataDir) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@${HOST}:${CONTROLLER_PORT}`,
+    `listeners=PLAINTEXT://${HOST}:${KAFKA_PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}`,
+    `advertised.listeners=PLAINTEXT://${HOST}:${KAFKA_PORT}`,
+    'inter.broker.listener.name=PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'num.partitions=1',
+    'auto.create.topics.enable=true',
+    'delete.topic.enable=true',
+    // One node: internal topics must have replication factor 1, or groups never find a coordinator.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ].join('\n');
+}
+
+const LOG4J2_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<Configuration status="WARN">
+  <Appenders>
+    <Console name="STDOUT" target="SYSTEM_OUT"><PatternLayout pattern="[%d] %p %m (%c)%n"/></Console>
+  </Appenders>
+  <Loggers>
+    <Logger name="org.apache.kafka.clients" level="WARN"/>
+    <Logger name="kafka.log" level="WARN"/>
+    <Logger name="org.apache.kafka.storage" level="WARN"/>
+    <Root level="INFO"><AppenderRef ref="STDOUT"/></Root>
+  </Loggers>
+</Configuration>
+`;
+
+/** A KRaft cluster id: 16 random bytes, base64url; like Kafka's Uuid.randomUuid, never starting with '-'. */
+function clusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+async function startKafka(service) {
+  const dataDir = path.join(KAFKA_STATE, 'data');
+  fs.rmSync(KAFKA_STATE, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const props = path.join(KAFKA_STATE, 'server.properties');
+  const log4j = path.join(KAFKA_STATE, 'log4j2.xml');
+  fs.writeFileSync(props, kafkaProperties(dataDir));
+  fs.writeFileSync(log4j, LOG4J2_XML);
+  const classpath = `${KAFKA_LIB}/*`;
+  const logOpt = `-Dlog4j2.configurationFile=${log4j}`;
+  await run('java', ['-Xmx256m', logOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props], 'kafka-format.log');
+  const jvm = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', logOpt];
+  return startDetached(service, 'java', [...jvm, `-Dkafka.logs.dir=${LOGS}`, '-cp', classpath, 'kafka.Kafka', props], {});
+}
+
+async function kafkaReady() {
+  try {
+    const brokers = await kafkaBrokers(HOST, KAFKA_PORT);
+    if (brokers.length === 0) return false;
+    // Asking for a coordinator also makes the broker create __consumer_offsets now, not in the first test.
+    return (await groupCoordinatorError(HOST, KAFKA_PORT, 'mesh-services-readiness')) === 0;
+  } catch {
+    return false;
+  }
+}
+
+// ---------- moto ----------
+
+function startMoto(service) {
+  const python = path.join(VENV, 'bin', 'python');
+  const launcher = path.join(ROOT, 'scripts', 'moto_launcher.py');
+  return startDetached(service, python, [launcher, '-H', HOST, '-p', String(MOTO_PORT)], {
+    MOTO_MSK_BOOTSTRAP: `${HOST}:${KAFKA_PORT}`,
+    MOTO_PORT: String(MOTO_PORT),
+    PYTHONUNBUFFERED: '1',
+  });
+}
+
+async function motoReady() {
+  try {
+    const res = await fetch(`http://${HOST}:${MOTO_PORT}/moto-api/`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+// ---------- services ----------
+
+const SERVICES = [
+  {
+    name: 'kafka',
+    endpoint: `${HOST}:${KAFKA_PORT}`,
+    env: { KAFKA_BROKERS: `${HOST}:${KAFKA_PORT}` },
+    marker: 'kafka.Kafka',
+    pidFile: path.join(STATE, 'kafka.pid'),
+    logFile: path.join(LOGS, 'kafka.log'),
+    install: installKafka,
+    start: startKafka,
+    ready: kafkaReady,
+    startTimeoutMs: 90_000,
+  },
+  {
+    name: 'moto',
+    endpoint: `http://${HOST}:${MOTO_PORT}`,
+    env: { AWS_ENDPOINT_URL: `http://${HOST}:${MOTO_PORT}` },
+    marker: 'moto_launcher.py',
+    pidFile: path.join(STATE, 'moto.pid'),
+    logFile: path.join(LOGS, 'moto.log'),
+    install: installMoto,
+    start: startMoto,
+    ready: motoReady,
+    startTimeoutMs: 60_000,
+  },
+];
+
+async function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: HOST, port });
+    socket.setTimeout(1000, () => (socket.destroy(), resolve(true)));
+    socket.on('connect', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function waitReady(service, pid) {
+  const deadline = Date.now() + service.startTimeoutMs;
+  while (Date.now() < deadline) {
+    if (await service.ready()) return;
+    if (!isAlive(pid)) {
+      fs.rmSync(service.pidFile, { force: true });
+      throw new Error(`${service.name} exited during start-up; last lines of ${path.relative(ROOT, service.logFile)}:\n${logTail(service.logFile)}`);
+    }
+    await sleep(200);
+  }
+  throw new Error(`${service.name} not ready after ${seconds(service.startTimeoutMs)}; see ${path.relative(ROOT, service.logFile)}`);
+}
+
+/** Brings one service up (install if needed, start, wait until ready); returns a line for the user. */
+async function up(service) {
+  const t0 = Date.now();
+  const pid = livePid(service);
+  if (pid) {
+    await waitReady(service, pid);
+    return `${service.name}: already running (pid ${pid}) at ${service.endpoint}`;
+  }
+  if (await service.ready()) return `${service.name}: already answering at ${service.endpoint} (not started by this script)`;
+  const port = Number(service.endpoint.split(':').pop());
+  if (await portInUse(port)) throw new Error(`${service.name}: port ${port} is taken by another program; free it or set another port (KAFKA_PORT / MOTO_PORT)`);
+  if (service.name === 'kafka' && (await portInUse(CONTROLLER_PORT))) throw new Error(`kafka: controller port ${CONTROLLER_PORT} is taken; set KAFKA_CONTROLLER_PORT`);
+  const installed = await service.install();
+  const t1 = Date.now();
+  const newPid = await service.start(service);
+  await waitReady(service, newPid);
+  const install = installed ? `installed in ${seconds(t1 - t0)}, ` : '';
+  return `${service.name}: started (pid ${newPid}) at ${service.endpoint}: ${install}ready ${seconds(Date.now() - t1)} after launch`;
+}
+
+async function down(service) {
+  const pid = livePid(service);
+  if (!pid) {
+    fs.rmSync(service.pidFile, { force: true });
+    return `${service.name}: not running`;
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  let how = 'stopped';
+  if (isAlive(pid)) {
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(100);
+    how = 'killed (did not stop within 30 s of SIGTERM)';
+  }
+  fs.rmSync(service.pidFile, { force: true });
+  return `${service.name}: ${how} (pid ${pid})`;
+}
+
+async function status(service) {
+  const pid = livePid(service);
+  const ready = await service.ready();
+  return { name: service.name, endpoint: service.endpoint, env: service.env, ready, pid, managed: pid !== null, log: path.relative(ROOT, service.logFile) };
+}
+
+// ---------- lock: two test runs may call `up` at the same moment ----------
+
+async function withLock(fn) {
+  fs.mkdirSync(STATE, { recursive: true });
+  const lock = path.join(STATE, 'services.lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number(readText(lock).trim());
+      if (!holder || !isAlive(holder)) fs.rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`another services.mjs (pid ${holder}) holds ${lock}`);
+      else await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+async function main(argv) {
+  const [command, ...rest] = argv;
+  if (command === 'up') {
+    const t0 = Date.now();
+    await withLock(async () => {
+      // Both services install and start concurrently (Maven and pip overlap).
+      const results = await Promise.allSettled(SERVICES.map((s) => up(s)));
+      for (const r of results) if (r.status === 'fulfilled') console.log(r.value);
+      const failed = results.filter((r) => r.status === 'rejected');
+      if (failed.length > 0) throw new Error(failed.map((r) => r.reason?.message ?? String(r.reason)).join('\n'));
+    });
+    console.log(`services up in ${seconds(Date.now() - t0)}`);
+  } else if (command === 'down') {
+    await withLock(async () => {
+      for (const s of [...SERVICES].reverse()) console.log(await down(s));
+    });
+  } else if (command === 'status') {
+    const all = await Promise.all(SERVICES.map(status));
+    if (rest.includes('--json')) console.log(JSON.stringify({ services: all, ready: all.every((s) => s.ready) }, null, 2));
+    else for (const s of all) console.log(`${s.name.padEnd(6)} ${s.ready ? 'ready  ' : 'down   '} ${s.endpoint}${s.pid ? `  pid ${s.pid}` : s.ready ? '  (not started by services.mjs)' : ''}  log ${s.log}`);
+    process.exitCode = all.every((s) => s.ready) ? 0 : 1;
+  } else {
+    console.error('usage: node scripts/services.mjs up | down | status [--json]');
+    process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  console.error(`services: ${err.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,99 @@
+/**
+ * The one place AWS SDK clients are made. Credentials per account come from the standard chain (env, profile, SSO),
+ * a named profile, or a role assumed with STS; region per account; endpoint from AWS_ENDPOINT_URL(_<SERVICE>) which
+ * the SDK reads itself (used for moto). Clients are cached per (service, account access). Nothing here prints secrets.
+ *
+ * SDK modules are imported lazily by the callers' `await import(...)` of the client class they need, so
+ * `mesh --help` never loads the SDK. Callers pass the constructor: `clients.get(GlueClient, access)`.
+ */
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AccountAccess } from '../workspace/model.js';
+
+export interface ClientConfigBase {
+  region: string;
+  credentials?: AwsCredentialIdentityProvider;
+  maxAttempts?: number;
+  forcePathStyle?: boolean;
+}
+
+// why: every SDK v3 client constructor has this shape; a narrower type would need one overload per client
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type ClientConstructor<C> = new (config: any) => C;
+
+export interface AwsClientsOptions {
+  /** Global --profile for the central account. */
+  readonly profile?: string;
+  /** Global --region override. */
+  readonly region?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Does this run talk to a local emulator (moto)? Then S3 needs path-style addressing. */
+export function usingCustomEndpoint(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+
+export class AwsClients {
+  private readonly cache = new Map<string, unknown>();
+  private readonly providers = new Map<string, Promise<AwsCredentialIdentityProvider | undefined>>();
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly options: AwsClientsOptions = {}) {
+    this.env = options.env ?? process.env;
+    if (this.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+      // Node 20 is supported by the pinned SDK versions; the warning is about future releases.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    }
+  }
+
+  /** A client of the given class for an account. `access.profile`/`roleArn` pick the credentials. */
+  async get<C>(ctor: ClientConstructor<C>, access: AccountAccess, extra: Record<string, unknown> = {}): Promise<C> {
+    const region = this.options.region ?? access.region;
+    const key = `${ctor.name}|${access.account}|${access.profile ?? ''}|${access.roleArn ?? ''}|${region}|${JSON.stringify(extra)}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached as C;
+    const credentials = await this.credentialsFor(access);
+    const maxAttempts = this.env.MESH_AWS_MAX_ATTEMPTS ? Number(this.env.MESH_AWS_MAX_ATTEMPTS) : undefined;
+    const client = new ctor({
+      region,
+      ...(credentials ? { credentials } : {}),
+      ...(maxAttempts ? { maxAttempts } : {}),
+      ...(ctor.name === 'S3Client' && usingCustomEndpoint(this.env) ? { forcePathStyle: true } : {}),
+      ...extra,
+    });
+    this.cache.set(key, client);
+    return client;
+  }
+
+  /** The credential provider for an account (undefined = the SDK's default chain). */
+  credentialsFor(access: AccountAccess): Promise<AwsCredentialIdentityProvider | undefined> {
+    const key = `${access.profile ?? ''}|${access.roleArn ?? ''}|${access.account}`;
+    let p = this.providers.get(key);
+    if (!p) {
+      p = this.makeProvider(access);
+      this.providers.set(key, p);
+    }
+    return p;
+  }
+
+  private async makeProvider(access: AccountAccess): Promise<AwsCredentialIdentityProvider | undefined> {
+    const { fromIni, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+    const profile = access.profile ?? this.options.profile;
+    const base = profile ? fromIni({ profile }) : undefined;
+    if (access.roleArn) {
+      return fromTemporaryCredentials({
+        params: { RoleArn: access.roleArn, RoleSessionName: 'mesh-cli', DurationSeconds: 3600 },
+        ...(base ? { masterCredentials: base } : {}),
+        clientConfig: { region: this.options.region ?? access.region },
+      });
+    }
+    return base;
+  }
+
+  destroy(): void {
+    for (const client of this.cache.values()) {
+      (client as { destroy?: () => void }).destroy?.();
+    }
+    this.cache.clear();
+  }
+}

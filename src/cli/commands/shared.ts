@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { usageError } from '../../core/errors.js';
+import type { Plan } from '../../engine/plan.js';
+import type { PlaneFactory, PlanScope } from '../../engine/plane.js';
+import { askConfirm } from '../../io/prompts.js';
+import type { Target, Workspace } from '../../workspace/model.js';
+import type { CommandContext } from '../context.js';
+import { planDocument, renderPlan } from '../render/plan-table.js';
+
+/** Loads the workspace the command runs in (walking up to mesh.yaml), with --target applied. */
+export async function loadWorkspaceFor(ctx: CommandContext): Promise<{ workspace: Workspace; target: Target }> {
+  const { loadWorkspace } = await import('../../workspace/load.js');
+  const workspace = await loadWorkspace(ctx.globals.cwd, { target: ctx.globals.target });
+  return { workspace, target: ctx.globals.target ?? workspace.mesh.target };
+}
+
+/** The plane modules, loaded lazily so `mesh --help` never loads an SDK. */
+export function planeFactories(which: readonly ('catalog' | 'streams')[] = ['catalog', 'streams']): PlaneFactory[] {
+  const all: Record<'catalog' | 'streams', PlaneFactory> = {
+    catalog: async (env) => (await import('../../catalog/plane.js')).createCatalogPlane(env),
+    streams: async (env) => (await import('../../streams/plane.js')).createStreamsPlane(env),
+  };
+  return which.map((w) => all[w]);
+}
+
+/** Guard flags shared by mutating commands. */
+export function addApplyOptions(command: Command): Command {
+  return command
+    .option('--dry-run', 'show the plan and change nothing')
+    .option('--allow-breaking', 'apply changes marked breaking (dropped or retyped columns, incompatible schemas)')
+    .option('--allow-replace', 'apply replacements (e.g. a create-only field changed)')
+    .option('--allow-delete', 'apply deletions the plan lists')
+    .option('--concurrency <n>', 'changes applied at once', (v) => Number.parseInt(v, 10), 4);
+}
+
+export function allowedFlags(opts: Record<string, unknown>): Set<string> {
+  const allowed = new Set<string>();
+  if (opts.allowBreaking) allowed.add('--allow-breaking');
+  if (opts.allowReplace) allowed.add('--allow-replace');
+  if (opts.allowDelete) allowed.add('--allow-delete');
+  if (opts.acknowledgeSubscribers) allowed.add('--acknowledge-subscribers');
+  return allowed;
+}
+
+/** Plan, show, confirm, apply; prints the result. Used by publish-product, subscribe and unsubscribe. */
+export async function planAndApply(
+  ctx: CommandContext,
+  scope: PlanScope,
+  opts: Record<string, unknown>,
+  which?: readonly ('catalog' | 'streams')[],
+): Promise<void> {
+  const { workspace, target } = await loadWorkspaceFor(ctx);
+  const { runPlanes } = await import('../../engine/run.js');
+  const concurrency = typeof opts.concurrency === 'number' && opts.concurrency > 0 ? opts.concurrency : 4;
+  if (!Number.isFinite(concurrency)) throw usageError('--concurrency takes a positive whole number.');
+  const out = ctx.output;
+  const result = await runPlanes({
+    workspace,
+    target,
+    output: out,
+    signal: ctx.signal,
+    scope,
+    factories: planeFactories(which),
+    allowed: allowedFlags(opts),
+    dryRun: Boolean(opts.dryRun),
+    concurrency,
+    onPlan: (plan) => {
+      if (!out.json) out.info(renderPlan(plan, out));
+    },
+    confirm: (plan: Plan) =>
+      plan.summary.delete + plan.summary.replace + plan.summary.revoke === 0
+        ? Promise.resolve(true)
+        : askConfirm(
+            { message: 'Apply these changes, including the removals above?', flag: '--yes', default: ctx.globals.yes ? true : undefined },
+            ctx.prompts,
+          ),
+  });
+  const verb = opts.dryRun
+    ? 'Dry run: nothing was changed.'
+    : result.applied
+      ? `Applied ${result.result?.applied.length ?? 0} change(s).`
+      : 'Nothing to do.';
+  out.result({ target, dryRun: Boolean(opts.dryRun), applied: result.applied, plan: planDocument(result.plan) }, verb);
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { colorWanted, isCI, isInteractive } from '../io/env.js';
+import { createOutput, type Output } from '../io/output.js';
+import type { PromptPolicy } from '../io/prompts.js';
+import type { Target } from '../workspace/model.js';
+
+/** The global flags, on every command. */
+export interface GlobalOptions {
+  readonly cwd: string;
+  readonly target?: Target;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly json: boolean;
+  readonly yes: boolean;
+  readonly verbose: boolean;
+  readonly color: boolean;
+}
+
+/** What a command's action gets: parsed globals, an Output, a prompt policy and a cancellation signal. */
+export interface CommandContext {
+  readonly globals: GlobalOptions;
+  readonly output: Output;
+  readonly prompts: PromptPolicy;
+  readonly signal: AbortSignal;
+}
+
+const controller = new AbortController();
+let sigintCount = 0;
+
+/** First Ctrl-C asks every long operation to stop cleanly (exit 130); a second one exits at once. */
+export function installSignalHandlers(): void {
+  process.on('SIGINT', () => {
+    sigintCount++;
+    if (sigintCount > 1) process.exit(130);
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+}
+
+export function globalsOf(command: Command): GlobalOptions {
+  const o = command.optsWithGlobals() as Record<string, unknown>;
+  return {
+    cwd: path.resolve(typeof o.cwd === 'string' ? o.cwd : process.cwd()),
+    target: o.target as Target | undefined,
+    profile: o.profile as string | undefined,
+    region: o.region as string | undefined,
+    json: Boolean(o.json),
+    yes: Boolean(o.yes),
+    verbose: Boolean(o.verbose),
+    color: o.color !== false,
+  };
+}
+
+let current: CommandContext | undefined;
+
+export function contextFor(command: Command): CommandContext {
+  const globals = globalsOf(command);
+  const interactive = isInteractive() && !globals.yes && !globals.json;
+  const output = createOutput({
+    json: globals.json,
+    verbose: globals.verbose,
+    color: colorWanted(globals.color),
+    interactive: isInteractive() && !isCI(),
+  });
+  current = {
+    globals,
+    output,
+    prompts: { interactive, log: (line) => output.info(output.style.dim(line)) },
+    signal: controller.signal,
+  };
+  return current;
+}
+
+/** The context of the running command (main uses it to print errors in the right mode). */
+export function currentContext(): CommandContext | undefined {
+  return current;
+}
+
+let requestedExitCode = 0;
+
+/** A command that succeeds but must report a status by exit code (e.g. `plan --detailed-exitcode`). main sets it. */
+export function requestExitCode(code: number): void {
+  requestedExitCode = code;
+}
+
+export function takeRequestedExitCode(): number {
+  return requestedExitCode;
+}

@@ -1,0 +1,1 @@
+export { ExitCode } from '../core/errors.js';

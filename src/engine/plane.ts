@@ -1,0 +1,46 @@
+import type { Output } from '../io/output.js';
+import type { Target, Workspace } from '../workspace/model.js';
+import type { Change, Plan, Plane } from './plan.js';
+import type { StateStore } from './state.js';
+
+/** What a plan covers. Undefined fields mean "everything in the workspace". */
+export interface PlanScope {
+  /** Products to publish (publish-product names). */
+  readonly products?: readonly string[];
+  /** Subscriptions to apply: product + consumer domain, and which ports. */
+  readonly subscriptions?: readonly {
+    readonly product: string;
+    readonly domain: string;
+    readonly table?: boolean;
+    readonly stream?: boolean;
+  }[];
+  /** Unsubscribe: these subscriptions are to be removed (planned as revoke/delete). */
+  readonly removals?: readonly { readonly product: string; readonly domain: string; readonly table?: boolean; readonly stream?: boolean }[];
+  /** Only publish (no subscriptions), only subscriptions, or both. */
+  readonly include: { readonly publish: boolean; readonly subscriptions: boolean };
+}
+
+/** What a plane gets to do its work. */
+export interface PlaneEnv {
+  readonly workspace: Workspace;
+  readonly target: Target;
+  readonly output: Output;
+  readonly signal: AbortSignal;
+  readonly state: StateStore;
+  /** Flags the user passed that unlock guarded changes, e.g. `--allow-breaking`. */
+  readonly allowed: ReadonlySet<string>;
+}
+
+/**
+ * Each plane (catalog, streams, …) exports one of these from `src/<plane>/plane.ts`. `plan` observes through the
+ * plane's port (the aws or local adapter) and calls the pure planner; `execute` performs one change.
+ * `close` releases clients and files.
+ */
+export interface PlaneModule {
+  readonly planes: readonly Plane[];
+  plan(scope: PlanScope, env: PlaneEnv): Promise<Plan>;
+  execute(change: Change, env: PlaneEnv): Promise<Record<string, unknown> | undefined>;
+  close?(): Promise<void>;
+}
+
+export type PlaneFactory = (env: PlaneEnv) => Promise<PlaneModule>;

@@ -1,0 +1,17 @@
+/** What kind of terminal we are in. The only place that reads TTY and CI state. */
+export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/** True when a person can answer prompts: stdin and stdout are TTYs and we are not in CI. */
+export function isInteractive(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCI(env);
+}
+
+export function colorWanted(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(process.stderr.isTTY);
+}

@@ -1,0 +1,341 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { MeshError } from '../../core/errors.js';
+import { LogStatements, SCHEMA_SQL, SCHEMA_VERSION, type TopicRow, encodeHeaders, headersSize } from './embedded-log-store.js';
+import { KeyPartitioner } from './partitioner.js';
+import type {
+  ConsumedRecord,
+  FetchRequest,
+  PartitionBatch,
+  PartitionOffset,
+  PartitionRange,
+  ProduceRecord,
+  RecordPosition,
+  StreamTransport,
+  TailOptions,
+  TopicConfigs,
+  TopicDescription,
+  TopicSpec,
+} from './stream-transport.js';
+import {
+  assertPartitionCount,
+  assertTopicConfigs,
+  assertTopicSpec,
+  mergeConfigs,
+  topicNotFound,
+} from './topic-rules.js';
+
+/** The database file inside the folder given to openEmbeddedLog. */
+export const EMBEDDED_LOG_FILE = 'streams.db';
+
+export interface EmbeddedLogOptions {
+  /** How often a waiting fetch/tail checks for appends made by another process. Default 10 ms. */
+  readonly pollIntervalMs?: number;
+  /** How long a write waits for another process holding the write lock. Default 15000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Wakes waiting readers in this process when any connection of this process appends to the same file. */
+const appendSignals = new EventEmitter().setMaxListeners(0);
+
+/**
+ * The embedded durable log: Kafka's data model (topics, partitions, offsets, consumer groups, retention) in one
+ * SQLite file, for the local target. Safe for several mesh processes at once: WAL lets readers run beside the one
+ * writer, every append runs in a BEGIN IMMEDIATE transaction (it takes the write lock up front, so offsets are
+ * allocated once and densely), and busy_timeout makes a second writer wait instead of failing.
+ * Not implemented on purpose: compaction (cleanup.policy=compact is stored, not applied) and group membership
+ * (two pollers of one group both read every partition; run one poller per group).
+ */
+export class EmbeddedLog implements StreamTransport {
+  readonly kind = 'embedded' as const;
+  private readonly sql: LogStatements;
+  private readonly partitioner = new KeyPartitioner();
+  /** Positions resolved to "latest" for groups that have not committed yet (in memory, like a Kafka consumer). */
+  private readonly latestPositions = new Map<string, number>();
+  private readonly pollIntervalMs: number;
+  private closed = false;
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    readonly file: string,
+    options: EmbeddedLogOptions = {},
+  ) {
+    this.sql = new LogStatements(db);
+    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+  }
+
+  async ensureTopic(spec: TopicSpec): Promise<{ readonly created: boolean }> {
+    assertTopicSpec(spec);
+    return this.write(() => {
+      if (this.sql.topic(spec.name)) return { created: false };
+      this.sql.createTopic(spec.name, spec.partitions, spec.replicationFactor, spec.configs ?? {});
+      return { created: true };
+    });
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription | undefined> {
+    const row = this.sql.topic(name);
+    if (!row) return undefined;
+    return {
+      name: row.name,
+      partitions: row.partitions,
+      replicationFactor: row.replication_factor,
+      configs: JSON.parse(row.configs) as TopicConfigs,
+    };
+  }
+
+  async listTopics(): Promise<string[]> {
+    return this.sql.topicNames();
+  }
+
+  async increasePartitions(name: string, total: number): Promise<void> {
+    assertPartitionCount(name, total);
+    this.write(() => {
+      const topic = this.requireTopic(name);
+      if (total < topic.partitions) {
+        throw new MeshError('PartitionDecrease', `Topic "${name}" has ${topic.partitions} partitions; it cannot shrink to ${total}.`, {
+          hint: 'Kafka cannot remove partitions. Create a new topic (a new major version) instead.',
+        });
+      }
+      if (total > topic.partitions) this.sql.addPartitions(topic.id, topic.partitions, total);
+    });
+  }
+
+  async alterConfigs(name: string, configs: Record<string, string | null>): Promise<void> {
+    assertTopicConfigs(name, configs);
+    this.write(() => {
+      const topic = this.requireTopic(name);
+      this.sql.setConfigs(topic.id, mergeConfigs(JSON.parse(topic.configs) as TopicConfigs, configs));
+    });
+    await this.enforceRetention(name);
+  }
+
+  async deleteTopic(name: string): Promise<boolean> {
+    return this.write(() => {
+      const topic = this.sql.topic(name);
+      if (!topic) return false;
+      this.sql.deleteTopic(topic.id);
+      return true;
+    });
+  }
+
+  async produce(topicName: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
+    if (records.length === 0) return [];
+    const positions = this.write(() => {
+      const topic = this.requireTopic(topicName);
+      const next = new Map<number, { offset: number; bytes: number }>();
+      const now = Date.now();
+      const result: RecordPosition[] = [];
+      for (const record of records) {
+        const part = record.partition ?? this.partitioner.pick(topicName, record.key, topic.partitions);
+        if (!Number.isInteger(part) || part < 0 || part >= topic.partitions) {
+          throw new MeshError('PartitionNotFound', `Topic "${topicName}" has no partition ${part}.`);
+        }
+        let cursor = next.get(part);
+        if (!cursor) {
+          cursor = { offset: this.sql.partition(topic.id, part)?.next_offset ?? 0, bytes: 0 };
+          next.set(part, cursor);
+        }
+        const headers = encodeHeaders(record.headers);
+        const size = (record.key?.length ?? 0) + record.value.length + headersSize(headers);
+        this.sql.insertRecord(topic.id, part, cursor.offset, record.timestamp ?? now, record.key, record.value, headers, size);
+        result.push({ partition: part, offset: cursor.offset });
+        cursor.offset += 1;
+        cursor.bytes += size;
+      }
+      for (const [part, cursor] of next) {
+        this.sql.advancePartition(topic.id, part, cursor.offset, cursor.bytes);
+        this.sql.enforceRetention(topic, part, now);
+      }
+      return result;
+    });
+    appendSignals.emit(this.file);
+    return positions;
+  }
+
+  async fetch(request: FetchRequest): Promise<PartitionBatch[]> {
+    const maxRecords = request.maxRecords ?? 100;
+    const deadline = Date.now() + (request.maxWaitMs ?? 1000);
+    for (;;) {
+      const batches = this.readGroup(request.group, request.topic, maxRecords, request.fromBeginning ?? false);
+      if (batches.length > 0 || Date.now() >= deadline) return batches;
+      await this.waitForAppend(deadline);
+    }
+  }
+
+  async commit(group: string, topicName: string, partition: number, nextOffset: number): Promise<void> {
+    this.write(() => {
+      const topic = this.requireTopic(topicName);
+      const row = this.sql.partition(topic.id, partition);
+      if (!row) throw new MeshError('PartitionNotFound', `Topic "${topicName}" has no partition ${partition}.`);
+      if (!Number.isInteger(nextOffset) || nextOffset < 0 || nextOffset > row.next_offset) {
+        throw new MeshError(
+          'OffsetInvalid',
+          `Cannot commit offset ${nextOffset} on ${topicName}-${partition}: the log ends at ${row.next_offset}.`,
+        );
+      }
+      this.sql.commit(group, topic.id, partition, nextOffset);
+    });
+    this.latestPositions.delete(positionKey(group, topicName, partition));
+  }
+
+  async committedOffsets(group: string, topicName: string): Promise<PartitionOffset[]> {
+    const topic = this.requireTopic(topicName);
+    return [...this.sql.committed(group, topic.id)].map(([partition, offset]) => ({ partition, offset }));
+  }
+
+  async endOffsets(topicName: string): Promise<PartitionRange[]> {
+    const topic = this.requireTopic(topicName);
+    return this.sql.partitions(topic.id).map((row) => ({ partition: row.part, start: row.log_start, end: row.next_offset }));
+  }
+
+  async *tail(options: TailOptions): AsyncIterable<ConsumedRecord> {
+    const topic = this.requireTopic(options.topic);
+    const initial = this.sql.partitions(topic.id);
+    const positions = new Map(initial.map((row) => [row.part, options.from === 'beginning' ? row.log_start : row.next_offset]));
+    const stopAt = new Map(initial.map((row) => [row.part, row.next_offset]));
+    let delivered = 0;
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const current = this.requireTopic(options.topic);
+      let readAny = false;
+      for (const row of this.sql.partitions(current.id)) {
+        const from = Math.max(positions.get(row.part) ?? row.log_start, row.log_start);
+        const limit = Math.min(500, (options.maxRecords ?? Number.POSITIVE_INFINITY) - delivered);
+        const records = this.sql.read(options.topic, current.id, row.part, from, limit);
+        positions.set(row.part, records.length > 0 ? (records.at(-1)?.offset ?? from) + 1 : from);
+        for (const record of records) {
+          yield record;
+          delivered += 1;
+        }
+        readAny ||= records.length > 0;
+        if (options.maxRecords !== undefined && delivered >= options.maxRecords) return;
+      }
+      if (options.stopAtEnd && [...stopAt].every(([part, end]) => (positions.get(part) ?? 0) >= end)) return;
+      if (!readAny) await this.waitForAppend(Date.now() + 1000, options.signal);
+    }
+  }
+
+  /** Applies retention.ms / retention.bytes now, to one topic or all; returns how many records were removed. */
+  async enforceRetention(topicName?: string): Promise<number> {
+    const names = topicName === undefined ? this.sql.topicNames() : [topicName];
+    return this.write(() => {
+      let removed = 0;
+      const now = Date.now();
+      for (const name of names) {
+        const topic = this.requireTopic(name);
+        for (const row of this.sql.partitions(topic.id)) removed += this.sql.enforceRetention(topic, row.part, now);
+      }
+      return removed;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private readGroup(group: string, topicName: string, maxRecords: number, fromBeginning: boolean): PartitionBatch[] {
+    const read = this.db.transaction(() => {
+      const topic = this.requireTopic(topicName);
+      const committed = this.sql.committed(group, topic.id);
+      const batches: PartitionBatch[] = [];
+      for (const row of this.sql.partitions(topic.id)) {
+        const key = positionKey(group, topicName, row.part);
+        let position = committed.get(row.part) ?? this.latestPositions.get(key);
+        // No commit yet, or the committed offset fell behind retention: reset like auto.offset.reset.
+        if (position === undefined || position < row.log_start) {
+          position = fromBeginning ? row.log_start : row.next_offset;
+          if (!committed.has(row.part)) this.latestPositions.set(key, position);
+        }
+        const records = this.sql.read(topicName, topic.id, row.part, position, maxRecords);
+        const last = records.at(-1);
+        if (last) batches.push({ topic: topicName, partition: row.part, records, nextOffset: last.offset + 1 });
+      }
+      return batches;
+    });
+    return read.deferred();
+  }
+
+  /** Resolves on an append by this process, a commit by another process (data_version), abort, or deadline. */
+  private waitForAppend(deadline: number, signal?: AbortSignal): Promise<void> {
+    const startVersion = this.dataVersion();
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        clearTimeout(timer);
+        appendSignals.off(this.file, finish);
+        signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const poll = () => {
+        if (this.closed || Date.now() >= deadline || this.dataVersion() !== startVersion) finish();
+        else timer = setTimeout(poll, Math.max(1, Math.min(this.pollIntervalMs, deadline - Date.now())));
+      };
+      appendSignals.once(this.file, finish);
+      signal?.addEventListener('abort', finish, { once: true });
+      poll();
+    });
+  }
+
+  /** Changes when another connection (another process) commits to the file. */
+  private dataVersion(): number {
+    return Number(this.db.pragma('data_version', { simple: true }));
+  }
+
+  private requireTopic(name: string): TopicRow {
+    if (this.closed) throw new MeshError('TransportClosed', 'The embedded stream log is closed.');
+    const topic = this.sql.topic(name);
+    if (!topic) throw topicNotFound(name, this.sql.topicNames());
+    return topic;
+  }
+
+  /** Runs fn in a BEGIN IMMEDIATE transaction: it takes the write lock first, so two processes never interleave. */
+  private write<T>(fn: () => T): T {
+    if (this.closed) throw new MeshError('TransportClosed', 'The embedded stream log is closed.');
+    return this.db.transaction(fn).immediate();
+  }
+}
+
+function positionKey(group: string, topic: string, partition: number): string {
+  return `${group}\u0000${topic}\u0000${partition}`;
+}
+
+/**
+ * Opens (creating if needed) the embedded log in `dir`/streams.db, e.g. `<workspace>/.mesh/local`.
+ * Durability: journal_mode=WAL with synchronous=FULL fsyncs the WAL on every commit, so an append is on disk
+ * before produce() resolves (acknowledged = durable, even across power loss; NORMAL would only survive a crash
+ * of the process, not of the machine).
+ */
+export async function openEmbeddedLog(dir: string, options: EmbeddedLogOptions = {}): Promise<EmbeddedLog> {
+  const { default: Database } = await import('better-sqlite3');
+  mkdirSync(dir, { recursive: true });
+  const file = path.resolve(dir, EMBEDDED_LOG_FILE);
+  let db: BetterSqlite3.Database;
+  try {
+    db = new Database(file);
+  } catch (cause) {
+    throw new MeshError('StreamLogOpenFailed', `Cannot open the local stream log at ${file}.`, {
+      hint: 'Check that the folder is writable and the file is not a different kind of file.',
+      cause,
+    });
+  }
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.transaction(() => {
+    db.exec(SCHEMA_SQL);
+    const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
+    if (row === undefined) {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    } else if (Number(row.value) > SCHEMA_VERSION) {
+      throw new MeshError('StreamLogTooNew', `${file} was written by a newer mesh (schema ${row.value}).`, {
+        hint: 'Upgrade mesh, or delete the file to start the local streams afresh.',
+      });
+    }
+  }).immediate();
+  return new EmbeddedLog(db, file, options);
+}
