@@ -6,14 +6,15 @@
 //   node scripts/services.mjs down      stop exactly the processes recorded in .services/*.pid
 //   node scripts/services.mjs status [--json]   exit 0 when every service answers, 1 otherwise
 //
-// Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), MOTO_PORT (5000), PYTHON (python3).
+// Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), MOTO_PORT (5000), SERVICES_PYTHON (python3, for the venv).
 // Logs: .services/logs/*.log. Node builtins only.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clusterId, kafkaProperties } from './kafka/config.mjs';
 import { groupCoordinatorError, kafkaBrokers } from './kafka/probe.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,15 +41,19 @@ const MOTO_PORT = portFromEnv('MOTO_PORT', 5000);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const sha256 = (...files) => createHash('sha256').update(files.map((f) => fs.readFileSync(f)).join('\0')).digest('hex');
+const sha256 = (...files) =>
+  createHash('sha256')
+    .update(files.map((f) => fs.readFileSync(f)).join('\0'))
+    .digest('hex');
 const readText = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
 const logTail = (file, lines = 25) => readText(file).trimEnd().split('\n').slice(-lines).join('\n');
 
 // ---------- pids ----------
 
-/** A pid from .services/<name>.pid, if that process is alive and is still the service (not a reused pid). */
+/** The pid in .services/<name>.pid, if that process is alive and is still the service (not a reused pid). */
 function livePid(service) {
-  const pid = Number(readText(service.pidFile).trim());
+  const [pidLine] = readText(service.pidFile).split('\n');
+  const pid = Number(pidLine);
   if (!Number.isInteger(pid) || pid <= 0) return null;
   try {
     process.kill(pid, 0);
@@ -59,6 +64,9 @@ function livePid(service) {
   if (fs.existsSync('/proc/self/cmdline') && !readText(cmdline).includes(service.marker)) return null;
   return pid;
 }
+
+/** The endpoint the recorded process was started for (second line of the pid file). */
+const recordedEndpoint = (service) => readText(service.pidFile).split('\n')[1] ?? '';
 
 function isAlive(pid) {
   try {
@@ -75,7 +83,7 @@ function startDetached(service, command, args, env) {
   const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   fs.closeSync(log);
   child.unref();
-  fs.writeFileSync(service.pidFile, `${child.pid}\n`);
+  fs.writeFileSync(service.pidFile, `${child.pid}\n${service.endpoint}\n`);
   return child.pid;
 }
 
@@ -89,10 +97,23 @@ function run(command, args, logName) {
   const log = fs.openSync(logFile, 'a');
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', log, log] });
-    const fail = (why) => reject(new Error(`${command} ${args.slice(0, 3).join(' ')} … failed (${why}); see ${path.relative(ROOT, logFile)}\n${logTail(logFile, 15)}`));
-    child.on('error', (err) => (fs.closeSync(log), fail(err.message)));
+    const fail = (why) =>
+      reject(
+        new Error(
+          `${command} ${args.slice(0, 3).join(' ')} … failed (${why}); see ${path.relative(ROOT, logFile)}\n${logTail(logFile, 15)}`,
+        ),
+      );
+    let closed = false;
+    const close = () => {
+      if (!closed) fs.closeSync(log);
+      closed = true;
+    };
+    child.on('error', (err) => {
+      close();
+      fail(err.message);
+    });
     child.on('exit', (code, signal) => {
-      fs.closeSync(log);
+      close();
       if (code === 0) resolve();
       else fail(signal ? `signal ${signal}` : `exit code ${code}`);
     });
@@ -123,7 +144,7 @@ async function installKafka() {
 
 /** Creates .services/venv and installs scripts/requirements-test.txt, unless already done for this file. */
 async function installMoto() {
-  const python = process.env.PYTHON || 'python3';
+  const python = process.env.SERVICES_PYTHON || 'python3';
   const stampFile = path.join(VENV, '.requirements.sha256');
   const stamp = sha256(REQUIREMENTS);
   if (readText(stampFile).trim() === stamp && fs.existsSync(path.join(VENV, 'bin', 'python'))) return false;
@@ -140,65 +161,21 @@ async function installMoto() {
 
 // ---------- kafka ----------
 
-function kafkaProperties(dataDir) {
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@${HOST}:${CONTROLLER_PORT}`,
-    `listeners=PLAINTEXT://${HOST}:${KAFKA_PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${KAFKA_PORT}`,
-    'inter.broker.listener.name=PLAINTEXT',
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    `log.dirs=${dataDir}`,
-    'num.partitions=1',
-    'auto.create.topics.enable=true',
-    'delete.topic.enable=true',
-    // One node: internal topics must have replication factor 1, or groups never find a coordinator.
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    '',
-  ].join('\n');
-}
-
-const LOG4J2_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="WARN">
-  <Appenders>
-    <Console name="STDOUT" target="SYSTEM_OUT"><PatternLayout pattern="[%d] %p %m (%c)%n"/></Console>
-  </Appenders>
-  <Loggers>
-    <Logger name="org.apache.kafka.clients" level="WARN"/>
-    <Logger name="kafka.log" level="WARN"/>
-    <Logger name="org.apache.kafka.storage" level="WARN"/>
-    <Root level="INFO"><AppenderRef ref="STDOUT"/></Root>
-  </Loggers>
-</Configuration>
-`;
-
-/** A KRaft cluster id: 16 random bytes, base64url; like Kafka's Uuid.randomUuid, never starting with '-'. */
-function clusterId() {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
 async function startKafka(service) {
   const dataDir = path.join(KAFKA_STATE, 'data');
   fs.rmSync(KAFKA_STATE, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
+  fs.rmSync(path.join(LOGS, 'kafka-format.log'), { force: true });
   const props = path.join(KAFKA_STATE, 'server.properties');
-  const log4j = path.join(KAFKA_STATE, 'log4j2.xml');
-  fs.writeFileSync(props, kafkaProperties(dataDir));
-  fs.writeFileSync(log4j, LOG4J2_XML);
+  const log4j = path.join(KAFKA_SRC, 'log4j2.xml');
+  fs.writeFileSync(props, kafkaProperties({ host: HOST, port: KAFKA_PORT, controllerPort: CONTROLLER_PORT, dataDir }));
   const classpath = `${KAFKA_LIB}/*`;
   const logOpt = `-Dlog4j2.configurationFile=${log4j}`;
-  await run('java', ['-Xmx256m', logOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props], 'kafka-format.log');
+  await run(
+    'java',
+    ['-Xmx256m', logOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props],
+    'kafka-format.log',
+  );
   const jvm = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', logOpt];
   return startDetached(service, 'java', [...jvm, `-Dkafka.logs.dir=${LOGS}`, '-cp', classpath, 'kafka.Kafka', props], {});
 }
@@ -268,8 +245,12 @@ const SERVICES = [
 async function portInUse(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: HOST, port });
-    socket.setTimeout(1000, () => (socket.destroy(), resolve(true)));
-    socket.on('connect', () => (socket.destroy(), resolve(true)));
+    const taken = () => {
+      socket.destroy();
+      resolve(true);
+    };
+    socket.setTimeout(1000, taken);
+    socket.on('connect', taken);
     socket.on('error', () => resolve(false));
   });
 }
@@ -280,7 +261,9 @@ async function waitReady(service, pid) {
     if (await service.ready()) return;
     if (!isAlive(pid)) {
       fs.rmSync(service.pidFile, { force: true });
-      throw new Error(`${service.name} exited during start-up; last lines of ${path.relative(ROOT, service.logFile)}:\n${logTail(service.logFile)}`);
+      throw new Error(
+        `${service.name} exited during start-up; last lines of ${path.relative(ROOT, service.logFile)}:\n${logTail(service.logFile)}`,
+      );
     }
     await sleep(200);
   }
@@ -292,17 +275,30 @@ async function up(service) {
   const t0 = Date.now();
   const pid = livePid(service);
   if (pid) {
+    const running = recordedEndpoint(service);
+    if (running && running !== service.endpoint) {
+      throw new Error(
+        `${service.name} is already running at ${running} (pid ${pid}), not at ${service.endpoint}; run \`node scripts/services.mjs down\` first`,
+      );
+    }
     await waitReady(service, pid);
     return `${service.name}: already running (pid ${pid}) at ${service.endpoint}`;
   }
   if (await service.ready()) return `${service.name}: already answering at ${service.endpoint} (not started by this script)`;
   const port = Number(service.endpoint.split(':').pop());
-  if (await portInUse(port)) throw new Error(`${service.name}: port ${port} is taken by another program; free it or set another port (KAFKA_PORT / MOTO_PORT)`);
-  if (service.name === 'kafka' && (await portInUse(CONTROLLER_PORT))) throw new Error(`kafka: controller port ${CONTROLLER_PORT} is taken; set KAFKA_CONTROLLER_PORT`);
+  if (await portInUse(port))
+    throw new Error(`${service.name}: port ${port} is taken by another program; free it or set another port (KAFKA_PORT / MOTO_PORT)`);
+  if (service.name === 'kafka' && (await portInUse(CONTROLLER_PORT)))
+    throw new Error(`kafka: controller port ${CONTROLLER_PORT} is taken; set KAFKA_CONTROLLER_PORT`);
   const installed = await service.install();
   const t1 = Date.now();
   const newPid = await service.start(service);
-  await waitReady(service, newPid);
+  try {
+    await waitReady(service, newPid);
+  } catch (err) {
+    await down(service); // a half-started process would make the next `up` wait on it again
+    throw err;
+  }
   const install = installed ? `installed in ${seconds(t1 - t0)}, ` : '';
   return `${service.name}: started (pid ${newPid}) at ${service.endpoint}: ${install}ready ${seconds(Date.now() - t1)} after launch`;
 }
@@ -329,7 +325,15 @@ async function down(service) {
 async function status(service) {
   const pid = livePid(service);
   const ready = await service.ready();
-  return { name: service.name, endpoint: service.endpoint, env: service.env, ready, pid, managed: pid !== null, log: path.relative(ROOT, service.logFile) };
+  return {
+    name: service.name,
+    endpoint: service.endpoint,
+    env: service.env,
+    ready,
+    pid,
+    managed: pid !== null,
+    log: path.relative(ROOT, service.logFile),
+  };
 }
 
 // ---------- lock: two test runs may call `up` at the same moment ----------
@@ -376,7 +380,11 @@ async function main(argv) {
   } else if (command === 'status') {
     const all = await Promise.all(SERVICES.map(status));
     if (rest.includes('--json')) console.log(JSON.stringify({ services: all, ready: all.every((s) => s.ready) }, null, 2));
-    else for (const s of all) console.log(`${s.name.padEnd(6)} ${s.ready ? 'ready  ' : 'down   '} ${s.endpoint}${s.pid ? `  pid ${s.pid}` : s.ready ? '  (not started by services.mjs)' : ''}  log ${s.log}`);
+    else
+      for (const s of all)
+        console.log(
+          `${s.name.padEnd(6)} ${s.ready ? 'ready  ' : 'down   '} ${s.endpoint}${s.pid ? `  pid ${s.pid}` : s.ready ? '  (not started by services.mjs)' : ''}  log ${s.log}`,
+        );
     process.exitCode = all.every((s) => s.ready) ? 0 : 1;
   } else {
     console.error('usage: node scripts/services.mjs up | down | status [--json]');

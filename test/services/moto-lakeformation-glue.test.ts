@@ -66,7 +66,13 @@ describe('Lake Formation in moto', () => {
     await lakeformation.send(
       new BatchGrantPermissionsCommand({
         Entries: [
-          { Id: '1', Principal: principal, Resource: tableResource, Permissions: ['SELECT', 'DESCRIBE'], PermissionsWithGrantOption: ['SELECT'] },
+          {
+            Id: '1',
+            Principal: principal,
+            Resource: tableResource,
+            Permissions: ['SELECT', 'DESCRIBE'],
+            PermissionsWithGrantOption: ['SELECT'],
+          },
         ],
       }),
     );
@@ -78,7 +84,13 @@ describe('Lake Formation in moto', () => {
     await lakeformation.send(
       new BatchRevokePermissionsCommand({
         Entries: [
-          { Id: '1', Principal: principal, Resource: tableResource, Permissions: ['SELECT', 'DESCRIBE'], PermissionsWithGrantOption: ['SELECT'] },
+          {
+            Id: '1',
+            Principal: principal,
+            Resource: tableResource,
+            Permissions: ['SELECT', 'DESCRIBE'],
+            PermissionsWithGrantOption: ['SELECT'],
+          },
         ],
       }),
     );

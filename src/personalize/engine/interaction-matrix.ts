@@ -7,6 +7,8 @@ import type { Interaction } from './types.js';
 export interface InteractionMatrix {
   itemIds: string[];
   itemIndex: Map<string, number>;
+  /** Items [0, warmItemCount) have interactions; the rest come only from the Items dataset. */
+  warmItemCount: number;
   userIds: string[];
   userIndex: Map<string, number>;
   /** Events of user u are eventItems/eventTs[userPtr[u] .. userPtr[u+1]), oldest first. */
@@ -32,16 +34,13 @@ function indexOf(map: Map<string, number>, list: string[], id: string): number {
 }
 
 /**
- * Items are numbered in first-seen order over `knownItemIds` (if given) and then the interactions,
- * users in first-seen order. Ties in TIMESTAMP keep the input order.
+ * Items and users are numbered in first-seen order of the interactions; `knownItemIds` (the Items dataset)
+ * that never occur in the interactions come after them, so items [0, warmItemCount) are exactly the
+ * items with interactions. Ties in TIMESTAMP keep the input order.
  */
-export function buildInteractionMatrix(
-  interactions: readonly Interaction[],
-  knownItemIds: Iterable<string> = [],
-): InteractionMatrix {
+export function buildInteractionMatrix(interactions: readonly Interaction[], knownItemIds: Iterable<string> = []): InteractionMatrix {
   const itemIds: string[] = [];
   const itemIndex = new Map<string, number>();
-  for (const id of knownItemIds) indexOf(itemIndex, itemIds, id);
   const userIds: string[] = [];
   const userIndex = new Map<string, number>();
   const n = interactions.length;
@@ -52,9 +51,14 @@ export function buildInteractionMatrix(
     evUser[e] = indexOf(userIndex, userIds, it.userId);
     evItem[e] = indexOf(itemIndex, itemIds, it.itemId);
   }
+  const warmItemCount = itemIds.length;
+  for (const id of knownItemIds) indexOf(itemIndex, itemIds, id);
   const nUsers = userIds.length;
   const userPtr = new Int32Array(nUsers + 1);
-  for (let e = 0; e < n; e++) userPtr[(evUser[e] as number) + 1]++;
+  for (let e = 0; e < n; e++) {
+    const slot = (evUser[e] as number) + 1;
+    userPtr[slot] = (userPtr[slot] as number) + 1;
+  }
   for (let u = 0; u < nUsers; u++) userPtr[u + 1] = (userPtr[u + 1] as number) + (userPtr[u] as number);
   const fill = userPtr.slice(0, nUsers);
   const order = new Int32Array(n);
@@ -77,7 +81,7 @@ export function buildInteractionMatrix(
     eventItems[p] = evItem[e] as number;
     eventTs[p] = ts(e);
   }
-  return { itemIds, itemIndex, userIds, userIndex, userPtr, eventItems, eventTs };
+  return { itemIds, itemIndex, warmItemCount, userIds, userIndex, userPtr, eventItems, eventTs };
 }
 
 /**
@@ -109,7 +113,10 @@ export function uniqueUserItems(m: InteractionMatrix, maxPerUser: number, users?
 export function transposeCsr(a: Csr, nCols: number): Csr {
   const nRows = a.ptr.length - 1;
   const ptr = new Int32Array(nCols + 1);
-  for (let p = 0; p < a.idx.length; p++) ptr[(a.idx[p] as number) + 1]++;
+  for (let p = 0; p < a.idx.length; p++) {
+    const slot = (a.idx[p] as number) + 1;
+    ptr[slot] = (ptr[slot] as number) + 1;
+  }
   for (let c = 0; c < nCols; c++) ptr[c + 1] = (ptr[c + 1] as number) + (ptr[c] as number);
   const fill = ptr.slice(0, nCols);
   const idx = new Int32Array(a.idx.length);
@@ -126,6 +133,9 @@ export function transposeCsr(a: Csr, nCols: number): Csr {
 /** Number of distinct users per item (Personalize's popularity-count measure). */
 export function distinctUserCounts(userItems: Csr, nItems: number): Float32Array {
   const counts = new Float32Array(nItems);
-  for (let p = 0; p < userItems.idx.length; p++) counts[userItems.idx[p] as number]++;
+  for (let p = 0; p < userItems.idx.length; p++) {
+    const i = userItems.idx[p] as number;
+    counts[i] = (counts[i] as number) + 1;
+  }
   return counts;
 }

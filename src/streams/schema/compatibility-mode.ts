@@ -4,16 +4,7 @@
  */
 import { configError, didYouMean } from '../../core/errors.js';
 
-export const COMPATIBILITY_MODES = [
-  'NONE',
-  'DISABLED',
-  'BACKWARD',
-  'BACKWARD_ALL',
-  'FORWARD',
-  'FORWARD_ALL',
-  'FULL',
-  'FULL_ALL',
-] as const;
+export const COMPATIBILITY_MODES = ['NONE', 'DISABLED', 'BACKWARD', 'BACKWARD_ALL', 'FORWARD', 'FORWARD_ALL', 'FULL', 'FULL_ALL'] as const;
 export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 
 /** The default for stream ports (product.md: "BACKWARD by default"). */

@@ -8,7 +8,7 @@
  */
 import { type AvroType, parseAvroSchema } from './avro-schema.js';
 import { type CompatibilityMode, modeChecks, parseCompatibilityMode } from './compatibility-mode.js';
-import { type ReadDirection, explainResolution } from './schema-resolution.js';
+import { explainResolution, type ReadDirection } from './schema-resolution.js';
 
 export interface PreviousSchemaVersion {
   readonly version: number;
@@ -50,9 +50,7 @@ export function checkCompatibility(input: CheckCompatibilityInput): Compatibilit
   const mode = parseCompatibilityMode(input.mode);
   const checks = modeChecks(mode);
   const newType = parseForResolution(input.newSchema, 'the new schema');
-  const previous = input.previous.map((entry, index) =>
-    typeof entry === 'string' ? { version: index + 1, definition: entry } : entry,
-  );
+  const previous = input.previous.map((entry, index) => (typeof entry === 'string' ? { version: index + 1, definition: entry } : entry));
   const latest = previous.at(-1);
   if (!latest) return { mode, compatible: true, problems: [], checkedVersions: [] };
 

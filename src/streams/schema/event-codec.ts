@@ -7,10 +7,11 @@
 import type avsc from 'avsc';
 import { MeshError } from '../../core/errors.js';
 import { type AvroType, describeAvroType, isRecord, parseAvroSchema } from './avro-schema.js';
-import { type EventFieldError, avroToJson, avroToNatural, naturalToAvro } from './json-conversion.js';
+import { avroToJson, avroToNatural, type EventFieldError, naturalToAvro } from './json-conversion.js';
 
 export type EventEncoding = 'avro' | 'json';
 type AvscResolver = ReturnType<AvroType['createResolver']>;
+
 export type { EventFieldError } from './json-conversion.js';
 
 export interface EventField {

@@ -23,11 +23,7 @@ export interface GlueFrame {
 }
 
 /** Prefixes `payload` with the Glue header for `schemaVersionId` (compressing it when asked). */
-export function encodeWithGlueHeader(
-  schemaVersionId: string,
-  payload: Buffer,
-  options: { compression?: GlueCompression } = {},
-): Buffer {
+export function encodeWithGlueHeader(schemaVersionId: string, payload: Buffer, options: { compression?: GlueCompression } = {}): Buffer {
   if (!UUID.test(schemaVersionId)) {
     throw new MeshError('SchemaVersionIdInvalid', `"${schemaVersionId}" is not a schema version id (a UUID).`, {
       hint: 'Use the SchemaVersionId the registry returned when the schema was registered.',
@@ -58,8 +54,7 @@ export function decodeGlueHeader(buffer: Buffer): GlueFrame {
   if (buffer[0] !== GLUE_HEADER_VERSION) {
     throw headerError(`header version byte is ${buffer[0]}, expected ${GLUE_HEADER_VERSION}`);
   }
-  const compression =
-    buffer[1] === COMPRESSION_BYTES.none ? 'none' : buffer[1] === COMPRESSION_BYTES.zlib ? 'zlib' : undefined;
+  const compression = buffer[1] === COMPRESSION_BYTES.none ? 'none' : buffer[1] === COMPRESSION_BYTES.zlib ? 'zlib' : undefined;
   if (!compression) throw headerError(`unknown compression byte ${buffer[1]} (expected 0 for none or 5 for zlib)`);
   const hex = buffer.subarray(2, GLUE_HEADER_LENGTH).toString('hex');
   const schemaVersionId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

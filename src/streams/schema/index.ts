@@ -4,9 +4,9 @@ export {
   type CheckCompatibilityInput,
   type CompatibilityProblem,
   type CompatibilityResult,
-  type PreviousSchemaVersion,
   checkCompatibility,
   formatCompatibilityProblem,
+  type PreviousSchemaVersion,
 } from './compatibility.js';
 export {
   COMPATIBILITY_MODES,
@@ -16,22 +16,37 @@ export {
   parseCompatibilityMode,
 } from './compatibility-mode.js';
 export {
-  type CompileEventSchemaOptions,
   type CompiledEventSchema,
+  type CompileEventSchemaOptions,
+  compileEventSchema,
   type DecodeOptions,
   type EventEncoding,
   type EventField,
   type EventFieldError,
   type EventValidation,
-  compileEventSchema,
 } from './event-codec.js';
 export {
+  decodeGlueHeader,
+  encodeWithGlueHeader,
   GLUE_HEADER_LENGTH,
   type GlueCompression,
   type GlueFrame,
-  decodeGlueHeader,
-  encodeWithGlueHeader,
   hasGlueHeader,
 } from './glue-header.js';
-export { type JsonLine, isJsonLineError, parseJsonLines } from './json-lines.js';
+export { type GlueClientLike, GlueSchemaRegistry, type GlueSchemaRegistryOptions } from './glue-registry.js';
+export { isJsonLineError, type JsonLine, parseJsonLines } from './json-lines.js';
+export { LOCAL_SCHEMA_DB_FILE, LocalSchemaRegistry } from './local-registry.js';
+export {
+  type ApplySchemaChangeOptions,
+  type ApplySchemaChangeResult,
+  applySchemaChange,
+  incompatibleSchemaError,
+  planSchemaChange,
+  type RegisterResult,
+  type SchemaChangePlan,
+  type SchemaChangeRequest,
+  type SchemaDescription,
+  type SchemaRegistry,
+  type SchemaVersionRecord,
+} from './registry.js';
 export type { ReadDirection } from './schema-resolution.js';

@@ -96,29 +96,20 @@ function convert(type: AvroType, value: unknown, path: PathSegment[], errors: Ev
   if (isEnum(type)) {
     if (typeof value === 'string' && type.symbols.includes(value)) return value;
     const suggestion = typeof value === 'string' ? didYouMean(value, type.symbols) : undefined;
-    return fail(
-      `expected one of ${type.symbols.join(', ')}, got ${describeValue(value)}${suggestion ? `. ${suggestion}` : ''}`,
-    );
+    return fail(`expected one of ${type.symbols.join(', ')}, got ${describeValue(value)}${suggestion ? `. ${suggestion}` : ''}`);
   }
   if (isArray(type)) {
-    if (!Array.isArray(value))
-      return fail(`expected an array (${describeAvroType(type)}), got ${describeValue(value)}`);
+    if (!Array.isArray(value)) return fail(`expected an array (${describeAvroType(type)}), got ${describeValue(value)}`);
     return value.map((item, index) => convert(type.itemsType, item, [...path, index], errors));
   }
   if (isMap(type)) {
-    if (!isPlainObject(value))
-      return fail(`expected an object (${describeAvroType(type)}), got ${describeValue(value)}`);
+    if (!isPlainObject(value)) return fail(`expected an object (${describeAvroType(type)}), got ${describeValue(value)}`);
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value))
-      out[key] = convert(mapValuesType(type), item, [...path, key], errors);
+    for (const [key, item] of Object.entries(value)) out[key] = convert(mapValuesType(type), item, [...path, key], errors);
     return out;
   }
   if (isFixed(type) || type.typeName === 'bytes') {
-    const buffer = Buffer.isBuffer(value)
-      ? value
-      : typeof value === 'string'
-        ? Buffer.from(value, 'latin1')
-        : undefined;
+    const buffer = Buffer.isBuffer(value) ? value : typeof value === 'string' ? Buffer.from(value, 'latin1') : undefined;
     if (!buffer) return fail(`expected ${describeAvroType(type)} (a string), got ${describeValue(value)}`);
     if (isFixed(type) && buffer.length !== type.size) {
       return fail(`expected exactly ${type.size} bytes, got ${buffer.length}`);
@@ -222,13 +213,7 @@ function toNatural(type: AvroType, value: unknown, jsonSafe: boolean): unknown {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !Buffer.isBuffer(value) &&
-    !(value instanceof Date)
-  );
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) && !(value instanceof Date);
 }
 
 function describeValue(value: unknown): string {
@@ -238,8 +223,7 @@ function describeValue(value: unknown): string {
   if (value instanceof Date) return `a date (${value.toISOString()})`;
   if (Buffer.isBuffer(value)) return `${value.length} bytes`;
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 

@@ -1,8 +1,6 @@
 /** JSON lines (one JSON value per line), with 1-based line numbers for error messages. Blank lines are skipped. */
 
-export type JsonLine =
-  | { readonly line: number; readonly value: unknown }
-  | { readonly line: number; readonly error: string };
+export type JsonLine = { readonly line: number; readonly value: unknown } | { readonly line: number; readonly error: string };
 
 export function parseJsonLines(text: string): JsonLine[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);

@@ -31,6 +31,8 @@ interface WalkContext {
   /** The version on the other side of the check (the writer for reader-new, the reader for reader-old). */
   readonly version: number;
   readonly seen: Set<string>;
+  /** Times the walk met a recursive record again (its problem is reported where it was first met). */
+  recursionHits: number;
 }
 
 /** True when data written with `writer` can be read with `reader` under Avro schema resolution rules. */
@@ -48,22 +50,21 @@ function resolutionError(reader: AvroType, writer: AvroType): string | undefined
 }
 
 /** Every reason `reader` cannot read `writer`; empty when it can. */
-export function explainResolution(
-  reader: AvroType,
-  writer: AvroType,
-  direction: ReadDirection,
-  version: number,
-): ResolutionFinding[] {
-  return explain(reader, writer, [], { direction, version, seen: new Set() });
+export function explainResolution(reader: AvroType, writer: AvroType, direction: ReadDirection, version: number): ResolutionFinding[] {
+  return explain(reader, writer, [], { direction, version, seen: new Set(), recursionHits: 0 });
 }
 
 function explain(reader: AvroType, writer: AvroType, path: readonly string[], ctx: WalkContext): ResolutionFinding[] {
   const avscReason = resolutionError(reader, writer);
   if (avscReason === undefined) return [];
   // A recursive record met again: its fields are being explained further up the walk.
-  if (isRecord(reader) && isRecord(writer) && ctx.seen.has(recursionKey(reader, writer))) return [];
+  if (isRecord(reader) && isRecord(writer) && ctx.seen.has(recursionKey(reader, writer))) {
+    ctx.recursionHits += 1;
+    return [];
+  }
+  const hitsBefore = ctx.recursionHits;
   const findings = explainKnownCauses(reader, writer, path, ctx);
-  if (findings.length > 0) return findings;
+  if (findings.length > 0 || ctx.recursionHits > hitsBefore) return findings;
   return [
     {
       field: renderPath(path),
@@ -72,12 +73,7 @@ function explain(reader: AvroType, writer: AvroType, path: readonly string[], ct
   ];
 }
 
-function explainKnownCauses(
-  reader: AvroType,
-  writer: AvroType,
-  path: readonly string[],
-  ctx: WalkContext,
-): ResolutionFinding[] {
+function explainKnownCauses(reader: AvroType, writer: AvroType, path: readonly string[], ctx: WalkContext): ResolutionFinding[] {
   if (isUnion(writer)) return explainWriterUnion(reader, writer.types, path, ctx);
   if (isUnion(reader)) {
     const counterpart = findCounterpart(reader.types, writer);
@@ -86,8 +82,7 @@ function explainKnownCauses(
   if (isRecord(reader) && isRecord(writer)) return explainRecords(reader, writer, path, ctx);
   if (isEnum(reader) && isEnum(writer)) return explainEnums(reader, writer, path, ctx);
   if (isArray(reader) && isArray(writer)) return explain(reader.itemsType, writer.itemsType, [...path, '[]'], ctx);
-  if (isMap(reader) && isMap(writer))
-    return explain(mapValuesType(reader), mapValuesType(writer), [...path, '{}'], ctx);
+  if (isMap(reader) && isMap(writer)) return explain(mapValuesType(reader), mapValuesType(writer), [...path, '{}'], ctx);
   if (isFixed(reader) && isFixed(writer)) {
     if (reader.size !== writer.size) {
       const [oldSize, newSize] = oldNew(reader.size, writer.size, ctx);
@@ -131,12 +126,7 @@ function explainWriterUnion(
   return findings;
 }
 
-function explainRecords(
-  reader: AvroRecordType,
-  writer: AvroRecordType,
-  path: readonly string[],
-  ctx: WalkContext,
-): ResolutionFinding[] {
+function explainRecords(reader: AvroRecordType, writer: AvroRecordType, path: readonly string[], ctx: WalkContext): ResolutionFinding[] {
   if (!namesMatch(reader, writer)) return [renamedType(reader, writer, path, ctx)];
   const key = recursionKey(reader, writer);
   ctx.seen.add(key);
@@ -156,12 +146,7 @@ function explainRecords(
   return findings;
 }
 
-function explainEnums(
-  reader: AvroEnumType,
-  writer: AvroEnumType,
-  path: readonly string[],
-  ctx: WalkContext,
-): ResolutionFinding[] {
+function explainEnums(reader: AvroEnumType, writer: AvroEnumType, path: readonly string[], ctx: WalkContext): ResolutionFinding[] {
   if (!namesMatch(reader, writer)) return [renamedType(reader, writer, path, ctx)];
   const unknown = writer.symbols.filter((symbol) => !reader.symbols.includes(symbol));
   if (unknown.length === 0 || enumDefault(reader) !== undefined) return [];
@@ -185,8 +170,8 @@ function typeChange(reader: AvroType, writer: AvroType, path: readonly string[],
   const [oldType, newType] = oldNew(describeAvroType(reader), describeAvroType(writer), ctx);
   const message =
     ctx.direction === 'reader-new'
-      ? `type changed from ${oldType} to ${newType}, which is not an Avro promotion; the new schema cannot read values written with version ${ctx.version}`
-      : `type changed from ${oldType} to ${newType}, which is not an Avro promotion; readers on version ${ctx.version} cannot read the new values`;
+      ? `type changed from ${oldType} to ${newType}; the new schema cannot read ${oldType} values written with version ${ctx.version} (${oldType} → ${newType} is not an Avro promotion)`
+      : `type changed from ${oldType} to ${newType}; readers on version ${ctx.version} cannot read ${newType} values written with the new schema (${newType} → ${oldType} is not an Avro promotion)`;
   return { field: renderPath(path), message };
 }
 
@@ -208,9 +193,7 @@ function readerLabel(ctx: WalkContext): string {
 }
 
 function writerLabel(ctx: WalkContext): string {
-  return ctx.direction === 'reader-new'
-    ? `data written with version ${ctx.version}`
-    : 'data written with the new schema';
+  return ctx.direction === 'reader-new' ? `data written with version ${ctx.version}` : 'data written with the new schema';
 }
 
 function describeUnion(branches: readonly AvroType[]): string {

@@ -95,7 +95,7 @@ export function headersSize(encoded: string | null): number {
 export class LogStatements {
   private readonly s;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database) {
     this.s = {
       topicByName: db.prepare<[string], TopicRow>('SELECT * FROM topics WHERE name = ?'),
       topicNames: db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
@@ -104,9 +104,7 @@ export class LogStatements {
       ),
       setPartitionCount: db.prepare<[number, number]>('UPDATE topics SET partitions = ? WHERE id = ?'),
       setConfigs: db.prepare<[string, number]>('UPDATE topics SET configs = ? WHERE id = ?'),
-      insertPartition: db.prepare<[number, number]>(
-        'INSERT OR IGNORE INTO partitions (topic_id, part) VALUES (?, ?)',
-      ),
+      insertPartition: db.prepare<[number, number]>('INSERT OR IGNORE INTO partitions (topic_id, part) VALUES (?, ?)'),
       partitions: db.prepare<[number], PartitionRow>(
         'SELECT part, log_start, next_offset, size_bytes FROM partitions WHERE topic_id = ? ORDER BY part',
       ),
@@ -136,9 +134,7 @@ export class LogStatements {
       sizeBefore: db.prepare<[number, number, number], { total: number }>(
         'SELECT COALESCE(SUM(size), 0) AS total FROM records WHERE topic_id = ? AND part = ? AND rec_offset < ?',
       ),
-      deleteBefore: db.prepare<[number, number, number]>(
-        'DELETE FROM records WHERE topic_id = ? AND part = ? AND rec_offset < ?',
-      ),
+      deleteBefore: db.prepare<[number, number, number]>('DELETE FROM records WHERE topic_id = ? AND part = ? AND rec_offset < ?'),
       moveLogStart: db.prepare<[number, number, number, number]>(
         'UPDATE partitions SET log_start = ?, size_bytes = size_bytes - ? WHERE topic_id = ? AND part = ?',
       ),

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeshError } from '../../core/errors.js';
-import { LogStatements, SCHEMA_SQL, SCHEMA_VERSION, type TopicRow, encodeHeaders, headersSize } from './embedded-log-store.js';
+import { encodeHeaders, headersSize, LogStatements, SCHEMA_SQL, SCHEMA_VERSION, type TopicRow } from './embedded-log-store.js';
 import { KeyPartitioner } from './partitioner.js';
 import type {
   ConsumedRecord,
@@ -19,13 +19,7 @@ import type {
   TopicDescription,
   TopicSpec,
 } from './stream-transport.js';
-import {
-  assertPartitionCount,
-  assertTopicConfigs,
-  assertTopicSpec,
-  mergeConfigs,
-  topicNotFound,
-} from './topic-rules.js';
+import { assertPartitionCount, assertTopicConfigs, assertTopicSpec, mergeConfigs, topicNotFound } from './topic-rules.js';
 
 /** The database file inside the folder given to openEmbeddedLog. */
 export const EMBEDDED_LOG_FILE = 'streams.db';
@@ -52,8 +46,6 @@ export class EmbeddedLog implements StreamTransport {
   readonly kind = 'embedded' as const;
   private readonly sql: LogStatements;
   private readonly partitioner = new KeyPartitioner();
-  /** Positions resolved to "latest" for groups that have not committed yet (in memory, like a Kafka consumer). */
-  private readonly latestPositions = new Map<string, number>();
   private readonly pollIntervalMs: number;
   private closed = false;
 
@@ -178,7 +170,6 @@ export class EmbeddedLog implements StreamTransport {
       }
       this.sql.commit(group, topic.id, partition, nextOffset);
     });
-    this.latestPositions.delete(positionKey(group, topicName, partition));
   }
 
   async committedOffsets(group: string, topicName: string): Promise<PartitionOffset[]> {
@@ -239,18 +230,15 @@ export class EmbeddedLog implements StreamTransport {
   }
 
   private readGroup(group: string, topicName: string, maxRecords: number, fromBeginning: boolean): PartitionBatch[] {
+    if (!fromBeginning) this.pinLatest(group, topicName);
     const read = this.db.transaction(() => {
       const topic = this.requireTopic(topicName);
       const committed = this.sql.committed(group, topic.id);
       const batches: PartitionBatch[] = [];
       for (const row of this.sql.partitions(topic.id)) {
-        const key = positionKey(group, topicName, row.part);
-        let position = committed.get(row.part) ?? this.latestPositions.get(key);
-        // No commit yet, or the committed offset fell behind retention: reset like auto.offset.reset.
-        if (position === undefined || position < row.log_start) {
-          position = fromBeginning ? row.log_start : row.next_offset;
-          if (!committed.has(row.part)) this.latestPositions.set(key, position);
-        }
+        let position = committed.get(row.part) ?? row.log_start;
+        // The committed offset fell behind retention: reset like Kafka's auto.offset.reset.
+        if (position < row.log_start) position = fromBeginning ? row.log_start : row.next_offset;
         const records = this.sql.read(topicName, topic.id, row.part, position, maxRecords);
         const last = records.at(-1);
         if (last) batches.push({ topic: topicName, partition: row.part, records, nextOffset: last.offset + 1 });
@@ -258,6 +246,22 @@ export class EmbeddedLog implements StreamTransport {
       return batches;
     });
     return read.deferred();
+  }
+
+  /**
+   * A group starting at "latest" pins that position as its committed offset on first fetch (as the Kafka transport
+   * does), so records appended after that fetch are never skipped, even across a restart.
+   */
+  private pinLatest(group: string, topicName: string): void {
+    const topic = this.requireTopic(topicName);
+    if (this.sql.committed(group, topic.id).size >= topic.partitions) return;
+    this.write(() => {
+      const current = this.requireTopic(topicName);
+      const committed = this.sql.committed(group, current.id);
+      for (const row of this.sql.partitions(current.id)) {
+        if (!committed.has(row.part)) this.sql.commit(group, current.id, row.part, row.next_offset);
+      }
+    });
   }
 
   /** Resolves on an append by this process, a commit by another process (data_version), abort, or deadline. */
@@ -298,10 +302,6 @@ export class EmbeddedLog implements StreamTransport {
     if (this.closed) throw new MeshError('TransportClosed', 'The embedded stream log is closed.');
     return this.db.transaction(fn).immediate();
   }
-}
-
-function positionKey(group: string, topic: string, partition: number): string {
-  return `${group}\u0000${topic}\u0000${partition}`;
 }
 
 /**

@@ -14,10 +14,12 @@ export interface GroupReaderOptions {
   readonly groupId: string;
   readonly topic: string;
   /**
-   * Start positions for partitions that have no committed offset, written as the group's offsets before it joins
-   * (the group must have no members then). Without it kafkajs resolves them by `fromBeginning` when it first fetches.
+   * Start positions for partitions that have no committed offset, applied when the member first joins. Without it
+   * kafkajs resolves them by `fromBeginning` at its first fetch, which is later than the caller's call.
    */
   readonly pinStart?: Map<number, number>;
+  /** Also commit the pinned positions, so a restart resumes from them (consumer groups; not tail). */
+  readonly persistPins?: boolean;
   readonly fromBeginning: boolean;
   /** Per-partition buffer size (records) that pauses fetching. */
   readonly highWater?: number;
@@ -47,13 +49,6 @@ export class KafkaGroupReader {
   }
 
   static async start(options: GroupReaderOptions): Promise<KafkaGroupReader> {
-    if (options.pinStart && options.pinStart.size > 0) {
-      await options.admin.setOffsets({
-        groupId: options.groupId,
-        topic: options.topic,
-        partitions: [...options.pinStart].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-      });
-    }
     const consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -63,13 +58,31 @@ export class KafkaGroupReader {
       heartbeatInterval: 3_000,
     });
     const reader = new KafkaGroupReader(consumer, options.groupId, options.topic, options.highWater ?? 2_000);
-    consumer.on(consumer.events.GROUP_JOIN, (event) => reader.onAssignment(event.payload.memberAssignment[options.topic] ?? []));
+    const pins = options.pinStart ?? new Map<number, number>();
+    let joins = 0;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = event.payload.memberAssignment[options.topic] ?? [];
+      reader.onAssignment(assigned);
+      // GROUP_JOIN is emitted after the sync and before the first fetch: seeking here leaves no window in which
+      // kafkajs could fetch from its own reset position. Only on the first join; later ones resume from commits.
+      if (joins++ > 0) return;
+      for (const partition of assigned) {
+        const offset = pins.get(partition);
+        if (offset !== undefined) {
+          reader.expectFrom(partition, offset);
+          consumer.seek({ topic: options.topic, partition, offset: String(offset) });
+        }
+      }
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) reader.fail(event.payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
     await consumer.run({ autoCommit: false, eachBatch: (payload) => reader.onBatch(payload) });
+    if (options.persistPins && pins.size > 0) {
+      await consumer.commitOffsets([...pins].map(([partition, offset]) => ({ topic: options.topic, partition, offset: String(offset) })));
+    }
     return reader;
   }
 
@@ -105,6 +118,10 @@ export class KafkaGroupReader {
       this.paused.delete(partition);
       this.consumer.resume([{ topic: this.topic, partitions: [partition] }]);
     }
+  }
+
+  private expectFrom(partition: number, offset: number): void {
+    this.buffers.set(partition, { records: [], nextExpected: offset });
   }
 
   /** The oldest offset still buffered for the partition, if any. */

@@ -10,8 +10,8 @@
  *       try { await handle(batch.records); await t.commit(group, topic, batch.partition, batch.nextOffset) }
  *       catch { // do not commit: the next fetch returns the same records again, in the same order }
  *
- * `fetch` always starts a partition at the group's committed offset (or, before any commit, at the position
- * resolved the first time by `fromBeginning`), so an uncommitted batch is delivered again. Delivery is
+ * `fetch` always starts a partition at the group's committed offset (or, before any commit, where `fromBeginning`
+ * says), so an uncommitted batch is delivered again. Delivery is
  * at-least-once; order is guaranteed within a partition, and so within a key.
  */
 
@@ -69,7 +69,8 @@ export interface FetchRequest {
   readonly maxRecords?: number;
   /**
    * Where a partition with no committed offset starts: the log start (true) or the end of the log at the
-   * first fetch (false, the default; like StartingPosition LATEST). Ignored once the group has committed.
+   * first fetch (false, the default; like StartingPosition LATEST). "Latest" is pinned at once as the group's
+   * committed offset, so nothing appended after that first fetch is skipped. Ignored once the group has committed.
    */
   readonly fromBeginning?: boolean;
   /** How long to wait for at least one record before returning an empty list. Default 1000 ms. */

@@ -1,4 +1,4 @@
-import { ExitCode, MeshError, didYouMean } from '../../core/errors.js';
+import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
 import type { TopicConfigs, TopicSpec } from './stream-transport.js';
 
 /** Kafka's topic-level config names (Kafka 3.x/4.x `TopicConfig`), so a typo fails the same way on both targets. */

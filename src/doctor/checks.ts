@@ -1,0 +1,171 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { AwsClients } from '../aws/clients.js';
+import { fromAwsError } from '../aws/errors.js';
+import type { AccountAccess, Workspace } from '../workspace/model.js';
+import { centralDataAccessRoleArn } from '../workspace/naming.js';
+
+/** One preflight check: what was checked, whether it passed, and the fix when it did not. */
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+type Check = () => Promise<CheckResult>;
+
+async function attempt(name: string, run: () => Promise<string>, fix: string): Promise<CheckResult> {
+  try {
+    return { name, ok: true, detail: await run() };
+  } catch (error) {
+    const e = fromAwsError(error, name);
+    return { name, ok: false, detail: e.message, fix: e.hint ? `${fix} (${e.hint})` : fix };
+  }
+}
+
+function localChecks(ws: Workspace): Check[] {
+  const checks: Check[] = [
+    async () => {
+      const major = Number(process.versions.node.split('.')[0]);
+      return major >= 20
+        ? { name: 'node', ok: true, detail: `Node.js ${process.versions.node}` }
+        : { name: 'node', ok: false, detail: `Node.js ${process.versions.node}`, fix: 'Install Node.js 20 or later.' };
+    },
+    () =>
+      attempt(
+        'local state folder',
+        async () => {
+          mkdirSync(ws.mesh.localDir, { recursive: true });
+          accessSync(ws.mesh.localDir, constants.W_OK);
+          return `${ws.mesh.localDir} is writable`;
+        },
+        `Make ${ws.mesh.localDir} writable, or set localDir in mesh.yaml.`,
+      ),
+    () =>
+      attempt(
+        'embedded catalog (SQLite)',
+        async () => {
+          const { default: Database } = await import('better-sqlite3');
+          const db = new Database(':memory:');
+          db.close();
+          return 'better-sqlite3 loads';
+        },
+        'Reinstall dependencies with `npm ci` (better-sqlite3 needs its native build for this Node version).',
+      ),
+    () =>
+      attempt(
+        'query engine (DuckDB)',
+        async () => {
+          const { DuckDBInstance } = await import('@duckdb/node-api');
+          const db = await DuckDBInstance.create(':memory:');
+          const conn = await db.connect();
+          await conn.run('select 1');
+          conn.closeSync();
+          return 'DuckDB runs queries';
+        },
+        'Reinstall dependencies with `npm ci`.',
+      ),
+  ];
+  const streaming = ws.mesh.streaming;
+  if (streaming.kind === 'kafka') {
+    checks.push(() =>
+      attempt(
+        'kafka brokers',
+        async () => {
+          const { Kafka, logLevel } = await import('kafkajs');
+          const admin = new Kafka({ clientId: 'mesh-doctor', brokers: [...streaming.brokers], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+          await admin.connect();
+          const cluster = await admin.describeCluster();
+          await admin.disconnect();
+          return `${cluster.brokers.length} broker(s) at ${streaming.brokers.join(',')}`;
+        },
+        `Start the brokers named in mesh.yaml (${streaming.brokers.join(',')}), or set streaming.kind: embedded.`,
+      ),
+    );
+  }
+  return checks;
+}
+
+function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
+  const accounts = new Map<string, { who: string; access: AccountAccess }>();
+  accounts.set(`central ${ws.mesh.central.account}`, { who: 'central catalog', access: ws.mesh.central });
+  for (const d of ws.domains) accounts.set(`${d.name} ${d.access.account}`, { who: `domain ${d.name}`, access: d.access });
+  const checks: Check[] = [];
+  for (const { who, access } of accounts.values()) {
+    checks.push(() =>
+      attempt(
+        `credentials: ${who}`,
+        async () => {
+          const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+          const sts = await clients.get(STSClient, access);
+          const id = await sts.send(new GetCallerIdentityCommand({}));
+          if (id.Account !== access.account) {
+            throw new Error(`credentials are for account ${id.Account}, the files say ${access.account}`);
+          }
+          return `account ${id.Account} as ${id.Arn?.replace(/\/[^/]+$/, '/…')}`;
+        },
+        `Give ${who} working credentials: a profile (aws sso login --profile …) or a roleArn in its file.`,
+      ),
+    );
+  }
+  const central = ws.mesh.central;
+  checks.push(() =>
+    attempt(
+      'lake formation settings (central)',
+      async () => {
+        const { LakeFormationClient, GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation');
+        const lf = await clients.get(LakeFormationClient, central);
+        const s = await lf.send(new GetDataLakeSettingsCommand({}));
+        const admins = s.DataLakeSettings?.DataLakeAdmins?.length ?? 0;
+        const version = s.DataLakeSettings?.Parameters?.CROSS_ACCOUNT_VERSION ?? '1';
+        if (Number(version) < 3) throw new Error(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
+        return `${admins} data lake admin(s), cross-account version ${version}`;
+      },
+      'In the central account run PutDataLakeSettings with Parameters.CROSS_ACCOUNT_VERSION = "4" and the mesh admin role in DataLakeAdmins.',
+    ),
+  );
+  checks.push(() =>
+    attempt(
+      'data access role (central)',
+      async () => {
+        const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
+        const iam = await clients.get(IAMClient, central);
+        await iam.send(new GetRoleCommand({ RoleName: central.dataAccessRoleName }));
+        return centralDataAccessRoleArn(ws.mesh);
+      },
+      `Create the role ${central.dataAccessRoleName} in the central account, trusted by lakeformation.amazonaws.com, with S3 access to the producers' prefixes (never the service-linked role).`,
+    ),
+  );
+  const streaming = ws.mesh.streaming;
+  if (streaming.kind === 'msk') {
+    checks.push(() =>
+      attempt(
+        'MSK cluster',
+        async () => {
+          const { KafkaClient, DescribeClusterV2Command } = await import('@aws-sdk/client-kafka');
+          const kafka = await clients.get(KafkaClient, { account: streaming.account, region: streaming.region });
+          const c = await kafka.send(new DescribeClusterV2Command({ ClusterArn: streaming.clusterArn }));
+          const state = c.ClusterInfo?.State;
+          const version = c.ClusterInfo?.Provisioned?.CurrentBrokerSoftwareInfo?.KafkaVersion;
+          if (state !== 'ACTIVE') throw new Error(`cluster is ${state}`);
+          return `${c.ClusterInfo?.ClusterType ?? ''} ${state}${version ? `, Kafka ${version}` : ''}`;
+        },
+        'Check the clusterArn in mesh.yaml and wait for the cluster to be ACTIVE.',
+      ),
+    );
+  }
+  return checks;
+}
+
+/** Runs every preflight check for the target; never throws for a failed check. */
+export async function runDoctor(ws: Workspace, target: 'local' | 'aws', options: { profile?: string; region?: string } = {}): Promise<CheckResult[]> {
+  if (target === 'local') return Promise.all(localChecks(ws).map((c) => c()));
+  const clients = new AwsClients(options);
+  try {
+    const results: CheckResult[] = [];
+    for (const c of awsChecks(ws, clients)) results.push(await c());
+    return results;
+  } finally {
+    clients.destroy();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Builds a subscription's handler folder into what Lambda (or the local runner) runs: one CommonJS file bundled by
+ * esbuild (platform node, target node20), with `@aws-sdk/*` left external because the Lambda nodejs20.x runtime
+ * provides it (the local runner provides it from mesh's own node_modules via NODE_PATH).
+ *
+ * Deterministic on purpose: esbuild's output depends only on the inputs (paths in comments are relative to the
+ * handler folder, not the current directory), and the zip has fixed timestamps and permissions, so the same files
+ * give the same CodeSha256 on every machine and a re-run plans a no-op.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ExitCode, MeshError } from '../../core/errors.js';
+
+export interface HandlerEntry {
+  /** Absolute path of the handler module, e.g. `<dir>/index.ts`. */
+  readonly entryFile: string;
+  /** The exported function, e.g. `handler`. */
+  readonly exportName: string;
+  /** The module path Lambda loads, without extension, e.g. `index` (so the Lambda Handler stays `index.handler`). */
+  readonly modulePath: string;
+}
+
+const EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+/** `index.handler` in `dir` → `dir/index.{ts,mts,cts,js,mjs,cjs}`, export `handler`. */
+export function resolveHandlerEntry(handlerDir: string, handler: string, where?: string): HandlerEntry {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0 || dot === handler.length - 1) {
+    throw new MeshError('HandlerInvalid', `"${handler}" is not a handler: use <file>.<export>, e.g. index.handler.`, {
+      exitCode: ExitCode.Usage,
+      ...(where ? { location: { file: where } } : {}),
+    });
+  }
+  const modulePath = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  for (const ext of EXTENSIONS) {
+    const candidate = path.join(handlerDir, `${modulePath}${ext}`);
+    if (existsSync(candidate)) return { entryFile: candidate, exportName, modulePath };
+  }
+  throw new MeshError('HandlerNotFound', `No ${modulePath}.ts or ${modulePath}.js in the handler folder ${handlerDir}.`, {
+    hint: `Create ${path.join(handlerDir, `${modulePath}.ts`)} exporting "${exportName}", or fix the handler in the domain file.`,
+    exitCode: ExitCode.Usage,
+    ...(where ? { location: { file: where } } : {}),
+  });
+}
+
+export interface BuildOptions {
+  readonly handlerDir: string;
+  readonly entry: HandlerEntry;
+  /** Replace the entry with this source (resolved from the handler folder), e.g. the local runner's host wrapper. */
+  readonly stdinSource?: string;
+  /** Keep these external (default `@aws-sdk/*`). */
+  readonly external?: readonly string[];
+}
+
+/** Bundles to one CommonJS file; returns its bytes. Build errors become `HandlerBuildFailed` with file:line. */
+export async function buildHandler(options: BuildOptions): Promise<Uint8Array> {
+  const esbuild = await import('esbuild');
+  try {
+    const result = await esbuild.build({
+      ...(options.stdinSource !== undefined
+        ? { stdin: { contents: options.stdinSource, resolveDir: options.handlerDir, sourcefile: 'mesh-function-host.js', loader: 'js' } }
+        : { entryPoints: [options.entry.entryFile] }),
+      absWorkingDir: options.handlerDir,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: [...(options.external ?? ['@aws-sdk/*'])],
+      outfile: path.join(options.handlerDir, `${options.entry.modulePath}.js`),
+      write: false,
+      logLevel: 'silent',
+      charset: 'utf8',
+      legalComments: 'none',
+    });
+    const out = result.outputFiles[0];
+    if (!out) throw new Error('esbuild produced no output');
+    return out.contents;
+  } catch (error) {
+    const failures = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
+    const first = failures?.[0];
+    throw new MeshError(
+      'HandlerBuildFailed',
+      `The handler in ${options.handlerDir} does not build: ${first ? first.text : (error as Error).message}`,
+      {
+        hint: failures && failures.length > 1 ? `${failures.length - 1} more error(s); fix the first and re-run.` : 'Fix the handler code and re-run.',
+        ...(first?.location
+          ? { location: { file: path.resolve(options.handlerDir, first.location.file), line: first.location.line, column: first.location.column + 1 } }
+          : {}),
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Local midnight, 1980-01-01: zip stores local DOS time, so this gives the same bytes in every time zone. */
+const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
+
+/** A zip with one file, fixed timestamp, Unix permissions 0644. Same input → same bytes. */
+export async function zipDeterministic(files: Readonly<Record<string, Uint8Array>>): Promise<Uint8Array> {
+  const { zipSync } = await import('fflate');
+  const entries = Object.keys(files)
+    .sort()
+    .map((name) => [name, [files[name] as Uint8Array, { mtime: ZIP_EPOCH, os: 3, attrs: 0o100644 << 16, level: 9 as const }]] as const);
+  return zipSync(Object.fromEntries(entries));
+}
+
+/** Lambda's CodeSha256: base64 of the SHA-256 of the deployment package. */
+export function codeSha256(zip: Uint8Array): string {
+  return createHash('sha256').update(zip).digest('base64');
+}
+
+export interface LambdaPackage {
+  readonly zip: Uint8Array;
+  readonly codeSha256: string;
+  readonly entry: HandlerEntry;
+}
+
+/** Bundles and zips a handler folder for Lambda. */
+export async function packageHandler(handlerDir: string, handler: string, where?: string): Promise<LambdaPackage> {
+  const entry = resolveHandlerEntry(handlerDir, handler, where);
+  const code = await buildHandler({ handlerDir, entry });
+  const zip = await zipDeterministic({ [`${entry.modulePath}.js`]: code });
+  return { zip, codeSha256: codeSha256(zip), entry };
+}
+
+const SKIPPED = new Set(['node_modules', '.git', '.mesh', 'dist', 'coverage']);
+
+/** SHA-256 over the handler folder's files (paths and contents, sorted), skipping node_modules and dot folders. */
+export function hashHandlerFolder(handlerDir: string): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string, rel: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (SKIPPED.has(entry.name) || (entry.isDirectory() && entry.name.startsWith('.'))) continue;
+      const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(abs, relPath);
+      else if (entry.isFile()) {
+        hash.update(relPath).update('\0').update(readFileSync(abs)).update('\0');
+      }
+    }
+  };
+  if (!existsSync(handlerDir)) {
+    throw new MeshError('HandlerNotFound', `The handler folder ${handlerDir} does not exist.`, { exitCode: ExitCode.Usage });
+  }
+  walk(handlerDir, '');
+  return hash.digest('hex');
+}

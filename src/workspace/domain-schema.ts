@@ -1,0 +1,97 @@
+import * as z from 'zod';
+import { accountSchema, functionNameSchema, nameSchema, regionSchema, relativePathSchema } from './schema-common.js';
+
+/** Defaults applied when a domain file leaves a field out. */
+export const DOMAIN_DEFAULTS = {
+  products: ['products/*.odcs.yaml'],
+  handler: 'index.handler',
+  startingPosition: 'LATEST',
+  batchSize: 100,
+  batchingWindowSeconds: 1,
+  maximumRetryAttempts: 3,
+  transformEngine: 'athena',
+} as const;
+
+const streamSubscriptionSchema = z
+  .strictObject({
+    function: functionNameSchema,
+    handlerDir: relativePathSchema.optional().describe('folder with the handler code (default handlers/<function>)'),
+    handler: z
+      .string()
+      .regex(/^[\w./-]+\.[A-Za-z_$][\w$]*$/)
+      .optional()
+      .meta({ default: DOMAIN_DEFAULTS.handler })
+      .describe('module.export, e.g. index.handler'),
+    startingPosition: z.enum(['LATEST', 'TRIM_HORIZON']).optional().meta({ default: DOMAIN_DEFAULTS.startingPosition }),
+    batchSize: z.int().min(1).max(10000).optional().meta({ default: DOMAIN_DEFAULTS.batchSize }),
+    batchingWindowSeconds: z.int().min(0).max(300).optional().meta({ default: DOMAIN_DEFAULTS.batchingWindowSeconds }),
+    maximumRetryAttempts: z.int().min(-1).max(10000).optional().meta({ default: DOMAIN_DEFAULTS.maximumRetryAttempts }),
+    deadLetterTopic: z.string().min(1).optional().describe('Kafka topic for records that keep failing (default <topic>.dlq.<domain>)'),
+    permissions: z
+      .array(
+        z.strictObject({
+          actions: z.array(z.string().min(1)).min(1),
+          resources: z.array(z.string().min(1)).min(1),
+        }),
+      )
+      .optional()
+      .describe('extra IAM statements the function needs'),
+    environment: z.record(z.string(), z.string()).optional(),
+  })
+  .describe('a function that receives the product events');
+
+const subscriptionSchema = z.strictObject({
+  product: z.string().min(1),
+  table: z
+    .union([z.boolean(), z.strictObject({ columns: z.array(z.string().min(1)).min(1) })])
+    .optional()
+    .describe('true for the whole table, or the columns to grant'),
+  stream: streamSubscriptionSchema.optional(),
+});
+
+const transformSchema = z.strictObject({
+  name: nameSchema,
+  sql: relativePathSchema.describe('SQL file over subscribed products, relative to the domain folder'),
+  output: relativePathSchema.describe('where the result goes, relative to the domain folder, e.g. datasets/items.csv'),
+  engine: z.enum(['glue', 'athena']).optional().meta({ default: DOMAIN_DEFAULTS.transformEngine }),
+});
+
+export const domainFileSchema = z
+  .strictObject({
+    name: nameSchema,
+    kind: z.enum(['producer', 'consumer', 'both']),
+    owner: z
+      .strictObject({
+        team: z.string().optional(),
+        contact: z.string().optional(),
+      })
+      .optional(),
+    description: z.string().optional(),
+    account: accountSchema,
+    region: regionSchema.optional().describe('default: the central catalog region'),
+    profile: z.string().min(1).optional(),
+    roleArn: z.string().optional(),
+    roleName: z.string().min(1).max(64).optional().describe('the domain role mesh grants to (default mesh-<domain>)'),
+    storage: z
+      .strictObject({
+        kind: z.enum(['relational', 'key-value', 'event-files']),
+        source: z.string().optional(),
+      })
+      .optional(),
+    products: z
+      .array(relativePathSchema)
+      .optional()
+      .meta({ default: [...DOMAIN_DEFAULTS.products] })
+      .describe('product contract files (ODCS v3); * matches within one folder'),
+    subscriptions: z.array(subscriptionSchema).optional(),
+    transforms: z.array(transformSchema).optional(),
+    personalize: relativePathSchema.optional().describe('Personalize project file, relative to the domain folder'),
+    firehoseStream: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{1,64}$/)
+      .optional(),
+  })
+  .describe('domain.yaml: one producer or consumer domain');
+
+export type DomainFile = z.infer<typeof domainFileSchema>;
+export type SubscriptionEntry = z.infer<typeof subscriptionSchema>;

@@ -1,0 +1,111 @@
+import { DOMAIN_DEFAULTS } from './domain-schema.js';
+import type { DomainEntry } from './entries.js';
+import type { Domain, MeshConfig, Product, StreamSubscription, Subscription, Transform } from './model.js';
+import { exists, relativeTo, resolveInside } from './paths.js';
+import { type PathSegment, ProblemCode } from './problems.js';
+import type { ParsedDomain } from './read-files.js';
+import type { Reporter } from './reporter.js';
+import { readText } from './yaml-source.js';
+
+/** Default dead-letter topic of a stream subscription: `<topic>.dlq.<consumer>`. */
+export function defaultDeadLetterTopic(topic: string | undefined, consumer: string, product: string): string {
+  return topic ? `${topic}.dlq.${consumer}` : `mesh.dlq.${consumer}.${product}`;
+}
+
+/** A path from the domain file, resolved inside the workspace; reports an escape. */
+function inside(reporter: Reporter, root: string, parsed: ParsedDomain, ref: string, at: PathSegment[]): string | undefined {
+  const abs = resolveInside(root, parsed.dir, ref);
+  if (!abs) {
+    reporter.at(parsed.source, at, ProblemCode.PathEscapesWorkspace, `"${ref}" points outside the workspace.`, {
+      hint: 'Paths in a domain file are relative to the domain folder and stay inside the workspace.',
+    });
+  }
+  return abs;
+}
+
+/** A domain file as written → the resolved Domain. Products must be resolved first (for dead-letter topic names). */
+export async function normalizeDomain(
+  reporter: Reporter,
+  root: string,
+  mesh: MeshConfig,
+  parsed: ParsedDomain,
+  products: ReadonlyMap<string, Product>,
+): Promise<DomainEntry> {
+  const raw = parsed.raw;
+  const subscriptions: Subscription[] = [];
+  for (const [index, entry] of (raw.subscriptions ?? []).entries()) {
+    const at: PathSegment[] = ['subscriptions', index];
+    let stream: StreamSubscription | undefined;
+    if (entry.stream) {
+      const s = entry.stream;
+      const dirRef = s.handlerDir ?? `handlers/${s.function}`;
+      const dirAt = [...at, 'stream', s.handlerDir ? 'handlerDir' : 'function'];
+      const handlerDir = inside(reporter, root, parsed, dirRef, dirAt);
+      if (handlerDir && (await exists(handlerDir)) !== 'dir') {
+        reporter.at(parsed.source, dirAt, ProblemCode.FileNotFound, `Handler folder ${relativeTo(root, handlerDir)} does not exist.`, {
+          hint: `Create it (mesh init consumer copies a starter handler), or set handlerDir.`,
+        });
+      }
+      stream = {
+        function: s.function,
+        handlerDir: handlerDir ?? '',
+        handler: s.handler ?? DOMAIN_DEFAULTS.handler,
+        startingPosition: s.startingPosition ?? DOMAIN_DEFAULTS.startingPosition,
+        batchSize: s.batchSize ?? DOMAIN_DEFAULTS.batchSize,
+        batchingWindowSeconds: s.batchingWindowSeconds ?? DOMAIN_DEFAULTS.batchingWindowSeconds,
+        maximumRetryAttempts: s.maximumRetryAttempts ?? DOMAIN_DEFAULTS.maximumRetryAttempts,
+        deadLetterTopic: s.deadLetterTopic ?? defaultDeadLetterTopic(products.get(entry.product)?.stream?.topic, raw.name, entry.product),
+        permissions: (s.permissions ?? []).map((p) => ({ actions: [...p.actions], resources: [...p.resources] })),
+        environment: { ...(s.environment ?? {}) },
+      };
+    }
+    const table = entry.table === true ? {} : typeof entry.table === 'object' ? { columns: [...entry.table.columns] } : undefined;
+    subscriptions.push({ product: entry.product, ...(table ? { table } : {}), ...(stream ? { stream } : {}) });
+  }
+
+  const transforms: Transform[] = [];
+  for (const [index, entry] of (raw.transforms ?? []).entries()) {
+    const at: PathSegment[] = ['transforms', index];
+    const sqlFile = inside(reporter, root, parsed, entry.sql, [...at, 'sql']);
+    let sql = '';
+    if (sqlFile) {
+      const read = await readText(sqlFile);
+      if (read.ok) sql = read.text;
+      else {
+        reporter.at(parsed.source, [...at, 'sql'], read.reason === 'missing' ? ProblemCode.FileNotFound : ProblemCode.FileUnreadable, `${relativeTo(root, sqlFile)} ${read.reason === 'missing' ? 'does not exist' : `cannot be read: ${read.detail}`}.`);
+      }
+    }
+    inside(reporter, root, parsed, entry.output, [...at, 'output']);
+    transforms.push({ name: entry.name, sqlFile: sqlFile ?? '', sql, output: entry.output, engine: entry.engine ?? 'athena' });
+  }
+
+  let personalizeFile: string | undefined;
+  if (raw.personalize !== undefined) {
+    personalizeFile = inside(reporter, root, parsed, raw.personalize, ['personalize']);
+    if (personalizeFile && (await exists(personalizeFile)) !== 'file') {
+      reporter.at(parsed.source, ['personalize'], ProblemCode.FileNotFound, `${relativeTo(root, personalizeFile)} does not exist.`);
+    }
+  }
+
+  const domain: Domain = {
+    name: raw.name,
+    kind: raw.kind,
+    owner: { team: raw.owner?.team ?? '', contact: raw.owner?.contact ?? '' },
+    ...(raw.description ? { description: raw.description } : {}),
+    access: {
+      account: String(raw.account),
+      region: raw.region ?? mesh.central.region,
+      ...(raw.profile ? { profile: raw.profile } : {}),
+      ...(raw.roleArn ? { roleArn: raw.roleArn } : {}),
+    },
+    roleName: raw.roleName ?? `mesh-${raw.name}`,
+    ...(raw.storage ? { storage: { kind: raw.storage.kind, ...(raw.storage.source ? { source: raw.storage.source } : {}) } } : {}),
+    dir: parsed.dir,
+    file: parsed.source.abs,
+    subscriptions,
+    transforms,
+    ...(personalizeFile ? { personalizeFile } : {}),
+    ...(raw.firehoseStream ? { firehoseStream: raw.firehoseStream } : {}),
+  };
+  return { source: parsed.source, raw, domain };
+}

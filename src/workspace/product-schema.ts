@@ -1,0 +1,179 @@
+import * as z from 'zod';
+import { nameSchema, relativePathSchema } from './schema-common.js';
+
+/**
+ * The part of the Open Data Contract Standard (ODCS, Bitol) v3.0.x that mesh reads. Every other standard field is
+ * accepted (so the contract stays a valid ODCS document for datacontract-cli); fields outside the standard are errors,
+ * as in ODCS itself. mesh's own settings live in `customProperties`.
+ */
+export const ODCS_API_VERSION = 'v3.0.2';
+
+const anyList = z.array(z.unknown());
+
+export const customPropertySchema = z.strictObject({
+  property: z.string().min(1),
+  value: z.unknown(),
+});
+
+const customPropertiesSchema = z.array(customPropertySchema);
+
+const descriptionSchema = z.strictObject({
+  purpose: z.string().optional(),
+  usage: z.string().optional(),
+  limitations: z.string().optional(),
+  authoritativeDefinitions: anyList.optional(),
+  customProperties: customPropertiesSchema.optional(),
+});
+
+export const LOGICAL_TYPES = ['string', 'date', 'number', 'integer', 'object', 'array', 'boolean'] as const;
+
+const propertySchema = z.strictObject({
+  name: z.string().min(1),
+  logicalType: z.enum(LOGICAL_TYPES).optional(),
+  logicalTypeOptions: z.record(z.string(), z.unknown()).optional(),
+  physicalType: z.string().min(1).optional().describe('Glue type: string, int, bigint, double, float, boolean, timestamp, date, decimal(p,s)'),
+  description: z.string().optional(),
+  businessName: z.string().optional(),
+  required: z.boolean().optional(),
+  unique: z.boolean().optional(),
+  primaryKey: z.boolean().optional(),
+  primaryKeyPosition: z.int().optional(),
+  partitioned: z.boolean().optional(),
+  partitionKeyPosition: z.int().optional(),
+  classification: z.string().optional(),
+  encryptedName: z.string().optional(),
+  transformSourceObjects: z.array(z.string()).optional(),
+  transformLogic: z.string().optional(),
+  transformDescription: z.string().optional(),
+  examples: anyList.optional(),
+  criticalDataElement: z.boolean().optional(),
+  quality: anyList.optional(),
+  authoritativeDefinitions: anyList.optional(),
+  tags: z.array(z.string()).optional(),
+  customProperties: customPropertiesSchema.optional().describe('mesh reads {property: pii, value: true}'),
+  items: z.unknown().optional(),
+  properties: anyList.optional(),
+});
+
+const schemaObjectSchema = z.strictObject({
+  name: z.string().min(1),
+  physicalName: z.string().min(1).optional().describe('the table name in the catalog'),
+  physicalType: z.string().optional(),
+  logicalType: z.literal('object').optional(),
+  description: z.string().optional(),
+  businessName: z.string().optional(),
+  dataGranularityDescription: z.string().optional(),
+  authoritativeDefinitions: anyList.optional(),
+  tags: z.array(z.string()).optional(),
+  customProperties: customPropertiesSchema.optional(),
+  quality: anyList.optional(),
+  properties: z.array(propertySchema).min(1),
+});
+
+const serverSchema = z.strictObject({
+  server: z.string().min(1),
+  type: z.enum(['s3', 'local']).describe('s3 (location s3://bucket/prefix/) or local (path)'),
+  description: z.string().optional(),
+  environment: z.string().optional(),
+  location: z.string().optional().describe('s3://bucket/prefix/'),
+  path: z.string().optional().describe('local folder, relative to the contract'),
+  format: z.enum(['parquet', 'csv', 'json']).optional(),
+  delimiter: z.enum(['new_line', 'array']).optional(),
+  endpointUrl: z.string().optional(),
+  roles: anyList.optional(),
+  customProperties: customPropertiesSchema.optional(),
+});
+
+const teamMemberSchema = z.strictObject({
+  username: z.string().optional(),
+  role: z.string().optional(),
+  dateIn: z.string().optional(),
+  dateOut: z.string().optional(),
+  replacedByUsername: z.string().optional(),
+});
+
+export const productContractSchema = z
+  .strictObject({
+    apiVersion: z.enum(['v3.0.0', 'v3.0.1', 'v3.0.2']),
+    kind: z.literal('DataContract'),
+    id: z.string().min(1).describe('urn:mesh:<mesh>:<domain>:<name>'),
+    name: nameSchema,
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/)
+      .describe('semantic version, e.g. 1.0.0'),
+    status: z.string().min(1),
+    tenant: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    domain: z.string().min(1).describe('the owning domain'),
+    dataProduct: z.string().optional(),
+    description: descriptionSchema.optional(),
+    schema: z.array(schemaObjectSchema),
+    servers: z.array(serverSchema).optional().describe('the table port: one server with location and format'),
+    support: anyList.optional(),
+    price: z.record(z.string(), z.unknown()).optional(),
+    team: z.array(teamMemberSchema).optional(),
+    roles: anyList.optional(),
+    slaDefaultElement: z.string().optional(),
+    slaProperties: anyList.optional(),
+    authoritativeDefinitions: anyList.optional(),
+    customProperties: customPropertiesSchema.optional().describe('mesh settings: classification, streamPort, sampleData, ownerTeam'),
+    contractCreatedTs: z.string().optional(),
+  })
+  .describe('a data product contract, Open Data Contract Standard v3.0.2');
+
+export type ProductContract = z.infer<typeof productContractSchema>;
+export type ContractProperty = z.infer<typeof propertySchema>;
+
+// ---- mesh's settings inside customProperties ------------------------------------------------------------------
+
+export const STREAM_DEFAULTS = {
+  major: 1,
+  partitions: 3,
+  replicationFactor: 3,
+  retentionHours: 168,
+  compatibility: 'BACKWARD',
+  encoding: 'avro',
+} as const;
+
+export const COMPATIBILITY_MODES = ['NONE', 'DISABLED', 'BACKWARD', 'BACKWARD_ALL', 'FORWARD', 'FORWARD_ALL', 'FULL', 'FULL_ALL'] as const;
+
+export const streamPortSchema = z
+  .strictObject({
+    entity: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,100}$/)
+      .describe('entity part of the topic name, e.g. listens'),
+    major: z.int().min(0).optional().meta({ default: STREAM_DEFAULTS.major }),
+    topic: z.string().optional().describe('explicit topic name; must match the mesh topic pattern'),
+    partitions: z.int().min(1).max(10000).optional().meta({ default: STREAM_DEFAULTS.partitions }),
+    replicationFactor: z.int().min(1).max(10).optional().meta({ default: STREAM_DEFAULTS.replicationFactor }),
+    retentionHours: z.int().min(-1).optional().meta({ default: STREAM_DEFAULTS.retentionHours }).describe('-1 keeps events forever'),
+    keyField: z.string().min(1).describe('event field used as the Kafka key'),
+    eventSchema: relativePathSchema.describe('Avro schema (.avsc), relative to the contract'),
+    compatibility: z.enum(COMPATIBILITY_MODES).optional().meta({ default: STREAM_DEFAULTS.compatibility }),
+    encoding: z.enum(['avro', 'json']).optional().meta({ default: STREAM_DEFAULTS.encoding }),
+    configs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('extra topic configs'),
+  })
+  .describe('the stream port');
+
+/** Custom properties mesh reads, with the schema of their value. */
+export const PRODUCT_CUSTOM_PROPERTIES = {
+  classification: z.string().min(1),
+  streamPort: streamPortSchema,
+  sampleData: relativePathSchema,
+  ownerTeam: z.string().min(1),
+} as const;
+
+export const COLUMN_CUSTOM_PROPERTIES = {
+  pii: z.boolean(),
+} as const;
+
+/** The JSON Schema editors get: the contract, with mesh's custom properties spelled out. */
+export function productEditorSchema(): z.ZodType {
+  const known = Object.entries(PRODUCT_CUSTOM_PROPERTIES).map(([property, value]) =>
+    z.strictObject({ property: z.literal(property), value }),
+  );
+  const editorCustomProperties = z.array(z.union([...known, customPropertySchema]));
+  return productContractSchema.extend({ customProperties: editorCustomProperties.optional() });
+}

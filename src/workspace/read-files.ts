@@ -1,0 +1,159 @@
+import path from 'node:path';
+import type * as z from 'zod';
+import { type DomainFile, domainFileSchema } from './domain-schema.js';
+import { type MeshFile, meshFileSchema } from './mesh-schema.js';
+import { expandPattern, hasWildcard, relativeTo, resolveInside } from './paths.js';
+import { type PathSegment, ProblemCode } from './problems.js';
+import { type ProductContract, productContractSchema } from './product-schema.js';
+import type { Reporter } from './reporter.js';
+import { DOMAIN_DEFAULTS } from './domain-schema.js';
+import { type SourceFile, parseYaml, readText } from './yaml-source.js';
+import { parseWithProblems } from './zod-problems.js';
+
+export const MESH_FILE = 'mesh.yaml';
+export const DOMAIN_FILE = 'domain.yaml';
+
+export interface Parsed<T> {
+  readonly source: SourceFile;
+  readonly raw: T;
+}
+
+/** Where a file was named, so "missing file" points at the line that names it. */
+export interface Reference {
+  readonly source: SourceFile;
+  readonly path: readonly PathSegment[];
+}
+
+export interface ParsedDomain extends Parsed<DomainFile> {
+  readonly dir: string;
+  readonly products: Parsed<ProductContract>[];
+}
+
+export interface ParsedWorkspace {
+  readonly root: string;
+  /** Undefined when mesh.yaml is missing, malformed or fails its schema. */
+  readonly mesh?: Parsed<MeshFile>;
+  readonly domains: ParsedDomain[];
+}
+
+/** Reads and parses one YAML file, reporting a missing, unreadable, malformed or empty file. */
+export async function readYamlDocument(
+  reporter: Reporter,
+  root: string,
+  abs: string,
+  ref?: Reference,
+): Promise<{ source: SourceFile; data: unknown } | undefined> {
+  const rel = relativeTo(root, abs);
+  const read = await readText(abs);
+  if (!read.ok) {
+    const code = read.reason === 'missing' ? ProblemCode.FileNotFound : ProblemCode.FileUnreadable;
+    const message = read.reason === 'missing' ? `${rel} does not exist.` : `${rel} cannot be read: ${read.detail}.`;
+    if (ref) reporter.at(ref.source, ref.path, code, message);
+    else reporter.atPosition(rel, { line: 1, column: 1 }, '', code, message);
+    return undefined;
+  }
+  const parsed = parseYaml(abs, rel, read.text);
+  if (parsed.kind === 'syntax') {
+    for (const e of parsed.errors) {
+      reporter.atPosition(rel, e.position, '', ProblemCode.YamlSyntax, `Malformed YAML: ${e.message}`, {
+        hint: 'Check indentation, colons and quotes around this line.',
+      });
+    }
+    return undefined;
+  }
+  if (parsed.kind === 'empty') {
+    reporter.atPosition(rel, { line: 1, column: 1 }, '', ProblemCode.EmptyFile, `${rel} is empty.`, {
+      hint: 'Run `mesh init` to generate a starter file, or delete it and its reference.',
+    });
+    return undefined;
+  }
+  return { source: parsed.source, data: parsed.data };
+}
+
+/** Reads, parses and schema-checks one YAML file, reporting each failure as its own problem code. */
+export async function readYamlFile<S extends z.ZodType>(
+  reporter: Reporter,
+  root: string,
+  abs: string,
+  schema: S,
+  ref?: Reference,
+): Promise<Parsed<z.infer<S>> | undefined> {
+  const doc = await readYamlDocument(reporter, root, abs, ref);
+  if (!doc) return undefined;
+  const result = parseWithProblems(schema, doc.data, doc.source);
+  if (!result.ok) {
+    reporter.addAll(result.problems);
+    return undefined;
+  }
+  return { source: doc.source, raw: result.value };
+}
+
+async function readProducts(reporter: Reporter, root: string, domain: Parsed<DomainFile>, dir: string): Promise<Parsed<ProductContract>[]> {
+  const patterns = domain.raw.products ?? DOMAIN_DEFAULTS.products;
+  const explicit = domain.raw.products !== undefined;
+  const files: { abs: string; ref: Reference }[] = [];
+  for (const [index, pattern] of patterns.entries()) {
+    const ref: Reference = { source: domain.source, path: explicit ? ['products', index] : [] };
+    const target = resolveInside(root, dir, pattern);
+    if (!target) {
+      reporter.at(ref.source, ref.path, ProblemCode.PathEscapesWorkspace, `"${pattern}" points outside the workspace.`, {
+        hint: 'Keep product contracts inside the domain folder, e.g. products/<name>.odcs.yaml.',
+      });
+      continue;
+    }
+    if (hasWildcard(pattern)) {
+      const matches = await expandPattern(dir, pattern);
+      if (matches.length === 0 && explicit) {
+        reporter.at(ref.source, ref.path, ProblemCode.NoMatch, `No file matches "${pattern}".`, { severity: 'warning' });
+      }
+      for (const abs of matches) files.push({ abs, ref });
+    } else {
+      files.push({ abs: target, ref });
+    }
+  }
+  const seen = new Set<string>();
+  const products: Parsed<ProductContract>[] = [];
+  for (const { abs, ref } of files) {
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    const parsed = await readYamlFile(reporter, root, abs, productContractSchema, ref);
+    if (parsed) products.push(parsed);
+  }
+  return products;
+}
+
+/** Phase one of loading: every file read, parsed and checked against its schema. */
+export async function readWorkspaceFiles(reporter: Reporter, root: string): Promise<ParsedWorkspace> {
+  const doc = await readYamlDocument(reporter, root, path.join(root, MESH_FILE));
+  const domains: ParsedDomain[] = [];
+  if (!doc) return { root, domains };
+  const checked = parseWithProblems(meshFileSchema, doc.data, doc.source);
+  let mesh: Parsed<MeshFile> | undefined;
+  let entries: unknown[];
+  if (checked.ok) {
+    mesh = { source: doc.source, raw: checked.value };
+    entries = checked.value.domains ?? [];
+  } else {
+    // mesh.yaml has problems of its own: still check the domains it lists, so one run reports everything.
+    reporter.addAll(checked.problems);
+    const listed = (doc.data as { domains?: unknown } | null)?.domains;
+    entries = Array.isArray(listed) ? listed : [];
+  }
+  for (const [index, entry] of entries.entries()) {
+    if (typeof entry !== 'string' || entry === '') continue;
+    const ref: Reference = { source: doc.source, path: ['domains', index] };
+    const target = resolveInside(root, root, entry);
+    if (!target) {
+      reporter.at(doc.source, ref.path, ProblemCode.PathEscapesWorkspace, `Domain "${entry}" is outside the workspace.`, {
+        hint: 'Domain folders live inside the folder that holds mesh.yaml, e.g. domains/<name>.',
+      });
+      continue;
+    }
+    const file = /\.ya?ml$/.test(target) ? target : path.join(target, DOMAIN_FILE);
+    const parsed = await readYamlFile(reporter, root, file, domainFileSchema, ref);
+    if (!parsed) continue;
+    const dir = path.dirname(file);
+    domains.push({ ...parsed, dir, products: await readProducts(reporter, root, parsed, dir) });
+  }
+  return { root, mesh, domains };
+}

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { type Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { PathSegment } from './problems.js';
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A parsed workspace file that can tell where a field path is (1-based line and column). */
+export class SourceFile {
+  constructor(
+    /** Absolute path. */
+    readonly abs: string,
+    /** Relative to the workspace root, forward slashes. */
+    readonly rel: string,
+    readonly text: string,
+    private readonly doc?: Document,
+    private readonly lineCounter: LineCounter = new LineCounter(),
+  ) {}
+
+  /** Line and column of an offset in the text. */
+  positionOfOffset(offset: number): Position {
+    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    return { line, column: col };
+  }
+
+  /**
+   * Where the value at `path` starts. With `key: true`, where its key starts (for unknown fields). When the path does
+   * not exist (a missing field), the position of the deepest parent that does.
+   */
+  position(path: readonly PathSegment[], options: { key?: boolean } = {}): Position {
+    if (!this.doc) return { line: 1, column: 1 };
+    let node: unknown = this.doc.contents;
+    let keyNode: unknown;
+    for (const segment of path) {
+      let next: unknown;
+      let nextKey: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === segment);
+        if (pair) {
+          next = pair.value ?? pair.key;
+          nextKey = pair.key;
+        }
+      } else if (isSeq(node) && typeof segment === 'number') {
+        next = node.items[segment];
+        nextKey = next;
+      }
+      if (next === undefined || next === null) break;
+      node = next;
+      keyNode = nextKey;
+    }
+    const target = options.key && keyNode !== undefined ? keyNode : node;
+    const range = isNode(target) ? target.range : undefined;
+    return range ? this.positionOfOffset(range[0]) : { line: 1, column: 1 };
+  }
+}
+
+export type ReadResult =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly reason: 'missing' | 'unreadable'; readonly detail: string };
+
+export async function readText(abs: string): Promise<ReadResult> {
+  try {
+    return { ok: true, text: await readFile(abs, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing', detail: 'no such file' };
+    return { ok: false, reason: 'unreadable', detail: code === 'EISDIR' ? 'it is a folder, not a file' : (error as Error).message };
+  }
+}
+
+export type ParseResult =
+  | { readonly kind: 'ok'; readonly source: SourceFile; readonly data: unknown }
+  | { readonly kind: 'empty'; readonly source: SourceFile }
+  | { readonly kind: 'syntax'; readonly source: SourceFile; readonly errors: readonly { message: string; position: Position }[] };
+
+/** Parses YAML text keeping positions. Never throws. */
+export function parseYaml(abs: string, rel: string, text: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const source = new SourceFile(abs, rel, text, doc, lineCounter);
+  if (doc.errors.length > 0) {
+    return {
+      kind: 'syntax',
+      source,
+      errors: doc.errors.map((e) => ({
+        message: e.message.split('\n')[0] ?? e.message,
+        position: source.positionOfOffset(e.pos[0]),
+      })),
+    };
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
+    return { kind: 'empty', source };
+  }
+  return { kind: 'ok', source, data: doc.toJS({ maxAliasCount: 100 }) };
+}
