@@ -32,7 +32,9 @@ export function tableDifferences(desired: TableSpec, observed: TableSpec): { bre
   if (desired.location !== observed.location) other.push(`location ${observed.location} → ${desired.location}`);
   const order = (t: TableSpec) => t.columns.map((c) => c.name).join(',');
   if (added.length === 0 && breaking.length === 0 && order(desired) !== order(observed)) other.push('column order');
-  const comments = [...want.values()].filter((c) => have.has(c.name) && (have.get(c.name)?.comment ?? '') !== (c.comment ?? '')).map((c) => c.name);
+  const comments = [...want.values()]
+    .filter((c) => have.has(c.name) && (have.get(c.name)?.comment ?? '') !== (c.comment ?? ''))
+    .map((c) => c.name);
   if (comments.length > 0) other.push(`description of ${comments.join(', ')}`);
   if (desired.description !== observed.description) other.push('description');
   if (desired.owner !== observed.owner) other.push(`owner ${observed.owner} → ${desired.owner}`);
@@ -77,21 +79,24 @@ export function compareCatalog(desired: DesiredResource<CatalogSpec>, observed: 
   }
   if (d.kind === 'glue-database' && o.kind === 'glue-database') {
     if (sameSpec(d, o)) return UP_TO_DATE;
-    if (o.parameters['mesh:managed-by'] === undefined) return { action: 'update', reason: 'exists but is not managed by mesh yet (mesh adopts it)' };
+    if (o.parameters['mesh:managed-by'] === undefined)
+      return { action: 'update', reason: 'exists but is not managed by mesh yet (mesh adopts it)' };
     return { action: 'update', reason: 'description or parameters differ' };
   }
   if (d.kind === 'lf-location' && o.kind === 'lf-location') {
-    return d.roleArn === o.roleArn ? UP_TO_DATE : { action: 'update', reason: `registered with ${o.roleArn || 'the service-linked role'}; mesh uses ${d.roleArn}` };
+    return d.roleArn === o.roleArn
+      ? UP_TO_DATE
+      : { action: 'update', reason: `registered with ${o.roleArn || 'the service-linked role'}; mesh uses ${d.roleArn}` };
   }
   if (d.kind === 'bucket-policy' && o.kind === 'bucket-policy') {
     if (sameSpec(d.statement, o.statement)) return UP_TO_DATE;
     return { action: 'update', reason: o.statement ? "mesh's statement differs (product prefixes)" : "the policy lacks mesh's statement" };
   }
-  if ((d.kind === 'resource-link' && o.kind === 'resource-link') || (d.kind === 'resource-link-database' && o.kind === 'resource-link-database')) {
+  if (
+    (d.kind === 'resource-link' && o.kind === 'resource-link') ||
+    (d.kind === 'resource-link-database' && o.kind === 'resource-link-database')
+  ) {
     return sameSpec(d, o) ? UP_TO_DATE : { action: 'update', reason: 'points at another target' };
-  }
-  if (d.kind !== o.kind) {
-    return { action: 'replace', reason: `exists as a ${o.kind}, mesh needs a ${d.kind}` };
   }
   return sameSpec(d, o) ? UP_TO_DATE : { action: 'update', reason: 'differs from the files' };
 }

@@ -10,8 +10,8 @@ import { findProduct } from '../workspace/model.js';
 import { storageFormat } from './formats.js';
 import {
   type CatalogNaming,
-  LF_TAG_KEYS,
   catalogKey,
+  LF_TAG_KEYS,
   parseS3,
   refOf,
   registeredLocationOf,
@@ -71,15 +71,30 @@ class DesiredSet {
         permissions: sortedUnique([...existing.spec.permissions, ...spec.permissions]),
         grantable: sortedUnique([...existing.spec.grantable, ...spec.grantable]),
       };
-      this.byKey.set(key, { ref: refOf(merged, this.naming), spec: merged, isGrant: true, dependsOn: sortedUnique([...(existing.dependsOn ?? []), ...deps]) });
+      this.byKey.set(key, {
+        ref: refOf(merged, this.naming),
+        spec: merged,
+        isGrant: true,
+        dependsOn: sortedUnique([...(existing.dependsOn ?? []), ...deps]),
+      });
     } else if (!existing) {
       this.byKey.set(key, { ref: refOf(spec, this.naming), spec, isGrant: spec.kind === 'lf-grant', dependsOn: deps });
     }
     return key;
   }
 
-  grant(catalog: string, principal: string, resource: GrantResource, permissions: readonly string[], grantable: readonly string[], deps: readonly (string | undefined)[]): string {
-    return this.add({ kind: 'lf-grant', catalog, principal, resource, permissions: sortedUnique(permissions), grantable: sortedUnique(grantable) }, deps);
+  grant(
+    catalog: string,
+    principal: string,
+    resource: GrantResource,
+    permissions: readonly string[],
+    grantable: readonly string[],
+    deps: readonly (string | undefined)[],
+  ): string {
+    return this.add(
+      { kind: 'lf-grant', catalog, principal, resource, permissions: sortedUnique(permissions), grantable: sortedUnique(grantable) },
+      deps,
+    );
   }
 }
 
@@ -94,7 +109,12 @@ export function centralDatabaseSpec(domain: Domain, naming: CatalogNaming): Data
 }
 
 /** The central table for a product's table port. */
-export function tableSpecFor(product: Product, domain: Domain, naming: CatalogNaming, extra: Readonly<Record<string, string>> = {}): TableSpec {
+export function tableSpecFor(
+  product: Product,
+  domain: Domain,
+  naming: CatalogNaming,
+  extra: Readonly<Record<string, string>> = {},
+): TableSpec {
   const port = product.table;
   if (!port) throw new Error(`product ${product.name} has no table port`);
   const partition = new Set(port.partitionKeys);
@@ -159,14 +179,15 @@ function bucketPolicySpec(ws: Workspace, account: string, bucket: string, naming
   for (const p of ws.products) {
     const s3 = p.table ? parseS3(p.table.location) : undefined;
     const d = ws.domains.find((x) => x.name === p.domain);
-    if (s3 && s3.bucket === bucket && d?.access.account === account) prefixes.push(`arn:aws:s3:::${bucket}/${withTrailingSlash(s3.key).replace(/^\/$/, '')}*`);
+    if (s3 && s3.bucket === bucket && d?.access.account === account)
+      prefixes.push(`arn:aws:s3:::${bucket}/${withTrailingSlash(s3.key).replace(/^\/$/, '')}*`);
   }
   return {
     kind: 'bucket-policy',
     account,
     bucket,
     statement: {
-      sid: `MeshLfDataAccess${ws.mesh.name.replace(/[^A-Za-z0-9]/g, '')}`,
+      sid: naming.bucketPolicySid,
       principal: naming.dataAccessRole,
       actions: [...BUCKET_POLICY_ACTIONS],
       resources: sortedUnique([`arn:aws:s3:::${bucket}`, ...prefixes]),
@@ -194,10 +215,25 @@ function addPublish(set: DesiredSet, ws: Workspace, product: Product, naming: Ca
   const c = naming.central;
   set.grant(c, principal, { kind: 'database', catalog: c, database: tableSpec.database }, PRODUCER_DATABASE_PERMISSIONS, [], [db]);
   set.grant(c, principal, { kind: 'location', catalog: c, resourceArn }, ['DATA_LOCATION_ACCESS'], [], [location]);
-  set.grant(c, principal, { kind: 'table', catalog: c, database: tableSpec.database, table: tableSpec.name }, PRODUCER_TABLE_PERMISSIONS, PRODUCER_TABLE_GRANTABLE, [table]);
+  set.grant(
+    c,
+    principal,
+    { kind: 'table', catalog: c, database: tableSpec.database, table: tableSpec.name },
+    PRODUCER_TABLE_PERMISSIONS,
+    PRODUCER_TABLE_GRANTABLE,
+    [table],
+  );
   const producerCatalog = naming.catalogOf(domain);
   if (producerCatalog !== c) {
-    set.add({ kind: 'resource-link-database', catalog: producerCatalog, name: naming.linkDatabase(domain.name), target: { catalog: c, database: tableSpec.database } }, [db]);
+    set.add(
+      {
+        kind: 'resource-link-database',
+        catalog: producerCatalog,
+        name: naming.linkDatabase(domain.name),
+        target: { catalog: c, database: tableSpec.database },
+      },
+      [db],
+    );
   }
 }
 
@@ -228,14 +264,21 @@ function addSubscription(set: DesiredSet, ws: Workspace, sub: ResolvedSubscripti
     description: `Resource links to the ${producer.name} domain's products`,
     parameters: { 'mesh:managed-by': naming.managedBy, 'mesh:domain': consumer.name, 'mesh:links-to': producer.name },
   });
-  set.add({ kind: 'resource-link', catalog: consumerCatalog, database: linkDbName, name: table, target: { catalog: c, database, table } }, [linkDb, ...grants]);
+  set.add({ kind: 'resource-link', catalog: consumerCatalog, database: linkDbName, name: table, target: { catalog: c, database, table } }, [
+    linkDb,
+    ...grants,
+  ]);
 }
 
 function productOrThrow(ws: Workspace, name: string, where: string): Product {
   const product = findProduct(ws, name);
   if (!product) {
     throw configError('UnknownProduct', `${where}: no product named "${name}".`, {
-      hint: didYouMean(name, ws.products.map((p) => p.name)) ?? 'Run `mesh catalog` to list the products.',
+      hint:
+        didYouMean(
+          name,
+          ws.products.map((p) => p.name),
+        ) ?? 'Run `mesh catalog` to list the products.',
     });
   }
   return product;
@@ -260,7 +303,9 @@ function resolveSubscriptions(ws: Workspace, scope: PlanScope): ResolvedSubscrip
   const out: ResolvedSubscription[] = [];
   const push = (product: Product, consumer: Domain) => {
     if (product.domain === consumer.name) {
-      throw configError('SelfSubscription', `${consumer.name} owns ${product.name}; a domain reads its own products without subscribing.`, { location: { file: consumer.file } });
+      throw configError('SelfSubscription', `${consumer.name} owns ${product.name}; a domain reads its own products without subscribing.`, {
+        location: { file: consumer.file },
+      });
     }
     out.push({ product, consumer, columns: resolveColumns(product, consumer) });
   };
@@ -271,7 +316,10 @@ function resolveSubscriptions(ws: Workspace, scope: PlanScope): ResolvedSubscrip
       const consumer = requireDomain(ws, s.domain, 'subscribe');
       if (!product.table) {
         if (s.stream === true) continue; // neither port flag: only the ports the product has
-        throw configError('NoTablePort', `${product.name} has no table port to subscribe to.`, { location: { file: product.file }, hint: 'Use --stream, or add a table port to the contract.' });
+        throw configError('NoTablePort', `${product.name} has no table port to subscribe to.`, {
+          location: { file: product.file },
+          hint: 'Use --stream, or add a table port to the contract.',
+        });
       }
       push(product, consumer);
     }
@@ -281,7 +329,10 @@ function resolveSubscriptions(ws: Workspace, scope: PlanScope): ResolvedSubscrip
     for (const s of consumer.subscriptions) {
       if (!s.table) continue;
       const product = productOrThrow(ws, s.product, `${consumer.name} (${consumer.file})`);
-      if (!product.table) throw configError('NoTablePort', `${consumer.name} subscribes to the table of ${product.name}, which has no table port.`, { location: { file: consumer.file } });
+      if (!product.table)
+        throw configError('NoTablePort', `${consumer.name} subscribes to the table of ${product.name}, which has no table port.`, {
+          location: { file: consumer.file },
+        });
       push(product, consumer);
     }
   }
@@ -304,7 +355,11 @@ export function desiredCatalog(ws: Workspace, scope: PlanScope, naming: CatalogN
     if (published.length > 0) {
       // LF-Tag values cover every product in the files, so publishing one product never shrinks them.
       const all = ws.products.filter((p) => p.table);
-      const values = { domain: all.map((p) => p.domain), product: all.map((p) => p.name), classification: all.map((p) => p.classification) };
+      const values = {
+        domain: all.map((p) => p.domain),
+        product: all.map((p) => p.name),
+        classification: all.map((p) => p.classification),
+      };
       for (const key of LF_TAG_KEYS) set.add({ kind: 'lf-tag', catalog: naming.central, key, values: sortedUnique(values[key]) });
     }
   }

@@ -59,7 +59,8 @@ export class GrantBatcher {
       if (group) this.runs.set(group, outcomes);
     }
     const outcome = (await outcomes).get(change.key);
-    if (!outcome) throw new MeshError('InternalError', `No outcome for ${change.key} in its grant batch.`, { hint: 'This is a bug in mesh.' });
+    if (!outcome)
+      throw new MeshError('InternalError', `No outcome for ${change.key} in its grant batch.`, { hint: 'This is a bug in mesh.' });
     if (!outcome.ok) throw outcome.error;
     return outcome.attributes;
   }

@@ -18,6 +18,8 @@ export interface CatalogNaming {
   readonly managedBy: string;
   readonly central: CatalogId;
   readonly dataAccessRole: string;
+  /** The Sid of mesh's statement in producers' bucket policies. */
+  readonly bucketPolicySid: string;
   catalogOf(domain: Domain): CatalogId;
   principalOf(domain: Domain): string;
   /** The workspace domain a principal belongs to, if any. */
@@ -43,6 +45,7 @@ export function catalogNaming(ws: Workspace, target: Target): CatalogNaming {
     managedBy: `mesh/${mesh.name}`,
     central: local ? LOCAL_CENTRAL : mesh.central.account,
     dataAccessRole: local ? `local:${mesh.central.dataAccessRoleName}` : centralDataAccessRoleArn(mesh),
+    bucketPolicySid: `MeshLfDataAccess${mesh.name.replace(/[^A-Za-z0-9]/g, '')}`,
     catalogOf: (d) => (local ? d.name : d.access.account),
     principalOf,
     domainOfPrincipal: (p) => byPrincipal.get(p),
@@ -85,7 +88,10 @@ export function registeredLocationOf(location: string): string {
 
 export function requireDomain(ws: Workspace, name: string, why: string): Domain {
   const d = ws.domains.find((x) => x.name === name);
-  if (!d) throw configError('UnknownDomain', `${why}: no domain named "${name}" in the workspace.`, { hint: 'Check the domain files under domains/.' });
+  if (!d)
+    throw configError('UnknownDomain', `${why}: no domain named "${name}" in the workspace.`, {
+      hint: 'Check the domain files under domains/.',
+    });
   return d;
 }
 
@@ -166,7 +172,10 @@ export function principalLabel(spec: Pick<GrantSpec, 'principal'>, naming: Catal
   return naming.domainOfPrincipal(spec.principal)?.name ?? spec.principal;
 }
 
-export function refOf(spec: CatalogSpec, naming: CatalogNaming): {
+export function refOf(
+  spec: CatalogSpec,
+  naming: CatalogNaming,
+): {
   plane: 'catalog';
   type: CatalogResourceType;
   id: string;
@@ -174,7 +183,13 @@ export function refOf(spec: CatalogSpec, naming: CatalogNaming): {
   account?: string;
 } {
   const account = spec.kind === 'bucket-policy' ? spec.account : spec.catalog;
-  return { plane: 'catalog', type: spec.kind, id: idOf(spec), label: labelOf(spec, naming), ...(naming.target === 'aws' ? { account } : {}) };
+  return {
+    plane: 'catalog',
+    type: spec.kind,
+    id: idOf(spec),
+    label: labelOf(spec, naming),
+    ...(naming.target === 'aws' ? { account } : {}),
+  };
 }
 
 export function sortedUnique(values: Iterable<string>): string[] {

@@ -163,7 +163,9 @@ export interface CatalogQuery {
 }
 
 /** How one grant (or revoke) of a batch ended. */
-export type GrantOutcome = { readonly ok: true; readonly attributes?: Record<string, unknown> } | { readonly ok: false; readonly error: unknown };
+export type GrantOutcome =
+  | { readonly ok: true; readonly attributes?: Record<string, unknown> }
+  | { readonly ok: false; readonly error: unknown };
 
 export interface CatalogPort {
   /** Reads what exists. Returns only resources of the types above, keyed as the plane keys them. */

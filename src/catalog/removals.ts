@@ -36,7 +36,8 @@ function indexOf(observed: readonly CatalogObserved[], naming: CatalogNaming): I
   for (const o of observed) {
     const key = keyOf(o.ref);
     const s = o.spec;
-    if (s.kind === 'glue-table' && s.catalog === naming.central && s.parameters['mesh:managed-by'] === naming.managedBy) index.tables.push({ key, spec: s });
+    if (s.kind === 'glue-table' && s.catalog === naming.central && s.parameters['mesh:managed-by'] === naming.managedBy)
+      index.tables.push({ key, spec: s });
     else if (s.kind === 'lf-grant' && s.catalog === naming.central) index.grants.push({ key, spec: s });
     else if (s.kind === 'resource-link') index.links.push({ key, spec: s });
     else if (s.kind === 'glue-database' && s.parameters['mesh:managed-by'] === naming.managedBy && s.parameters['mesh:links-to']) {
@@ -58,7 +59,12 @@ function producerPrincipal(ws: Workspace, t: TableSpec, naming: CatalogNaming): 
 }
 
 /** Central tables the scope unpublishes. Throws for a name that is neither in the files nor in the catalog. */
-export function unpublishCandidates(ws: Workspace, desired: DesiredCatalog, observed: readonly CatalogObserved[], naming: CatalogNaming): TableSpec[] {
+export function unpublishCandidates(
+  ws: Workspace,
+  desired: DesiredCatalog,
+  observed: readonly CatalogObserved[],
+  naming: CatalogNaming,
+): TableSpec[] {
   const { tables } = indexOf(observed, naming);
   const out: TableSpec[] = [];
   for (const name of desired.unknownProducts) {
@@ -83,7 +89,11 @@ export function unpublishCandidates(ws: Workspace, desired: DesiredCatalog, obse
 }
 
 /** Accounts to read for the resource links of an unpublished table's subscribers. */
-export function subscriberQueries(candidates: readonly TableSpec[], observed: readonly CatalogObserved[], ws: Workspace, naming: CatalogNaming): CatalogQuery[] {
+export function subscriberQueries(
+  candidates: readonly TableSpec[],
+  observed: readonly CatalogObserved[],
+  naming: CatalogNaming,
+): CatalogQuery[] {
   const { grants } = indexOf(observed, naming);
   const queries = new Map<string, Set<string>>();
   for (const t of candidates) {
@@ -95,7 +105,6 @@ export function subscriberQueries(candidates: readonly TableSpec[], observed: re
       queries.get(catalog)?.add(naming.linkDatabase(t.parameters['mesh:domain'] ?? ''));
     }
   }
-  void ws;
   return [...queries].map(([catalog, dbs]) => ({ catalog, databases: true, tablesOf: [...dbs] }));
 }
 
@@ -113,11 +122,28 @@ class RemovalBuilder {
 }
 
 /** Removes a consumer's database grant and link database once nothing of theirs is left in them. */
-function removeUnused(b: RemovalBuilder, index: Index, desiredKeys: ReadonlySet<string>, principal: string, consumerCatalog: string, centralDb: string, linkDb: string, naming: CatalogNaming, why: string, flag?: string): void {
+function removeUnused(
+  b: RemovalBuilder,
+  index: Index,
+  desiredKeys: ReadonlySet<string>,
+  principal: string,
+  consumerCatalog: string,
+  centralDb: string,
+  linkDb: string,
+  naming: CatalogNaming,
+  why: string,
+  flag?: string,
+): void {
   const alive = (key: string) => !b.prunable.has(key) || desiredKeys.has(key);
-  const dbGrant = index.grants.find((g) => g.spec.principal === principal && g.spec.resource.kind === 'database' && g.spec.resource.database === centralDb);
+  const dbGrant = index.grants.find(
+    (g) => g.spec.principal === principal && g.spec.resource.kind === 'database' && g.spec.resource.database === centralDb,
+  );
   const stillReads = index.grants.some(
-    (g) => g.spec.principal === principal && (g.spec.resource.kind === 'table' || g.spec.resource.kind === 'columns') && g.spec.resource.database === centralDb && alive(g.key),
+    (g) =>
+      g.spec.principal === principal &&
+      (g.spec.resource.kind === 'table' || g.spec.resource.kind === 'columns') &&
+      g.spec.resource.database === centralDb &&
+      alive(g.key),
   );
   const stillDesired = [...desiredKeys].some((k) => k.startsWith(`lf-grant:${naming.central}/${principal}/table:${centralDb}.`));
   if (dbGrant && !stillReads && !stillDesired && !desiredKeys.has(dbGrant.key)) b.remove(dbGrant.key, why, flag);
@@ -127,23 +153,37 @@ function removeUnused(b: RemovalBuilder, index: Index, desiredKeys: ReadonlySet<
   const desiredLinks = [...desiredKeys].some((k) => k.startsWith(`resource-link:${consumerCatalog}/${linkDb}/`));
   if (!desiredLinks && !desiredKeys.has(linkDbKey) && inDb.every((l) => !alive(l.key))) {
     b.remove(linkDbKey, `${why} (no resource links left in it)`, DELETE_FLAG);
-    b.after(linkDbKey, inDb.map((l) => l.key));
+    b.after(
+      linkDbKey,
+      inDb.map((l) => l.key),
+    );
   }
 }
 
-export function planRemovals(ws: Workspace, desired: DesiredCatalog, observed: readonly CatalogObserved[], naming: CatalogNaming): RemovalPlan {
+export function planRemovals(
+  ws: Workspace,
+  desired: DesiredCatalog,
+  observed: readonly CatalogObserved[],
+  naming: CatalogNaming,
+): RemovalPlan {
   const index = indexOf(observed, naming);
   const b = new RemovalBuilder();
   const desiredKeys = new Set(desired.resources.map((r) => keyOf(r.ref)));
   const subscribers = new Map<string, string[]>();
   for (const t of index.tables) {
     const producer = producerPrincipal(ws, t.spec, naming);
-    const subs = index.grants.filter((g) => onTable(g.spec, t.spec) && g.spec.principal !== producer && g.spec.permissions.includes('SELECT'));
+    const subs = index.grants.filter(
+      (g) => onTable(g.spec, t.spec) && g.spec.principal !== producer && g.spec.permissions.includes('SELECT'),
+    );
     if (subs.length > 0) subscribers.set(t.key, [...new Set(subs.map((g) => principalLabel(g.spec, naming)))].sort());
   }
 
   if (desired.fullSubscriptions) {
-    const centralDbs = new Map(observed.flatMap((o) => (o.spec.kind === 'glue-database' && o.spec.catalog === naming.central ? [[o.spec.name, o.spec.parameters['mesh:domain']]] : [])));
+    const centralDbs = new Map(
+      observed.flatMap((o) =>
+        o.spec.kind === 'glue-database' && o.spec.catalog === naming.central ? [[o.spec.name, o.spec.parameters['mesh:domain']]] : [],
+      ),
+    );
     for (const g of index.grants) {
       const domain = naming.domainOfPrincipal(g.spec.principal);
       const r = g.spec.resource;
@@ -180,7 +220,11 @@ export function planRemovals(ws: Workspace, desired: DesiredCatalog, observed: r
     const removed: string[] = [];
     for (const g of index.grants.filter((x) => onTable(x.spec, t))) {
       const isSubscriber = g.spec.principal !== producer;
-      b.remove(g.key, isSubscriber ? `unpublish ${product}: subscriber ${principalLabel(g.spec, naming)} loses access` : `unpublish ${product}`, isSubscriber ? ACK_FLAG : undefined);
+      b.remove(
+        g.key,
+        isSubscriber ? `unpublish ${product}: subscriber ${principalLabel(g.spec, naming)} loses access` : `unpublish ${product}`,
+        isSubscriber ? ACK_FLAG : undefined,
+      );
       removed.push(g.key);
       const domain = isSubscriber ? naming.domainOfPrincipal(g.spec.principal) : undefined;
       if (domain) {
@@ -190,7 +234,18 @@ export function planRemovals(ws: Workspace, desired: DesiredCatalog, observed: r
           b.remove(l.key, `unpublish ${product}: subscriber ${domain.name}'s resource link`, ACK_FLAG);
           removed.push(l.key);
         }
-        removeUnused(b, index, desiredKeys, g.spec.principal, consumerCatalog, t.database, linkDb, naming, `unpublish ${product}`, ACK_FLAG);
+        removeUnused(
+          b,
+          index,
+          desiredKeys,
+          g.spec.principal,
+          consumerCatalog,
+          t.database,
+          linkDb,
+          naming,
+          `unpublish ${product}`,
+          ACK_FLAG,
+        );
       }
     }
     b.remove(tableKey, `${product} is no longer in the files${subs.length > 0 ? `; subscribers: ${subs.join(', ')}` : ''}`, DELETE_FLAG);

@@ -19,7 +19,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     const ctx = currentContext();
     if (ctx?.output.json) {
       const doc = ctx.output.takeJsonResult();
-      process.stdout.write(`${JSON.stringify(doc.has ? doc.value : { ok: true }, null, 2)}\n`);
+      // A streaming command (events tail --json) already wrote NDJSON lines: no closing document.
+      if (!doc.streamed) process.stdout.write(`${JSON.stringify(doc.has ? doc.value : { ok: true }, null, 2)}\n`);
     }
     code = takeRequestedExitCode();
   } catch (error) {

@@ -93,8 +93,9 @@ export function createPlan<Spec>(
 }
 
 /**
- * Topological order: a change comes after the changes it depends on; deletes and revokes run in reverse
- * (dependents first). Stable for equal ranks so plans render the same on every machine.
+ * Topological order: a change comes after the changes it depends on (`dependsOn` is execution order, as the apply
+ * engine reads it, for removals too: a plane that must revoke before it deletes makes the delete depend on the
+ * revoke). Removals come after creates and updates. Stable for equal ranks so plans render the same on every machine.
  */
 export function orderChanges<C extends Change>(changes: readonly C[]): C[] {
   const byKey = new Map(changes.map((c) => [c.key, c]));
@@ -121,7 +122,7 @@ export function orderChanges<C extends Change>(changes: readonly C[]): C[] {
     if (ra !== rb) return ra - rb;
     const da = depthOf(a);
     const db = depthOf(b);
-    if (da !== db) return ra ? db - da : da - db;
+    if (da !== db) return da - db;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
 }

@@ -31,8 +31,13 @@ export interface Output {
   result(data: unknown, human?: string | (() => string)): void;
   /** A raw stdout line (streaming results such as `events tail`); in --json mode the caller writes NDJSON. */
   line(text: string): void;
-  /** The collected JSON document, if any (read by main). */
-  takeJsonResult(): { has: boolean; value: unknown };
+  /**
+   * Marks the command's stdout as a stream of lines (NDJSON with --json, e.g. `events tail`): main then prints no
+   * closing JSON document. Optional so hand-made Outputs in tests need not implement it.
+   */
+  streamLines?(): void;
+  /** The collected JSON document, if any (read by main); `streamed` when the command wrote NDJSON lines instead. */
+  takeJsonResult(): { has: boolean; value: unknown; streamed?: boolean };
   error(error: MeshError, internal?: boolean): void;
 }
 
@@ -77,6 +82,7 @@ export function createOutput(options: OutputOptions = {}): Output {
   const style = makeStyles(color);
   let jsonValue: unknown;
   let hasJson = false;
+  let streamed = false;
   const err = (text: string) => stderr.write(`${text}\n`);
 
   return {
@@ -105,7 +111,10 @@ export function createOutput(options: OutputOptions = {}): Output {
       }
     },
     line: (text) => stdout.write(`${text}\n`),
-    takeJsonResult: () => ({ has: hasJson, value: jsonValue }),
+    streamLines: () => {
+      streamed = true;
+    },
+    takeJsonResult: () => ({ has: hasJson, value: jsonValue, streamed }),
     error(error, internal = false) {
       const where = error.location
         ? `${error.location.file}${error.location.line ? `:${error.location.line}` : ''}${error.location.column ? `:${error.location.column}` : ''}: `

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { configError, didYouMean, MeshError } from '../core/errors.js';
+import { fill } from '../workspace/naming.js';
 import { checkDatasetSchema, DATASET_TYPES, type DatasetSchema, type DatasetType } from './avro-rules.js';
 import { parseFilterExpression } from './filter-expression.js';
 
@@ -159,8 +160,11 @@ function readText(file: string, from: Omit<Problem, 'message'>): string {
   }
 }
 
-/** Loads and checks a personalize.yaml (and the schema files it names). */
-export function loadPersonalizeConfig(file: string): PersonalizeConfig {
+/**
+ * Loads and checks a personalize.yaml (and the schema files it names). `vars` fill `{mesh}`, `{domain}` and
+ * `{account}` in datasetGroup and eventTracker.name (so one template serves any domain).
+ */
+export function loadPersonalizeConfig(file: string, vars: Readonly<Record<string, string>> = {}): PersonalizeConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -185,7 +189,10 @@ export function loadPersonalizeConfig(file: string): PersonalizeConfig {
   if (doc.errors.length > 0) {
     fail(doc.errors.map((e) => ({ file, path: [], message: e.message.split('\n')[0] ?? e.message, line: e.linePos?.[0].line, column: e.linePos?.[0].col })));
   }
-  const parsed = personalizeFileSchema.safeParse(doc.toJS() ?? {});
+  const raw = (doc.toJS() ?? {}) as { datasetGroup?: unknown; eventTracker?: { name?: unknown } };
+  if (typeof raw.datasetGroup === 'string') raw.datasetGroup = fill(raw.datasetGroup, vars);
+  if (raw.eventTracker && typeof raw.eventTracker.name === 'string') raw.eventTracker.name = fill(raw.eventTracker.name, vars);
+  const parsed = personalizeFileSchema.safeParse(raw);
   if (!parsed.success) {
     fail(
       parsed.error.issues.map((issue) => {

@@ -77,7 +77,7 @@ export function selectPersonalizeDomain(workspace: Workspace, name?: string): Do
 
 export function openPersonalizeProject(workspace: Workspace, domainName?: string): PersonalizeProject {
   const domain = selectPersonalizeDomain(workspace, domainName);
-  const config = loadPersonalizeConfig(domain.personalizeFile as string);
+  const config = loadPersonalizeConfig(domain.personalizeFile as string, { mesh: workspace.mesh.name, domain: domain.name, account: domain.access.account });
   return { workspace, domain, config, paths: personalizePaths(workspace, domain.name) };
 }
 

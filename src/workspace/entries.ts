@@ -33,4 +33,6 @@ export interface RuleInput {
   readonly mesh: MeshEntry;
   readonly domains: readonly DomainEntry[];
   readonly products: readonly ProductEntry[];
+  /** Product names that exist but failed to load: no "unknown product" for them. */
+  readonly unresolvedProducts: ReadonlySet<string>;
 }

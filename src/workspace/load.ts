@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ExitCode, MeshError } from '../core/errors.js';
-import type { DomainEntry, MeshEntry, ProductEntry } from './entries.js';
+import type { DomainEntry, MeshEntry, ProductEntry, RuleInput } from './entries.js';
 import type { Product, Target, Workspace } from './model.js';
 import { normalizeDomain } from './normalize-domain.js';
 import { normalizeMesh } from './normalize-mesh.js';
@@ -40,12 +40,14 @@ export function workspaceNotFound(start: string): MeshError {
   });
 }
 
-/** Reads and checks every file of the workspace at `root`; returns all problems at once. Never throws for bad files. */
-export async function validateWorkspace(root: string, options: LoadOptions = {}): Promise<ValidationResult> {
+/**
+ * Reads every file and resolves the model, reporting file and schema problems; the cross-file rules have not run yet.
+ * `input` is undefined when mesh.yaml itself cannot be used.
+ */
+export async function resolveWorkspaceFiles(root: string, options: LoadOptions = {}): Promise<{ input?: RuleInput; reporter: Reporter }> {
   const reporter = new Reporter();
   const files = await readWorkspaceFiles(reporter, root);
-  if (!files.mesh) return { problems: sortProblems(reporter.problems) };
-
+  if (!files.mesh) return { reporter };
   const config = normalizeMesh(files.mesh.raw, root, options.target);
   const mesh: MeshEntry = { ...files.mesh, config };
   const products: ProductEntry[] = [];
@@ -56,18 +58,24 @@ export async function validateWorkspace(root: string, options: LoadOptions = {})
   for (const entry of products) if (!byName.has(entry.product.name)) byName.set(entry.product.name, entry.product);
   const domains: DomainEntry[] = [];
   for (const domain of files.domains) domains.push(await normalizeDomain(reporter, root, config, domain, byName));
+  return { reporter, input: { root, mesh, domains, products, unresolvedProducts: files.unresolvedProducts } };
+}
 
-  runRules({ root, mesh, domains, products }, reporter);
+/** Reads and checks every file of the workspace at `root`; returns all problems at once. Never throws for bad files. */
+export async function validateWorkspace(root: string, options: LoadOptions = {}): Promise<ValidationResult> {
+  const { input, reporter } = await resolveWorkspaceFiles(root, options);
+  if (!input) return { problems: sortProblems(reporter.problems) };
+  runRules(input, reporter);
   const problems = sortProblems(reporter.problems);
   if (hasErrors(problems)) return { problems };
   return {
     problems,
     workspace: {
       root,
-      meshFile: files.mesh.source.abs,
-      mesh: config,
-      domains: domains.map((d) => d.domain),
-      products: products.map((p) => p.product),
+      meshFile: input.mesh.source.abs,
+      mesh: input.mesh.config,
+      domains: input.domains.map((d) => d.domain),
+      products: input.products.map((p) => p.product),
     },
   };
 }

@@ -174,6 +174,8 @@ export function productEditorSchema(): z.ZodType {
   const known = Object.entries(PRODUCT_CUSTOM_PROPERTIES).map(([property, value]) =>
     z.strictObject({ property: z.literal(property), value }),
   );
-  const editorCustomProperties = z.array(z.union([...known, customPropertySchema]));
+  const names = Object.keys(PRODUCT_CUSTOM_PROPERTIES).join('|');
+  const other = z.strictObject({ property: z.string().regex(new RegExp(`^(?!(${names})$)`)), value: z.unknown() });
+  const editorCustomProperties = z.array(z.union([...known, other]));
   return productContractSchema.extend({ customProperties: editorCustomProperties.optional() });
 }

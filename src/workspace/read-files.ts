@@ -1,11 +1,10 @@
 import path from 'node:path';
-import type * as z from 'zod';
 import { type DomainFile, domainFileSchema } from './domain-schema.js';
 import { type MeshFile, meshFileSchema } from './mesh-schema.js';
 import { expandPattern, hasWildcard, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import { type ProductContract, productContractSchema } from './product-schema.js';
-import type { Reporter } from './reporter.js';
+import { Reporter } from './reporter.js';
 import { DOMAIN_DEFAULTS } from './domain-schema.js';
 import { type SourceFile, parseYaml, readText } from './yaml-source.js';
 import { parseWithProblems } from './zod-problems.js';
@@ -34,6 +33,8 @@ export interface ParsedWorkspace {
   /** Undefined when mesh.yaml is missing, malformed or fails its schema. */
   readonly mesh?: Parsed<MeshFile>;
   readonly domains: ParsedDomain[];
+  /** Products that exist but could not be resolved (their file or their domain file has errors). */
+  readonly unresolvedProducts: ReadonlySet<string>;
 }
 
 /** Reads and parses one YAML file, reporting a missing, unreadable, malformed or empty file. */
@@ -70,30 +71,23 @@ export async function readYamlDocument(
   return { source: parsed.source, data: parsed.data };
 }
 
-/** Reads, parses and schema-checks one YAML file, reporting each failure as its own problem code. */
-export async function readYamlFile<S extends z.ZodType>(
-  reporter: Reporter,
-  root: string,
-  abs: string,
-  schema: S,
-  ref?: Reference,
-): Promise<Parsed<z.infer<S>> | undefined> {
-  const doc = await readYamlDocument(reporter, root, abs, ref);
-  if (!doc) return undefined;
-  const result = parseWithProblems(schema, doc.data, doc.source);
-  if (!result.ok) {
-    reporter.addAll(result.problems);
-    return undefined;
-  }
-  return { source: doc.source, raw: result.value };
+/** `products/orders.odcs.yaml` → `orders`: a guess at a product's name when its file cannot be read. */
+function nameFromFile(abs: string): string {
+  return path.basename(abs).replace(/(\.odcs)?\.ya?ml$/, '');
 }
 
-async function readProducts(reporter: Reporter, root: string, domain: Parsed<DomainFile>, dir: string): Promise<Parsed<ProductContract>[]> {
-  const patterns = domain.raw.products ?? DOMAIN_DEFAULTS.products;
-  const explicit = domain.raw.products !== undefined;
+async function readProducts(
+  reporter: Reporter,
+  root: string,
+  source: SourceFile,
+  listed: readonly string[] | undefined,
+  dir: string,
+  unresolved: Set<string>,
+): Promise<Parsed<ProductContract>[]> {
+  const patterns = listed ?? DOMAIN_DEFAULTS.products;
   const files: { abs: string; ref: Reference }[] = [];
   for (const [index, pattern] of patterns.entries()) {
-    const ref: Reference = { source: domain.source, path: explicit ? ['products', index] : [] };
+    const ref: Reference = { source, path: listed ? ['products', index] : [] };
     const target = resolveInside(root, dir, pattern);
     if (!target) {
       reporter.at(ref.source, ref.path, ProblemCode.PathEscapesWorkspace, `"${pattern}" points outside the workspace.`, {
@@ -103,7 +97,7 @@ async function readProducts(reporter: Reporter, root: string, domain: Parsed<Dom
     }
     if (hasWildcard(pattern)) {
       const matches = await expandPattern(dir, pattern);
-      if (matches.length === 0 && explicit) {
+      if (matches.length === 0 && listed) {
         reporter.at(ref.source, ref.path, ProblemCode.NoMatch, `No file matches "${pattern}".`, { severity: 'warning' });
       }
       for (const abs of matches) files.push({ abs, ref });
@@ -116,17 +110,34 @@ async function readProducts(reporter: Reporter, root: string, domain: Parsed<Dom
   for (const { abs, ref } of files) {
     if (seen.has(abs)) continue;
     seen.add(abs);
-    const parsed = await readYamlFile(reporter, root, abs, productContractSchema, ref);
-    if (parsed) products.push(parsed);
+    const doc = await readYamlDocument(reporter, root, abs, ref);
+    if (!doc) {
+      unresolved.add(nameFromFile(abs));
+      continue;
+    }
+    const checked = parseWithProblems(productContractSchema, doc.data, doc.source);
+    if (checked.ok) {
+      products.push({ source: doc.source, raw: checked.value });
+      continue;
+    }
+    reporter.addAll(checked.problems);
+    unresolved.add(nameFromFile(abs));
+    const name = (doc.data as { name?: unknown } | null)?.name;
+    if (typeof name === 'string') unresolved.add(name);
   }
   return products;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 }
 
 /** Phase one of loading: every file read, parsed and checked against its schema. */
 export async function readWorkspaceFiles(reporter: Reporter, root: string): Promise<ParsedWorkspace> {
   const doc = await readYamlDocument(reporter, root, path.join(root, MESH_FILE));
   const domains: ParsedDomain[] = [];
-  if (!doc) return { root, domains };
+  const unresolvedProducts = new Set<string>();
+  if (!doc) return { root, domains, unresolvedProducts };
   const checked = parseWithProblems(meshFileSchema, doc.data, doc.source);
   let mesh: Parsed<MeshFile> | undefined;
   let entries: unknown[];
@@ -150,10 +161,28 @@ export async function readWorkspaceFiles(reporter: Reporter, root: string): Prom
       continue;
     }
     const file = /\.ya?ml$/.test(target) ? target : path.join(target, DOMAIN_FILE);
-    const parsed = await readYamlFile(reporter, root, file, domainFileSchema, ref);
-    if (!parsed) continue;
     const dir = path.dirname(file);
-    domains.push({ ...parsed, dir, products: await readProducts(reporter, root, parsed, dir) });
+    const domainDoc = await readYamlDocument(reporter, root, file, ref);
+    if (!domainDoc) {
+      // Unreadable domain file: its products (found the default way, problems not reported) still count as existing.
+      for (const product of await readProducts(new Reporter(), root, doc.source, undefined, dir, unresolvedProducts)) {
+        unresolvedProducts.add(product.raw.name);
+      }
+      continue;
+    }
+    const domainChecked = parseWithProblems(domainFileSchema, domainDoc.data, domainDoc.source);
+    if (domainChecked.ok) {
+      const raw = domainChecked.value;
+      const products = await readProducts(reporter, root, domainDoc.source, raw.products, dir, unresolvedProducts);
+      domains.push({ source: domainDoc.source, raw, dir, products });
+    } else {
+      // The domain cannot be resolved, but its contracts are still checked (and their products are known to exist).
+      reporter.addAll(domainChecked.problems);
+      const listed = stringList((domainDoc.data as { products?: unknown } | null)?.products);
+      for (const product of await readProducts(reporter, root, domainDoc.source, listed, dir, unresolvedProducts)) {
+        unresolvedProducts.add(product.raw.name);
+      }
+    }
   }
-  return { root, mesh, domains };
+  return { root, mesh, domains, unresolvedProducts };
 }

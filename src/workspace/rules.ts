@@ -112,7 +112,7 @@ export const productsOwnedByProducers: Rule = ({ mesh, products }, report) => {
   }
 };
 
-export const subscriptionsResolve: Rule = ({ domains, products }, report) => {
+export const subscriptionsResolve: Rule = ({ domains, products, unresolvedProducts }, report) => {
   const byName = new Map(products.map((p) => [p.product.name, p.product]));
   const names = [...byName.keys()];
   for (const entry of domains) {
@@ -125,6 +125,7 @@ export const subscriptionsResolve: Rule = ({ domains, products }, report) => {
       const at: PathSegment[] = ['subscriptions', index];
       const product = byName.get(subscription.product);
       if (!product) {
+        if (unresolvedProducts.has(subscription.product)) continue;
         report.at(entry.source, [...at, 'product'], ProblemCode.UnknownProduct, `No product is named "${subscription.product}".`, {
           hint: didYouMean(subscription.product, names) ?? (names.length > 0 ? `Products: ${names.join(', ')}.` : 'The workspace has no products yet.'),
         });
@@ -154,6 +155,7 @@ export const subscriptionsResolve: Rule = ({ domains, products }, report) => {
 };
 
 export const topicNamesValid: Rule = ({ mesh, domains, products }, report) => {
+  const topics = new Map(products.map((p) => [p.product.name, p.product.stream?.topic]));
   for (const entry of products) {
     const stream = entry.product.stream;
     if (!stream || !entry.streamPortPath) continue;
@@ -175,6 +177,9 @@ export const topicNamesValid: Rule = ({ mesh, domains, products }, report) => {
       const stream = subscription.stream;
       if (!stream) continue;
       const explicit = entry.raw.subscriptions?.[index]?.stream?.deadLetterTopic !== undefined;
+      const productTopic = topics.get(subscription.product);
+      // A derived name is wrong only because the product topic is: that one is reported already.
+      if (!explicit && productTopic !== undefined && kafkaTopicProblem(productTopic)) continue;
       const invalid = kafkaTopicProblem(stream.deadLetterTopic);
       if (invalid) {
         report.at(entry.source, ['subscriptions', index, 'stream', explicit ? 'deadLetterTopic' : 'function'], ProblemCode.InvalidTopicName, `Dead-letter topic ${invalid}`);

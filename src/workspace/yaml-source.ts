@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { PathSegment } from './problems.js';
 
 export interface Position {
@@ -33,6 +33,7 @@ export class SourceFile {
     if (!this.doc) return { line: 1, column: 1 };
     let node: unknown = this.doc.contents;
     let keyNode: unknown;
+    let resolved = 0;
     for (const segment of path) {
       let next: unknown;
       let nextKey: unknown;
@@ -49,8 +50,11 @@ export class SourceFile {
       if (next === undefined || next === null) break;
       node = next;
       keyNode = nextKey;
+      resolved++;
     }
-    const target = options.key && keyNode !== undefined ? keyNode : node;
+    // A missing field points at its parent's key ("owner:"), a whole list or mapping at its own key ("schema:").
+    const useKey = options.key || resolved < path.length || isMap(node) || isSeq(node);
+    const target = useKey && keyNode !== undefined ? keyNode : node;
     const range = isNode(target) ? target.range : undefined;
     return range ? this.positionOfOffset(range[0]) : { line: 1, column: 1 };
   }
@@ -93,5 +97,20 @@ export function parseYaml(abs: string, rel: string, text: string): ParseResult {
   if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
     return { kind: 'empty', source };
   }
-  return { kind: 'ok', source, data: doc.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { kind: 'ok', source, data: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    // Unresolved aliases or alias bombs: point at the first alias that cannot be resolved, if any.
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) === undefined && node.range) {
+          offset = node.range[0];
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return { kind: 'syntax', source, errors: [{ message: (error as Error).message, position: source.positionOfOffset(offset) }] };
+  }
 }

@@ -152,6 +152,10 @@ export function zodProblems(
         return;
       }
       case 'invalid_value': {
+        if (actual === undefined) {
+          push(ProblemCode.MissingField, rel, `Missing required field "${field}".`, issue.values.length === 1 ? `Add "${field}: ${String(issue.values[0])}".` : `One of: ${issue.values.join(', ')}.`);
+          return;
+        }
         const allowed = issue.values.map((v) => String(v));
         push(
           ProblemCode.InvalidValue,
@@ -167,8 +171,8 @@ export function zodProblems(
         const branches = issue.errors;
         const discriminator = (issue as { discriminator?: string }).discriminator;
         if (branches.length === 0 || discriminator) {
-          const at = discriminator ? [...rel, discriminator] : rel;
-          const options = discriminatorValues(root, rel, discriminator);
+          const at = discriminator && rel[rel.length - 1] !== discriminator ? [...rel, discriminator] : rel;
+          const options = discriminatorValues(root, at.slice(0, -1), discriminator);
           const got = valueAt(data, at);
           push(
             got === undefined ? ProblemCode.MissingField : ProblemCode.InvalidValue,

@@ -24,6 +24,8 @@ export interface AppendChildOptions {
   readonly batch?: number;
   /** Epoch ms at which to start appending (lines several children up). */
   readonly startAt?: number;
+  /** Print acks of every 50th batch only, so the writer leaves almost no gap between transactions. */
+  readonly quiet?: boolean;
 }
 
 export interface AppendChild {

@@ -118,9 +118,35 @@ describe('embedded log with two writer processes', () => {
       }
     }
     // The writers really interleaved (otherwise this test would prove nothing about concurrency).
-    const writerOrder = [...stored.entries()].filter(([p]) => p.startsWith('0/')).sort(([x], [y]) => Number(x.slice(2)) - Number(y.slice(2)));
+    const writerOrder = [...stored.entries()]
+      .filter(([p]) => p.startsWith('0/'))
+      .sort(([x], [y]) => Number(x.slice(2)) - Number(y.slice(2)));
     const switches = writerOrder.filter(([, e], i) => i > 0 && e.writer !== writerOrder[i - 1]?.[1].writer).length;
     expect(switches).toBeGreaterThan(2);
     await log.close();
+  });
+});
+
+describe('embedded log fairness between processes', () => {
+  it('gets a consumer commit in quickly while another process appends without pause', async () => {
+    const dir = path.join(workDir, 'fair', '.mesh', 'local');
+    const topic = 'mesh.fair.events.v1';
+    const child = spawnAppender({ bundle, dir, topic, partitions: 1, keys: 3, count: 0, writer: 'busy', batch: 5, quiet: true });
+    try {
+      await child.acked(10);
+      const poller = await openEmbeddedLog(dir);
+      const latencies: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = Date.now();
+        await poller.commit('g-fair', topic, 0, i + 1);
+        latencies.push(Date.now() - started);
+      }
+      expect(await poller.committedOffsets('g-fair', topic)).toEqual([{ partition: 0, offset: 20 }]);
+      expect(Math.max(...latencies)).toBeLessThan(1_000);
+      await poller.close();
+    } finally {
+      child.process.kill('SIGKILL');
+      await child.exited;
+    }
   });
 });

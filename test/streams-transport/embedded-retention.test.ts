@@ -29,7 +29,10 @@ describe('embedded log retention', () => {
     const topic = 'mesh.retention.time.v1';
     await log.ensureTopic({ name: topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': String(HOUR) } });
     const almostExpired = Date.now() - HOUR + 300;
-    await log.produce(topic, [0, 1, 2, 3].map((n) => ({ key: null, value: value(n), timestamp: almostExpired })));
+    await log.produce(
+      topic,
+      [0, 1, 2, 3].map((n) => ({ key: null, value: value(n), timestamp: almostExpired })),
+    );
     expect(await offsetsOf(topic)).toEqual([0, 1, 2, 3]);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await log.produce(topic, [{ key: null, value: value(4) }])).toEqual([{ partition: 0, offset: 4 }]);
@@ -41,7 +44,10 @@ describe('embedded log retention', () => {
     const topic = 'mesh.retention.explicit.v1';
     await log.ensureTopic({ name: topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1' } });
     const old = Date.now() - 2 * HOUR;
-    await log.produce(topic, [0, 1, 2].map((n) => ({ key: null, value: value(n), timestamp: old })));
+    await log.produce(
+      topic,
+      [0, 1, 2].map((n) => ({ key: null, value: value(n), timestamp: old })),
+    );
     await log.produce(topic, [{ key: null, value: value(3), timestamp: Date.now() - HOUR / 2 }]);
     await log.commit('g-behind', topic, 0, 1);
     expect(await log.enforceRetention(topic)).toBe(0); // -1: keep forever

@@ -52,9 +52,7 @@ describe('MSK IAM OAUTHBEARER token', () => {
     const connection = mskIamConnection({ region: 'us-east-1', credentials: fakeCredentials });
     expect(connection.ssl).toBe(true);
     expect(connection.sasl.mechanism).toBe('oauthbearer');
-    expect(decode((await connection.sasl.oauthBearerProvider()).value).searchParams.get('Action')).toBe(
-      'kafka-cluster:Connect',
-    );
+    expect(decode((await connection.sasl.oauthBearerProvider()).value).searchParams.get('Action')).toBe('kafka-cluster:Connect');
     // Creating a transport connects nothing and needs no broker.
     expect(createKafkaTransport({ brokers: ['b-1.example:9098'], mskIam: { region: 'us-east-1' } }).kind).toBe('kafka');
   });

@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyPartitioner, murmur2, partitionForKey } from '../../src/streams/transport/partitioner.js';
 
 // kafkajs' own (Java-compatible) murmur2, as the reference implementation.
-const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (
-  key: Buffer,
-) => number;
+const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
 
 describe('Kafka default partitioner', () => {
   it('matches the murmur2 values of Kafka’s own UtilsTest', () => {

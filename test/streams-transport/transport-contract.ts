@@ -15,8 +15,13 @@ export interface ContractHarness {
 
 const text = (value: string) => Buffer.from(value);
 
+/** Topic names made by uniqueName, deleted after the suite so reruns do not pile topics up on the broker. */
+const madeTopics = new Set<string>();
+
 export function uniqueName(prefix: string): string {
-  return `mesh.contract.${prefix}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const name = `mesh.contract.${prefix}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  madeTopics.add(name);
+  return name;
 }
 
 /** Fetches until some batch arrives or the time runs out (absorbs group-join time on Kafka). */
@@ -57,6 +62,7 @@ export function describeTransportContract(name: string, makeHarness: () => Promi
       t = await open();
     });
     afterAll(async () => {
+      for (const topic of madeTopics) await t?.deleteTopic(topic).catch(() => false);
       for (const transport of opened) await transport.close();
       await harness?.dispose?.();
     });
@@ -156,6 +162,21 @@ export function describeTransportContract(name: string, makeHarness: () => Promi
       expect(await t.committedOffsets('g-commit', topic)).toEqual([{ partition: 0, offset: 4 }]);
       const next = await t.fetch(request);
       expect(next.map((b) => b.records.map((r) => r.offset))).toEqual([[4, 5, 6, 7]]);
+    });
+
+    it('replays from an earlier offset when a commit moves the group back', async () => {
+      const topic = uniqueName('rewind');
+      await t.ensureTopic({ name: topic, partitions: 1, replicationFactor: 1 });
+      await t.produce(
+        topic,
+        Array.from({ length: 6 }, (_, i) => ({ key: null, value: text(`v${i}`) })),
+      );
+      const request = { group: 'g-rewind', topic, fromBeginning: true, maxRecords: 10 };
+      const seen = await drain(t, request, 6, harness.joinWaitMs + 5_000);
+      expect(seen.map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5]);
+      await t.commit('g-rewind', topic, 0, 2);
+      const replay = await fetchSome(t, request, harness.joinWaitMs);
+      expect(replay.flatMap((b) => b.records.map((r) => r.offset))).toEqual([2, 3, 4, 5]);
     });
 
     it('resumes a consumer group where it committed after a restart (a new transport instance)', async () => {

@@ -67,6 +67,12 @@ export function jobStatus(status: string | undefined, failureReason?: string): J
   return { status: s, done: false, failed: false };
 }
 
+/** Records a job as in progress (right after the create call, so an interrupt before its wait still leaves it listed). */
+export function addPending(env: AwsPersonalizeEnv, job: { kind: PendingKind; arn: string; label: string }): void {
+  const jobs = pendingJobs(env).filter((j) => j.arn !== job.arn || j.kind !== job.kind);
+  setPending(env, [...jobs, { ...job, since: new Date((env.now ?? Date.now)()).toISOString() }]);
+}
+
 /** Slow jobs (imports, training, campaigns) are polled from 30 s up to 5 min; quick ones from 3 s up to 30 s. */
 const SLOW: ReadonlySet<PendingKind> = new Set(['import-job', 'solution-version', 'campaign']);
 
@@ -79,8 +85,7 @@ export async function waitForJob(
   job: { kind: PendingKind; arn: string; label: string },
   describe: () => Promise<JobStatus>,
 ): Promise<JobStatus> {
-  const jobs = pendingJobs(env).filter((j) => j.arn !== job.arn || j.kind !== job.kind);
-  setPending(env, [...jobs, { ...job, since: new Date((env.now ?? Date.now)()).toISOString() }]);
+  if (!pendingJobs(env).some((j) => j.arn === job.arn && j.kind === job.kind)) addPending(env, job);
   const slow = SLOW.has(job.kind);
   try {
     const result = await waitFor({

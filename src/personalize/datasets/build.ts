@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sqlNameOf } from '../../catalog/names.js';
 import { MeshError } from '../../core/errors.js';
 import { type CsvTable, parseCsv, stringifyCsv } from '../engine/csv.js';
 import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../engine/dataset-csv.js';
@@ -59,7 +60,7 @@ export function datasetSql(project: PersonalizeProject, dataset: DatasetConfig):
         exitCode: 2,
       });
     }
-    return `SELECT ${columns} FROM ${quoteIdent(source.product)}`;
+    return `SELECT ${columns} FROM ${quoteIdent(sqlNameOf(source.product))}`;
   }
   if (source.kind === 'transform') {
     const transform = project.domain.transforms.find((t) => t.name === source.transform);

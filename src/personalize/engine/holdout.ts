@@ -2,7 +2,7 @@
  * Personalize's holdout for non-segmentation recipes: a random share of USERS is held out with all their
  * interactions; the rest train the model. Each held-out user's oldest interactions are the model's input and
  * the newest `truthFraction` (at least one) are the truth.
- * Choices the AWS docs leave open (documented in the report and README of the engine):
+ * Choices the AWS docs leave open (also in this folder's README.md):
  *   - held-out users with < 2 interactions are skipped (no input or no truth);
  *   - truth = distinct items of the newest ceil(truthFraction·n) events that are NOT in the input
  *     (seen items are excluded from recommendations, so they could never be hit); users left with no truth

@@ -10,7 +10,6 @@
 import type { Csr } from './interaction-matrix.js';
 import { transposeCsr } from './interaction-matrix.js';
 import { invertSpdInPlace } from './linalg.js';
-import { TopK } from './top-k.js';
 
 export interface NeighborLists {
   ptr: Int32Array;
@@ -70,6 +69,7 @@ export function fitItemKnn(userItems: Csr, nItems: number, maxNeighbors: number,
   for (let i = 0; i < nItems; i++) degree[i] = (itemUsers.ptr[i + 1] as number) - (itemUsers.ptr[i] as number);
   const acc = new Float64Array(nItems);
   const touched = new Int32Array(nItems);
+  const sims = new Float64Array(nItems);
   const ptr = new Int32Array(nItems + 1);
   const idxParts: Int32Array[] = [];
   const valParts: Float32Array[] = [];
@@ -85,17 +85,11 @@ export function fitItemKnn(userItems: Csr, nItems: number, maxNeighbors: number,
         acc[j] = (acc[j] as number) + 1;
       }
     }
-    const top = new TopK(maxNeighbors);
-    const di = Math.sqrt(degree[i] as number);
-    for (let t = 0; t < nTouched; t++) {
-      const j = touched[t] as number;
-      top.push(j, (acc[j] as number) / (di * Math.sqrt(degree[j] as number) + shrink));
-      acc[j] = 0;
-    }
-    const best = top.sorted();
-    idxParts.push(Int32Array.from(best, (b) => b.index));
-    valParts.push(Float32Array.from(best, (b) => b.score));
-    total += best.length;
+    const kept = keepTopK(touched, nTouched, acc, Math.sqrt(degree[i] as number), degree, shrink, maxNeighbors, sims);
+    idxParts.push(touched.slice(0, kept));
+    valParts.push(Float32Array.from(sims.subarray(0, kept)));
+    for (let t = 0; t < nTouched; t++) acc[touched[t] as number] = 0;
+    total += kept;
     ptr[i + 1] = total;
   }
   const idx = new Int32Array(total);
@@ -111,4 +105,80 @@ function maxIndex(a: Csr): number {
   let m = -1;
   for (let p = 0; p < a.idx.length; p++) if ((a.idx[p] as number) > m) m = a.idx[p] as number;
   return m;
+}
+
+/** Does entry a rank before entry b (higher similarity, then lower item index)? */
+function ranksBefore(items: Int32Array, sims: Float64Array, a: number, b: number): boolean {
+  const sa = sims[a] as number;
+  const sb = sims[b] as number;
+  return sa > sb || (sa === sb && (items[a] as number) < (items[b] as number));
+}
+
+function swapEntries(items: Int32Array, sims: Float64Array, a: number, b: number): void {
+  const ti = items[a] as number;
+  items[a] = items[b] as number;
+  items[b] = ti;
+  const ts = sims[a] as number;
+  sims[a] = sims[b] as number;
+  sims[b] = ts;
+}
+
+/** Lomuto partition of [lo, hi] around the middle entry; returns the pivot's final position. */
+function partition(items: Int32Array, sims: Float64Array, lo: number, hi: number): number {
+  swapEntries(items, sims, (lo + hi) >> 1, hi);
+  let store = lo;
+  for (let t = lo; t < hi; t++) {
+    if (ranksBefore(items, sims, t, hi)) swapEntries(items, sims, t, store++);
+  }
+  swapEntries(items, sims, store, hi);
+  return store;
+}
+
+/** In-place quicksort of entries [lo, hi] best first (insertion sort below 16 entries). */
+function sortEntries(items: Int32Array, sims: Float64Array, lo: number, hi: number): void {
+  while (hi - lo >= 16) {
+    const p = partition(items, sims, lo, hi);
+    if (p - lo < hi - p) {
+      sortEntries(items, sims, lo, p - 1);
+      lo = p + 1;
+    } else {
+      sortEntries(items, sims, p + 1, hi);
+      hi = p - 1;
+    }
+  }
+  for (let t = lo + 1; t <= hi; t++) {
+    for (let u = t; u > lo && ranksBefore(items, sims, u, u - 1); u--) swapEntries(items, sims, u, u - 1);
+  }
+}
+
+/**
+ * Turns the co-occurrence counts of the `count` touched items into cosine similarities and moves the best
+ * `k` (by similarity, ties to the lower index) to the front of `items`/`sims`, sorted best first.
+ * Quickselect + quicksort of the kept prefix on the two parallel typed arrays: O(count + k log k).
+ */
+function keepTopK(
+  items: Int32Array,
+  count: number,
+  acc: Float64Array,
+  rootDegree: number,
+  degree: Float64Array,
+  shrink: number,
+  k: number,
+  sims: Float64Array,
+): number {
+  for (let t = 0; t < count; t++) {
+    const j = items[t] as number;
+    sims[t] = (acc[j] as number) / (rootDegree * Math.sqrt(degree[j] as number) + shrink);
+  }
+  const kept = Math.min(k, count);
+  let lo = 0;
+  let hi = count - 1;
+  while (kept < count && lo < hi) {
+    const p = partition(items, sims, lo, hi);
+    if (p === kept) break;
+    if (p < kept) lo = p + 1;
+    else hi = p - 1;
+  }
+  sortEntries(items, sims, 0, kept - 1);
+  return kept;
 }

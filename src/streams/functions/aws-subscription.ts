@@ -5,30 +5,30 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { ExitCode, MeshError } from '../../core/errors.js';
-import { type Change, type DesiredResource, type ObservedResource, keyOf } from '../../engine/plan.js';
+import { type Change, type DesiredResource, keyOf, type ObservedResource } from '../../engine/plan.js';
 import { createPlan } from '../../engine/planner.js';
 import type { Domain } from '../../workspace/model.js';
 import { consumerGroupId, managedTags } from '../../workspace/naming.js';
 import type { StreamsContext } from '../topics/streams-context.js';
+import { compareMapping, createMapping, deleteMapping, type MappingSpec, observeMapping, updateMapping } from './event-source-mapping.js';
 import {
-  type MappingSpec,
-  compareMapping,
-  createMapping,
-  deleteMapping,
-  observeMapping,
-  updateMapping,
-} from './event-source-mapping.js';
-import { type ExecutionRoleSpec, compareExecutionRole, deleteExecutionRole, executionRoleSpec, observeExecutionRole, putExecutionRole } from './execution-role.js';
+  compareExecutionRole,
+  deleteExecutionRole,
+  type ExecutionRoleSpec,
+  executionRoleSpec,
+  observeExecutionRole,
+  putExecutionRole,
+} from './execution-role.js';
 import { executionRolePolicy } from './execution-role-policy.js';
 import { executionRoleName, kafkaDestination, lambdaFunctionName, mskArns, roleArnOf } from './function-naming.js';
 import { packageHandler } from './handler-bundle.js';
 import {
+  compareLambdaFunction,
   DEFAULT_MEMORY_MB,
   DEFAULT_TIMEOUT_SECONDS,
+  deleteLambdaFunction,
   LAMBDA_RUNTIME,
   type LambdaFunctionSpec,
-  compareLambdaFunction,
-  deleteLambdaFunction,
   observeLambdaFunction,
   putLambdaFunction,
 } from './lambda-function.js';
@@ -103,9 +103,13 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
     ctx.owners.set(keyOf(rRef), domain.name);
     const observedRole = await observeExecutionRole(iam, roleSpec);
     changes.push(
-      ...createPlan([{ ref: rRef, spec: roleSpec }], observedRole ? [{ ref: rRef, spec: observedRole.spec, attributes: { roleArn: observedRole.roleArn } }] : [], {
-        compare: (d, o) => compareExecutionRole(d.spec, o.spec),
-      }).changes,
+      ...createPlan(
+        [{ ref: rRef, spec: roleSpec }],
+        observedRole ? [{ ref: rRef, spec: observedRole.spec, attributes: { roleArn: observedRole.roleArn } }] : [],
+        {
+          compare: (d, o) => compareExecutionRole(d.spec, o.spec),
+        },
+      ).changes,
     );
 
     const pkg = await packageHandler(first.stream.handlerDir, first.stream.handler, domain.file);
@@ -155,7 +159,11 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
       };
       const mRef = mappingRef(domain, functionName, s.product.name, s.port.topic);
       ctx.owners.set(keyOf(mRef), domain.name);
-      desired.push({ ref: mRef, spec, dependsOn: [keyOf(fRef), keyOf(rRef), `topic:${s.port.topic}`, `topic:${s.stream.deadLetterTopic}`] });
+      desired.push({
+        ref: mRef,
+        spec,
+        dependsOn: [keyOf(fRef), keyOf(rRef), `topic:${s.port.topic}`, `topic:${s.stream.deadLetterTopic}`],
+      });
       const found = await observeMapping(lambda, spec);
       if (found) observed.push({ ref: mRef, spec: found.spec, attributes: { uuid: found.uuid, state: found.state } });
     }
@@ -165,7 +173,13 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
 }
 
 /** Removal on aws: the mapping, and the function and role when no other subscription of the domain uses them. */
-export async function planAwsRemoval(ctx: StreamsContext, domain: Domain, fn: string, products: readonly string[], functionStillUsed: boolean): Promise<Change[]> {
+export async function planAwsRemoval(
+  ctx: StreamsContext,
+  domain: Domain,
+  fn: string,
+  products: readonly string[],
+  functionStillUsed: boolean,
+): Promise<Change[]> {
   const mesh = ctx.workspace.mesh;
   const clusterArn = clusterArnOf(ctx);
   const { iam, lambda } = await clientsFor(ctx, domain);
@@ -175,22 +189,56 @@ export async function planAwsRemoval(ctx: StreamsContext, domain: Domain, fn: st
   const mappingKeys: string[] = [];
   for (const key of [keyOf(functionRef(domain, functionName)), keyOf(roleRef(domain, roleName))]) ctx.owners.set(key, domain.name);
   for (const product of products) {
-    const probe = { functionName, account: domain.access.account, region: domain.access.region, eventSourceArn: clusterArn, consumerGroupId: consumerGroupId(mesh, domain.name, product), topic: '' } as MappingSpec;
+    const probe = {
+      functionName,
+      account: domain.access.account,
+      region: domain.access.region,
+      eventSourceArn: clusterArn,
+      consumerGroupId: consumerGroupId(mesh, domain.name, product),
+      topic: '',
+    } as MappingSpec;
     const found = await observeMapping(lambda, probe);
     if (!found) continue;
     const mRef = mappingRef(domain, functionName, product, found.spec.topic);
     mappingKeys.push(keyOf(mRef));
     ctx.owners.set(keyOf(mRef), domain.name);
-    changes.push({ key: keyOf(mRef), action: 'delete', ref: mRef, reason: 'unsubscribed', before: found.spec, dependsOn: [], attributes: { uuid: found.uuid }, requiresFlag: '--allow-delete' });
+    changes.push({
+      key: keyOf(mRef),
+      action: 'delete',
+      ref: mRef,
+      reason: 'unsubscribed',
+      before: found.spec,
+      dependsOn: [],
+      attributes: { uuid: found.uuid },
+      requiresFlag: '--allow-delete',
+    });
   }
   if (functionStillUsed) return changes;
   const fRef = functionRef(domain, functionName);
   const observedFn = await observeLambdaFunction(lambda, { functionName } as LambdaFunctionSpec);
   // Deletes wait on what still uses the resource: mapping → function → role.
-  if (observedFn) changes.push({ key: keyOf(fRef), action: 'delete', ref: fRef, reason: 'no subscription uses it any more', before: observedFn.spec, dependsOn: mappingKeys, requiresFlag: '--allow-delete' });
+  if (observedFn)
+    changes.push({
+      key: keyOf(fRef),
+      action: 'delete',
+      ref: fRef,
+      reason: 'no subscription uses it any more',
+      before: observedFn.spec,
+      dependsOn: mappingKeys,
+      requiresFlag: '--allow-delete',
+    });
   const rRef = roleRef(domain, roleName);
   const observedRole = await observeExecutionRole(iam, { roleName, policyName: 'mesh-execution' } as ExecutionRoleSpec);
-  if (observedRole) changes.push({ key: keyOf(rRef), action: 'delete', ref: rRef, reason: 'no function uses it any more', before: observedRole.spec, dependsOn: observedFn ? [keyOf(fRef)] : mappingKeys, requiresFlag: '--allow-delete' });
+  if (observedRole)
+    changes.push({
+      key: keyOf(rRef),
+      action: 'delete',
+      ref: rRef,
+      reason: 'no function uses it any more',
+      before: observedRole.spec,
+      dependsOn: observedFn ? [keyOf(fRef)] : mappingKeys,
+      requiresFlag: '--allow-delete',
+    });
   return changes;
 }
 
@@ -209,7 +257,14 @@ export async function executeAwsFunctionChange(ctx: StreamsContext, change: Chan
       if (change.action === 'delete') return void (await deleteLambdaFunction(lambda, (change.before as LambdaFunctionSpec).functionName));
       const spec = change.after as LambdaFunctionSpec;
       const pkg = ctx.packages.get(change.key) ?? (await rebuild(domain, ctx, spec));
-      return putLambdaFunction({ lambda, spec, zip: pkg.zip, before: change.before as LambdaFunctionSpec | undefined, output: ctx.env.output, signal: ctx.env.signal });
+      return putLambdaFunction({
+        lambda,
+        spec,
+        zip: pkg.zip,
+        before: change.before as LambdaFunctionSpec | undefined,
+        output: ctx.env.output,
+        signal: ctx.env.signal,
+      });
     }
     case 'event-source-mapping': {
       const uuid = change.attributes?.uuid as string | undefined;
@@ -225,7 +280,9 @@ export async function executeAwsFunctionChange(ctx: StreamsContext, change: Chan
 }
 
 async function rebuild(domain: Domain, ctx: StreamsContext, spec: LambdaFunctionSpec) {
-  const sub = domain.subscriptions.find((s) => s.stream && lambdaFunctionName(ctx.workspace.mesh, domain.name, s.stream.function) === spec.functionName)?.stream;
+  const sub = domain.subscriptions.find(
+    (s) => s.stream && lambdaFunctionName(ctx.workspace.mesh, domain.name, s.stream.function) === spec.functionName,
+  )?.stream;
   if (!sub) throw new MeshError('InternalError', `No handler for ${spec.functionName}.`);
   return packageHandler(sub.handlerDir, sub.handler, domain.file);
 }

@@ -69,12 +69,18 @@ export function mappingSpecOf(c: EventSourceMappingConfiguration, desired: Mappi
     maximumRetryAttempts: c.MaximumRetryAttempts ?? -1,
     onFailureDestination: c.DestinationConfig?.OnFailure?.Destination ?? '',
     functionResponseTypes: [...(c.FunctionResponseTypes ?? [])],
-    provisionedPollers: { minimum: c.ProvisionedPollerConfig?.MinimumPollers ?? 0, maximum: c.ProvisionedPollerConfig?.MaximumPollers ?? 0 },
+    provisionedPollers: {
+      minimum: c.ProvisionedPollerConfig?.MinimumPollers ?? 0,
+      maximum: c.ProvisionedPollerConfig?.MaximumPollers ?? 0,
+    },
     tags: desired.tags,
   };
 }
 
-export async function observeMapping(lambda: LambdaClient, desired: MappingSpec): Promise<{ spec: MappingSpec; uuid: string; state: string } | undefined> {
+export async function observeMapping(
+  lambda: LambdaClient,
+  desired: MappingSpec,
+): Promise<{ spec: MappingSpec; uuid: string; state: string } | undefined> {
   const { ListEventSourceMappingsCommand } = await import('@aws-sdk/client-lambda');
   const all: EventSourceMappingConfiguration[] = [];
   let marker: string | undefined;
@@ -145,13 +151,18 @@ async function waitForMapping(env: MappingEnv, uuid: string, label: string, goal
       try {
         c = await env.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
       } catch (error) {
-        if (isAwsError(error, 'ResourceNotFoundException')) return { status: 'Deleted', done: goal === 'gone', failed: goal !== 'gone', reason: 'the mapping disappeared' };
+        if (isAwsError(error, 'ResourceNotFoundException'))
+          return { status: 'Deleted', done: goal === 'gone', failed: goal !== 'gone', reason: 'the mapping disappeared' };
         throw fromAwsError(error, `read event source mapping ${uuid}`);
       }
       const state = c.State ?? 'Unknown';
       const reason = [c.StateTransitionReason, c.LastProcessingResult].filter((r) => r && r !== 'No records processed').join('; ');
       if (goal === 'Enabled' && state === 'Disabled') return { status: state, done: false, failed: true, reason: reason || 'disabled' };
-      return { status: reason && state !== 'Enabled' ? `${state} (${reason})` : state, done: goal === 'Enabled' && state === 'Enabled', failed: false };
+      return {
+        status: reason && state !== 'Enabled' ? `${state} (${reason})` : state,
+        done: goal === 'Enabled' && state === 'Enabled',
+        failed: false,
+      };
     },
   });
   return status.status;

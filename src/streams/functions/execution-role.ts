@@ -5,9 +5,9 @@
  */
 import type { GetRoleCommandOutput, IAMClient } from '@aws-sdk/client-iam';
 import { fromAwsError, isAwsError } from '../../aws/errors.js';
-import { sameSpec } from '../../engine/planner.js';
 import type { Comparison } from '../../engine/plan.js';
-import { LAMBDA_TRUST_POLICY, type PolicyDocument, normalizePolicy } from './execution-role-policy.js';
+import { sameSpec } from '../../engine/planner.js';
+import { LAMBDA_TRUST_POLICY, normalizePolicy, type PolicyDocument } from './execution-role-policy.js';
 
 export const EXECUTION_POLICY_NAME = 'mesh-execution';
 
@@ -22,7 +22,12 @@ export interface ExecutionRoleSpec {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export function executionRoleSpec(roleName: string, account: string, policy: PolicyDocument, tags: Record<string, string>): ExecutionRoleSpec {
+export function executionRoleSpec(
+  roleName: string,
+  account: string,
+  policy: PolicyDocument,
+  tags: Record<string, string>,
+): ExecutionRoleSpec {
   return {
     roleName,
     account,
@@ -45,7 +50,10 @@ function pick(record: Readonly<Record<string, string>>, keys: readonly string[])
   return Object.fromEntries(keys.filter((k) => k in record).map((k) => [k, record[k] as string]));
 }
 
-export async function observeExecutionRole(iam: IAMClient, desired: ExecutionRoleSpec): Promise<{ spec: ExecutionRoleSpec; roleArn: string } | undefined> {
+export async function observeExecutionRole(
+  iam: IAMClient,
+  desired: ExecutionRoleSpec,
+): Promise<{ spec: ExecutionRoleSpec; roleArn: string } | undefined> {
   const { GetRoleCommand, GetRolePolicyCommand } = await import('@aws-sdk/client-iam');
   let role: GetRoleCommandOutput;
   try {
@@ -59,7 +67,8 @@ export async function observeExecutionRole(iam: IAMClient, desired: ExecutionRol
     const out = await iam.send(new GetRolePolicyCommand({ RoleName: desired.roleName, PolicyName: desired.policyName }));
     policy = normalizePolicy(out.PolicyDocument);
   } catch (error) {
-    if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity')) throw fromAwsError(error, `read the policy of role ${desired.roleName}`);
+    if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity'))
+      throw fromAwsError(error, `read the policy of role ${desired.roleName}`);
   }
   const tags = Object.fromEntries((role.Role?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   return {
@@ -95,7 +104,8 @@ export async function putExecutionRole(iam: IAMClient, spec: ExecutionRoleSpec, 
       roleArn = created.Role?.Arn;
     }
   } catch (error) {
-    if (!isAwsError(error, 'EntityAlreadyExistsException', 'EntityAlreadyExists')) throw fromAwsError(error, `create role ${spec.roleName}`);
+    if (!isAwsError(error, 'EntityAlreadyExistsException', 'EntityAlreadyExists'))
+      throw fromAwsError(error, `create role ${spec.roleName}`);
     existing = true;
   }
   try {
@@ -118,7 +128,8 @@ export async function deleteExecutionRole(iam: IAMClient, spec: ExecutionRoleSpe
   try {
     await iam.send(new sdk.DeleteRolePolicyCommand({ RoleName: spec.roleName, PolicyName: spec.policyName }));
   } catch (error) {
-    if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity')) throw fromAwsError(error, `delete the policy of role ${spec.roleName}`);
+    if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity'))
+      throw fromAwsError(error, `delete the policy of role ${spec.roleName}`);
   }
   try {
     await iam.send(new sdk.DeleteRoleCommand({ RoleName: spec.roleName }));

@@ -8,7 +8,7 @@
  * give the same CodeSha256 on every machine and a re-run plans a no-op.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, MeshError } from '../../core/errors.js';
 
@@ -84,9 +84,18 @@ export async function buildHandler(options: BuildOptions): Promise<Uint8Array> {
       'HandlerBuildFailed',
       `The handler in ${options.handlerDir} does not build: ${first ? first.text : (error as Error).message}`,
       {
-        hint: failures && failures.length > 1 ? `${failures.length - 1} more error(s); fix the first and re-run.` : 'Fix the handler code and re-run.',
+        hint:
+          failures && failures.length > 1
+            ? `${failures.length - 1} more error(s); fix the first and re-run.`
+            : 'Fix the handler code and re-run.',
         ...(first?.location
-          ? { location: { file: path.resolve(options.handlerDir, first.location.file), line: first.location.line, column: first.location.column + 1 } }
+          ? {
+              location: {
+                file: path.resolve(options.handlerDir, first.location.file),
+                line: first.location.line,
+                column: first.location.column + 1,
+              },
+            }
           : {}),
         cause: error,
       },
@@ -100,10 +109,11 @@ const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
 /** A zip with one file, fixed timestamp, Unix permissions 0644. Same input → same bytes. */
 export async function zipDeterministic(files: Readonly<Record<string, Uint8Array>>): Promise<Uint8Array> {
   const { zipSync } = await import('fflate');
-  const entries = Object.keys(files)
-    .sort()
-    .map((name) => [name, [files[name] as Uint8Array, { mtime: ZIP_EPOCH, os: 3, attrs: 0o100644 << 16, level: 9 as const }]] as const);
-  return zipSync(Object.fromEntries(entries));
+  const zippable: import('fflate').Zippable = {};
+  for (const name of Object.keys(files).sort()) {
+    zippable[name] = [files[name] as Uint8Array, { mtime: ZIP_EPOCH, os: 3, attrs: 0o100644 << 16, level: 9 }];
+  }
+  return zipSync(zippable);
 }
 
 /** Lambda's CodeSha256: base64 of the SHA-256 of the deployment package. */

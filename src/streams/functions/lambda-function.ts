@@ -45,7 +45,10 @@ export function compareLambdaFunction(desired: LambdaFunctionSpec, observed: Lam
   return reasons.length === 0 ? { action: 'noop', reason: 'up to date' } : { action: 'update', reason: reasons.join(', ') };
 }
 
-export async function observeLambdaFunction(lambda: LambdaClient, desired: LambdaFunctionSpec): Promise<{ spec: LambdaFunctionSpec; functionArn: string } | undefined> {
+export async function observeLambdaFunction(
+  lambda: LambdaClient,
+  desired: LambdaFunctionSpec,
+): Promise<{ spec: LambdaFunctionSpec; functionArn: string } | undefined> {
   const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
   let out: GetFunctionCommandOutput;
   try {
@@ -74,7 +77,13 @@ export async function observeLambdaFunction(lambda: LambdaClient, desired: Lambd
 }
 
 /** Waits until the function is Active and its last update Successful (Lambda refuses changes while one is in progress). */
-async function waitReady(lambda: LambdaClient, name: string, output: Output, signal: AbortSignal | undefined, timing: WaitTiming): Promise<void> {
+async function waitReady(
+  lambda: LambdaClient,
+  name: string,
+  output: Output,
+  signal: AbortSignal | undefined,
+  timing: WaitTiming,
+): Promise<void> {
   const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
   await waitFor({
     label: `function ${name}`,
@@ -90,7 +99,11 @@ async function waitReady(lambda: LambdaClient, name: string, output: Output, sig
       if (state === 'Failed' || update === 'Failed') {
         return { status: `${state}/${update}`, done: false, failed: true, reason: c.StateReason ?? c.LastUpdateStatusReason };
       }
-      return { status: state === 'Active' ? `Active, update ${update}` : state, done: state === 'Active' && update === 'Successful', failed: false };
+      return {
+        status: state === 'Active' ? `Active, update ${update}` : state,
+        done: state === 'Active' && update === 'Successful',
+        failed: false,
+      };
     },
   });
 }
@@ -149,7 +162,10 @@ export async function putLambdaFunction(options: PutFunctionOptions): Promise<Re
         const updated = await lambda.send(new sdk.UpdateFunctionCodeCommand({ FunctionName: spec.functionName, ZipFile: zip }));
         functionArn = updated.FunctionArn;
         if (updated.CodeSha256 && updated.CodeSha256 !== spec.codeSha256) {
-          throw new MeshError('CodeShaMismatch', `Lambda stored code ${updated.CodeSha256} for ${spec.functionName}, mesh built ${spec.codeSha256}.`);
+          throw new MeshError(
+            'CodeShaMismatch',
+            `Lambda stored code ${updated.CodeSha256} for ${spec.functionName}, mesh built ${spec.codeSha256}.`,
+          );
         }
       }
       if (CONFIG_FIELDS.some((f) => !sameSpec(before[f], spec[f]))) {

@@ -1,13 +1,14 @@
 /**
  * Stream subscriptions on the local target. Two resources per subscription (plus its dead-letter topic):
- *   - `consumer-group` (plane streams): the group registered on the local stream (embedded log or Kafka broker) by
- *     committing its starting position (log start for TRIM_HORIZON, log end for LATEST), so events produced between
- *     `mesh subscribe` and `mesh dev` are delivered, as with a Lambda mapping. Changing the starting position of a
- *     registered group is a replace (its offsets are reset), needing --allow-replace.
+ *   - `consumer-group` (plane streams): the group registered on the local stream (embedded log or Kafka broker):
+ *     with LATEST its position is pinned at the log end now (committed), so events produced between `mesh subscribe`
+ *     and `mesh dev` are delivered, as with a Lambda mapping; with TRIM_HORIZON a group without commits starts at
+ *     the log start anyway. Recorded in the local state. Changing the starting position of a registered group is a
+ *     replace (its offsets are reset), needing --allow-replace.
  *   - `function` (plane functions): recorded in the local state with a hash of the handler folder; applying it
  *     builds the handler once so a build error shows up at subscribe time. `mesh dev` runs it.
  */
-import { type Change, type DesiredResource, type ObservedResource, keyOf } from '../../engine/plan.js';
+import { type Change, type DesiredResource, keyOf, type ObservedResource } from '../../engine/plan.js';
 import { createPlan, sameSpec } from '../../engine/planner.js';
 import { consumerGroupId } from '../../workspace/naming.js';
 import type { StreamsContext } from '../topics/streams-context.js';
@@ -82,22 +83,31 @@ export async function planConsumerGroups(ctx: StreamsContext, subs: readonly Res
     };
     const ref = consumerGroupRef(spec.group);
     desired.push({ ref, spec, dependsOn: [`topic:${spec.topic}`] });
-    const committed = await transport.committedOffsets(spec.group, spec.topic).catch(() => []);
-    if (committed.length > 0) {
-      const recorded = ctx.env.state.get(keyOf(ref))?.attributes?.spec as ConsumerGroupSpec | undefined;
-      const startingPosition = recorded?.topic === spec.topic ? recorded.startingPosition : spec.startingPosition;
-      observed.push({ ref, spec: { ...spec, startingPosition }, attributes: { committed } });
+    const recorded = ctx.env.state.get(keyOf(ref))?.attributes?.spec as ConsumerGroupSpec | undefined;
+    if (recorded?.group === spec.group && recorded.topic === spec.topic) {
+      observed.push({ ref, spec: recorded });
+      continue;
     }
+    const committed = await transport.committedOffsets(spec.group, spec.topic).catch(() => []);
+    if (committed.length > 0) observed.push({ ref, spec, attributes: { committed } });
   }
-  return createPlan(desired, observed, {
-    compare: (d, o) =>
-      d.spec.startingPosition === o.spec.startingPosition
-        ? { action: 'noop', reason: 'registered' }
-        : { action: 'replace', reason: `startingPosition ${o.spec.startingPosition} → ${d.spec.startingPosition} (the group's offsets are reset)` },
-  }).changes;
+  return [
+    ...createPlan(desired, observed, {
+      compare: (d, o) =>
+        d.spec.startingPosition === o.spec.startingPosition
+          ? { action: 'noop', reason: 'registered' }
+          : {
+              action: 'replace',
+              reason: `startingPosition ${o.spec.startingPosition} → ${d.spec.startingPosition} (the group's offsets are reset)`,
+            },
+    }).changes,
+  ];
 }
 
-export function planLocalFunctions(ctx: StreamsContext, functions: readonly { subs: readonly ResolvedStreamSubscription[]; dependsOn: string[] }[]): Change[] {
+export function planLocalFunctions(
+  ctx: StreamsContext,
+  functions: readonly { subs: readonly ResolvedStreamSubscription[]; dependsOn: string[] }[],
+): Change[] {
   const desired: DesiredResource<LocalFunctionSpec>[] = [];
   const observed: ObservedResource<LocalFunctionSpec>[] = [];
   for (const fn of functions) {
@@ -107,12 +117,14 @@ export function planLocalFunctions(ctx: StreamsContext, functions: readonly { su
     const recorded = ctx.env.state.get(keyOf(ref))?.attributes?.spec as LocalFunctionSpec | undefined;
     if (recorded) observed.push({ ref, spec: recorded });
   }
-  return createPlan(desired, observed, {
-    compare: (d, o) => {
-      if (sameSpec(d.spec, o.spec)) return { action: 'noop', reason: 'up to date' };
-      return { action: 'update', reason: d.spec.handlerHash !== o.spec.handlerHash ? 'handler code changed' : 'settings changed' };
-    },
-  }).changes;
+  return [
+    ...createPlan(desired, observed, {
+      compare: (d, o) => {
+        if (sameSpec(d.spec, o.spec)) return { action: 'noop', reason: 'up to date' };
+        return { action: 'update', reason: d.spec.handlerHash !== o.spec.handlerHash ? 'handler code changed' : 'settings changed' };
+      },
+    }).changes,
+  ];
 }
 
 export async function executeConsumerGroupChange(ctx: StreamsContext, change: Change): Promise<Record<string, unknown> | undefined> {
@@ -120,8 +132,11 @@ export async function executeConsumerGroupChange(ctx: StreamsContext, change: Ch
   if (!spec || change.action === 'delete') return undefined; // offsets are kept: resubscribing resumes
   const { transport } = await ctx.connection();
   const ranges = await transport.endOffsets(spec.topic);
-  for (const range of ranges) {
-    await transport.commit(spec.group, spec.topic, range.partition, spec.startingPosition === 'TRIM_HORIZON' ? range.start : range.end);
+  // TRIM_HORIZON needs no commit: a group without one starts at the log start. LATEST is pinned now.
+  if (spec.startingPosition === 'LATEST' || change.action === 'replace') {
+    for (const range of ranges) {
+      await transport.commit(spec.group, spec.topic, range.partition, spec.startingPosition === 'TRIM_HORIZON' ? range.start : range.end);
+    }
   }
   return { spec, partitions: ranges.length };
 }

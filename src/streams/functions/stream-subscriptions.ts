@@ -1,5 +1,5 @@
 /** Which stream subscriptions a plan scope covers, resolved against the workspace (pure). */
-import { ExitCode, MeshError, didYouMean } from '../../core/errors.js';
+import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
 import type { PlanScope } from '../../engine/plane.js';
 import type { Domain, Product, StreamPort, StreamSubscription, Subscription, Workspace } from '../../workspace/model.js';
 
@@ -18,18 +18,29 @@ function resolve(ws: Workspace, domain: Domain, subscription: Subscription): Res
   if (!stream) return undefined;
   const product = ws.products.find((p) => p.name === subscription.product);
   if (!product) {
-    throw new MeshError('ProductNotFound', `Domain ${domain.name} subscribes to "${subscription.product}", which no product file defines.`, {
-      hint: didYouMean(subscription.product, ws.products.map((p) => p.name)),
-      location: { file: domain.file },
-      exitCode: ExitCode.Usage,
-    });
+    throw new MeshError(
+      'ProductNotFound',
+      `Domain ${domain.name} subscribes to "${subscription.product}", which no product file defines.`,
+      {
+        hint: didYouMean(
+          subscription.product,
+          ws.products.map((p) => p.name),
+        ),
+        location: { file: domain.file },
+        exitCode: ExitCode.Usage,
+      },
+    );
   }
   if (!product.stream) {
-    throw new MeshError('ProductHasNoStream', `Domain ${domain.name} has a stream subscription to ${product.name}, which has no stream port.`, {
-      hint: `Add a stream port to ${product.file}, or remove the stream part of the subscription.`,
-      location: { file: domain.file },
-      exitCode: ExitCode.Usage,
-    });
+    throw new MeshError(
+      'ProductHasNoStream',
+      `Domain ${domain.name} has a stream subscription to ${product.name}, which has no stream port.`,
+      {
+        hint: `Add a stream port to ${product.file}, or remove the stream part of the subscription.`,
+        location: { file: domain.file },
+        exitCode: ExitCode.Usage,
+      },
+    );
   }
   return { domain, subscription, stream, product, port: product.stream };
 }
@@ -38,18 +49,25 @@ function findDomainOrThrow(ws: Workspace, name: string): Domain {
   const domain = ws.domains.find((d) => d.name === name);
   if (!domain) {
     throw new MeshError('DomainNotFound', `No domain named "${name}" in this workspace.`, {
-      hint: didYouMean(name, ws.domains.map((d) => d.name)),
+      hint: didYouMean(
+        name,
+        ws.domains.map((d) => d.name),
+      ),
       exitCode: ExitCode.Usage,
     });
   }
   return domain;
 }
 
-/** Stream subscriptions to apply: the scope's entries that ask for the stream port, or all of them. */
+/** Stream subscriptions to apply: the scope's entries that ask for the stream port, or all of them (none for a removal scope). */
 export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): ResolvedStreamSubscription[] {
   if (!scope.include.subscriptions) return [];
+  // An unsubscribe scope (removals, no subscriptions) applies nothing else.
+  if (!scope.subscriptions && scope.removals) return [];
   if (!scope.subscriptions) {
-    return ws.domains.flatMap((d) => d.subscriptions.map((s) => resolve(ws, d, s)).filter((r): r is ResolvedStreamSubscription => r !== undefined));
+    return ws.domains.flatMap((d) =>
+      d.subscriptions.map((s) => resolve(ws, d, s)).filter((r): r is ResolvedStreamSubscription => r !== undefined),
+    );
   }
   const out: ResolvedStreamSubscription[] = [];
   for (const entry of scope.subscriptions) {
@@ -59,18 +77,25 @@ export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): Res
     const resolved = subscription ? resolve(ws, domain, subscription) : undefined;
     if (resolved) out.push(resolved);
     else if (entry.table === false) {
-      throw new MeshError('NoStreamSubscription', `Domain ${domain.name} has no stream subscription to ${entry.product} in its domain file.`, {
-        hint: `Add subscriptions: [{ product: ${entry.product}, stream: { function: …, handler: … } }] to ${domain.file}.`,
-        location: { file: domain.file },
-        exitCode: ExitCode.Usage,
-      });
+      throw new MeshError(
+        'NoStreamSubscription',
+        `Domain ${domain.name} has no stream subscription to ${entry.product} in its domain file.`,
+        {
+          hint: `Add subscriptions: [{ product: ${entry.product}, stream: { function: …, handler: … } }] to ${domain.file}.`,
+          location: { file: domain.file },
+          exitCode: ExitCode.Usage,
+        },
+      );
     }
   }
   return out;
 }
 
 /** Removals asking for the stream port: (domain, product) pairs, with the subscription when the file still has it. */
-export function streamRemovalsInScope(ws: Workspace, scope: PlanScope): { domain: Domain; product: string; resolved?: ResolvedStreamSubscription }[] {
+export function streamRemovalsInScope(
+  ws: Workspace,
+  scope: PlanScope,
+): { domain: Domain; product: string; resolved?: ResolvedStreamSubscription }[] {
   return (scope.removals ?? [])
     .filter((entry: ScopeEntry) => entry.stream !== false)
     .map((entry) => {

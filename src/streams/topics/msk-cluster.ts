@@ -104,7 +104,5 @@ export function clusterAccess(workspace: Workspace): AccountAccess {
   const central = workspace.mesh.central;
   const sameAccount = (a: AccountAccess) => a.account === streaming.account;
   const known = sameAccount(central) ? central : workspace.domains.find((d) => sameAccount(d.access))?.access;
-  return known
-    ? { ...known, region: streaming.region }
-    : { account: streaming.account, region: streaming.region };
+  return known ? { ...known, region: streaming.region } : { account: streaming.account, region: streaming.region };
 }

@@ -10,7 +10,7 @@ import { MeshError } from '../../core/errors.js';
 import { type JobStatus, waitFor } from '../../core/waiter.js';
 import type { Output } from '../../io/output.js';
 import type { TopicAdmin } from './topic-admin.js';
-import { type TopicResourceSpec, sortedConfigs } from './topic-spec.js';
+import { sortedConfigs } from './topic-spec.js';
 
 export interface MskTopicAdminOptions {
   readonly client: KafkaClient;
@@ -44,7 +44,8 @@ const HINTS: Record<string, string> = {
   KafkaTimeoutException: 'The brokers timed out; re-run in a moment.',
   ReassignmentInProgressException: 'A partition reassignment is running on the cluster; re-run when it has finished.',
   TooManyRequestsException: 'MSK is throttling topic operations; re-run in a moment or lower --concurrency.',
-  UnauthorizedException: 'Allow kafka-cluster:Connect and kafka-cluster:CreateTopic/DescribeTopic/AlterTopic on the cluster and topic ARNs.',
+  UnauthorizedException:
+    'Allow kafka-cluster:Connect and kafka-cluster:CreateTopic/DescribeTopic/AlterTopic on the cluster and topic ARNs.',
 };
 
 function mskError(error: unknown, what: string): MeshError {
@@ -104,11 +105,9 @@ export function mskTopicAdmin(options: MskTopicAdminOptions): TopicAdmin {
       const names: string[] = [];
       let token: string | undefined;
       do {
-        const page = await client
-          .send(new ListTopicsCommand({ ClusterArn: clusterArn, NextToken: token }))
-          .catch((error: unknown) => {
-            throw mskError(error, 'list topics');
-          });
+        const page = await client.send(new ListTopicsCommand({ ClusterArn: clusterArn, NextToken: token })).catch((error: unknown) => {
+          throw mskError(error, 'list topics');
+        });
         for (const topic of page.Topics ?? []) if (topic.TopicName) names.push(topic.TopicName);
         token = page.NextToken;
       } while (token);

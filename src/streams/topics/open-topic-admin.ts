@@ -42,6 +42,11 @@ export async function openTopicAdmin(options: OpenTopicAdminOptions): Promise<To
       `MSK topic API not available (${info.type}, Kafka ${info.kafkaVersion ?? 'unknown'}): managing topics with kafkajs admin.`,
     );
   }
-  const connection = await openStreamConnection({ workspace, target, clients: options.clients, clientId: `mesh-${workspace.mesh.name}-admin` });
+  const connection = await openStreamConnection({
+    workspace,
+    target,
+    clients: options.clients,
+    clientId: `mesh-${workspace.mesh.name}-admin`,
+  });
   return transportTopicAdmin(connection.transport, connection.description);
 }

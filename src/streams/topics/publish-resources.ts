@@ -7,15 +7,15 @@
  *     for that one registration, then restored), which both registries would otherwise refuse;
  *   - a new definition under DISABLED is refused outright: the plan fails (no flag can register it).
  */
-import { ExitCode, MeshError, didYouMean } from '../../core/errors.js';
-import { type Change, type DesiredResource, type ObservedResource, keyOf } from '../../engine/plan.js';
+import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
+import { type Change, type DesiredResource, keyOf, type ObservedResource } from '../../engine/plan.js';
 import type { PlanScope } from '../../engine/plane.js';
 import { createPlan } from '../../engine/planner.js';
 import type { Product, Workspace } from '../../workspace/model.js';
 import type { SchemaChangePlan } from '../schema/index.js';
 import type { StreamsContext } from './streams-context.js';
 import { topicUpdateFor } from './topic-admin.js';
-import { type TopicResourceSpec, compareTopic, topicSpecOf } from './topic-spec.js';
+import { compareTopic, type TopicResourceSpec } from './topic-spec.js';
 
 export interface SchemaResourceSpec {
   readonly registry: string;
@@ -45,7 +45,11 @@ export function publishedProducts(ws: Workspace, scope: PlanScope): Product[] {
     const product = ws.products.find((p) => p.name === name);
     if (!product) {
       throw new MeshError('ProductNotFound', `No product named "${name}" in this workspace.`, {
-        hint: didYouMean(name, ws.products.map((p) => p.name)) ?? 'List them with `mesh catalog`.',
+        hint:
+          didYouMean(
+            name,
+            ws.products.map((p) => p.name),
+          ) ?? 'List them with `mesh catalog`.',
         exitCode: ExitCode.Usage,
       });
     }
@@ -54,7 +58,10 @@ export function publishedProducts(ws: Workspace, scope: PlanScope): Product[] {
 }
 
 /** Plans topics (desired vs what the cluster or log holds). Fewer partitions fails the plan. */
-export async function planTopics(ctx: StreamsContext, topics: readonly { spec: TopicResourceSpec; label?: string; dependsOn?: string[] }[]): Promise<Change[]> {
+export async function planTopics(
+  ctx: StreamsContext,
+  topics: readonly { spec: TopicResourceSpec; label?: string; dependsOn?: string[] }[],
+): Promise<Change[]> {
   if (topics.length === 0) return [];
   const admin = await ctx.topicAdmin();
   const desired: DesiredResource<TopicResourceSpec>[] = [];
@@ -93,10 +100,20 @@ export async function planSchemas(ctx: StreamsContext, products: readonly Produc
       compatibility: port.compatibility,
       definition: port.eventSchema,
     };
-    const ref = { plane: 'schemas' as const, type: 'schema', id: `${spec.registry}/${spec.schemaName}`, label: `${spec.schemaName} (${product.name})` };
+    const ref = {
+      plane: 'schemas' as const,
+      type: 'schema',
+      id: `${spec.registry}/${spec.schemaName}`,
+      label: `${spec.schemaName} (${product.name})`,
+    };
     let plan: SchemaChangePlan;
     try {
-      plan = await planSchemaChange(registry, { registryName: spec.registry, schemaName: spec.schemaName, definition: spec.definition, compatibility: spec.compatibility });
+      plan = await planSchemaChange(registry, {
+        registryName: spec.registry,
+        schemaName: spec.schemaName,
+        definition: spec.definition,
+        compatibility: spec.compatibility,
+      });
     } catch (error) {
       if (error instanceof MeshError && !error.location) {
         throw new MeshError(error.code, error.message, {
@@ -124,11 +141,15 @@ export async function planSchemas(ctx: StreamsContext, products: readonly Produc
       continue;
     }
     if (plan.compatibility === 'DISABLED') {
-      throw new MeshError('SchemaVersioningDisabled', `The event schema of ${product.name} changed, but schema ${spec.schemaName} has compatibility DISABLED: no new version can be registered.`, {
-        hint: 'Revert the .avsc change, change the port compatibility mode, or publish a new major version (a new topic).',
-        location: { file: port.eventSchemaFile },
-        exitCode: ExitCode.Usage,
-      });
+      throw new MeshError(
+        'SchemaVersioningDisabled',
+        `The event schema of ${product.name} changed, but schema ${spec.schemaName} has compatibility DISABLED: no new version can be registered.`,
+        {
+          hint: 'Revert the .avsc change, change the port compatibility mode, or publish a new major version (a new topic).',
+          location: { file: port.eventSchemaFile },
+          exitCode: ExitCode.Usage,
+        },
+      );
     }
     const next = (plan.latestVersion ?? 0) + 1;
     if (plan.compatible) {

@@ -10,7 +10,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { configError } from '../../core/errors.js';
 import type { AccountAccess, Target, Workspace } from '../../workspace/model.js';
 import type { StreamTransport } from '../transport/index.js';
-import { type MskClusterInfo, clusterAccess, describeMskCluster, mskBootstrap } from './msk-cluster.js';
+import { clusterAccess, describeMskCluster, type MskClusterInfo, mskBootstrap } from './msk-cluster.js';
 
 export interface StreamConnection {
   readonly transport: StreamTransport;

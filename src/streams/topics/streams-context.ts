@@ -6,11 +6,11 @@
 import { AwsClients } from '../../aws/clients.js';
 import type { PlaneEnv } from '../../engine/plane.js';
 import type { AccountAccess } from '../../workspace/model.js';
-import type { SchemaRegistry } from '../schema/index.js';
 import type { LambdaPackage } from '../functions/handler-bundle.js';
+import type { SchemaRegistry } from '../schema/index.js';
 import { clusterAccess } from './msk-cluster.js';
 import { openTopicAdmin } from './open-topic-admin.js';
-import { type StreamConnection, openStreamConnection } from './stream-connection.js';
+import { openStreamConnection, type StreamConnection } from './stream-connection.js';
 import { type TopicAdmin, transportTopicAdmin } from './topic-admin.js';
 
 export class StreamsContext {
@@ -47,7 +47,13 @@ export class StreamsContext {
     this.adminPromise ??=
       this.env.target === 'local'
         ? this.connection().then((c) => transportTopicAdmin(c.transport, c.description, false))
-        : openTopicAdmin({ workspace: this.workspace, target: 'aws', clients: this.clients(), output: this.env.output, signal: this.env.signal });
+        : openTopicAdmin({
+            workspace: this.workspace,
+            target: 'aws',
+            clients: this.clients(),
+            output: this.env.output,
+            signal: this.env.signal,
+          });
     this.adminPromise.catch(() => {
       this.adminPromise = undefined;
     });

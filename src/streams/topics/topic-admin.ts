@@ -4,7 +4,7 @@
  * UpdateTopic), which needs no network path to the brokers.
  */
 import type { StreamTransport } from '../transport/index.js';
-import { type TopicResourceSpec, changedConfigs, sortedConfigs } from './topic-spec.js';
+import { changedConfigs, sortedConfigs, type TopicResourceSpec } from './topic-spec.js';
 
 export interface TopicUpdate {
   /** New total partition count (only ever larger). */

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { MeshError } from '../../core/errors.js';
 import type { ConsumedRecord, TopicConfigs } from './stream-transport.js';
 import { retentionLimits } from './topic-rules.js';
 
@@ -264,5 +265,27 @@ export class LogStatements {
 
   private sizeBefore(topicId: number, part: number, offset: number): number {
     return this.s.sizeBefore.get(topicId, part, offset)?.total ?? 0;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Retries fn while SQLite reports the database locked by another connection, up to timeoutMs. */
+export async function retryWhileBusy<T>(fn: () => T, timeoutMs: number, file: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') && code !== 'SQLITE_LOCKED') throw error;
+      if (Date.now() > deadline) {
+        throw new MeshError('StreamLogBusy', `The local stream log ${file} stayed locked for ${timeoutMs} ms.`, {
+          hint: 'Another mesh process is writing to it without pause; retry, or stop that process.',
+          cause: error,
+        });
+      }
+      await sleep(1 + Math.random() * 2);
+    }
   }
 }

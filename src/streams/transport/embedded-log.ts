@@ -3,7 +3,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeshError } from '../../core/errors.js';
-import { encodeHeaders, headersSize, LogStatements, SCHEMA_SQL, SCHEMA_VERSION, type TopicRow } from './embedded-log-store.js';
+import {
+  encodeHeaders,
+  headersSize,
+  LogStatements,
+  retryWhileBusy,
+  SCHEMA_SQL,
+  SCHEMA_VERSION,
+  sleep,
+  type TopicRow,
+} from './embedded-log-store.js';
 import { KeyPartitioner } from './partitioner.js';
 import type {
   ConsumedRecord,
@@ -25,7 +34,11 @@ import { assertPartitionCount, assertTopicConfigs, assertTopicSpec, mergeConfigs
 export const EMBEDDED_LOG_FILE = 'streams.db';
 
 export interface EmbeddedLogOptions {
-  /** How often a waiting fetch/tail checks for appends made by another process. Default 10 ms. */
+  /**
+   * Longest pause between checks for appends made by another process while a fetch/tail waits. The checks start
+   * 1 ms apart and double up to this, so a busy stream is seen within a ms or two and an idle one costs little.
+   * Default 20 ms. (Appends made by this process wake waiting readers at once.)
+   */
   readonly pollIntervalMs?: number;
   /** How long a write waits for another process holding the write lock. Default 15000 ms. */
   readonly busyTimeoutMs?: number;
@@ -33,12 +46,14 @@ export interface EmbeddedLogOptions {
 
 /** Wakes waiting readers in this process when any connection of this process appends to the same file. */
 const appendSignals = new EventEmitter().setMaxListeners(0);
+/** Appends per file by this process (data_version only sees other processes' commits). */
+const appendCounts = new Map<string, number>();
 
 /**
  * The embedded durable log: Kafka's data model (topics, partitions, offsets, consumer groups, retention) in one
  * SQLite file, for the local target. Safe for several mesh processes at once: WAL lets readers run beside the one
  * writer, every append runs in a BEGIN IMMEDIATE transaction (it takes the write lock up front, so offsets are
- * allocated once and densely), and busy_timeout makes a second writer wait instead of failing.
+ * allocated once and densely), and a second writer waits and retries (see write()) instead of failing.
  * Not implemented on purpose: compaction (cleanup.policy=compact is stored, not applied) and group membership
  * (two pollers of one group both read every partition; run one poller per group).
  */
@@ -47,6 +62,9 @@ export class EmbeddedLog implements StreamTransport {
   private readonly sql: LogStatements;
   private readonly partitioner = new KeyPartitioner();
   private readonly pollIntervalMs: number;
+  private readonly busyTimeoutMs: number;
+  private lastWriteAt = 0;
+  private writeStreakStart = 0;
   private closed = false;
 
   constructor(
@@ -55,12 +73,13 @@ export class EmbeddedLog implements StreamTransport {
     options: EmbeddedLogOptions = {},
   ) {
     this.sql = new LogStatements(db);
-    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
   }
 
   async ensureTopic(spec: TopicSpec): Promise<{ readonly created: boolean }> {
     assertTopicSpec(spec);
-    return this.write(() => {
+    return await this.write(() => {
       if (this.sql.topic(spec.name)) return { created: false };
       this.sql.createTopic(spec.name, spec.partitions, spec.replicationFactor, spec.configs ?? {});
       return { created: true };
@@ -68,6 +87,7 @@ export class EmbeddedLog implements StreamTransport {
   }
 
   async describeTopic(name: string): Promise<TopicDescription | undefined> {
+    this.assertOpen();
     const row = this.sql.topic(name);
     if (!row) return undefined;
     return {
@@ -79,12 +99,13 @@ export class EmbeddedLog implements StreamTransport {
   }
 
   async listTopics(): Promise<string[]> {
+    this.assertOpen();
     return this.sql.topicNames();
   }
 
   async increasePartitions(name: string, total: number): Promise<void> {
     assertPartitionCount(name, total);
-    this.write(() => {
+    await this.write(() => {
       const topic = this.requireTopic(name);
       if (total < topic.partitions) {
         throw new MeshError('PartitionDecrease', `Topic "${name}" has ${topic.partitions} partitions; it cannot shrink to ${total}.`, {
@@ -97,7 +118,7 @@ export class EmbeddedLog implements StreamTransport {
 
   async alterConfigs(name: string, configs: Record<string, string | null>): Promise<void> {
     assertTopicConfigs(name, configs);
-    this.write(() => {
+    await this.write(() => {
       const topic = this.requireTopic(name);
       this.sql.setConfigs(topic.id, mergeConfigs(JSON.parse(topic.configs) as TopicConfigs, configs));
     });
@@ -105,7 +126,7 @@ export class EmbeddedLog implements StreamTransport {
   }
 
   async deleteTopic(name: string): Promise<boolean> {
-    return this.write(() => {
+    return await this.write(() => {
       const topic = this.sql.topic(name);
       if (!topic) return false;
       this.sql.deleteTopic(topic.id);
@@ -115,7 +136,7 @@ export class EmbeddedLog implements StreamTransport {
 
   async produce(topicName: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
     if (records.length === 0) return [];
-    const positions = this.write(() => {
+    const positions = await this.write(() => {
       const topic = this.requireTopic(topicName);
       const next = new Map<number, { offset: number; bytes: number }>();
       const now = Date.now();
@@ -143,6 +164,7 @@ export class EmbeddedLog implements StreamTransport {
       }
       return result;
     });
+    appendCounts.set(this.file, (appendCounts.get(this.file) ?? 0) + 1);
     appendSignals.emit(this.file);
     return positions;
   }
@@ -151,14 +173,15 @@ export class EmbeddedLog implements StreamTransport {
     const maxRecords = request.maxRecords ?? 100;
     const deadline = Date.now() + (request.maxWaitMs ?? 1000);
     for (;;) {
-      const batches = this.readGroup(request.group, request.topic, maxRecords, request.fromBeginning ?? false);
+      const mark = this.changeMark(); // taken before reading, so an append during the read is not waited past
+      const batches = await this.readGroup(request.group, request.topic, maxRecords, request.fromBeginning ?? false);
       if (batches.length > 0 || Date.now() >= deadline) return batches;
-      await this.waitForAppend(deadline);
+      await this.waitForAppend(mark, deadline);
     }
   }
 
   async commit(group: string, topicName: string, partition: number, nextOffset: number): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       const topic = this.requireTopic(topicName);
       const row = this.sql.partition(topic.id, partition);
       if (!row) throw new MeshError('PartitionNotFound', `Topic "${topicName}" has no partition ${partition}.`);
@@ -190,6 +213,7 @@ export class EmbeddedLog implements StreamTransport {
     let delivered = 0;
     for (;;) {
       if (options.signal?.aborted) return;
+      const mark = this.changeMark();
       const current = this.requireTopic(options.topic);
       let readAny = false;
       for (const row of this.sql.partitions(current.id)) {
@@ -205,14 +229,14 @@ export class EmbeddedLog implements StreamTransport {
         if (options.maxRecords !== undefined && delivered >= options.maxRecords) return;
       }
       if (options.stopAtEnd && [...stopAt].every(([part, end]) => (positions.get(part) ?? 0) >= end)) return;
-      if (!readAny) await this.waitForAppend(Date.now() + 1000, options.signal);
+      if (!readAny) await this.waitForAppend(mark, Date.now() + 1000, options.signal);
     }
   }
 
   /** Applies retention.ms / retention.bytes now, to one topic or all; returns how many records were removed. */
   async enforceRetention(topicName?: string): Promise<number> {
     const names = topicName === undefined ? this.sql.topicNames() : [topicName];
-    return this.write(() => {
+    return await this.write(() => {
       let removed = 0;
       const now = Date.now();
       for (const name of names) {
@@ -229,8 +253,8 @@ export class EmbeddedLog implements StreamTransport {
     this.db.close();
   }
 
-  private readGroup(group: string, topicName: string, maxRecords: number, fromBeginning: boolean): PartitionBatch[] {
-    if (!fromBeginning) this.pinLatest(group, topicName);
+  private async readGroup(group: string, topicName: string, maxRecords: number, fromBeginning: boolean): Promise<PartitionBatch[]> {
+    if (!fromBeginning) await this.pinLatest(group, topicName);
     const read = this.db.transaction(() => {
       const topic = this.requireTopic(topicName);
       const committed = this.sql.committed(group, topic.id);
@@ -252,10 +276,10 @@ export class EmbeddedLog implements StreamTransport {
    * A group starting at "latest" pins that position as its committed offset on first fetch (as the Kafka transport
    * does), so records appended after that fetch are never skipped, even across a restart.
    */
-  private pinLatest(group: string, topicName: string): void {
+  private async pinLatest(group: string, topicName: string): Promise<void> {
     const topic = this.requireTopic(topicName);
     if (this.sql.committed(group, topic.id).size >= topic.partitions) return;
-    this.write(() => {
+    await this.write(() => {
       const current = this.requireTopic(topicName);
       const committed = this.sql.committed(group, current.id);
       for (const row of this.sql.partitions(current.id)) {
@@ -264,9 +288,13 @@ export class EmbeddedLog implements StreamTransport {
     });
   }
 
-  /** Resolves on an append by this process, a commit by another process (data_version), abort, or deadline. */
-  private waitForAppend(deadline: number, signal?: AbortSignal): Promise<void> {
-    const startVersion = this.dataVersion();
+  /** What has been written to the file so far: other processes' commits (data_version) and this process's appends. */
+  private changeMark(): string {
+    return `${this.dataVersion()}:${appendCounts.get(this.file) ?? 0}`;
+  }
+
+  /** Resolves once the file changed since `mark` (an append here, a commit elsewhere), on abort, or at the deadline. */
+  private waitForAppend(mark: string, deadline: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = () => {
@@ -275,9 +303,11 @@ export class EmbeddedLog implements StreamTransport {
         signal?.removeEventListener('abort', finish);
         resolve();
       };
+      let interval = 1;
       const poll = () => {
-        if (this.closed || Date.now() >= deadline || this.dataVersion() !== startVersion) finish();
-        else timer = setTimeout(poll, Math.max(1, Math.min(this.pollIntervalMs, deadline - Date.now())));
+        if (this.closed || Date.now() >= deadline || this.changeMark() !== mark) return finish();
+        timer = setTimeout(poll, Math.max(1, Math.min(interval, deadline - Date.now())));
+        interval = Math.min(interval * 2, this.pollIntervalMs);
       };
       appendSignals.once(this.file, finish);
       signal?.addEventListener('abort', finish, { once: true });
@@ -290,17 +320,34 @@ export class EmbeddedLog implements StreamTransport {
     return Number(this.db.pragma('data_version', { simple: true }));
   }
 
-  private requireTopic(name: string): TopicRow {
+  private assertOpen(): void {
     if (this.closed) throw new MeshError('TransportClosed', 'The embedded stream log is closed.');
+  }
+
+  private requireTopic(name: string): TopicRow {
+    this.assertOpen();
     const topic = this.sql.topic(name);
     if (!topic) throw topicNotFound(name, this.sql.topicNames());
     return topic;
   }
 
-  /** Runs fn in a BEGIN IMMEDIATE transaction: it takes the write lock first, so two processes never interleave. */
-  private write<T>(fn: () => T): T {
-    if (this.closed) throw new MeshError('TransportClosed', 'The embedded stream log is closed.');
-    return this.db.transaction(fn).immediate();
+  /**
+   * Runs fn in a BEGIN IMMEDIATE transaction: it takes the write lock first, so two processes never interleave.
+   * A writer that finds the lock taken retries every few ms (rather than SQLite's busy handler, which backs off to
+   * 100 ms sleeps and lets a busy writer in another process keep the lock for as long as it writes), and a writer
+   * that has written without a break for 50 ms steps aside for 3 ms, so other processes' appends and commits get in.
+   */
+  private async write<T>(fn: () => T): Promise<T> {
+    this.assertOpen();
+    const result = await retryWhileBusy(() => this.db.transaction(fn).immediate(), this.busyTimeoutMs, this.file);
+    const now = Date.now();
+    if (now - this.lastWriteAt > 5) this.writeStreakStart = now;
+    this.lastWriteAt = now;
+    if (now - this.writeStreakStart > 50) {
+      await sleep(3);
+      this.writeStreakStart = Date.now();
+    }
+    return result;
   }
 }
 
@@ -323,10 +370,12 @@ export async function openEmbeddedLog(dir: string, options: EmbeddedLogOptions =
       cause,
     });
   }
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
-  db.pragma('journal_mode = WAL');
+  // A short busy wait inside SQLite (reads rarely need one under WAL); writers retry in retryWhileBusy.
+  db.pragma('busy_timeout = 5');
+  const timeout = options.busyTimeoutMs ?? 15_000;
+  await retryWhileBusy(() => db.pragma('journal_mode = WAL'), timeout, file);
   db.pragma('synchronous = FULL');
-  db.transaction(() => {
+  const createSchema = db.transaction(() => {
     db.exec(SCHEMA_SQL);
     const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
     if (row === undefined) {
@@ -336,6 +385,7 @@ export async function openEmbeddedLog(dir: string, options: EmbeddedLogOptions =
         hint: 'Upgrade mesh, or delete the file to start the local streams afresh.',
       });
     }
-  }).immediate();
+  });
+  await retryWhileBusy(() => createSchema.immediate(), timeout, file);
   return new EmbeddedLog(db, file, options);
 }

@@ -38,6 +38,8 @@ export class KafkaGroupReader {
   private waiters: Array<() => void> = [];
   private failure: Error | undefined;
   private readonly highWater: number;
+  /** The partitions of the topic this member holds since the last rebalance. */
+  private assigned: number[] = [];
 
   private constructor(
     private readonly consumer: Consumer,
@@ -80,8 +82,12 @@ export class KafkaGroupReader {
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
     await consumer.run({ autoCommit: false, eachBatch: (payload) => reader.onBatch(payload) });
-    if (options.persistPins && pins.size > 0) {
-      await consumer.commitOffsets([...pins].map(([partition, offset]) => ({ topic: options.topic, partition, offset: String(offset) })));
+    const pinsToCommit = [...pins].filter(([partition]) => reader.assigned.includes(partition));
+    if (options.persistPins && pinsToCommit.length > 0) {
+      // Best effort: if this fails, the seek above still holds for this member; only a restart would re-resolve.
+      await consumer
+        .commitOffsets(pinsToCommit.map(([partition, offset]) => ({ topic: options.topic, partition, offset: String(offset) })))
+        .catch(() => undefined);
     }
     return reader;
   }
@@ -124,9 +130,10 @@ export class KafkaGroupReader {
     this.buffers.set(partition, { records: [], nextExpected: offset });
   }
 
-  /** The oldest offset still buffered for the partition, if any. */
-  bufferedFrom(partition: number): number | undefined {
-    return this.buffers.get(partition)?.records[0]?.offset;
+  /** Where this member reads the partition next: the oldest buffered offset, else the next one to fetch. */
+  readPosition(partition: number): number | undefined {
+    const buffer = this.buffers.get(partition);
+    return buffer ? (buffer.records[0]?.offset ?? buffer.nextExpected) : undefined;
   }
 
   async stop(): Promise<void> {
@@ -155,6 +162,7 @@ export class KafkaGroupReader {
   }
 
   private onAssignment(partitions: number[]): void {
+    this.assigned = partitions;
     for (const partition of [...this.buffers.keys()]) {
       if (!partitions.includes(partition)) {
         this.buffers.delete(partition);

@@ -169,7 +169,14 @@ export class KafkaTransport implements StreamTransport {
 
   async fetch(request: FetchRequest): Promise<PartitionBatch[]> {
     const reader = await this.reader(request.group, request.topic, request.fromBeginning ?? false);
-    return this.call(`fetch ${request.topic}`, () => reader.take(request.maxRecords ?? 100, request.maxWaitMs ?? 1000));
+    try {
+      return await this.call(`fetch ${request.topic}`, () => reader.take(request.maxRecords ?? 100, request.maxWaitMs ?? 1000));
+    } catch (error) {
+      // The member crashed for good (kafkajs gave up): drop it, so the next fetch joins the group afresh.
+      this.readers.delete(readerKey(request.group));
+      await reader.stop().catch(() => undefined);
+      throw error;
+    }
   }
 
   async commit(group: string, topic: string, partition: number, nextOffset: number): Promise<void> {
@@ -182,9 +189,9 @@ export class KafkaTransport implements StreamTransport {
       );
       return;
     }
-    const bufferedFrom = reader.bufferedFrom(partition);
+    const position = reader.readPosition(partition);
     await this.call(`commit ${group}`, () => reader.commit(partition, nextOffset));
-    if (bufferedFrom !== undefined && nextOffset < bufferedFrom) {
+    if (position !== undefined && nextOffset < position) {
       // A rewind: restart the member so it fetches again from the committed offset.
       this.readers.delete(readerKey(group));
       await reader.stop();
@@ -202,7 +209,7 @@ export class KafkaTransport implements StreamTransport {
   }
 
   async endOffsets(topic: string): Promise<PartitionRange[]> {
-    await this.requireTopic(topic);
+    await this.assertTopicExists(topic);
     return this.call(`read offsets of ${topic}`, async ({ admin }) =>
       (await retryStaleMetadata(admin, topic, () => admin.fetchTopicOffsets(topic)))
         .map((entry) => ({ partition: entry.partition, start: Number(entry.low), end: Number(entry.high) }))
@@ -268,7 +275,7 @@ export class KafkaTransport implements StreamTransport {
   }
 
   private async startReader(groupId: string, topic: string, fromBeginning: boolean): Promise<KafkaGroupReader> {
-    await this.requireTopic(topic);
+    await this.assertTopicExists(topic);
     const { kafka, admin } = await this.clients();
     return this.call(`join group ${groupId}`, async () => {
       // Pin "latest" now (the end offsets as of this call), so records produced after the call are never skipped.
@@ -281,6 +288,11 @@ export class KafkaTransport implements StreamTransport {
       }
       return KafkaGroupReader.start({ kafka, admin, groupId, topic, pinStart, persistPins: true, fromBeginning });
     });
+  }
+
+  private async assertTopicExists(name: string): Promise<void> {
+    const topics = await this.listTopics();
+    if (!topics.includes(name)) throw topicNotFound(name, topics);
   }
 
   private async requireTopic(name: string): Promise<TopicDescription> {

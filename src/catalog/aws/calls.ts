@@ -1,0 +1,75 @@
+/**
+ * How the catalog adapter talks to AWS: one client config (retries), one error mapping, one paginator.
+ * Throttling is retried by the SDK's retry strategy (exponential backoff with jitter; `adaptive` adds client-side
+ * rate limiting when Lake Formation or Glue throttle). Nothing here sleeps on a fixed timer.
+ */
+import type { AwsClients } from '../../aws/clients.js';
+import { fromAwsError } from '../../aws/errors.js';
+import type { AccountAccess } from '../../workspace/model.js';
+
+/** The one place the catalog's retry behaviour is set. MESH_AWS_MAX_ATTEMPTS (read by AwsClients) wins when set. */
+export function catalogClientConfig(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  return env.MESH_AWS_MAX_ATTEMPTS ? { retryMode: 'adaptive' } : { retryMode: 'adaptive', maxAttempts: 8 };
+}
+
+// why: SDK client constructors differ per service; AwsClients.get takes any of them
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Ctor<C> = new (config: any) => C;
+
+export interface ServiceClients {
+  glue(access: AccountAccess): Promise<import('@aws-sdk/client-glue').GlueClient>;
+  lakeFormation(access: AccountAccess): Promise<import('@aws-sdk/client-lakeformation').LakeFormationClient>;
+  s3(access: AccountAccess): Promise<import('@aws-sdk/client-s3').S3Client>;
+}
+
+/** Lazily imported SDK clients, made by AwsClients (credentials per account, endpoint, cache). */
+export function serviceClients(clients: AwsClients): ServiceClients {
+  const get = async <C>(load: () => Promise<Ctor<C>>, access: AccountAccess) => clients.get(await load(), access, catalogClientConfig());
+  return {
+    glue: (access) => get(async () => (await import('@aws-sdk/client-glue')).GlueClient, access),
+    lakeFormation: (access) => get(async () => (await import('@aws-sdk/client-lakeformation')).LakeFormationClient, access),
+    s3: (access) => get(async () => (await import('@aws-sdk/client-s3')).S3Client, access),
+  };
+}
+
+/** Runs one AWS call; errors become actionable MeshErrors naming the action and resource. */
+export async function awsCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw fromAwsError(error, what);
+  }
+}
+
+/** Collects every page of a NextToken-paginated list call. */
+export async function paginate<P extends { NextToken?: string }, I>(
+  page: (token: string | undefined) => Promise<P>,
+  items: (p: P) => readonly I[] | undefined,
+): Promise<I[]> {
+  const out: I[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    out.push(...(items(p) ?? []));
+    token = p.NextToken || undefined;
+  } while (token);
+  return out;
+}
+
+export function errorName(error: unknown): string | undefined {
+  const e = error as { name?: string; cause?: { name?: string } };
+  return e?.cause?.name ?? e?.name;
+}
+
+/** True for an AWS error (or a MeshError wrapping one) of one of these names. */
+export function isNamed(error: unknown, ...names: string[]): boolean {
+  const direct = (error as { name?: string })?.name;
+  const cause = (error as { cause?: { name?: string } })?.cause?.name;
+  return names.includes(direct ?? '') || names.includes(cause ?? '');
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

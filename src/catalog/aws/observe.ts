@@ -1,0 +1,181 @@
+/**
+ * Reads what the accounts hold, with one paginated list call per kind and account: GetDatabases, GetTables per
+ * database, ListPermissions, ListResources, ListLFTags, and one GetBucketPolicy per bucket. Never one call per table.
+ */
+import type { Database, Table } from '@aws-sdk/client-glue';
+import type { LFTagPair, PrincipalResourcePermissions, ResourceInfo } from '@aws-sdk/client-lakeformation';
+import { keyOf } from '../../engine/plan.js';
+import type { AccountAccess } from '../../workspace/model.js';
+import { type CatalogNaming, refOf, sortedUnique } from '../names.js';
+import type { CatalogObserved, CatalogQuery, CatalogSpec, GrantSpec } from '../port.js';
+import { awsCall, isNamed, paginate, type ServiceClients } from './calls.js';
+import { grantSpecOf, meshStatementOf, parsePolicy } from './lf-shapes.js';
+import { databaseSpecOf, tableLinkSpecOf, tableSpecOf } from './table-input.js';
+
+export interface ObserveContext {
+  readonly naming: CatalogNaming;
+  readonly services: ServiceClients;
+  readonly access: (catalog: string) => AccountAccess;
+}
+
+function observed(spec: CatalogSpec, naming: CatalogNaming, attributes?: Record<string, unknown>): CatalogObserved {
+  return { ref: refOf(spec, naming), spec, ...(attributes ? { attributes } : {}) };
+}
+
+async function listDatabases(ctx: ObserveContext, catalog: string): Promise<Database[]> {
+  const glue = await ctx.services.glue(ctx.access(catalog));
+  const { GetDatabasesCommand } = await import('@aws-sdk/client-glue');
+  return awsCall(`glue:GetDatabases in ${catalog}`, () =>
+    paginate(
+      (NextToken) => glue.send(new GetDatabasesCommand({ CatalogId: catalog, NextToken })),
+      (p) => p.DatabaseList,
+    ),
+  );
+}
+
+async function listTables(ctx: ObserveContext, catalog: string, database: string): Promise<Table[]> {
+  const glue = await ctx.services.glue(ctx.access(catalog));
+  const { GetTablesCommand } = await import('@aws-sdk/client-glue');
+  try {
+    return await awsCall(`glue:GetTables on ${database} in ${catalog}`, () =>
+      paginate(
+        (NextToken) => glue.send(new GetTablesCommand({ CatalogId: catalog, DatabaseName: database, NextToken })),
+        (p) => p.TableList,
+      ),
+    );
+  } catch (error) {
+    if (isNamed(error, 'EntityNotFoundException')) return [];
+    throw error;
+  }
+}
+
+async function listPermissions(ctx: ObserveContext, catalog: string): Promise<PrincipalResourcePermissions[]> {
+  const lf = await ctx.services.lakeFormation(ctx.access(catalog));
+  const { ListPermissionsCommand } = await import('@aws-sdk/client-lakeformation');
+  return awsCall(`lakeformation:ListPermissions in ${catalog}`, () =>
+    paginate(
+      (NextToken) => lf.send(new ListPermissionsCommand({ CatalogId: catalog, NextToken })),
+      (p) => p.PrincipalResourcePermissions,
+    ),
+  );
+}
+
+async function listLocations(ctx: ObserveContext, catalog: string): Promise<ResourceInfo[]> {
+  const lf = await ctx.services.lakeFormation(ctx.access(catalog));
+  const { ListResourcesCommand } = await import('@aws-sdk/client-lakeformation');
+  return awsCall(`lakeformation:ListResources in ${catalog}`, () =>
+    paginate(
+      (NextToken) => lf.send(new ListResourcesCommand({ NextToken })),
+      (p) => p.ResourceInfoList,
+    ),
+  );
+}
+
+async function listTags(ctx: ObserveContext, catalog: string): Promise<LFTagPair[]> {
+  const lf = await ctx.services.lakeFormation(ctx.access(catalog));
+  const { ListLFTagsCommand } = await import('@aws-sdk/client-lakeformation');
+  return awsCall(`lakeformation:ListLFTags in ${catalog}`, () =>
+    paginate(
+      (NextToken) => lf.send(new ListLFTagsCommand({ CatalogId: catalog, NextToken })),
+      (p) => p.LFTags,
+    ),
+  );
+}
+
+async function bucketPolicy(ctx: ObserveContext, account: string, bucket: string): Promise<CatalogObserved | undefined> {
+  const s3 = await ctx.services.s3(ctx.access(account));
+  const { GetBucketPolicyCommand } = await import('@aws-sdk/client-s3');
+  let text: string | undefined;
+  try {
+    text = (await awsCall(`s3:GetBucketPolicy on ${bucket} in ${account}`, () => s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))))
+      .Policy;
+  } catch (error) {
+    if (isNamed(error, 'NoSuchBucketPolicy')) return undefined;
+    if (isNamed(error, 'NoSuchBucket')) {
+      const { MeshError } = await import('../../core/errors.js');
+      throw new MeshError('BucketMissing', `Bucket ${bucket} does not exist in account ${account}.`, {
+        hint: "Create the producer's bucket (or fix the table location in the product's contract) before publishing.",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const statement = meshStatementOf(parsePolicy(text), ctx.naming.bucketPolicySid);
+  return observed({ kind: 'bucket-policy', account, bucket, statement }, ctx.naming, { policy: text });
+}
+
+/** Merges grants that Lake Formation lists in several entries for the same principal and resource. */
+function mergeGrants(catalog: string, entries: readonly PrincipalResourcePermissions[], naming: CatalogNaming): CatalogObserved[] {
+  const byKey = new Map<string, { spec: GrantSpec; raw: unknown }>();
+  for (const e of entries) {
+    const spec = grantSpecOf(catalog, e);
+    if (!spec) continue;
+    const key = keyOf(refOf(spec, naming));
+    const seen = byKey.get(key);
+    byKey.set(
+      key,
+      seen
+        ? {
+            raw: seen.raw,
+            spec: {
+              ...spec,
+              permissions: sortedUnique([...seen.spec.permissions, ...spec.permissions]),
+              grantable: sortedUnique([...seen.spec.grantable, ...spec.grantable]),
+            },
+          }
+        : { spec, raw: e.Resource },
+    );
+  }
+  return [...byKey.values()].map(({ spec, raw }) => observed(spec, naming, { resource: raw }));
+}
+
+export async function observeAccount(ctx: ObserveContext, q: CatalogQuery): Promise<CatalogObserved[]> {
+  const { naming } = ctx;
+  const out: CatalogObserved[] = [];
+  const databases = q.databases ? await listDatabases(ctx, q.catalog) : undefined;
+  const managed = new Set<string>();
+  for (const d of databases ?? []) {
+    const spec = databaseSpecOf(q.catalog, d);
+    out.push(observed(spec, naming, spec.kind === 'glue-database' ? { parameters: d.Parameters ?? {} } : undefined));
+    if (spec.kind === 'glue-database' && spec.parameters['mesh:managed-by'] === naming.managedBy) managed.add(spec.name);
+  }
+  const existing = new Set((databases ?? []).map((d) => d.Name ?? ''));
+  const tableDbs = q.tablesOf === 'managed' ? [...managed] : (q.tablesOf ?? []).filter((db) => !databases || existing.has(db));
+  const reads: Promise<void>[] = tableDbs.map(async (db) => {
+    for (const t of await listTables(ctx, q.catalog, db)) {
+      const link = tableLinkSpecOf(q.catalog, db, t);
+      if (link) out.push(observed(link, naming));
+      else if (!t.TargetTable)
+        out.push(observed(tableSpecOf(q.catalog, db, t), naming, { parameters: t.Parameters ?? {}, versionId: t.VersionId }));
+    }
+  });
+  if (q.permissions)
+    reads.push(listPermissions(ctx, q.catalog).then((entries) => void out.push(...mergeGrants(q.catalog, entries, naming))));
+  if (q.locations) {
+    reads.push(
+      listLocations(ctx, q.catalog).then((list) => {
+        for (const r of list)
+          if (r.ResourceArn)
+            out.push(observed({ kind: 'lf-location', catalog: q.catalog, resourceArn: r.ResourceArn, roleArn: r.RoleArn ?? '' }, naming));
+      }),
+    );
+  }
+  if (q.tags) {
+    reads.push(
+      listTags(ctx, q.catalog).then((list) => {
+        for (const t of list)
+          if (t.TagKey)
+            out.push(observed({ kind: 'lf-tag', catalog: q.catalog, key: t.TagKey, values: sortedUnique(t.TagValues ?? []) }, naming));
+      }),
+    );
+  }
+  for (const bucket of q.buckets ?? []) {
+    reads.push(
+      bucketPolicy(ctx, q.catalog, bucket).then((o) => {
+        if (o) out.push(o);
+      }),
+    );
+  }
+  await Promise.all(reads);
+  return out;
+}

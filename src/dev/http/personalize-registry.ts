@@ -1,0 +1,112 @@
+/**
+ * Which domain a Personalize request is for: by tracking id (PutEvents), dataset ARN (PutItems/PutUsers) or
+ * campaign ARN (GetRecommendations), from each domain's outputs.json (re-read when a deploy rewrites it). Keeps
+ * one local campaign runtime per domain.
+ */
+import { stat } from 'node:fs/promises';
+import type { LocalCampaignRuntime } from '../../personalize/local/local-campaign.js';
+import { type PersonalizeOutputs, readOutputsFile } from '../../personalize/outputs.js';
+import { openPersonalizeProject, personalizeDomains, personalizePaths } from '../../personalize/project.js';
+import type { Workspace } from '../../workspace/model.js';
+import { invalidInput, notFound } from './http-error.js';
+
+interface CachedOutputs {
+  mtime: number;
+  outputs: PersonalizeOutputs | undefined;
+}
+
+export class PersonalizeRegistry {
+  private readonly outputs = new Map<string, CachedOutputs>();
+  private readonly runtimes = new Map<string, Promise<LocalCampaignRuntime>>();
+
+  constructor(private readonly workspace: Workspace) {}
+
+  domainNames(): string[] {
+    return personalizeDomains(this.workspace).map((d) => d.name);
+  }
+
+  async outputsOf(domain: string): Promise<PersonalizeOutputs | undefined> {
+    const file = personalizePaths(this.workspace, domain).outputsFile;
+    const mtime = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
+    const cached = this.outputs.get(domain);
+    if (cached && cached.mtime === mtime) return cached.outputs;
+    const outputs = mtime === 0 ? undefined : readOutputsFile(file);
+    this.outputs.set(domain, { mtime, outputs });
+    return outputs;
+  }
+
+  runtime(domain: string): Promise<LocalCampaignRuntime> {
+    let r = this.runtimes.get(domain);
+    if (!r) {
+      r = (async () => {
+        const { LocalCampaignRuntime } = await import('../../personalize/local/local-campaign.js');
+        return LocalCampaignRuntime.open(openPersonalizeProject(this.workspace, domain));
+      })();
+      r.catch(() => this.runtimes.delete(domain));
+      this.runtimes.set(domain, r);
+    }
+    return r;
+  }
+
+  private async find(
+    test: (o: PersonalizeOutputs) => boolean,
+    what: string,
+  ): Promise<{ domain: string; outputs: PersonalizeOutputs; runtime: LocalCampaignRuntime }> {
+    for (const domain of this.domainNames()) {
+      const outputs = await this.outputsOf(domain);
+      if (outputs && test(outputs)) return { domain, outputs, runtime: await this.runtime(domain) };
+    }
+    throw notFound(`${what} is not known to the local Personalize (run \`mesh personalize deploy\` on the local target).`);
+  }
+
+  byTrackingId(trackingId: string) {
+    return this.find((o) => o.trackingId === trackingId, `Tracking id ${trackingId}`);
+  }
+
+  async byDatasetArn(datasetArn: string, expected: 'items' | 'users') {
+    const found = await this.find(
+      (o) => o.itemsDatasetArn === datasetArn || o.usersDatasetArn === datasetArn || o.interactionsDatasetArn === datasetArn,
+      `Dataset ${datasetArn}`,
+    );
+    const type =
+      found.outputs.itemsDatasetArn === datasetArn ? 'items' : found.outputs.usersDatasetArn === datasetArn ? 'users' : 'interactions';
+    if (type !== expected)
+      throw invalidInput(
+        `Dataset ${datasetArn} is the ${type} dataset; ${expected === 'items' ? 'PutItems' : 'PutUsers'} needs the ${expected} dataset.`,
+      );
+    return found;
+  }
+
+  async byCampaignArn(campaignArn: string) {
+    const found = await this.find((o) => Object.values(o.campaigns).includes(campaignArn), `Campaign ${campaignArn}`);
+    const solution = Object.entries(found.outputs.campaigns).find(([, arn]) => arn === campaignArn)?.[0] as string;
+    return { ...found, solution };
+  }
+
+  /** The domain of a `GET /recommendations/{userId}` call: `?domain=`, else the only deployed one. */
+  async forApi(domain: string | null): Promise<{ domain: string; runtime: LocalCampaignRuntime }> {
+    if (domain) {
+      if (!this.domainNames().includes(domain)) throw notFound(`Domain ${domain} has no Personalize template.`);
+      return { domain, runtime: await this.runtime(domain) };
+    }
+    const deployed: string[] = [];
+    for (const d of this.domainNames()) if ((await this.outputsOf(d))?.target === 'local') deployed.push(d);
+    if (deployed.length === 1) return { domain: deployed[0] as string, runtime: await this.runtime(deployed[0] as string) };
+    if (deployed.length === 0)
+      throw notFound('No domain has a local campaign yet: run `mesh personalize train` and `mesh personalize deploy`.');
+    throw invalidInput(`Several domains serve recommendations (${deployed.join(', ')}): add ?domain=<name>.`);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.runtimes.values()];
+    this.runtimes.clear();
+    for (const r of all)
+      await r.then(
+        (rt) => rt.close(),
+        () => undefined,
+      );
+  }
+}

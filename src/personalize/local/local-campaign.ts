@@ -1,0 +1,214 @@
+/**
+ * The local campaigns of a domain, serving: loads the model each campaign points at (reloading when a deploy or
+ * rollback moves it), adds items put since training (PutItems → the engine's addItems), passes the user's events
+ * since training as history (PutEvents → the next recommendation at once), and applies Personalize filters.
+ * Used by `mesh personalize recommend` and by the dev server; all state is on disk, so both see the same thing.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MeshError, usageError, didYouMean } from '../../core/errors.js';
+import { addItems, deserializeModel, type Props, parseInteractionsCsv, parseItemsCsv, recommend, similarItems, type TrainedModel } from '../engine/index.js';
+import { compileFilter, type FilterContext, parseFilterExpression, type ParsedFilter } from '../filter-expression.js';
+import type { PersonalizeProject } from '../project.js';
+import { EventsStore } from './events-store.js';
+import { type LocalCampaigns, readLocalCampaigns } from './deploy-local.js';
+import { type LocalVersionMetadata, readVersion, versionDir } from './versions.js';
+
+export interface LocalRecommendRequest {
+  /** Solution name (default: the first campaign answering this kind of request). */
+  readonly solution?: string;
+  readonly userId?: string;
+  readonly itemId?: string;
+  readonly numResults?: number;
+  /** Filter name from personalize.yaml; undefined → defaultFilter; null → no filter. */
+  readonly filter?: string | null;
+  readonly filterValues?: Readonly<Record<string, string>>;
+}
+
+export interface RecommendationsResult {
+  readonly itemList: { itemId: string; score: number }[];
+  readonly recommendationId: string;
+}
+
+interface Loaded {
+  version: number;
+  meta: LocalVersionMetadata;
+  model: TrainedModel;
+  itemProps: Map<string, Props>;
+  /** user → item → event types (training data). */
+  eventTypes: Map<string, Map<string, Set<string>>>;
+  itemsSeq: number;
+}
+
+export class LocalCampaignRuntime {
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly filters = new Map<string, ParsedFilter>();
+  private campaigns: LocalCampaigns = {};
+  private campaignsMtime = -1;
+
+  private constructor(
+    readonly project: PersonalizeProject,
+    readonly store: EventsStore,
+  ) {
+    for (const f of project.config.filters) this.filters.set(f.name, parseFilterExpression(f.expression, f.name));
+  }
+
+  static async open(project: PersonalizeProject): Promise<LocalCampaignRuntime> {
+    return new LocalCampaignRuntime(project, await EventsStore.open(project.paths.eventsDb));
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private async refreshCampaigns(): Promise<void> {
+    const mtime = await stat(this.project.paths.campaignsFile).then((s) => s.mtimeMs, () => 0);
+    if (mtime !== this.campaignsMtime) {
+      this.campaigns = readLocalCampaigns(this.project.paths.campaignsFile);
+      this.campaignsMtime = mtime;
+    }
+  }
+
+  /** The solution that answers a request, by name or by kind. */
+  async solutionFor(kind: 'user' | 'item', name?: string): Promise<string> {
+    await this.refreshCampaigns();
+    const deployed = Object.keys(this.campaigns);
+    if (name !== undefined) {
+      if (!this.campaigns[name]) {
+        throw new MeshError('PersonalizeNotDeployed', `Solution "${name}" has no local campaign.`, {
+          hint: deployed.length > 0 ? `Deployed: ${deployed.join(', ')}.` : 'Run `mesh personalize deploy` first.',
+        });
+      }
+      return name;
+    }
+    for (const s of this.project.config.solutions) {
+      const isItem = /similar|sims/.test(s.recipeArn);
+      if (this.campaigns[s.name] && isItem === (kind === 'item')) return s.name;
+    }
+    throw new MeshError('PersonalizeNotDeployed', `No local campaign answers ${kind === 'user' ? 'user' : 'similar-item'} requests in domain "${this.project.domain.name}".`, {
+      hint: 'Run `mesh personalize train` then `mesh personalize deploy`.',
+    });
+  }
+
+  /** The solution a campaign ARN names (dev server). */
+  async solutionOfCampaign(campaignArn: string): Promise<string | undefined> {
+    await this.refreshCampaigns();
+    return Object.entries(this.campaigns).find(([, c]) => c.campaignArn === campaignArn)?.[0];
+  }
+
+  private async load(solution: string): Promise<Loaded> {
+    await this.refreshCampaigns();
+    const campaign = this.campaigns[solution];
+    if (!campaign) throw new MeshError('PersonalizeNotDeployed', `Solution "${solution}" has no local campaign.`, { hint: 'Run `mesh personalize deploy` first.' });
+    let l = this.loaded.get(solution);
+    if (!l || l.version !== campaign.version) {
+      const meta = await readVersion(this.project.paths.versionsDir, campaign.version);
+      const dir = versionDir(this.project.paths.versionsDir, campaign.version);
+      const info = meta.solutions[solution];
+      if (!info) throw new MeshError('PersonalizeVersionMissing', `Version ${campaign.version} has no model for "${solution}".`, { hint: 'Train and deploy again.' });
+      const model = deserializeModel(await readFile(path.join(dir, info.modelFile)));
+      const itemProps = new Map<string, Props>();
+      const itemsText = await readFile(path.join(dir, 'items.csv'), 'utf8').catch(() => undefined);
+      if (itemsText) for (const r of parseItemsCsv(itemsText).records) itemProps.set(r.itemId, r.props);
+      const eventTypes = new Map<string, Map<string, Set<string>>>();
+      const interactionsText = await readFile(path.join(dir, 'interactions.csv'), 'utf8').catch(() => undefined);
+      if (interactionsText && this.needsEventTypes()) {
+        for (const it of parseInteractionsCsv(interactionsText).records) addEventType(eventTypes, it.userId, it.itemId, it.eventType ?? '');
+      }
+      l = { version: campaign.version, meta, model, itemProps, eventTypes, itemsSeq: meta.watermarks.items };
+      this.loaded.set(solution, l);
+    }
+    const fresh = this.store.itemsAfter(l.itemsSeq);
+    if (fresh.length > 0) {
+      addItems(l.model, fresh.map((f) => f.record));
+      for (const f of fresh) l.itemProps.set(f.record.itemId, { ...(l.itemProps.get(f.record.itemId) ?? {}), ...f.record.props });
+      l.itemsSeq = (fresh[fresh.length - 1] as (typeof fresh)[number]).seq;
+    }
+    return l;
+  }
+
+  private needsEventTypes(): boolean {
+    return [...this.filters.values()].some((f) => f.clauses.some((c) => c.anyOf.some((g) => g.some((cond) => cond.dataset === 'Interactions'))));
+  }
+
+  private filterFor(name: string | null | undefined): ParsedFilter | undefined {
+    const chosen = name === undefined ? this.project.config.defaultFilter : name;
+    if (chosen === null || chosen === undefined) return undefined;
+    const f = this.filters.get(chosen);
+    if (!f) throw usageError(`No filter named "${chosen}" in ${this.project.config.file}.`, didYouMean(chosen, [...this.filters.keys()]));
+    return f;
+  }
+
+  /** Filter name from a filter ARN (dev server), via outputs' naming. */
+  filterNameOfArn(filterArn: string): string | undefined {
+    const tail = filterArn.split('/').pop() ?? '';
+    const prefix = `${this.project.config.datasetGroup}-`;
+    const name = tail.startsWith(prefix) ? tail.slice(prefix.length) : tail;
+    return this.filters.has(name) ? name : undefined;
+  }
+
+  async recommend(req: LocalRecommendRequest): Promise<RecommendationsResult> {
+    const items = await this.rankItems(req);
+    return { itemList: items.map((i) => ({ itemId: i.itemId, score: round(i.score) })), recommendationId: `RID-${randomUUID()}` };
+  }
+
+  /** GetPersonalizedRanking: `inputList` ordered for the user; items the model cannot score come last, without a score. */
+  async rank(req: LocalRecommendRequest & { inputList: readonly string[] }): Promise<{ personalizedRanking: { itemId: string; score?: number }[]; recommendationId: string }> {
+    const only = new Set(req.inputList);
+    const ranked = await this.rankItems({ ...req, itemId: undefined, numResults: only.size }, only);
+    const seen = new Set(ranked.map((r) => r.itemId));
+    const rest = req.inputList.filter((id) => !seen.has(id)).map((itemId) => ({ itemId }));
+    return { personalizedRanking: [...ranked.map((r) => ({ itemId: r.itemId, score: round(r.score) })), ...rest], recommendationId: `RID-${randomUUID()}` };
+  }
+
+  private async rankItems(req: LocalRecommendRequest, only?: ReadonlySet<string>): Promise<{ itemId: string; score: number }[]> {
+    const kind = req.itemId !== undefined ? 'item' : 'user';
+    if (req.userId === undefined && req.itemId === undefined) throw usageError('Give a user id or an item id.');
+    const solution = await this.solutionFor(kind, req.solution);
+    const l = await this.load(solution);
+    const history = req.userId === undefined ? [] : this.store.userEvents(req.userId, l.meta.watermarks.events);
+    const filter = this.filterFor(req.filter);
+    let predicate: ((itemId: string) => boolean) | undefined;
+    if (filter) {
+      const userTypes = req.userId === undefined ? undefined : l.eventTypes.get(req.userId);
+      const recent = new Map<string, Set<string>>();
+      for (const e of history) addEventTypeTo(recent, e.itemId, e.eventType ?? '');
+      const ctx: FilterContext = {
+        itemProps: (id) => l.itemProps.get(id),
+        userEventTypes: (id) => {
+          const a = userTypes?.get(id);
+          const b = recent.get(id);
+          return a && b ? new Set([...a, ...b]) : (a ?? b);
+        },
+        ...(req.filterValues ? { filterValues: req.filterValues } : {}),
+        ...(req.itemId !== undefined && l.itemProps.get(req.itemId) ? { currentItem: l.itemProps.get(req.itemId) as Props } : {}),
+      };
+      predicate = compileFilter(filter, ctx);
+    }
+    if (only) {
+      const inner = predicate;
+      predicate = (id) => only.has(id) && (inner ? inner(id) : true);
+    }
+    const numResults = req.numResults ?? 25;
+    return kind === 'item'
+      ? similarItems(l.model, { itemId: req.itemId as string, numResults, ...(predicate ? { filter: predicate } : {}) })
+      : recommend(l.model, { userId: req.userId as string, numResults, history, excludeSeen: false, ...(predicate ? { filter: predicate } : {}) });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+function addEventTypeTo(map: Map<string, Set<string>>, itemId: string, type: string): void {
+  let set = map.get(itemId);
+  if (!set) map.set(itemId, (set = new Set()));
+  set.add(type);
+}
+
+function addEventType(index: Map<string, Map<string, Set<string>>>, userId: string, itemId: string, type: string): void {
+  let user = index.get(userId);
+  if (!user) index.set(userId, (user = new Map()));
+  addEventTypeTo(user, itemId, type);
+}

@@ -1,0 +1,181 @@
+/**
+ * The local function runner `mesh dev` starts: every stream subscription of every consumer domain, run against the
+ * local streams (the embedded log, or the Kafka broker the mesh names) the way Lambda runs it from MSK. One child
+ * process per function (handler bundled with esbuild); one poller per subscription (subscription-poller.ts).
+ */
+import { usageError } from '../../core/errors.js';
+import type { Output } from '../../io/output.js';
+import type { Target, Workspace } from '../../workspace/model.js';
+import { consumerGroupId } from '../../workspace/naming.js';
+import { lambdaFunctionName } from '../functions/function-naming.js';
+import { type ResolvedStreamSubscription, streamSubscriptionsInScope } from '../functions/stream-subscriptions.js';
+import { localEventSourceArn, openStreamConnection } from '../topics/stream-connection.js';
+import { deadLetterTopicSpec, topicSpecOf } from '../topics/topic-spec.js';
+import type { StreamTransport } from '../transport/index.js';
+import { bundleFunctionHost, functionNodePath, type HostBundle } from './function-host.js';
+import { FunctionProcess } from './function-process.js';
+import { type RunnerEvent, SubscriptionPoller, type SubscriptionStats } from './subscription-poller.js';
+
+export type { RunnerEvent, SubscriptionStats } from './subscription-poller.js';
+
+export interface FunctionRunnerOptions {
+  readonly workspace: Workspace;
+  readonly target: Target;
+  readonly output: Output;
+  /** Aborting it stops the runner (as stop() does). */
+  readonly signal: AbortSignal;
+  /** Only these functions: `<function>` or `<domain>/<function>`. */
+  readonly only?: readonly string[];
+  /** Use this transport (not closed by the runner); default: the mesh's local streams, closed on stop. */
+  readonly transport?: StreamTransport;
+  /** Extra environment for every function (e.g. endpoints of the local AWS-compatible services `mesh dev` serves). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Lambda's function timeout; default 60 s. */
+  readonly invocationTimeoutMs?: number;
+  /** Backoff between retries of a failed batch: initial, doubling up to max. Default 500 ms → 30 s. */
+  readonly retryBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** How long one fetch waits before checking for stop. Default 500 ms. */
+  readonly pollWaitMs?: number;
+  readonly onEvent?: (event: RunnerEvent) => void;
+}
+
+export interface FunctionRunnerStats {
+  readonly subscriptions: readonly SubscriptionStats[];
+}
+
+export interface FunctionRunner {
+  /** `<domain>/<function> ← <topic>` for each subscription running. */
+  readonly running: readonly string[];
+  /** Finishes the batches in flight, stops the processes, removes the bundles; resolves when all is stopped. */
+  stop(): Promise<void>;
+  stats(): FunctionRunnerStats;
+}
+
+function selected(s: ResolvedStreamSubscription, only: readonly string[] | undefined): boolean {
+  if (!only || only.length === 0) return true;
+  return only.includes(s.stream.function) || only.includes(`${s.domain.name}/${s.stream.function}`);
+}
+
+export async function startFunctionRunner(options: FunctionRunnerOptions): Promise<FunctionRunner> {
+  const { workspace, output } = options;
+  if (options.target !== 'local') {
+    throw usageError('The function runner runs on the local target; on aws the functions run in Lambda.', 'Run `mesh dev --target local`.');
+  }
+  const all = streamSubscriptionsInScope(workspace, { include: { publish: false, subscriptions: true } });
+  const subscriptions = all.filter((s) => selected(s, options.only));
+  if (options.only && options.only.length > 0 && subscriptions.length === 0) {
+    throw usageError(
+      `No stream subscription runs ${options.only.join(', ')}.`,
+      `Known functions: ${[...new Set(all.map((s) => `${s.domain.name}/${s.stream.function}`))].join(', ') || '(none)'}.`,
+    );
+  }
+  const opened = options.transport
+    ? undefined
+    : await openStreamConnection({ workspace, target: 'local', clientId: `mesh-${workspace.mesh.name}-dev` });
+  const transport = options.transport ?? (opened as NonNullable<typeof opened>).transport;
+  const streaming = workspace.mesh.streaming;
+  const eventSource = {
+    eventSourceArn: opened?.eventSourceArn ?? localEventSourceArn(workspace),
+    bootstrapServers: opened?.bootstrapServers ?? (streaming.kind === 'kafka' ? streaming.brokers.join(',') : 'embedded'),
+  };
+
+  const controller = new AbortController();
+  const bundles: HostBundle[] = [];
+  const processes = new Map<string, FunctionProcess>();
+  const pollers: SubscriptionPoller[] = [];
+  const runs: Promise<void>[] = [];
+  try {
+    for (const s of subscriptions) {
+      const key = `${s.domain.name}/${s.stream.function}`;
+      let proc = processes.get(key);
+      if (!proc) {
+        const bundle = await bundleFunctionHost(s.stream.handlerDir, s.stream.handler, key);
+        bundles.push(bundle);
+        const name = lambdaFunctionName(workspace.mesh, s.domain.name, s.stream.function);
+        const region = s.domain.access.region;
+        const merged = Object.assign(
+          {},
+          ...subscriptions.filter((o) => `${o.domain.name}/${o.stream.function}` === key).map((o) => o.stream.environment),
+        );
+        proc = new FunctionProcess({
+          file: bundle.file,
+          label: key,
+          output,
+          functionArn: `arn:aws:lambda:${region}:${s.domain.access.account}:function:${name}`,
+          env: {
+            ...process.env,
+            ...merged,
+            ...(options.environment ?? {}),
+            AWS_LAMBDA_FUNCTION_NAME: name,
+            AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+            AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+            AWS_REGION: region,
+            AWS_DEFAULT_REGION: region,
+            LAMBDA_TASK_ROOT: s.stream.handlerDir,
+            NODE_PATH: functionNodePath(s.stream.handlerDir),
+            MESH_LOCAL: '1',
+          },
+        });
+        processes.set(key, proc);
+      }
+      const source = await transport.describeTopic(s.port.topic).catch(() => undefined);
+      const dlq = deadLetterTopicSpec(s.stream.deadLetterTopic, topicSpecOf(s.port));
+      if (source) {
+        // Normally made by `mesh subscribe`; made here too so a dead letter is never refused.
+        await transport.ensureTopic({ ...dlq, replicationFactor: source.replicationFactor, configs: { ...dlq.configs } }).catch((error: unknown) => {
+          output.warn(`${key}: cannot create the dead-letter topic ${dlq.name}: ${(error as Error).message}`);
+        });
+      }
+      else output.warn(`${key}: topic ${s.port.topic} does not exist yet; waiting for it (publish ${s.product.name}).`);
+      const poller = new SubscriptionPoller({
+        transport,
+        process: proc,
+        source: eventSource,
+        output,
+        invocationTimeoutMs: options.invocationTimeoutMs ?? 60_000,
+        retryBackoff: options.retryBackoff ?? { initialMs: 500, maxMs: 30_000 },
+        pollWaitMs: options.pollWaitMs ?? 500,
+        onEvent: options.onEvent,
+        subscription: {
+          domain: s.domain.name,
+          function: s.stream.function,
+          product: s.product.name,
+          topic: s.port.topic,
+          group: consumerGroupId(workspace.mesh, s.domain.name, s.product.name),
+          startingPosition: s.stream.startingPosition,
+          batchSize: s.stream.batchSize,
+          batchingWindowMs: Math.round(s.stream.batchingWindowSeconds * 1000),
+          maximumRetryAttempts: s.stream.maximumRetryAttempts,
+          deadLetterTopic: s.stream.deadLetterTopic,
+        },
+      });
+      pollers.push(poller);
+    }
+  } catch (error) {
+    for (const b of bundles) b.dispose();
+    if (opened) await transport.close();
+    throw error;
+  }
+  for (const poller of pollers) runs.push(poller.run(controller.signal));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      controller.abort();
+      await Promise.allSettled(runs);
+      await Promise.allSettled([...processes.values()].map((p) => p.stop()));
+      for (const b of bundles) b.dispose();
+      if (opened) await transport.close();
+    })();
+    return stopping;
+  };
+  if (options.signal.aborted) await stop();
+  else options.signal.addEventListener('abort', () => void stop(), { once: true });
+
+  return {
+    running: pollers.map((p) => `${p.stats.domain}/${p.stats.function} ← ${p.stats.topic}`),
+    stop,
+    stats: () => ({ subscriptions: pollers.map((p) => ({ ...p.stats })) }),
+  };
+}

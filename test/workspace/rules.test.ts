@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { resolveWorkspaceFiles } from '../../src/workspace/load.js';
+import { Reporter } from '../../src/workspace/reporter.js';
+import * as rules from '../../src/workspace/rules.js';
+import { type Files, edit, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
+
+const MESH = 'mesh.yaml';
+const SHOP = 'domains/shop/domain.yaml';
+const INSIGHTS = 'domains/insights/domain.yaml';
+const ORDERS = 'domains/shop/products/orders.odcs.yaml';
+const AVSC = 'domains/shop/schemas/order.avsc';
+
+const roots: string[] = [];
+afterEach(async () => {
+  for (const root of roots.splice(0)) await removeWorkspace(root);
+});
+
+/** Runs ONE rule over the resolved files: the codes it reports (file and schema problems excluded). */
+async function runRule(rule: rules.Rule, files: Files): Promise<{ code: string; severity: string; path: string }[]> {
+  const root = await writeWorkspace(files);
+  roots.push(root);
+  const { input } = await resolveWorkspaceFiles(root);
+  if (!input) throw new Error('fixture did not resolve');
+  const reporter = new Reporter();
+  rule(input, reporter);
+  return reporter.problems.map((p) => ({ code: p.code, severity: p.severity, path: p.path }));
+}
+
+const cases: [string, rules.Rule, Files, { code: string; severity?: string; path?: string }[]][] = [
+  [
+    'uniqueDomainNames',
+    rules.uniqueDomainNames,
+    { ...edit(validFiles(), MESH, '  - domains/insights', '  - domains/insights\n  - domains/again'), 'domains/again/domain.yaml': 'name: shop\nkind: consumer\nowner: {team: t, contact: c}\naccount: "444444444444"\n' },
+    [{ code: 'DuplicateDomain', path: 'name' }],
+  ],
+  [
+    'uniqueProductNames',
+    rules.uniqueProductNames,
+    { ...validFiles(), 'domains/shop/products/orders-copy.odcs.yaml': validFiles()[ORDERS]?.replace('entity: orders', 'entity: orders-two') ?? '' },
+    [{ code: 'DuplicateProduct', path: 'name' }],
+  ],
+  [
+    'uniqueTopics',
+    rules.uniqueTopics,
+    { ...validFiles(), 'domains/shop/products/refunds.odcs.yaml': (validFiles()[ORDERS] ?? '').replace('name: orders', 'name: refunds').replace(':orders', ':refunds') },
+    [{ code: 'DuplicateTopic', path: 'customProperties[1].value.entity' }],
+  ],
+  [
+    'uniqueWithinDomain',
+    rules.uniqueWithinDomain,
+    edit(validFiles(), INSIGHTS, 'transforms:\n  - name: daily\n    sql: transforms/daily.sql\n    output: datasets/daily.csv\n', 'transforms:\n  - name: daily\n    sql: transforms/daily.sql\n    output: a.csv\n  - name: daily\n    sql: transforms/daily.sql\n    output: b.csv\n'),
+    [{ code: 'DuplicateTransform', path: 'transforms[1].name' }],
+  ],
+  [
+    'productsOwnedByProducers',
+    rules.productsOwnedByProducers,
+    edit(edit(validFiles(), ORDERS, 'domain: shop', 'domain: shopping'), ORDERS, 'id: urn:mesh:demo:shop:orders', 'id: urn:mesh:demo:shopping:orders'),
+    [
+      { code: 'ProductDomainMismatch', path: 'domain' },
+      { code: 'ProductIdMismatch', path: 'id' },
+    ],
+  ],
+  [
+    'subscriptionsResolve',
+    rules.subscriptionsResolve,
+    edit(validFiles(), INSIGHTS, 'columns: [order_id, amount]', 'columns: [order_id, total]'),
+    [{ code: 'UnknownColumn', path: 'subscriptions[0].table.columns[1]' }],
+  ],
+  [
+    'topicNamesValid',
+    rules.topicNamesValid,
+    edit(validFiles(), INSIGHTS, 'function: orders-handler', 'function: orders-handler\n      deadLetterTopic: "bad topic"'),
+    [{ code: 'InvalidTopicName', path: 'subscriptions[0].stream.deadLetterTopic' }],
+  ],
+  [
+    'glueIdentifiersValid',
+    rules.glueIdentifiersValid,
+    edit(validFiles(), ORDERS, 'physicalName: orders', 'physicalName: Orders-Table'),
+    [{ code: 'InvalidGlueIdentifier', path: 'schema[0].physicalName' }],
+  ],
+  [
+    'eventSchemasAgree',
+    rules.eventSchemasAgree,
+    edit(validFiles(), AVSC, '"type": ["null", "string"], "default": null', '"type": "string"'),
+    [{ code: 'NullabilityMismatch', severity: 'warning', path: 'schema[0].properties[2]' }],
+  ],
+  [
+    'awsIdentifiersValid',
+    rules.awsIdentifiersValid,
+    edit(validFiles(), SHOP, 'region: us-east-1', 'region: eu-west-9\nprofile: shop\nroleArn: arn:aws:iam::222222222222:role/MeshAdmin'),
+    [
+      { code: 'UnknownRegion', path: 'region' },
+      { code: 'InvalidValue', severity: 'warning', path: 'roleArn' },
+    ],
+  ],
+  [
+    'ownerFieldsPresent',
+    rules.ownerFieldsPresent,
+    edit(validFiles(), INSIGHTS, 'owner:\n  team: insights-team\n  contact: insights@example.com\n', ''),
+    [
+      { code: 'MissingOwnerField', path: 'owner.team' },
+      { code: 'MissingOwnerField', path: 'owner.contact' },
+    ],
+  ],
+  [
+    'workspaceShape',
+    rules.workspaceShape,
+    { ...validFiles(), [ORDERS]: null, 'domains/shop/schemas/order.avsc': null },
+    [{ code: 'NoProducts', severity: 'warning', path: 'kind' }],
+  ],
+];
+
+describe('each rule', () => {
+  test('the table covers every rule', () => {
+    expect(new Set(cases.map((c) => c[1]))).toEqual(new Set(rules.RULES));
+  });
+
+  test.each(cases.map(([name, rule]) => [name, rule] as const))('%s reports nothing for the valid workspace', async (_name, rule) => {
+    expect(await runRule(rule, validFiles())).toEqual([]);
+  });
+
+  test.each(cases)('%s finds its mistake', async (_name, rule, files, expected) => {
+    const problems = await runRule(rule, files);
+    expect(problems).toEqual(expected.map((e) => ({ severity: 'error', ...e })).map((e) => expect.objectContaining(e)));
+  });
+
+  test('a derived dead-letter topic is not reported twice when the product topic is invalid', async () => {
+    const files = edit(validFiles(), ORDERS, 'entity: orders', 'entity: orders\n      topic: "__orders"');
+    expect((await runRule(rules.topicNamesValid, files)).map((p) => p.path)).toEqual(['customProperties[1].value.topic']);
+  });
+
+  test('subscribing to a product whose contract failed to load is not "unknown"', async () => {
+    const files = edit(validFiles(), ORDERS, 'status: active', 'status: [active]');
+    expect(await runRule(rules.subscriptionsResolve, files)).toEqual([]);
+  });
+});
