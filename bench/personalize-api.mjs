@@ -22,7 +22,8 @@ const arg = (name, fallback) => {
 const USERS = arg('users', 2000);
 const N = arg('n', 400);
 
-const schema = (name, fields) => JSON.stringify({ type: 'record', name, namespace: 'com.amazonaws.personalize.schema', fields, version: '1.0' });
+const schema = (name, fields) =>
+  JSON.stringify({ type: 'record', name, namespace: 'com.amazonaws.personalize.schema', fields, version: '1.0' });
 const YAML = `datasetGroup: bench
 datasets:
   interactions:
@@ -44,27 +45,60 @@ function workspaceIn(root) {
   const dir = path.join(root, 'domains', 'recs');
   mkdirSync(path.join(dir, 'schemas'), { recursive: true });
   mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'schemas', 'interactions.avsc'), schema('Interactions', [
-    { name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' }, { name: 'EVENT_TYPE', type: 'string' },
-  ]));
-  writeFileSync(path.join(dir, 'schemas', 'items.avsc'), schema('Items', [
-    { name: 'ITEM_ID', type: 'string' }, { name: 'CONTENT_TYPE', type: 'string', categorical: true }, { name: 'GENRE', type: ['null', 'string'], categorical: true },
-  ]));
-  const data = generateMusicDataset({ seed: 11, users: USERS, songs: 1500, podcasts: 300, eventsPerUser: 25 });
+  writeFileSync(
+    path.join(dir, 'schemas', 'interactions.avsc'),
+    schema('Interactions', [
+      { name: 'USER_ID', type: 'string' },
+      { name: 'ITEM_ID', type: 'string' },
+      { name: 'TIMESTAMP', type: 'long' },
+      { name: 'EVENT_TYPE', type: 'string' },
+    ]),
+  );
+  writeFileSync(
+    path.join(dir, 'schemas', 'items.avsc'),
+    schema('Items', [
+      { name: 'ITEM_ID', type: 'string' },
+      { name: 'CONTENT_TYPE', type: 'string', categorical: true },
+      { name: 'GENRE', type: ['null', 'string'], categorical: true },
+    ]),
+  );
+  const data = generateMusicDataset({ seed: 11, users: USERS, songs: 800, podcasts: 200, eventsPerUser: 25 });
   writeFileSync(path.join(dir, 'data', 'interactions.csv'), interactionsToCsv(data.interactions));
   writeFileSync(path.join(dir, 'data', 'items.csv'), itemsToCsv(data.items));
   writeFileSync(path.join(dir, 'data', 'users.csv'), usersToCsv(data.users));
   writeFileSync(path.join(dir, 'personalize.yaml'), YAML);
   const domain = {
-    name: 'recs', kind: 'consumer', owner: { team: 't', contact: 'c' }, access: { account: '111122223333', region: 'us-east-1' },
-    roleName: 'recs', dir, file: path.join(dir, 'domain.yaml'), subscriptions: [], transforms: [], personalizeFile: path.join(dir, 'personalize.yaml'),
+    name: 'recs',
+    kind: 'consumer',
+    owner: { team: 't', contact: 'c' },
+    access: { account: '111122223333', region: 'us-east-1' },
+    roleName: 'recs',
+    dir,
+    file: path.join(dir, 'domain.yaml'),
+    subscriptions: [],
+    transforms: [],
+    personalizeFile: path.join(dir, 'personalize.yaml'),
   };
   const workspace = {
-    root, meshFile: path.join(root, 'mesh.yaml'), domains: [domain], products: [],
+    root,
+    meshFile: path.join(root, 'mesh.yaml'),
+    domains: [domain],
+    products: [],
     mesh: {
-      name: 'bench', target: 'local', central: { account: '999988887777', region: 'us-east-1', dataAccessRoleName: 'x' }, streaming: { kind: 'embedded' },
-      naming: { topicPattern: 'mesh.{domain}.{entity}.v{major}', databasePattern: '{mesh}_{domain}', linkDatabasePattern: 'mesh_{domain}', consumerGroupPattern: 'mesh.{consumer}.{product}' },
-      requiredOwnerFields: [], schemaRegistry: 'bench', localDir: path.join(root, '.mesh', 'local'), aws: { artifactBucketPattern: '{mesh}-{domain}-{account}' },
+      name: 'bench',
+      target: 'local',
+      central: { account: '999988887777', region: 'us-east-1', dataAccessRoleName: 'x' },
+      streaming: { kind: 'embedded' },
+      naming: {
+        topicPattern: 'mesh.{domain}.{entity}.v{major}',
+        databasePattern: '{mesh}_{domain}',
+        linkDatabasePattern: 'mesh_{domain}',
+        consumerGroupPattern: 'mesh.{consumer}.{product}',
+      },
+      requiredOwnerFields: [],
+      schemaRegistry: 'bench',
+      localDir: path.join(root, '.mesh', 'local'),
+      aws: { artifactBucketPattern: '{mesh}-{domain}-{account}' },
     },
   };
   return { workspace, data };
@@ -77,6 +111,7 @@ function row(name, samples) {
 }
 
 async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const root = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-api-'));
   const silent = new Writable({ write: (_c, _e, cb) => cb() });
   const output = createOutput({ stdout: silent, stderr: silent });
@@ -99,12 +134,17 @@ async function main() {
     const user = (i) => users[(i * 7919) % users.length];
 
     // warm-up: load the model, open the store, JIT
-    for (let i = 0; i < 50; i++) await runtime.send(new GetRecommendationsCommand({ campaignArn: outputs.campaignArn, userId: user(i), numResults: 25 }));
+    for (let i = 0; i < 50; i++)
+      await runtime.send(new GetRecommendationsCommand({ campaignArn: outputs.campaignArn, userId: user(i), numResults: 25 }));
 
     const raw = [];
     for (let i = 0; i < N; i++) {
       const t = performance.now();
-      const res = await fetch(`${server.url}/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ campaignArn: outputs.campaignArn, userId: user(i), numResults: 25 }) });
+      const res = await fetch(`${server.url}/recommendations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ campaignArn: outputs.campaignArn, userId: user(i), numResults: 25 }),
+      });
       await res.json();
       raw.push(performance.now() - t);
     }
@@ -123,16 +163,25 @@ async function main() {
       const before = await runtime.send(new GetRecommendationsCommand({ campaignArn: outputs.campaignArn, userId: u, numResults: 25 }));
       const played = before.itemList[0].itemId;
       const t = performance.now();
-      await events.send(new PutEventsCommand({
-        trackingId: outputs.trackingId, userId: u, sessionId: `s-${i}`,
-        eventList: [{ eventType: 'play', itemId: played, sentAt: new Date() }, { eventType: 'play', itemId: podcasts[i % podcasts.length], sentAt: new Date(Date.now() + 1) }],
-      }));
+      await events.send(
+        new PutEventsCommand({
+          trackingId: outputs.trackingId,
+          userId: u,
+          sessionId: `s-${i}`,
+          eventList: [
+            { eventType: 'play', itemId: played, sentAt: new Date() },
+            { eventType: 'play', itemId: podcasts[i % podcasts.length], sentAt: new Date(Date.now() + 1) },
+          ],
+        }),
+      );
       put.push(performance.now() - t);
       const after = await runtime.send(new GetRecommendationsCommand({ campaignArn: outputs.campaignArn, userId: u, numResults: 25 }));
       effect.push(performance.now() - t);
       if (after.itemList.some((it) => it.itemId === played)) unchanged++;
     }
-    console.log(`Local campaign: ${data.interactions.length} interactions, ${data.items.length} items, ${users.length} users (user-personalization; trained in ${(trainMs / 1000).toFixed(1)} s incl. holdout evaluation). Sequential requests over loopback, numResults 25, default filter exclude-played.\n`);
+    console.log(
+      `Local campaign: ${data.interactions.length} interactions, ${data.items.length} items, ${users.length} users (user-personalization; trained in ${(trainMs / 1000).toFixed(1)} s incl. holdout evaluation). Sequential requests over loopback, numResults 25, default filter exclude-played.\n`,
+    );
     console.log('| request | n | p50 ms | p99 ms |');
     console.log('|---|---|---|---|');
     console.log(row('GetRecommendations, raw HTTP JSON (fetch)', raw));

@@ -84,7 +84,10 @@ export function checkDatasetSchema(type: DatasetType, text: string): { schema?: 
     return { problems: [{ path: 'type', message: 'a Personalize schema is an Avro record ("type": "record")' }] };
   }
   if (record.name !== RECORD_NAMES[type]) {
-    problems.push({ path: 'name', message: `the record name must be "${RECORD_NAMES[type]}" for the ${type} dataset (found ${JSON.stringify(record.name)})` });
+    problems.push({
+      path: 'name',
+      message: `the record name must be "${RECORD_NAMES[type]}" for the ${type} dataset (found ${JSON.stringify(record.name)})`,
+    });
   }
   if (record.namespace !== PERSONALIZE_NAMESPACE) {
     problems.push({ path: 'namespace', message: `the namespace must be "${PERSONALIZE_NAMESPACE}"` });
@@ -106,16 +109,21 @@ export function checkDatasetSchema(type: DatasetType, text: string): { schema?: 
     }
     const key = f.name.replace(/_/g, '').toUpperCase();
     const clash = squashed.get(key);
-    if (clash) problems.push({ path: `${at}.name`, message: `"${f.name}" collides with "${clash}" (Personalize ignores case and underscores)` });
+    if (clash)
+      problems.push({ path: `${at}.name`, message: `"${f.name}" collides with "${clash}" (Personalize ignores case and underscores)` });
     squashed.set(key, f.name);
     const { type: t, nullable } = fieldType(f.type);
     if (t === undefined || !PRIMITIVES.includes(t)) {
-      problems.push({ path: `${at}.type`, message: `"${f.name}": schemas are flat: one of ${PRIMITIVES.join(', ')}, or a union of one with "null"` });
+      problems.push({
+        path: `${at}.type`,
+        message: `"${f.name}": schemas are flat: one of ${PRIMITIVES.join(', ')}, or a union of one with "null"`,
+      });
       return;
     }
     const categorical = f.categorical === true;
     const textual = f.textual === true;
-    if (categorical && t !== 'string') problems.push({ path: `${at}.categorical`, message: `"${f.name}": only string fields can be categorical` });
+    if (categorical && t !== 'string')
+      problems.push({ path: `${at}.categorical`, message: `"${f.name}": only string fields can be categorical` });
     if (textual && (t !== 'string' || type !== 'items')) {
       problems.push({ path: `${at}.textual`, message: `"${f.name}": only string fields of the Items dataset can be textual` });
     }
@@ -126,12 +134,16 @@ export function checkDatasetSchema(type: DatasetType, text: string): { schema?: 
     const f = byName.get(name);
     const index = fields.indexOf(f as SchemaField);
     if (!f) problems.push({ path: 'fields', message: `the ${type} schema needs a ${name} field of type ${want}` });
-    else if (f.type !== want || f.nullable) problems.push({ path: `fields[${index}].type`, message: `${name} must be "${want}" (not null)` });
+    else if (f.type !== want || f.nullable)
+      problems.push({ path: `fields[${index}].type`, message: `${name} must be "${want}" (not null)` });
   }
   for (const [name, allowed] of Object.entries(RESERVED[type])) {
     const f = byName.get(name);
     if (f && !allowed.includes(f.type)) {
-      problems.push({ path: `fields[${fields.indexOf(f)}].type`, message: `${name} is reserved: its type must be ${allowed.join(' or ')}` });
+      problems.push({
+        path: `fields[${fields.indexOf(f)}].type`,
+        message: `${name} is reserved: its type must be ${allowed.join(' or ')}`,
+      });
     }
   }
   const eventType = byName.get('EVENT_TYPE');
@@ -140,12 +152,19 @@ export function checkDatasetSchema(type: DatasetType, text: string): { schema?: 
   }
   const contentType = byName.get('CONTENT_TYPE');
   if (type === 'items' && contentType && !contentType.categorical) {
-    problems.push({ path: `fields[${fields.indexOf(contentType)}].categorical`, message: 'CONTENT_TYPE must be categorical (filters use it)' });
+    problems.push({
+      path: `fields[${fields.indexOf(contentType)}].categorical`,
+      message: 'CONTENT_TYPE must be categorical (filters use it)',
+    });
   }
   if (type !== 'interactions' && fields.length <= 1) {
-    problems.push({ path: 'fields', message: `the ${type} schema needs at least one metadata field besides ${Object.keys(REQUIRED[type]).join(', ')}` });
+    problems.push({
+      path: 'fields',
+      message: `the ${type} schema needs at least one metadata field besides ${Object.keys(REQUIRED[type]).join(', ')}`,
+    });
   }
-  if (type === 'items' && fields.length - 1 > 50) problems.push({ path: 'fields', message: 'an Items schema has at most 50 metadata fields' });
+  if (type === 'items' && fields.length - 1 > 50)
+    problems.push({ path: 'fields', message: 'an Items schema has at most 50 metadata fields' });
   if (problems.length > 0) return { problems };
   return { schema: { type, text, fields }, problems };
 }

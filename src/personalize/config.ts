@@ -25,10 +25,7 @@ export const RECIPE_ARNS: Readonly<Record<Recipe, string>> = {
 const TIME_FORMATS = ['auto', 'timestamp', 'epoch-seconds', 'epoch-millis'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
 
-const columnSpec = z.union([
-  z.string().min(1),
-  z.strictObject({ column: z.string().min(1), from: z.enum(TIME_FORMATS).optional() }),
-]);
+const columnSpec = z.union([z.string().min(1), z.strictObject({ column: z.string().min(1), from: z.enum(TIME_FORMATS).optional() })]);
 
 const sourceSchema = z
   .strictObject({
@@ -50,7 +47,10 @@ const datasetSchema = z.strictObject({
 const solutionSchema = z
   .strictObject({
     recipe: z.enum(RECIPES).optional(),
-    recipeArn: z.string().regex(/^arn:aws:personalize:::recipe\/[\w-]+$/, 'a recipe ARN: arn:aws:personalize:::recipe/<name>').optional(),
+    recipeArn: z
+      .string()
+      .regex(/^arn:aws:personalize:::recipe\/[\w-]+$/, 'a recipe ARN: arn:aws:personalize:::recipe/<name>')
+      .optional(),
     trainingMode: z.enum(['FULL', 'UPDATE']).default('FULL'),
     autoTraining: z.boolean({ error: 'state autoTraining: true or false (Personalize defaults to true, a billed retrain every 7 days)' }),
     autoTrainingSchedule: z
@@ -66,18 +66,27 @@ const solutionSchema = z
 export const personalizeFileSchema = z.strictObject({
   datasetGroup: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}$/, 'letters, digits, - and _, at most 63 characters'),
   datasets: z.strictObject({ interactions: datasetSchema, items: datasetSchema.optional(), users: datasetSchema.optional() }),
-  solutions: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/, 'letters, digits, - and _'), solutionSchema).refine((s) => Object.keys(s).length > 0, {
-    message: 'name at least one solution',
-  }),
+  solutions: z
+    .record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/, 'letters, digits, - and _'), solutionSchema)
+    .refine((s) => Object.keys(s).length > 0, {
+      message: 'name at least one solution',
+    }),
   maxProvisionedTPS: z.number().int().min(1).default(10),
   eventTracker: z.strictObject({ name: z.string().min(1).optional() }).optional(),
   filters: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/, 'letters, digits, - and _'), z.string().min(1)).default({}),
   defaultFilter: z.string().min(1).optional(),
   deployGate: z
-    .strictObject({ metric: z.string().min(1).default('normalized_discounted_cumulative_gain_at_10'), threshold: z.number().min(0).default(0) })
+    .strictObject({
+      metric: z.string().min(1).default('normalized_discounted_cumulative_gain_at_10'),
+      threshold: z.number().min(0).default(0),
+    })
     .default({ metric: 'normalized_discounted_cumulative_gain_at_10', threshold: 0 }),
   aws: z
-    .strictObject({ roleArn: z.string().min(1).optional(), bucket: z.string().min(1).optional(), prefix: z.string().default('personalize') })
+    .strictObject({
+      roleArn: z.string().min(1).optional(),
+      bucket: z.string().min(1).optional(),
+      prefix: z.string().default('personalize'),
+    })
     .default({ prefix: 'personalize' }),
 });
 
@@ -144,12 +153,18 @@ function pathText(p: readonly (string | number)[]): string {
 
 function fail(problems: Problem[]): never {
   const first = problems[0] as Problem;
-  const lines = problems.map((p) => `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${pathText(p.path) || '(file)'}: ${p.message}`);
-  throw configError('PersonalizeConfigInvalid', problems.length === 1 ? (lines[0] as string) : `${problems.length} problems:\n  ${lines.join('\n  ')}`, {
-    location: { file: first.file, line: first.line, column: first.column, path: pathText(first.path) },
-    hint: 'Fix personalize.yaml (see the comments in the template mesh init writes).',
-    details: { problems: problems.map((p) => ({ file: p.file, line: p.line, path: pathText(p.path), message: p.message })) },
-  });
+  const lines = problems.map(
+    (p) => `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${pathText(p.path) || '(file)'}: ${p.message}`,
+  );
+  throw configError(
+    'PersonalizeConfigInvalid',
+    problems.length === 1 ? (lines[0] as string) : `${problems.length} problems:\n  ${lines.join('\n  ')}`,
+    {
+      location: { file: first.file, line: first.line, column: first.column, path: pathText(first.path) },
+      hint: 'Fix personalize.yaml (see the comments in the template mesh init writes).',
+      details: { problems: problems.map((p) => ({ file: p.file, line: p.line, path: pathText(p.path), message: p.message })) },
+    },
+  );
 }
 
 function readText(file: string, from: Omit<Problem, 'message'>): string {
@@ -187,7 +202,15 @@ export function loadPersonalizeConfig(file: string, vars: Readonly<Record<string
     return {};
   };
   if (doc.errors.length > 0) {
-    fail(doc.errors.map((e) => ({ file, path: [], message: e.message.split('\n')[0] ?? e.message, line: e.linePos?.[0].line, column: e.linePos?.[0].col })));
+    fail(
+      doc.errors.map((e) => ({
+        file,
+        path: [],
+        message: e.message.split('\n')[0] ?? e.message,
+        line: e.linePos?.[0].line,
+        column: e.linePos?.[0].col,
+      })),
+    );
   }
   const raw = (doc.toJS() ?? {}) as { datasetGroup?: unknown; eventTracker?: { name?: unknown } };
   if (typeof raw.datasetGroup === 'string') raw.datasetGroup = fill(raw.datasetGroup, vars);
@@ -200,7 +223,12 @@ export function loadPersonalizeConfig(file: string, vars: Readonly<Record<string
         const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
         const known = issue.code === 'unrecognized_keys' ? Object.keys(shapeAt(p)) : [];
         const hint = unknown.length === 1 ? didYouMean(unknown[0] as string, known) : undefined;
-        return { file, path: unknown.length > 0 ? [...p, unknown[0] as string] : p, message: `${issue.message}${hint ? ` ${hint}` : ''}`, ...at(p) };
+        return {
+          file,
+          path: unknown.length > 0 ? [...p, unknown[0] as string] : p,
+          message: `${issue.message}${hint ? ` ${hint}` : ''}`,
+          ...at(p),
+        };
       }),
     );
   }
@@ -212,7 +240,8 @@ function shapeAt(p: readonly (string | number)[]): Record<string, unknown> {
   if (p[0] === 'datasets' && p.length === 1) return { interactions: 1, items: 1, users: 1 };
   if (p[0] === 'datasets' && p.length === 2) return datasetSchema.shape;
   if (p[0] === 'datasets' && p[2] === 'source') return { product: 1, transform: 1, sql: 1, csv: 1 };
-  if (p[0] === 'solutions') return { recipe: 1, recipeArn: 1, trainingMode: 1, autoTraining: 1, autoTrainingSchedule: 1, performHPO: 1, eventType: 1, campaign: 1 };
+  if (p[0] === 'solutions')
+    return { recipe: 1, recipeArn: 1, trainingMode: 1, autoTraining: 1, autoTrainingSchedule: 1, performHPO: 1, eventType: 1, campaign: 1 };
   return {};
 }
 
@@ -244,14 +273,25 @@ function resolveConfig(file: string, data: Parsed, at: (p: (string | number)[]) 
     for (const key of Object.keys(given)) {
       if (!fieldNames.includes(key)) {
         const hint = didYouMean(key, fieldNames);
-        problems.push({ file, path: ['datasets', type, 'columns', key], message: `${key} is not a field of ${d.schema}${hint ? `. ${hint}` : ''}`, ...at(['datasets', type, 'columns', key]) });
+        problems.push({
+          file,
+          path: ['datasets', type, 'columns', key],
+          message: `${key} is not a field of ${d.schema}${hint ? `. ${hint}` : ''}`,
+          ...at(['datasets', type, 'columns', key]),
+        });
       }
     }
     if (source.kind !== 'csv' || d.columns) {
       for (const field of checked.schema.fields) {
         const spec = given[field.name];
         if (spec === undefined) {
-          if (!field.nullable) problems.push({ file, path: ['datasets', type, 'columns'], message: `map ${field.name} (required by ${d.schema}) to a source column`, ...at(['datasets', type, 'columns']) });
+          if (!field.nullable)
+            problems.push({
+              file,
+              path: ['datasets', type, 'columns'],
+              message: `map ${field.name} (required by ${d.schema}) to a source column`,
+              ...at(['datasets', type, 'columns']),
+            });
           continue;
         }
         const column = typeof spec === 'string' ? spec : spec.column;
@@ -262,7 +302,12 @@ function resolveConfig(file: string, data: Parsed, at: (p: (string | number)[]) 
   }
   const solutions: SolutionConfig[] = Object.entries(data.solutions).map(([name, s]) => {
     if (s.trainingMode === 'UPDATE' && s.recipe !== 'user-personalization') {
-      problems.push({ file, path: ['solutions', name, 'trainingMode'], message: 'UPDATE training works with the user-personalization recipe only (after a FULL one)', ...at(['solutions', name, 'trainingMode']) });
+      problems.push({
+        file,
+        path: ['solutions', name, 'trainingMode'],
+        message: 'UPDATE training works with the user-personalization recipe only (after a FULL one)',
+        ...at(['solutions', name, 'trainingMode']),
+      });
     }
     return {
       name,
@@ -285,8 +330,16 @@ function resolveConfig(file: string, data: Parsed, at: (p: (string | number)[]) 
     }
   }
   if (data.defaultFilter !== undefined && !filters.some((f) => f.name === data.defaultFilter)) {
-    const hint = didYouMean(data.defaultFilter, filters.map((f) => f.name));
-    problems.push({ file, path: ['defaultFilter'], message: `no filter named "${data.defaultFilter}"${hint ? `. ${hint}` : ''}`, ...at(['defaultFilter']) });
+    const hint = didYouMean(
+      data.defaultFilter,
+      filters.map((f) => f.name),
+    );
+    problems.push({
+      file,
+      path: ['defaultFilter'],
+      message: `no filter named "${data.defaultFilter}"${hint ? `. ${hint}` : ''}`,
+      ...at(['defaultFilter']),
+    });
   }
   if (problems.length > 0) fail(problems);
   return {
@@ -310,9 +363,13 @@ export function engineRecipe(solution: SolutionConfig): 'user-personalization' |
   if (/user-personalization|hrnn|personalized-ranking/.test(name)) return 'user-personalization';
   if (/similar-items|sims/.test(name)) return 'similar-items';
   if (/popularity/.test(name)) return 'popularity-count';
-  throw new MeshError('PersonalizeRecipeUnsupported', `Solution "${solution.name}": the local engine has no recipe like ${solution.recipeArn}.`, {
-    hint: 'Use user-personalization, similar-items or popularity-count, or run this solution with --target aws.',
-  });
+  throw new MeshError(
+    'PersonalizeRecipeUnsupported',
+    `Solution "${solution.name}": the local engine has no recipe like ${solution.recipeArn}.`,
+    {
+      hint: 'Use user-personalization, similar-items or popularity-count, or run this solution with --target aws.',
+    },
+  );
 }
 
 /** Personalize's recipe type: USER_PERSONALIZATION (GetRecommendations by userId) or RELATED_ITEMS (by itemId). */

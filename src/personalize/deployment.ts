@@ -24,10 +24,14 @@ export interface CampaignDeployment {
 export function campaignSolutions(solutions: readonly SolutionConfig[], names?: readonly string[]): SolutionConfig[] {
   const chosen = solutions.filter((s) => s.campaign && (!names || names.includes(s.name)));
   if (chosen.length === 0) {
-    throw new MeshError('PersonalizeNoCampaign', names ? `No solution named ${names.join(', ')} has a campaign.` : 'No solution in personalize.yaml has a campaign.', {
-      hint: 'Add `campaign: { minProvisionedTPS: 1 }` to the solution that should serve recommendations.',
-      exitCode: 2,
-    });
+    throw new MeshError(
+      'PersonalizeNoCampaign',
+      names ? `No solution named ${names.join(', ')} has a campaign.` : 'No solution in personalize.yaml has a campaign.',
+      {
+        hint: 'Add `campaign: { minProvisionedTPS: 1 }` to the solution that should serve recommendations.',
+        exitCode: 2,
+      },
+    );
   }
   return chosen;
 }

@@ -104,7 +104,8 @@ class Parser {
       clauses.push(this.clause());
     }
     const rest = this.peek();
-    if (rest) throw new Error(`unexpected "${rest.text}"${rest.text.toUpperCase() === 'IF' ? ' (IF conditions on Users are not supported)' : ''}`);
+    if (rest)
+      throw new Error(`unexpected "${rest.text}"${rest.text.toUpperCase() === 'IF' ? ' (IF conditions on Users are not supported)' : ''}`);
     return { clauses, params: [...this.params] };
   }
 
@@ -145,7 +146,8 @@ class Parser {
       op = 'IN';
     } else {
       const t = this.next('an operator');
-      if (t.kind !== 'punct' || !['=', '!=', '<', '>', '<=', '>='].includes(t.text)) throw new Error(`expected IN, NOT IN or a comparison, found "${t.text}"`);
+      if (t.kind !== 'punct' || !['=', '!=', '<', '>', '<=', '>='].includes(t.text))
+        throw new Error(`expected IN, NOT IN or a comparison, found "${t.text}"`);
       op = t.text as FilterOperator;
     }
     const values: FilterValue[] = [];
@@ -240,7 +242,9 @@ function matches(cond: FilterCondition, itemId: string, ctx: FilterContext, valu
   const props = cond.dataset === 'CurrentItem' ? ctx.currentItem : ctx.itemProps(itemId);
   const raw = prop(props, cond.field);
   if (raw === undefined || raw === null || raw === '') return cond.op === 'NOT IN' || cond.op === '!=';
-  const have = String(raw).split('|').map((s) => s.toLowerCase());
+  const have = String(raw)
+    .split('|')
+    .map((s) => s.toLowerCase());
   const want = values.map((v) => String(v).toLowerCase());
   switch (cond.op) {
     case 'IN':

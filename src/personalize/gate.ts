@@ -30,7 +30,8 @@ function fmt(n: number): string {
 export function evaluateGate(input: GateInput): GateVerdict {
   const { metric, threshold } = input;
   const candidate = input.candidate[metric];
-  if (!input.deployed) return { pass: true, metric, ...(candidate === undefined ? {} : { candidate }), reason: 'first deployment: nothing to compare with' };
+  if (!input.deployed)
+    return { pass: true, metric, ...(candidate === undefined ? {} : { candidate }), reason: 'first deployment: nothing to compare with' };
   const deployed = input.deployed[metric];
   if (candidate === undefined || deployed === undefined) {
     const missing = candidate === undefined ? 'the new version' : 'the deployed version';

@@ -54,7 +54,10 @@ export function selectPersonalizeDomain(workspace: Workspace, name?: string): Do
   if (name !== undefined) {
     const domain = workspace.domains.find((d) => d.name === name);
     if (!domain) {
-      const hint = didYouMean(name, workspace.domains.map((d) => d.name));
+      const hint = didYouMean(
+        name,
+        workspace.domains.map((d) => d.name),
+      );
       throw usageError(`No domain named "${name}".`, hint ?? `Domains: ${workspace.domains.map((d) => d.name).join(', ') || '(none)'}.`);
     }
     if (!domain.personalizeFile) {
@@ -77,7 +80,11 @@ export function selectPersonalizeDomain(workspace: Workspace, name?: string): Do
 
 export function openPersonalizeProject(workspace: Workspace, domainName?: string): PersonalizeProject {
   const domain = selectPersonalizeDomain(workspace, domainName);
-  const config = loadPersonalizeConfig(domain.personalizeFile as string, { mesh: workspace.mesh.name, domain: domain.name, account: domain.access.account });
+  const config = loadPersonalizeConfig(domain.personalizeFile as string, {
+    mesh: workspace.mesh.name,
+    domain: domain.name,
+    account: domain.access.account,
+  });
   return { workspace, domain, config, paths: personalizePaths(workspace, domain.name) };
 }
 
@@ -93,7 +100,9 @@ export const resourceNames = {
 /** The service role Personalize assumes (placeholders {account} {mesh} {domain} filled in). */
 export function personalizeRoleArn(p: PersonalizeProject): string | undefined {
   const raw = p.config.aws.roleArn;
-  return raw === undefined ? undefined : fill(raw, { account: p.domain.access.account, mesh: p.workspace.mesh.name, domain: p.domain.name });
+  return raw === undefined
+    ? undefined
+    : fill(raw, { account: p.domain.access.account, mesh: p.workspace.mesh.name, domain: p.domain.name });
 }
 
 /** The bucket the CSVs are uploaded to: personalize.yaml's aws.bucket, else the mesh's artifact bucket pattern. */
@@ -107,17 +116,27 @@ export function selectSolution(p: PersonalizeProject, kind: 'user' | 'item', nam
   if (name !== undefined) {
     const s = p.config.solutions.find((x) => x.name === name);
     if (!s) {
-      throw usageError(`No solution named "${name}" in ${p.config.file}.`, didYouMean(name, p.config.solutions.map((x) => x.name)));
+      throw usageError(
+        `No solution named "${name}" in ${p.config.file}.`,
+        didYouMean(
+          name,
+          p.config.solutions.map((x) => x.name),
+        ),
+      );
     }
     return s;
   }
   const withCampaign = p.config.solutions.filter((s) => s.campaign && recipeKind(s) === kind);
   const found = withCampaign[0] ?? p.config.solutions.find((s) => recipeKind(s) === kind);
   if (!found) {
-    throw new MeshError('PersonalizeNoSolution', `No solution in ${p.config.file} answers ${kind === 'user' ? '--user' : '--item'} requests.`, {
-      hint: kind === 'user' ? 'Add a solution with recipe: user-personalization.' : 'Add a solution with recipe: similar-items.',
-      exitCode: 2,
-    });
+    throw new MeshError(
+      'PersonalizeNoSolution',
+      `No solution in ${p.config.file} answers ${kind === 'user' ? '--user' : '--item'} requests.`,
+      {
+        hint: kind === 'user' ? 'Add a solution with recipe: user-personalization.' : 'Add a solution with recipe: similar-items.',
+        exitCode: 2,
+      },
+    );
   }
   return found;
 }

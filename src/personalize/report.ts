@@ -28,7 +28,9 @@ const SHORT: Record<string, string> = {
 
 /** Metrics per solution as a table (GetSolutionMetrics names, shortened in the header). */
 export function metricsTable(rows: readonly { solution: string; metrics: Readonly<Record<string, number>> }[]): string {
-  const names = [...new Set([...METRIC_ORDER.filter((m) => rows.some((r) => m in r.metrics)), ...rows.flatMap((r) => Object.keys(r.metrics))])];
+  const names = [
+    ...new Set([...METRIC_ORDER.filter((m) => rows.some((r) => m in r.metrics)), ...rows.flatMap((r) => Object.keys(r.metrics))]),
+  ];
   return formatTable(
     ['solution', ...names.map((n) => SHORT[n] ?? n)],
     rows.map((r) => [r.solution, ...names.map((n) => (r.metrics[n] === undefined ? '-' : (r.metrics[n] as number).toFixed(4)))]),
@@ -38,12 +40,26 @@ export function metricsTable(rows: readonly { solution: string; metrics: Readonl
 export function renderTrain(r: TrainResult, style: Styles): string {
   const lines = [
     style.bold(`Datasets (${r.domain})`),
-    formatTable(['dataset', 'rows', 'file'], r.datasets.map((d) => [d.type, String(d.rows), d.file])),
+    formatTable(
+      ['dataset', 'rows', 'file'],
+      r.datasets.map((d) => [d.type, String(d.rows), d.file]),
+    ),
     '',
     style.bold(r.target === 'local' ? `Local solution version ${r.version}` : 'Solution versions'),
     formatTable(
       ['solution', 'mode', 'version', 'note'],
-      r.solutions.map((s) => [s.solution, s.trainingMode, s.solutionVersionArn, [s.reused ? 'same data: reused' : '', s.method ? `method ${s.method}` : '', s.trainingHours !== undefined ? `${s.trainingHours} training hours` : ''].filter(Boolean).join(', ')]),
+      r.solutions.map((s) => [
+        s.solution,
+        s.trainingMode,
+        s.solutionVersionArn,
+        [
+          s.reused ? 'same data: reused' : '',
+          s.method ? `method ${s.method}` : '',
+          s.trainingHours !== undefined ? `${s.trainingHours} training hours` : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ]),
     ),
     '',
     style.bold('Metrics (GetSolutionMetrics names; holdout: 10% of users, newest 10% of their events)'),
@@ -55,7 +71,13 @@ export function renderTrain(r: TrainResult, style: Styles): string {
 }
 
 function deploymentRows(deployments: readonly CampaignDeployment[]): string[][] {
-  return deployments.map((d) => [d.solution, d.action, d.solutionVersionArn.split('/').slice(-2).join('/'), String(d.minProvisionedTPS), d.gate?.reason ?? '']);
+  return deployments.map((d) => [
+    d.solution,
+    d.action,
+    d.solutionVersionArn.split('/').slice(-2).join('/'),
+    String(d.minProvisionedTPS),
+    d.gate?.reason ?? '',
+  ]);
 }
 
 export function renderDeploy(r: DeployResult, style: Styles): string {
@@ -71,7 +93,11 @@ export function renderDeploy(r: DeployResult, style: Styles): string {
 export function renderRollback(r: { deployments: readonly CampaignDeployment[] }): string {
   return formatTable(
     ['solution', 'now serving', 'was'],
-    r.deployments.map((d) => [d.solution, d.solutionVersionArn.split('/').slice(-2).join('/'), (d.previousVersionArn ?? '').split('/').slice(-2).join('/')]),
+    r.deployments.map((d) => [
+      d.solution,
+      d.solutionVersionArn.split('/').slice(-2).join('/'),
+      (d.previousVersionArn ?? '').split('/').slice(-2).join('/'),
+    ]),
   );
 }
 
@@ -81,10 +107,18 @@ export function renderStatus(r: StatusResult, style: Styles): string {
       style.bold(`Local campaigns (${r.domain})`),
       Object.keys(r.campaigns).length === 0
         ? '  none: run `mesh personalize deploy`'
-        : formatTable(['solution', 'version', 'history', 'TPS'], Object.entries(r.campaigns).map(([s, c]) => [s, String(c.version), c.history.join(' → '), String(c.minProvisionedTPS)])),
+        : formatTable(
+            ['solution', 'version', 'history', 'TPS'],
+            Object.entries(r.campaigns).map(([s, c]) => [s, String(c.version), c.history.join(' → '), String(c.minProvisionedTPS)]),
+          ),
       '',
       style.bold('Versions'),
-      r.versions.length === 0 ? '  none: run `mesh personalize train`' : formatTable(['version', 'created', 'interactions'], r.versions.map((v) => [String(v.version), v.createdAt, String(v.interactions)])),
+      r.versions.length === 0
+        ? '  none: run `mesh personalize train`'
+        : formatTable(
+            ['version', 'created', 'interactions'],
+            r.versions.map((v) => [String(v.version), v.createdAt, String(v.interactions)]),
+          ),
       '',
       `Real-time: ${r.realtime.events} events (${r.realtime.eventsSinceTraining} since the newest version), ${r.realtime.items} items, ${r.realtime.users} users put.`,
     ];
@@ -92,12 +126,20 @@ export function renderStatus(r: StatusResult, style: Styles): string {
   }
   const lines: string[] = [];
   if (r.pending.length > 0) {
-    lines.push(style.bold('In progress when last seen'), formatTable(['job', 'status', 'since', 'arn'], r.pending.map((p) => [p.label, p.reason ? `${p.status}: ${p.reason}` : p.status, p.since, p.arn])), '');
+    lines.push(
+      style.bold('In progress when last seen'),
+      formatTable(
+        ['job', 'status', 'since', 'arn'],
+        r.pending.map((p) => [p.label, p.reason ? `${p.status}: ${p.reason}` : p.status, p.since, p.arn]),
+      ),
+      '',
+    );
   }
   if (r.resumedTrain) {
     lines.push(style.bold('Resumed training finished'), metricsTable(r.resumedTrain.versions), '');
   }
-  if (r.unfinishedTrain) lines.push(style.yellow('A train run is unfinished: run `mesh personalize status` (without --no-wait) to continue it.'), '');
+  if (r.unfinishedTrain)
+    lines.push(style.yellow('A train run is unfinished: run `mesh personalize status` (without --no-wait) to continue it.'), '');
   lines.push(
     style.bold(`Solutions (${r.domain})`),
     r.solutions.length === 0
@@ -118,5 +160,8 @@ export function renderStatus(r: StatusResult, style: Styles): string {
 
 export function renderRecommendations(r: RecommendationsResult): string {
   if (r.itemList.length === 0) return 'No recommendations.';
-  return formatTable(['#', 'item', 'score'], r.itemList.map((i, n) => [String(n + 1), i.itemId, i.score.toFixed(4)]));
+  return formatTable(
+    ['#', 'item', 'score'],
+    r.itemList.map((i, n) => [String(n + 1), i.itemId, i.score.toFixed(4)]),
+  );
 }

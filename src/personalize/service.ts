@@ -4,16 +4,16 @@
  */
 import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
-import { usageError, didYouMean } from '../core/errors.js';
+import { didYouMean, usageError } from '../core/errors.js';
 import type { WaitOptions } from '../core/waiter.js';
 import { StateStore } from '../engine/state.js';
 import type { Output } from '../io/output.js';
 import type { Target, Workspace } from '../workspace/model.js';
+import type { DatasetType } from './avro-rules.js';
 import type { AwsPersonalizeEnv } from './aws/aws-env.js';
 import type { AwsStatusResult } from './aws/status-aws.js';
-import type { DatasetType } from './avro-rules.js';
-import { checkDatasets, enforceDatasetCheck } from './datasets/check.js';
 import { buildDatasets, type QueryRows, type RealtimeRecords } from './datasets/build.js';
+import { checkDatasets, enforceDatasetCheck } from './datasets/check.js';
 import { type CampaignDeployment, campaignSolutions, checkTpsCeiling, type DeployInput } from './deployment.js';
 import type { EngineParams } from './engine/index.js';
 import type { LocalRecommendRequest, RecommendationsResult } from './local/local-campaign.js';
@@ -79,7 +79,13 @@ export type StatusResult =
 function solutionNames(project: PersonalizeProject, names: readonly string[] | undefined): readonly string[] | undefined {
   for (const n of names ?? []) {
     if (!project.config.solutions.some((s) => s.name === n)) {
-      throw usageError(`No solution named "${n}" in ${project.config.file}.`, didYouMean(n, project.config.solutions.map((s) => s.name)));
+      throw usageError(
+        `No solution named "${n}" in ${project.config.file}.`,
+        didYouMean(
+          n,
+          project.config.solutions.map((s) => s.name),
+        ),
+      );
     }
   }
   return names && names.length > 0 ? names : undefined;
@@ -131,7 +137,11 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
     const store = await EventsStore.open(project.paths.eventsDb);
     try {
       watermarks = store.watermarks();
-      realtime = { interactions: store.allEvents(), items: store.itemsAfter(0).map((r) => r.record), users: store.usersAfter(0).map((r) => r.record) };
+      realtime = {
+        interactions: store.allEvents(),
+        items: store.itemsAfter(0).map((r) => r.record),
+        users: store.usersAfter(0).map((r) => r.record),
+      };
     } finally {
       store.close();
     }
@@ -142,7 +152,18 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
   if (ctx.target === 'local') {
     const { trainLocal } = await import('./local/train-local.js');
     const { localVersionArn } = await import('./local/deploy-local.js');
-    const meta = await trainLocal(project, built, watermarks, { ...(names ? { solutions: names } : {}), ...(input.trainingMode ? { trainingMode: input.trainingMode } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}), ...(input.params ? { params: input.params } : {}) }, ctx.output);
+    const meta = await trainLocal(
+      project,
+      built,
+      watermarks,
+      {
+        ...(names ? { solutions: names } : {}),
+        ...(input.trainingMode ? { trainingMode: input.trainingMode } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(input.params ? { params: input.params } : {}),
+      },
+      ctx.output,
+    );
     return {
       target: 'local',
       domain: project.domain.name,
@@ -160,9 +181,7 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
     };
   }
   const { startAwsTrain } = await import('./aws/train-aws.js');
-  const result = await withAws(ctx, project, (env) =>
-    startAwsTrain(env, built, { ...input, ...(names ? { solutions: names } : {}) }),
-  );
+  const result = await withAws(ctx, project, (env) => startAwsTrain(env, built, { ...input, ...(names ? { solutions: names } : {}) }));
   return {
     target: 'aws',
     domain: project.domain.name,
@@ -183,7 +202,12 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
 export async function deployPersonalize(ctx: PersonalizeContext, input: DeployInput = {}): Promise<DeployResult> {
   const project = openPersonalizeProject(ctx.workspace, ctx.domain);
   const names = solutionNames(project, input.solutions);
-  checkTpsCeiling(campaignSolutions(project.config.solutions, names), project.config.maxProvisionedTPS, input.minProvisionedTPS, project.config.file);
+  checkTpsCeiling(
+    campaignSolutions(project.config.solutions, names),
+    project.config.maxProvisionedTPS,
+    input.minProvisionedTPS,
+    project.config.file,
+  );
   const resolved = { ...input, ...(names ? { solutions: names } : {}) };
   if (ctx.target === 'local') {
     const { deployLocal } = await import('./local/deploy-local.js');
@@ -194,7 +218,10 @@ export async function deployPersonalize(ctx: PersonalizeContext, input: DeployIn
 }
 
 /** `mesh personalize rollback`: each campaign back to the version it served before. */
-export async function rollbackPersonalize(ctx: PersonalizeContext, input: { solutions?: readonly string[] } = {}): Promise<{ target: Target; domain: string; deployments: CampaignDeployment[] }> {
+export async function rollbackPersonalize(
+  ctx: PersonalizeContext,
+  input: { solutions?: readonly string[] } = {},
+): Promise<{ target: Target; domain: string; deployments: CampaignDeployment[] }> {
   const project = openPersonalizeProject(ctx.workspace, ctx.domain);
   const names = solutionNames(project, input.solutions);
   const resolved = names ? { solutions: names } : {};
@@ -214,7 +241,11 @@ export async function personalizeStatus(ctx: PersonalizeContext, options: { wait
     return { target: 'local', domain: project.domain.name, ...(await localStatus(project)) };
   }
   const { statusAws } = await import('./aws/status-aws.js');
-  return { target: 'aws', domain: project.domain.name, ...(await withAws(ctx, project, (env) => statusAws(env, { wait: options.wait ?? true }))) };
+  return {
+    target: 'aws',
+    domain: project.domain.name,
+    ...(await withAws(ctx, project, (env) => statusAws(env, { wait: options.wait ?? true }))),
+  };
 }
 
 /** `mesh personalize recommend --user U | --item I`: GetRecommendations' shape on both targets. */
@@ -242,4 +273,3 @@ export async function recommendPersonalize(ctx: PersonalizeContext, req: LocalRe
     if (!ctx.clients) clients.destroy();
   }
 }
-

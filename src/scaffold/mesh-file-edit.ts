@@ -31,5 +31,5 @@ export function addDomainToMeshFile(text: string, entry: string): { text: string
       exitCode: 2,
     });
   }
-  return { text: doc.toString({ lineWidth: 0 }), changed: true };
+  return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), changed: true };
 }

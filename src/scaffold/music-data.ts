@@ -274,3 +274,29 @@ export function musicCsvFiles(data: MusicData): Record<'users' | 'songs' | 'podc
     interactions: toCsv(data.interactions, ['event_id', 'user_id', 'item_id', 'content_type', 'event_type', 'session_id', 'timestamp']),
   };
 }
+
+/**
+ * New listens for the demo: `u0042` plays a few technology podcast episodes (the category electronic fans like),
+ * one JSON object per line, ready for `mesh events produce interactions --file`.
+ */
+export function demoPodcastListens(data: MusicData, count = 6): string {
+  const played = new Map<string, number>();
+  for (const i of data.interactions) if (i.content_type === 'podcast') played.set(i.item_id, (played.get(i.item_id) ?? 0) + 1);
+  const episodes = data.podcasts
+    .filter((p) => p.category === GENRE_PODCAST_AFFINITY.electronic)
+    .sort((a, b) => (played.get(b.episode_id) ?? 0) - (played.get(a.episode_id) ?? 0) || a.episode_id.localeCompare(b.episode_id))
+    .slice(0, count);
+  const start = MUSIC_DATA_END_EPOCH + 3600;
+  const lines = episodes.map((episode, index) =>
+    JSON.stringify({
+      event_id: `demo-${MUSIC_DEMO_USER}-${pad(index + 1, 2)}`,
+      user_id: MUSIC_DEMO_USER,
+      item_id: episode.episode_id,
+      content_type: 'podcast',
+      event_type: 'play',
+      session_id: `${MUSIC_DEMO_USER}-demo`,
+      timestamp: start + index * 1800,
+    }),
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,12 +1,14 @@
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import type { Target } from '../workspace/model.js';
-import { generateMusicData, musicCsvFiles } from './music-data.js';
-import { planHandlerFiles, planPersonalizeFiles, producerVariables, setDomainField } from './plan-domain.js';
+import { demoPodcastListens, generateMusicData, musicCsvFiles } from './music-data.js';
+import { type ExportColumn, planHandlerFiles, planPersonalizeFiles, producerVariables, setDomainField } from './plan-domain.js';
 import { type PlannedFile, collectTemplate, templatesDir, textFile } from './template-files.js';
 
 export const EXAMPLES = ['music-streaming'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
+/** New podcast listens by the demo user, for `mesh events produce interactions --file`. */
+export const DEMO_LISTENS_FILE = 'domains/interactions/data/u0042-podcast-listens.jsonl';
 
 /** The four producers of the example, with what their export job template needs. */
 const PRODUCERS = [
@@ -23,6 +25,14 @@ const FUNCTIONS = [
   { domain: 'recommendations', name: 'interactions-handler', template: 'interactions-to-personalize' },
   { domain: 'analytics', name: 'interactions-ingestor', template: 'analytics-ingestor' },
 ] as const;
+
+/** Columns (name, physicalType) and primary key of a product contract, for its export job. */
+function contractColumns(text: string): { columns: ExportColumn[]; key?: string } {
+  const contract = parse(text) as { schema?: { properties?: { name: string; physicalType?: string; primaryKey?: boolean }[] }[] };
+  const properties = contract.schema?.[0]?.properties ?? [];
+  const key = properties.find((p) => p.primaryKey)?.name;
+  return { columns: properties.map((p) => ({ name: p.name, type: p.physicalType ?? 'string' })), ...(key ? { key } : {}) };
+}
 
 export interface ExampleOptions {
   readonly seed?: number;
@@ -41,15 +51,17 @@ export async function planMusicExample(options: ExampleOptions = {}): Promise<Pl
       if (f.path !== 'mesh.yaml') return f;
       const doc = parseDocument(f.content.toString('utf8'));
       doc.set('target', options.target);
-      return textFile(f.path, doc.toString({ lineWidth: 0 }));
+      return textFile(f.path, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
     });
   }
 
-  const csv = musicCsvFiles(generateMusicData({ seed: options.seed ?? 42 }));
-  for (const [product, text] of Object.entries(csv)) files.push(textFile(`domains/${product}/data/${product}.csv`, text));
+  const data = generateMusicData({ seed: options.seed ?? 42 });
+  for (const [product, text] of Object.entries(musicCsvFiles(data))) files.push(textFile(`domains/${product}/data/${product}.csv`, text));
+  files.push(textFile(DEMO_LISTENS_FILE, demoPodcastListens(data)));
 
   for (const producer of PRODUCERS) {
-    const variables = producerVariables('music', { ...producer, region: 'us-east-1' });
+    const contract = files.find((f) => f.path === `domains/${producer.name}/products/${producer.name}.odcs.yaml`);
+    const variables = producerVariables('music', { ...producer, region: 'us-east-1', ...(contract ? contractColumns(contract.content.toString('utf8')) : {}) });
     files.push(...(await collectTemplate(path.join(templates, 'producer', `export-${producer.storage}`), `domains/${producer.name}`, variables)));
   }
 

@@ -31,10 +31,59 @@ export function storageSource(storage: StorageKind, mesh: string, domain: string
   }
 }
 
+/** A column as the export job templates need it: name and Glue type. */
+export interface ExportColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** The starter product's columns (templates/producer/base/products). */
+export const STARTER_COLUMNS: readonly ExportColumn[] = [
+  { name: 'id', type: 'string' },
+  { name: 'label', type: 'string' },
+  { name: 'updated_at', type: 'bigint' },
+];
+
+function dynamoAttribute(type: string): 'S' | 'N' | 'BOOL' {
+  if (type === 'boolean') return 'BOOL';
+  return /^(int|bigint|double|float|decimal)/.test(type) ? 'N' : 'S';
+}
+
+/** Column lists in the spellings the export job templates use. */
+export function columnVariables(columns: readonly ExportColumn[]): Record<string, string> {
+  return {
+    columns: columns.map((c) => c.name).join(', '),
+    'columns.json': JSON.stringify(columns.map((c) => c.name)),
+    'columns.ddl': columns.map((c) => `  ${c.name} ${c.type}`).join(',\n'),
+    'columns.ddb.struct': columns.map((c) => `${c.name}:struct<${dynamoAttribute(c.type)}:${c.type === 'boolean' ? 'boolean' : 'string'}>`).join(', '),
+    'columns.ddb.select': columns
+      .map((c) => {
+        const attribute = dynamoAttribute(c.type);
+        const value = `Item.${c.name}.${attribute}`;
+        return `  ${attribute === 'BOOL' || c.type === 'string' ? value : `CAST(${value} AS ${c.type})`} AS ${c.name}`;
+      })
+      .join(',\n'),
+  };
+}
+
+export interface ProducerTemplateInput {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly ownerTeam: string;
+  readonly ownerContact: string;
+  readonly storage: StorageKind;
+  readonly storageSource?: string;
+  /** The product's columns (default: the starter product's) and its key column. */
+  readonly columns?: readonly ExportColumn[];
+  readonly key?: string;
+}
+
 /** The variables a producer's templates use (the starter product and its export job). */
-export function producerVariables(mesh: string, domain: { name: string; account: string; region: string; ownerTeam: string; ownerContact: string; storage: StorageKind; storageSource?: string }): TemplateVariables {
+export function producerVariables(mesh: string, domain: ProducerTemplateInput): TemplateVariables {
   const bucketName = productBucket(mesh, domain.name, domain.account);
   const prefix = `products/${domain.name}/`;
+  const columns = domain.columns ?? STARTER_COLUMNS;
   return {
     name: domain.name,
     mesh,
@@ -45,10 +94,13 @@ export function producerVariables(mesh: string, domain: { name: string; account:
     storage: domain.storage,
     'storage.source': domain.storageSource ?? storageSource(domain.storage, mesh, domain.name, domain.account),
     'name.snake': snakeCase(domain.name),
+    'mesh.snake': snakeCase(mesh),
     'name.Pascal': pascalCase(domain.name),
     bucket: `s3://${bucketName}/${prefix}`,
     'bucket.name': bucketName,
     'bucket.prefix': prefix,
+    key: domain.key ?? columns[0]?.name ?? 'id',
+    ...columnVariables(columns),
   };
 }
 
@@ -65,7 +117,7 @@ export async function planMeshFiles(answers: MeshAnswers): Promise<PlannedFile[]
     if (file.path !== 'mesh.yaml') return file;
     const doc = parseDocument(file.content.toString('utf8'));
     doc.set('streaming', doc.createNode({ kind: 'msk', clusterArn: answers.clusterArn }));
-    return textFile(file.path, doc.toString({ lineWidth: 0 }));
+    return textFile(file.path, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
   });
 }
 
@@ -117,5 +169,5 @@ export function setDomainField(file: PlannedFile, key: string, value: string | u
   const doc = parseDocument(file.content.toString('utf8'));
   if (value === undefined) doc.delete(key);
   else doc.set(key, value);
-  return textFile(file.path, doc.toString({ lineWidth: 0 }));
+  return textFile(file.path, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }

@@ -45,7 +45,10 @@ export async function writeFilePlan(plan: FilePlan, options: WriteOptions = {}):
       details: { files: existing },
     });
   }
-  const created = plan.files.filter((f) => !existing.includes(f.path)).map((f) => f.path);
+  const created = plan.files
+    .filter((f) => !existing.includes(f.path))
+    .map((f) => f.path)
+    .sort();
   const edited = plan.edits.map((f) => f.path);
   if (!options.dryRun) {
     for (const file of [...plan.files, ...plan.edits]) {

@@ -2,6 +2,7 @@
 // publish, re-publish, subscribe and unsubscribe, every grant exactly, and how many AWS calls each step makes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCallCounter, CountingAwsClients } from '../../src/catalog/aws/call-counter.js';
+import { readCatalog } from '../../src/catalog/discovery.js';
 import { hasPendingChanges } from '../../src/engine/plan.js';
 import { freshAccounts } from '../support/moto.js';
 import { type Fixture, musicFixture, PUBLISH_ALL, runCatalog, subscribe, unsubscribe } from './fixtures.js';
@@ -154,6 +155,23 @@ describe('aws target against moto (producer, central, consumer accounts)', () =>
     expect(link?.Name).toBe('songs');
     expect(link?.TargetTable).toEqual({ CatalogId: C, DatabaseName: 'music_music', Name: 'songs' });
     expect(await databases(P)).toHaveLength(3);
+  });
+
+  it('discovery reads the central catalog: products, owners, schema and subscribers, in a few list calls', async () => {
+    counter.reset();
+    const entries = await readCatalog(fx.workspace, 'aws', { clients });
+    expect(counter.byOperation()).toEqual({ 'glue:GetDatabases': 1, 'glue:GetTables': 3, 'lakeformation:ListPermissions': 1 });
+    expect(entries.map((e) => [e.name, e.domain, e.owner.team, e.published])).toEqual([
+      ['interactions', 'listeners', 'listeners-team', true],
+      ['podcasts', 'podcasts', 'podcasts-team', true],
+      ['songs', 'music', 'music-team', true],
+      ['users', 'listeners', 'listeners-team', true],
+    ]);
+    const podcasts = entries.find((e) => e.name === 'podcasts');
+    expect(podcasts?.ports.table).toEqual({ catalog: C, database: 'music_podcasts', table: 'podcasts', location: `s3://${bucket}/podcasts/podcasts/`, format: 'csv', partitionKeys: [] });
+    expect(podcasts?.columns.find((c) => c.name === 'host_email')).toEqual({ name: 'host_email', type: 'string', pii: true, partitionKey: false });
+    expect(podcasts?.subscribers).toEqual([{ domain: 'recommendations', principal: role(U, 'recommendations'), columns: ['genre', 'podcast_id', 'title'] }]);
+    expect(entries.find((e) => e.name === 'songs')?.subscribers).toEqual([{ domain: 'recommendations', principal: role(U, 'recommendations'), columns: 'all' }]);
   });
 
   it('unsubscribe: grants revoked, the link and its emptied database removed; the other subscription stays', async () => {

@@ -84,3 +84,18 @@ describe('the example on the local target, through the commands', () => {
     });
   });
 });
+
+describe('human output', () => {
+  it('mesh describe prints owner, ports, schema and subscribers', async () => {
+    const { renderProduct } = await import('../../src/cli/commands/catalog.command.js');
+    const { describeProduct } = await import('../../src/catalog/discovery.js');
+    const { createOutput } = await import('../../src/io/output.js');
+    const text = renderProduct(await describeProduct(workspace, 'local', 'songs'), createOutput());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('songs v1.0.0  urn:mesh:music:songs:songs');
+    expect(lines).toContain('  published: yes');
+    expect(lines.some((l) => l.startsWith('  table:  music_songs.songs  s3://'))).toBe(true);
+    expect(lines.some((l) => /^duration_seconds\s+int\s+-\s+/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('Subscribers: recommendations');
+  });
+});

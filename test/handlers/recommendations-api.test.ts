@@ -89,6 +89,11 @@ describe('recommendations-api', () => {
     expect(requests()).toEqual([{ campaignArn: CAMPAIGN, userId: 'u1', numResults: 5, filterArn: PODCASTS_FILTER }]);
   });
 
+  it('takes num as numResults, as the local dev server spells it', async () => {
+    await loaded.handler(apiEvent('u1', { num: '3' }), lambdaContext);
+    expect(requests()).toEqual([{ campaignArn: CAMPAIGN, userId: 'u1', numResults: 3, filterArn: DEFAULT_FILTER }]);
+  });
+
   it('sends no filter when none is configured', async () => {
     delete process.env.FILTER_ARN;
     await loaded.handler(apiEvent('u1'), lambdaContext);

@@ -42,10 +42,24 @@ describe('aws: mesh personalize deploy', () => {
     const result = await trainAndDeploy();
     const group = fake.arn('dataset-group/music-recs');
     expect(fake.pz.commandCalls(CreateFilterCommand).map((c) => c.args[0].input)).toEqual([
-      { name: 'music-recs-exclude-played', datasetGroupArn: group, filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("play")', tags: TAGS },
-      { name: 'music-recs-podcasts-only', datasetGroupArn: group, filterExpression: 'INCLUDE ItemID WHERE Items.CONTENT_TYPE IN ("podcast")', tags: TAGS },
+      {
+        name: 'music-recs-exclude-played',
+        datasetGroupArn: group,
+        filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("play")',
+        tags: TAGS,
+      },
+      {
+        name: 'music-recs-podcasts-only',
+        datasetGroupArn: group,
+        filterExpression: 'INCLUDE ItemID WHERE Items.CONTENT_TYPE IN ("podcast")',
+        tags: TAGS,
+      },
     ]);
-    expect(fake.pz.commandCalls(CreateEventTrackerCommand)[0]?.args[0].input).toEqual({ name: 'music-recs-events', datasetGroupArn: group, tags: TAGS });
+    expect(fake.pz.commandCalls(CreateEventTrackerCommand)[0]?.args[0].input).toEqual({
+      name: 'music-recs-events',
+      datasetGroupArn: group,
+      tags: TAGS,
+    });
     expect(fake.pz.commandCalls(CreateCampaignCommand).map((c) => c.args[0].input)).toEqual([
       { name: 'music-recs-personalized', solutionVersionArn: v('personalized', 1), minProvisionedTPS: 1, tags: TAGS },
       { name: 'music-recs-similar', solutionVersionArn: v('similar', 1), minProvisionedTPS: 1, tags: TAGS },
@@ -74,7 +88,9 @@ describe('aws: mesh personalize deploy', () => {
     fake.pz.resetHistory();
     await expect(deployPersonalize(ctx(), { solutions: ['personalized'] })).rejects.toMatchObject({
       code: 'PersonalizeGateRefused',
-      message: expect.stringContaining('normalized_discounted_cumulative_gain_at_10 0.2500 is 0.0500 below the deployed 0.3000 (allowed drop 0.0100)'),
+      message: expect.stringContaining(
+        'normalized_discounted_cumulative_gain_at_10 0.2500 is 0.0500 below the deployed 0.3000 (allowed drop 0.0100)',
+      ),
       hint: expect.stringContaining('--force'),
     });
     expect(fake.mutations()).toEqual([]);
@@ -101,8 +117,14 @@ describe('aws: mesh personalize deploy', () => {
     expect(fake.pz.commandCalls(UpdateCampaignCommand).map((c) => c.args[0].input)).toEqual([
       { campaignArn: fake.arn('campaign/music-recs-personalized'), solutionVersionArn: v('personalized', 1), minProvisionedTPS: 1 },
     ]);
-    expect(back.deployments[0]).toMatchObject({ action: 'rollback', solutionVersionArn: v('personalized', 1), previousVersionArn: v('personalized', 2) });
-    await expect(rollbackPersonalize(ctx(), { solutions: ['personalized'] })).rejects.toMatchObject({ code: 'PersonalizeNothingToRollBack' });
+    expect(back.deployments[0]).toMatchObject({
+      action: 'rollback',
+      solutionVersionArn: v('personalized', 1),
+      previousVersionArn: v('personalized', 2),
+    });
+    await expect(rollbackPersonalize(ctx(), { solutions: ['personalized'] })).rejects.toMatchObject({
+      code: 'PersonalizeNothingToRollBack',
+    });
   });
 
   it('a campaign TPS above the ceiling stops before any call', async () => {
@@ -114,7 +136,10 @@ describe('aws: mesh personalize deploy', () => {
   });
 
   it('deploy before train says so', async () => {
-    await expect(deployPersonalize(ctx())).rejects.toMatchObject({ code: 'PersonalizeNotTrained', hint: expect.stringContaining('mesh personalize train') });
+    await expect(deployPersonalize(ctx())).rejects.toMatchObject({
+      code: 'PersonalizeNotTrained',
+      hint: expect.stringContaining('mesh personalize train'),
+    });
     expect(fake.mutations()).toEqual([]);
   });
 });

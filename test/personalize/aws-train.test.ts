@@ -1,10 +1,10 @@
 import {
+  CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateSchemaCommand,
   CreateSolutionCommand,
   CreateSolutionVersionCommand,
-  CreateDatasetCommand,
 } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,7 +42,11 @@ describe('aws: mesh personalize train', () => {
     const result = await trainPersonalize(ctx(output));
     const group = fake.arn('dataset-group/music-recs');
     expect(fake.pz.commandCalls(CreateDatasetGroupCommand)[0]?.args[0].input).toEqual({ name: 'music-recs', tags: TAGS });
-    expect(fake.pz.commandCalls(CreateSchemaCommand).map((c) => c.args[0].input.name)).toEqual(['music-recs-interactions', 'music-recs-items', 'music-recs-users']);
+    expect(fake.pz.commandCalls(CreateSchemaCommand).map((c) => c.args[0].input.name)).toEqual([
+      'music-recs-interactions',
+      'music-recs-items',
+      'music-recs-users',
+    ]);
     expect(fake.pz.commandCalls(CreateSchemaCommand)[0]?.args[0].input.schema).toBe(INTERACTIONS_AVSC);
     expect(fake.pz.commandCalls(CreateDatasetCommand)[1]?.args[0].input).toEqual({
       name: 'music-recs-items',
@@ -108,7 +112,9 @@ describe('aws: mesh personalize train', () => {
     fake.failures.clear();
     fake.pz.resetHistory();
     await trainPersonalize(ctx());
-    expect(fake.pz.commandCalls(CreateDatasetImportJobCommand).map((c) => c.args[0].input.datasetArn)).toEqual([fake.arn('dataset/music-recs/ITEMS')]);
+    expect(fake.pz.commandCalls(CreateDatasetImportJobCommand).map((c) => c.args[0].input.datasetArn)).toEqual([
+      fake.arn('dataset/music-recs/ITEMS'),
+    ]);
   });
 
   it('Ctrl-C while training leaves it resumable: status continues waiting and finishes the run', async () => {
@@ -144,7 +150,13 @@ describe('aws: mesh personalize train', () => {
     await trainPersonalize(ctx());
     const file = f.domain.personalizeFile as string;
     const { readFileSync, writeFileSync } = await import('node:fs');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('recipe: user-personalization\n    autoTraining: false', 'recipe: user-personalization\n    autoTraining: true'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'recipe: user-personalization\n    autoTraining: false',
+        'recipe: user-personalization\n    autoTraining: true',
+      ),
+    );
     fake.pz.resetHistory();
     const output = recordingOutput();
     await expect(trainPersonalize(ctx(output))).rejects.toMatchObject({
@@ -171,7 +183,9 @@ describe('aws: stops before any billable call', () => {
   });
 
   it('a bucket without a policy for Personalize: the fix named, nothing uploaded, no Personalize call', async () => {
-    fake.s3.on((await import('@aws-sdk/client-s3')).GetBucketPolicyCommand).rejects(Object.assign(new Error('The bucket policy does not exist'), { name: 'NoSuchBucketPolicy' }));
+    fake.s3
+      .on((await import('@aws-sdk/client-s3')).GetBucketPolicyCommand)
+      .rejects(Object.assign(new Error('The bucket policy does not exist'), { name: 'NoSuchBucketPolicy' }));
     await expect(trainPersonalize(ctx())).rejects.toMatchObject({
       code: 'PersonalizeBucketPolicy',
       hint: expect.stringContaining('"Service":"personalize.amazonaws.com"'),
@@ -181,8 +195,13 @@ describe('aws: stops before any billable call', () => {
   });
 
   it('a missing service role: the fix named, no Personalize call', async () => {
-    fake.iam.on((await import('@aws-sdk/client-iam')).GetRoleCommand).rejects(Object.assign(new Error('not found'), { name: 'NoSuchEntityException' }));
-    await expect(trainPersonalize(ctx())).rejects.toMatchObject({ code: 'PersonalizeRoleMissing', hint: expect.stringContaining('aws iam create-role') });
+    fake.iam
+      .on((await import('@aws-sdk/client-iam')).GetRoleCommand)
+      .rejects(Object.assign(new Error('not found'), { name: 'NoSuchEntityException' }));
+    await expect(trainPersonalize(ctx())).rejects.toMatchObject({
+      code: 'PersonalizeRoleMissing',
+      hint: expect.stringContaining('aws iam create-role'),
+    });
     expect(fake.pz.calls()).toHaveLength(0);
   });
 });

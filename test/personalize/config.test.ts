@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPersonalizeConfig } from '../../src/personalize/config.js';
-import { INTERACTIONS_AVSC, ITEMS_AVSC, USERS_AVSC, personalizeYaml } from './helpers.js';
+import { INTERACTIONS_AVSC, ITEMS_AVSC, personalizeYaml, USERS_AVSC } from './helpers.js';
 
 const TEMPLATE = path.resolve(__dirname, '../../templates/personalize');
 let dir: string;
@@ -20,7 +20,11 @@ function write(yaml: string, schemas: { interactions?: string; items?: string; u
   return file;
 }
 
-function problems(fn: () => unknown): { code: string; location?: { file: string; line?: number; path?: string }; details?: { problems: { file: string; line?: number; path: string; message: string }[] } } {
+function problems(fn: () => unknown): {
+  code: string;
+  location?: { file: string; line?: number; path?: string };
+  details?: { problems: { file: string; line?: number; path: string; message: string }[] };
+} {
   try {
     fn();
   } catch (error) {
@@ -33,7 +37,11 @@ describe('personalize.yaml', () => {
   it('the template mesh init writes loads, with explicit auto-training off and Personalize-shaped schemas', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-pcfg-'));
     cpSync(TEMPLATE, dir, { recursive: true });
-    const config = loadPersonalizeConfig(path.join(dir, 'personalize.yaml'), { mesh: 'music', domain: 'recommendations', account: '666666666666' });
+    const config = loadPersonalizeConfig(path.join(dir, 'personalize.yaml'), {
+      mesh: 'music',
+      domain: 'recommendations',
+      account: '666666666666',
+    });
     expect(config.datasetGroup).toBe('music-recommendations');
     expect(config.eventTrackerName).toBe('music-recommendations-events');
     expect(config.solutions.map((s) => [s.name, s.recipeArn, s.autoTraining, s.campaign?.minProvisionedTPS])).toEqual([
@@ -42,8 +50,16 @@ describe('personalize.yaml', () => {
       ['popular', 'arn:aws:personalize:::recipe/aws-popularity-count', false, undefined],
     ]);
     expect(config.datasets.items?.source).toEqual({ kind: 'transform', transform: 'items' });
-    expect(config.datasets.items?.schema.fields.find((f) => f.name === 'CONTENT_TYPE')).toMatchObject({ type: 'string', categorical: true });
-    expect(config.datasets.interactions.columns.map((c) => `${c.field}<-${c.column}`)).toEqual(['USER_ID<-user_id', 'ITEM_ID<-item_id', 'TIMESTAMP<-timestamp', 'EVENT_TYPE<-event_type']);
+    expect(config.datasets.items?.schema.fields.find((f) => f.name === 'CONTENT_TYPE')).toMatchObject({
+      type: 'string',
+      categorical: true,
+    });
+    expect(config.datasets.interactions.columns.map((c) => `${c.field}<-${c.column}`)).toEqual([
+      'USER_ID<-user_id',
+      'ITEM_ID<-item_id',
+      'TIMESTAMP<-timestamp',
+      'EVENT_TYPE<-event_type',
+    ]);
     expect(config.deployGate).toEqual({ metric: 'normalized_discounted_cumulative_gain_at_10', threshold: 0.01 });
     expect(config.defaultFilter).toBe('exclude-played');
   });
@@ -69,7 +85,9 @@ describe('personalize.yaml', () => {
     bad.fields[3] = { name: 'EVENT_TYPE', type: 'string', categorical: true };
     const items = JSON.parse(ITEMS_AVSC) as { fields: { name: string; type: unknown; categorical?: boolean }[] };
     items.fields[1] = { name: 'CONTENT_TYPE', type: 'string' };
-    const e = problems(() => loadPersonalizeConfig(write(personalizeYaml(), { interactions: JSON.stringify(bad), items: JSON.stringify(items) })));
+    const e = problems(() =>
+      loadPersonalizeConfig(write(personalizeYaml(), { interactions: JSON.stringify(bad), items: JSON.stringify(items) })),
+    );
     const list = e.details?.problems ?? [];
     expect(list.map((p) => [path.basename(p.file), p.path, p.message])).toEqual([
       ['interactions.avsc', 'fields[2].type', 'TIMESTAMP must be "long" (not null)'],

@@ -10,8 +10,14 @@ let f: Fixture | undefined;
 afterEach(() => f?.cleanup());
 
 const catalogYaml = personalizeYaml()
-  .replace('source: { csv: data/interactions.csv }\n    columns: { USER_ID: USER_ID, ITEM_ID: ITEM_ID, TIMESTAMP: TIMESTAMP, EVENT_TYPE: EVENT_TYPE }', 'source: { product: interactions }\n    columns: { USER_ID: user_id, ITEM_ID: item_id, TIMESTAMP: played_at, EVENT_TYPE: event_type }')
-  .replace('source: { csv: data/items.csv }\n    columns: { ITEM_ID: ITEM_ID, CONTENT_TYPE: CONTENT_TYPE, GENRE: GENRE }', 'source: { transform: items }\n    columns: { ITEM_ID: item_id, CONTENT_TYPE: content_type, GENRE: genre }')
+  .replace(
+    'source: { csv: data/interactions.csv }\n    columns: { USER_ID: USER_ID, ITEM_ID: ITEM_ID, TIMESTAMP: TIMESTAMP, EVENT_TYPE: EVENT_TYPE }',
+    'source: { product: interactions }\n    columns: { USER_ID: user_id, ITEM_ID: item_id, TIMESTAMP: played_at, EVENT_TYPE: event_type }',
+  )
+  .replace(
+    'source: { csv: data/items.csv }\n    columns: { ITEM_ID: ITEM_ID, CONTENT_TYPE: CONTENT_TYPE, GENRE: GENRE }',
+    'source: { transform: items }\n    columns: { ITEM_ID: item_id, CONTENT_TYPE: content_type, GENRE: genre }',
+  )
   .replace('source: { csv: data/users.csv }', 'source: { sql: "SELECT user_id AS USER_ID, country AS COUNTRY FROM users;" }');
 
 describe('building the datasets from the domain’s sources', () => {
@@ -19,10 +25,20 @@ describe('building the datasets from the domain’s sources', () => {
     f = makeFixture({
       yaml: catalogYaml,
       subscriptions: [{ product: 'interactions' }, { product: 'songs' }, { product: 'podcasts' }, { product: 'users' }],
-      transforms: [{ name: 'items', sqlFile: 'transforms/items.sql', sql: "SELECT song_id AS item_id, 'song' AS content_type, genre FROM songs;", output: 'datasets/items.csv', engine: 'athena' }],
+      transforms: [
+        {
+          name: 'items',
+          sqlFile: 'transforms/items.sql',
+          sql: "SELECT song_id AS item_id, 'song' AS content_type, genre FROM songs;",
+          output: 'datasets/items.csv',
+          engine: 'athena',
+        },
+      ],
     });
     const project = openPersonalizeProject(f.workspace);
-    expect(datasetSql(project, project.config.datasets.interactions)).toBe('SELECT "user_id", "item_id", "played_at", "event_type" FROM "interactions"');
+    expect(datasetSql(project, project.config.datasets.interactions)).toBe(
+      'SELECT "user_id", "item_id", "played_at", "event_type" FROM "interactions"',
+    );
     expect(datasetSql(project, project.config.datasets.items as never)).toBe(
       'SELECT "item_id", "content_type", "genre" FROM (SELECT song_id AS item_id, \'song\' AS content_type, genre FROM songs) AS source',
     );
@@ -37,7 +53,11 @@ describe('building the datasets from the domain’s sources', () => {
           { user_id: 'u2', item_id: 's2', played_at: BigInt(1709287600), event_type: 'play' },
         ];
       }
-      if (sql.includes('FROM songs')) return [{ item_id: 's1', content_type: 'song', genre: 'rock' }, { item_id: 's2', content_type: 'song', genre: null }];
+      if (sql.includes('FROM songs'))
+        return [
+          { item_id: 's1', content_type: 'song', genre: 'rock' },
+          { item_id: 's2', content_type: 'song', genre: null },
+        ];
       return [{ USER_ID: 'u1', COUNTRY: 'DE' }];
     });
     expect(queries).toHaveLength(3);
@@ -51,7 +71,12 @@ describe('building the datasets from the domain’s sources', () => {
   it('a product the domain does not subscribe to is named, with the subscribe command', async () => {
     f = makeFixture({ yaml: catalogYaml, subscriptions: [] });
     const project = openPersonalizeProject(f.workspace);
-    expect(() => datasetSql(project, project.config.datasets.interactions)).toThrow(expect.objectContaining({ code: 'PersonalizeSourceNotSubscribed', hint: expect.stringContaining('mesh subscribe interactions --domain recommendations --table') }));
+    expect(() => datasetSql(project, project.config.datasets.interactions)).toThrow(
+      expect.objectContaining({
+        code: 'PersonalizeSourceNotSubscribed',
+        hint: expect.stringContaining('mesh subscribe interactions --domain recommendations --table'),
+      }),
+    );
   });
 
   it('epoch conversion: seconds, milliseconds (auto above 1e11 or declared), ISO text, dates', () => {
@@ -80,7 +105,9 @@ describe('validation before anything is uploaded or trained', () => {
       /break 3 of Personalize's rules; nothing was uploaded or trained:\n {2}unknown-item \(1\): [^\n]+\n {6}e\.g\. interactions row 1: ITEM_ID ghost-item\n {2}min-interactions/,
     );
 
-    await expect(trainPersonalize({ workspace: f.workspace, target: 'local', output: recordingOutput() })).rejects.toMatchObject({ code: 'PersonalizeDatasetInvalid' });
+    await expect(trainPersonalize({ workspace: f.workspace, target: 'local', output: recordingOutput() })).rejects.toMatchObject({
+      code: 'PersonalizeDatasetInvalid',
+    });
     const { existsSync } = await import('node:fs');
     expect(existsSync(project.paths.versionsDir)).toBe(false);
   });

@@ -52,14 +52,22 @@ describe('mesh dev: Personalize-compatible HTTP API with the real AWS SDK client
     const top = before.itemList?.[0]?.itemId as string;
 
     // The user plays five podcasts of one topic, and the top recommendation.
-    const podcasts = f.data.items.filter((i) => i.props.TOPIC === 'topic-2').slice(0, 5).map((i) => i.itemId);
+    const podcasts = f.data.items
+      .filter((i) => i.props.TOPIC === 'topic-2')
+      .slice(0, 5)
+      .map((i) => i.itemId);
     const now = Date.now() / 1000;
     await events.send(
       new PutEventsCommand({
         trackingId: o.trackingId,
         userId: user,
         sessionId: 'session-1',
-        eventList: [...podcasts, top].map((itemId, n) => ({ eventType: 'play', itemId, sentAt: new Date((now + n) * 1000), eventId: `e-${n}` })),
+        eventList: [...podcasts, top].map((itemId, n) => ({
+          eventType: 'play',
+          itemId,
+          sentAt: new Date((now + n) * 1000),
+          eventId: `e-${n}`,
+        })),
       }),
     );
     const after = await runtime.send(new GetRecommendationsCommand({ campaignArn: o.campaignArn, userId: user, numResults: 10 }));
@@ -70,7 +78,10 @@ describe('mesh dev: Personalize-compatible HTTP API with the real AWS SDK client
     const podcastCount = (list: string[]) => list.filter((id) => id.startsWith('podcast-')).length;
     expect(podcastCount(ids)).toBeGreaterThan(podcastCount(before.itemList?.map((i) => i.itemId as string) ?? [])); // the new taste shows
     // The CLI path sees the same events (same store on disk).
-    const cli = await recommendPersonalize({ workspace: f.workspace, target: 'local', output: recordingOutput() }, { userId: user, numResults: 10 });
+    const cli = await recommendPersonalize(
+      { workspace: f.workspace, target: 'local', output: recordingOutput() },
+      { userId: user, numResults: 10 },
+    );
     expect(cli.itemList.map((i) => i.itemId)).toEqual(ids);
   });
 
@@ -78,7 +89,15 @@ describe('mesh dev: Personalize-compatible HTTP API with the real AWS SDK client
     const o = outputs();
     const user = f.data.users[6]?.userId as string;
     const sentAt = new Date(1_800_000_000_000);
-    const put = () => events.send(new PutEventsCommand({ trackingId: o.trackingId, userId: user, sessionId: 's', eventList: [{ eventType: 'play', itemId: 'podcast-0001', sentAt }] }));
+    const put = () =>
+      events.send(
+        new PutEventsCommand({
+          trackingId: o.trackingId,
+          userId: user,
+          sessionId: 's',
+          eventList: [{ eventType: 'play', itemId: 'podcast-0001', sentAt }],
+        }),
+      );
     await put();
     const once = await runtime.send(new GetRecommendationsCommand({ campaignArn: o.campaignArn, userId: user, numResults: 10 }));
     await put();
@@ -94,7 +113,12 @@ describe('mesh dev: Personalize-compatible HTTP API with the real AWS SDK client
         items: [{ itemId: 'podcast-new-1', properties: JSON.stringify({ contentType: 'podcast', genre: 'topic-2' }) }],
       }),
     );
-    await events.send(new PutUsersCommand({ datasetArn: o.usersDatasetArn, users: [{ userId: 'new-user', properties: JSON.stringify({ country: 'DE' }) }] }));
+    await events.send(
+      new PutUsersCommand({
+        datasetArn: o.usersDatasetArn,
+        users: [{ userId: 'new-user', properties: JSON.stringify({ country: 'DE' }) }],
+      }),
+    );
     const filterArn = o.filterArns['podcasts-only'] as string;
     const user = f.data.users[8]?.userId as string;
     const r = await runtime.send(new GetRecommendationsCommand({ campaignArn: o.campaignArn, userId: user, numResults: 60, filterArn }));
@@ -106,13 +130,17 @@ describe('mesh dev: Personalize-compatible HTTP API with the real AWS SDK client
   it('GetPersonalizedRanking orders the input list; unknown ARNs raise the SDK’s own exceptions', async () => {
     const o = outputs();
     const inputList = ['song-00001', 'song-00002', 'podcast-0003', 'no-such-item'];
-    const r = await runtime.send(new GetPersonalizedRankingCommand({ campaignArn: o.campaignArn, userId: f.data.users[1]?.userId as string, inputList }));
+    const r = await runtime.send(
+      new GetPersonalizedRankingCommand({ campaignArn: o.campaignArn, userId: f.data.users[1]?.userId as string, inputList }),
+    );
     expect(r.personalizedRanking?.map((i) => i.itemId).sort()).toEqual([...inputList].sort());
     expect(r.personalizedRanking?.at(-1)).toEqual({ itemId: 'no-such-item' });
-    await expect(runtime.send(new GetRecommendationsCommand({ campaignArn: 'arn:aws:personalize:eu-west-1:1:campaign/nope', userId: 'u' }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
-    );
-    await expect(events.send(new PutEventsCommand({ trackingId: o.trackingId, sessionId: 's', eventList: [] }))).rejects.toMatchObject({ name: 'InvalidInputException' });
+    await expect(
+      runtime.send(new GetRecommendationsCommand({ campaignArn: 'arn:aws:personalize:eu-west-1:1:campaign/nope', userId: 'u' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(events.send(new PutEventsCommand({ trackingId: o.trackingId, sessionId: 's', eventList: [] }))).rejects.toMatchObject({
+      name: 'InvalidInputException',
+    });
   });
 
   it('GET /recommendations/{userId} and /healthz; routes can be added', async () => {

@@ -3,6 +3,8 @@
  * CREATE PENDING → CREATE IN_PROGRESS → ACTIVE, one step per Describe call (or CREATE FAILED with a reason when a
  * test says so). List calls return what exists, so describe-or-create and resume behave as against AWS.
  */
+
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateCampaignCommand,
   CreateDatasetCommand,
@@ -36,7 +38,6 @@ import {
   ResourceNotFoundException,
   UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetBucketPolicyCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, REGION } from './helpers.js';
@@ -61,7 +62,10 @@ export class FakePersonalize {
   readonly iam = mockClient(IAMClient);
   readonly resources = new Map<string, Resource>();
   /** Metrics of the n-th solution version (1-based) of a solution. */
-  metricsFor: (solution: string, n: number) => Record<string, number> = () => ({ normalized_discounted_cumulative_gain_at_10: 0.2, precision_at_10: 0.1 });
+  metricsFor: (solution: string, n: number) => Record<string, number> = () => ({
+    normalized_discounted_cumulative_gain_at_10: 0.2,
+    precision_at_10: 0.1,
+  });
   /** Names (or name prefixes) of resources to fail, with the reason. */
   readonly failures = new Map<string, string>();
   /** Called on every Describe of a solution version (tests interrupt here). */
@@ -75,7 +79,14 @@ export class FakePersonalize {
     this.s3.on(GetBucketPolicyCommand).resolves({
       Policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'personalize.amazonaws.com' }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'personalize.amazonaws.com' },
+            Action: ['s3:GetObject', 's3:ListBucket'],
+            Resource: '*',
+          },
+        ],
       }),
     });
     this.iam.on(GetRoleCommand).callsFake((input: { RoleName: string }) => ({
@@ -86,7 +97,10 @@ export class FakePersonalize {
         RoleId: 'AROAEXAMPLE',
         CreateDate: new Date(0),
         AssumeRolePolicyDocument: encodeURIComponent(
-          JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'personalize.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'personalize.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          }),
         ),
       },
     }));
@@ -118,7 +132,16 @@ export class FakePersonalize {
 
   private add(kind: string, arn: string, name: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}): Resource {
     const failWith = [...this.failures].find(([prefix]) => name.startsWith(prefix))?.[1];
-    const r: Resource = { arn, kind, name, input, step: 0, created: new Date(1_700_000_000_000 + this.clock++ * 1000), extra, ...(failWith ? { failWith } : {}) };
+    const r: Resource = {
+      arn,
+      kind,
+      name,
+      input,
+      step: 0,
+      created: new Date(1_700_000_000_000 + this.clock++ * 1000),
+      extra,
+      ...(failWith ? { failWith } : {}),
+    };
     this.resources.set(arn, r);
     return r;
   }
@@ -143,20 +166,30 @@ export class FakePersonalize {
 
   private install(): void {
     const { pz } = this;
-    pz.on(ListDatasetGroupsCommand).callsFake(() => ({ datasetGroups: this.list('dsg').map((r) => ({ name: r.name, datasetGroupArn: r.arn })) }));
-    pz.on(CreateDatasetGroupCommand).callsFake((input: { name: string }) => ({ datasetGroupArn: this.add('dsg', this.arn(`dataset-group/${input.name}`), input.name, input).arn }));
+    pz.on(ListDatasetGroupsCommand).callsFake(() => ({
+      datasetGroups: this.list('dsg').map((r) => ({ name: r.name, datasetGroupArn: r.arn })),
+    }));
+    pz.on(CreateDatasetGroupCommand).callsFake((input: { name: string }) => ({
+      datasetGroupArn: this.add('dsg', this.arn(`dataset-group/${input.name}`), input.name, input).arn,
+    }));
     pz.on(DescribeDatasetGroupCommand).callsFake((input: { datasetGroupArn: string }) => {
       const r = this.get(input.datasetGroupArn, 'dsg');
       return { datasetGroup: { name: r.name, datasetGroupArn: r.arn, ...this.observe(r) } };
     });
     pz.on(ListSchemasCommand).callsFake(() => ({ schemas: this.list('schema').map((r) => ({ name: r.name, schemaArn: r.arn })) }));
-    pz.on(CreateSchemaCommand).callsFake((input: { name: string }) => ({ schemaArn: this.add('schema', this.arn(`schema/${input.name}`), input.name, input).arn }));
+    pz.on(CreateSchemaCommand).callsFake((input: { name: string }) => ({
+      schemaArn: this.add('schema', this.arn(`schema/${input.name}`), input.name, input).arn,
+    }));
     pz.on(DescribeSchemaCommand).callsFake((input: { schemaArn: string }) => {
       const r = this.get(input.schemaArn, 'schema');
       return { schema: { name: r.name, schemaArn: r.arn, schema: r.input.schema } };
     });
     pz.on(ListDatasetsCommand).callsFake((input: { datasetGroupArn: string }) => ({
-      datasets: this.list('dataset', 'datasetGroupArn', input.datasetGroupArn).map((r) => ({ name: r.name, datasetArn: r.arn, datasetType: r.input.datasetType })),
+      datasets: this.list('dataset', 'datasetGroupArn', input.datasetGroupArn).map((r) => ({
+        name: r.name,
+        datasetArn: r.arn,
+        datasetType: r.input.datasetType,
+      })),
     }));
     pz.on(CreateDatasetCommand).callsFake((input: { name: string; datasetGroupArn: string; datasetType: string }) => {
       const group = input.datasetGroupArn.split('/').pop();
@@ -164,7 +197,9 @@ export class FakePersonalize {
     });
     pz.on(DescribeDatasetCommand).callsFake((input: { datasetArn: string }) => {
       const r = this.get(input.datasetArn, 'dataset');
-      return { dataset: { name: r.name, datasetArn: r.arn, schemaArn: r.input.schemaArn, datasetType: r.input.datasetType, ...this.observe(r) } };
+      return {
+        dataset: { name: r.name, datasetArn: r.arn, schemaArn: r.input.schemaArn, datasetType: r.input.datasetType, ...this.observe(r) },
+      };
     });
     pz.on(ListDatasetImportJobsCommand).callsFake((input: { datasetArn: string }) => ({
       datasetImportJobs: this.list('import', 'datasetArn', input.datasetArn).map((r) => ({
@@ -184,7 +219,9 @@ export class FakePersonalize {
     pz.on(ListSolutionsCommand).callsFake((input: { datasetGroupArn: string }) => ({
       solutions: this.list('solution', 'datasetGroupArn', input.datasetGroupArn).map((r) => ({ name: r.name, solutionArn: r.arn })),
     }));
-    pz.on(CreateSolutionCommand).callsFake((input: { name: string }) => ({ solutionArn: this.add('solution', this.arn(`solution/${input.name}`), input.name, input).arn }));
+    pz.on(CreateSolutionCommand).callsFake((input: { name: string }) => ({
+      solutionArn: this.add('solution', this.arn(`solution/${input.name}`), input.name, input).arn,
+    }));
     pz.on(DescribeSolutionCommand).callsFake((input: { solutionArn: string }) => {
       const r = this.get(input.solutionArn, 'solution');
       const { tags: _tags, ...config } = r.input;
@@ -193,7 +230,12 @@ export class FakePersonalize {
     pz.on(ListSolutionVersionsCommand).callsFake((input: { solutionArn: string }) => ({
       solutionVersions: this.list('version', 'solutionArn', input.solutionArn)
         .sort((a, b) => b.created.getTime() - a.created.getTime())
-        .map((r) => ({ solutionVersionArn: r.arn, status: r.failWith && r.step >= 1 ? 'CREATE FAILED' : PROGRESSION[r.step], trainingMode: r.input.trainingMode, creationDateTime: r.created })),
+        .map((r) => ({
+          solutionVersionArn: r.arn,
+          status: r.failWith && r.step >= 1 ? 'CREATE FAILED' : PROGRESSION[r.step],
+          trainingMode: r.input.trainingMode,
+          creationDateTime: r.created,
+        })),
     }));
     pz.on(CreateSolutionVersionCommand).callsFake((input: { solutionArn: string; name: string }) => {
       const n = this.list('version', 'solutionArn', input.solutionArn).length + 1;
@@ -202,7 +244,15 @@ export class FakePersonalize {
     pz.on(DescribeSolutionVersionCommand).callsFake((input: { solutionVersionArn: string }) => {
       this.onDescribeVersion();
       const r = this.get(input.solutionVersionArn, 'version');
-      return { solutionVersion: { name: r.name, solutionVersionArn: r.arn, trainingMode: r.input.trainingMode, trainingHours: 1.5, ...this.observe(r) } };
+      return {
+        solutionVersion: {
+          name: r.name,
+          solutionVersionArn: r.arn,
+          trainingMode: r.input.trainingMode,
+          trainingHours: 1.5,
+          ...this.observe(r),
+        },
+      };
     });
     pz.on(GetSolutionMetricsCommand).callsFake((input: { solutionVersionArn: string }) => {
       const r = this.get(input.solutionVersionArn, 'version');
@@ -215,7 +265,10 @@ export class FakePersonalize {
         .map((r) => ({ name: r.name, campaignArn: r.arn })),
     }));
     pz.on(CreateCampaignCommand).callsFake((input: { name: string; solutionVersionArn: string; minProvisionedTPS: number }) => ({
-      campaignArn: this.add('campaign', this.arn(`campaign/${input.name}`), input.name, input, { solutionVersionArn: input.solutionVersionArn, minProvisionedTPS: input.minProvisionedTPS }).arn,
+      campaignArn: this.add('campaign', this.arn(`campaign/${input.name}`), input.name, input, {
+        solutionVersionArn: input.solutionVersionArn,
+        minProvisionedTPS: input.minProvisionedTPS,
+      }).arn,
     }));
     pz.on(UpdateCampaignCommand).callsFake((input: { campaignArn: string; solutionVersionArn: string; minProvisionedTPS: number }) => {
       const r = this.get(input.campaignArn, 'campaign');
@@ -250,7 +303,9 @@ export class FakePersonalize {
     pz.on(ListFiltersCommand).callsFake((input: { datasetGroupArn: string }) => ({
       Filters: this.list('filter', 'datasetGroupArn', input.datasetGroupArn).map((r) => ({ name: r.name, filterArn: r.arn })),
     }));
-    pz.on(CreateFilterCommand).callsFake((input: { name: string }) => ({ filterArn: this.add('filter', this.arn(`filter/${input.name}`), input.name, input).arn }));
+    pz.on(CreateFilterCommand).callsFake((input: { name: string }) => ({
+      filterArn: this.add('filter', this.arn(`filter/${input.name}`), input.name, input).arn,
+    }));
     pz.on(DescribeFilterCommand).callsFake((input: { filterArn: string }) => {
       const r = this.get(input.filterArn, 'filter');
       return { filter: { name: r.name, filterArn: r.arn, filterExpression: r.input.filterExpression, ...this.observe(r) } };
@@ -259,7 +314,9 @@ export class FakePersonalize {
       eventTrackers: this.list('tracker', 'datasetGroupArn', input.datasetGroupArn).map((r) => ({ name: r.name, eventTrackerArn: r.arn })),
     }));
     pz.on(CreateEventTrackerCommand).callsFake((input: { name: string }) => {
-      const r = this.add('tracker', this.arn(`event-tracker/et-${this.clock}`), input.name, input, { trackingId: `tracking-${this.clock}` });
+      const r = this.add('tracker', this.arn(`event-tracker/et-${this.clock}`), input.name, input, {
+        trackingId: `tracking-${this.clock}`,
+      });
       return { eventTrackerArn: r.arn, trackingId: r.extra.trackingId };
     });
     pz.on(DescribeEventTrackerCommand).callsFake((input: { eventTrackerArn: string }) => {

@@ -33,7 +33,9 @@ describe('Personalize filter expressions (local evaluation)', () => {
   it('numeric comparisons, AND / OR, and clauses joined by |', () => {
     expect(keep('INCLUDE ItemID WHERE Items.PRICE < 20')).toEqual(['s1']);
     expect(keep('INCLUDE ItemID WHERE Items.CONTENT_TYPE IN ("song") AND Items.PRICE >= 20 OR Items.GENRE = "news"')).toEqual(['s2', 'p1']);
-    expect(keep('INCLUDE ItemID WHERE Items.CONTENT_TYPE IN ("song") | EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("play")')).toEqual(['s2']);
+    expect(keep('INCLUDE ItemID WHERE Items.CONTENT_TYPE IN ("song") | EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("play")')).toEqual([
+      's2',
+    ]);
   });
 
   it('$PARAM values come from filterValues; a missing one leaves the condition out', () => {

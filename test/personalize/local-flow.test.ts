@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readPersonalizeOutputs, personalizeEnvironment } from '../../src/personalize/outputs.js';
+import { personalizeEnvironment, readPersonalizeOutputs } from '../../src/personalize/outputs.js';
 import {
   deployPersonalize,
   personalizeStatus,
@@ -108,7 +108,9 @@ describe('local: train → deploy → recommend', () => {
     expect(back.deployments[0]?.previousVersionArn).toMatch(/music-recs-personalized\/2$/);
     const after = await personalizeStatus(ctxOf());
     expect(after.target === 'local' && after.campaigns.personalized?.version).toBe(1);
-    await expect(rollbackPersonalize(ctxOf(), { solutions: ['personalized'] })).rejects.toMatchObject({ code: 'PersonalizeNothingToRollBack' });
+    await expect(rollbackPersonalize(ctxOf(), { solutions: ['personalized'] })).rejects.toMatchObject({
+      code: 'PersonalizeNothingToRollBack',
+    });
 
     // An equally good version passes the gate.
     writeFileSync(file, original);

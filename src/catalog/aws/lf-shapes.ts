@@ -19,6 +19,11 @@ export function toLfResource(r: GrantResource): Resource {
 
 export function fromLfResource(r: Resource | undefined, catalog: CatalogId): GrantResource | undefined {
   if (!r) return undefined;
+  // Lake Formation lists SELECT on a whole table as TableWithColumns with a bare ColumnWildcard.
+  const twc = r.TableWithColumns;
+  if (twc?.DatabaseName && twc.Name && twc.ColumnWildcard && !twc.ColumnWildcard.ExcludedColumnNames?.length && !twc.ColumnNames?.length) {
+    return { kind: 'table', catalog: twc.CatalogId ?? catalog, database: twc.DatabaseName, table: twc.Name };
+  }
   if (r.TableWithColumns?.DatabaseName && r.TableWithColumns.Name && r.TableWithColumns.ColumnNames) {
     const t = r.TableWithColumns;
     return {
@@ -35,6 +40,12 @@ export function fromLfResource(r: Resource | undefined, catalog: CatalogId): Gra
   if (r.DataLocation?.ResourceArn)
     return { kind: 'location', catalog: r.DataLocation.CatalogId ?? catalog, resourceArn: r.DataLocation.ResourceArn };
   return undefined;
+}
+
+/** True when a listed LF resource has the shape mesh grants for this model resource (a revoke may name it as listed). */
+export function sameShape(raw: Resource | undefined, r: GrantResource): boolean {
+  const key = Object.keys(toLfResource(r))[0];
+  return raw !== undefined && key !== undefined && key in raw && !(r.kind === 'table' && raw.TableWithColumns);
 }
 
 /** A ListPermissions entry as a grant of the model (undefined for resource kinds mesh does not manage). */

@@ -41,30 +41,29 @@ export function renderCatalog(entries: readonly CatalogEntry[], output: Output):
 export function renderProduct(e: CatalogEntry, output: Output): string {
   const s = output.style;
   const t = e.ports.table;
-  const lines = [
+  const owner = `${e.owner.team}${e.owner.contact ? ` <${e.owner.contact}>` : ''}`;
+  const header = [
     `${s.bold(e.name)}${e.version ? ` v${e.version}` : ''}${e.id ? s.dim(`  ${e.id}`) : ''}`,
-    e.description ? `  ${e.description}` : '',
-    `  domain: ${e.domain}   owner: ${e.owner.team}${e.owner.contact ? ` <${e.owner.contact}>` : ''}${e.classification ? `   classification: ${e.classification}` : ''}`,
-    `  published: ${e.published ? 'yes' : 'no (run `mesh publish-product ' + e.name + '`)'}`,
-    t
-      ? `  table:  ${e.published ? `${t.database}.${t.table}  ` : ''}${t.location} (${t.format}${t.partitionKeys.length > 0 ? `, partitioned by ${t.partitionKeys.join(', ')}` : ''})`
-      : '',
-    e.ports.stream ? `  stream: ${e.ports.stream.topic} (${e.ports.stream.encoding})` : '',
-    '',
-    s.bold('Schema'),
-    formatTable(
-      ['column', 'type', 'notes', 'description'],
-      e.columns.map((c) => [
-        c.name,
-        c.type,
-        [c.partitionKey ? 'partition key' : '', c.pii ? 'PII' : ''].filter(Boolean).join(', ') || '-',
-        c.description ?? '',
-      ]),
-    ),
-    '',
-    `${s.bold('Subscribers')}: ${subscriberText(e)}`,
+    ...(e.description ? [`  ${e.description}`] : []),
+    `  domain: ${e.domain}   owner: ${owner}${e.classification ? `   classification: ${e.classification}` : ''}`,
+    `  published: ${e.published ? 'yes' : `no (run \`mesh publish-product ${e.name}\`)`}`,
   ];
-  return lines.filter((l, i) => l !== '' || i > 3).join('\n');
+  if (t) {
+    const where = e.published ? `${t.database}.${t.table}  ` : '';
+    const partitions = t.partitionKeys.length > 0 ? `, partitioned by ${t.partitionKeys.join(', ')}` : '';
+    header.push(`  table:  ${where}${t.location} (${t.format}${partitions})`);
+  }
+  if (e.ports.stream) header.push(`  stream: ${e.ports.stream.topic} (${e.ports.stream.encoding})`);
+  const schema = formatTable(
+    ['column', 'type', 'notes', 'description'],
+    e.columns.map((c) => [
+      c.name,
+      c.type,
+      [c.partitionKey ? 'partition key' : '', c.pii ? 'PII' : ''].filter(Boolean).join(', ') || '-',
+      c.description ?? '',
+    ]),
+  );
+  return [...header, '', s.bold('Schema'), schema, '', `${s.bold('Subscribers')}: ${subscriberText(e)}`].join('\n');
 }
 
 export function catalogCommand(): Command {

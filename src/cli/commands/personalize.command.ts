@@ -47,16 +47,21 @@ function trainCommand(): Command {
     .option('--incremental', 'aws: INCREMENTAL import (adds to the data instead of replacing it)')
     .addOption(new Option('--training-mode <mode>', "override the solutions' trainingMode").choices(['FULL', 'UPDATE']))
     .option('--new-version', 'train a new solution version even when one exists for the same data')
-    .action(async (opts: { solution?: string[]; incremental?: boolean; trainingMode?: 'FULL' | 'UPDATE'; newVersion?: boolean }, command: Command) => {
-      const { ctx, run, service, report } = await setup(command);
-      const result = await service.trainPersonalize(run, {
-        ...(opts.solution ? { solutions: opts.solution } : {}),
-        incremental: Boolean(opts.incremental),
-        ...(opts.trainingMode ? { trainingMode: opts.trainingMode } : {}),
-        newVersion: Boolean(opts.newVersion),
-      });
-      ctx.output.result(result, () => report.renderTrain(result, ctx.output.style));
-    });
+    .action(
+      async (
+        opts: { solution?: string[]; incremental?: boolean; trainingMode?: 'FULL' | 'UPDATE'; newVersion?: boolean },
+        command: Command,
+      ) => {
+        const { ctx, run, service, report } = await setup(command);
+        const result = await service.trainPersonalize(run, {
+          ...(opts.solution ? { solutions: opts.solution } : {}),
+          incremental: Boolean(opts.incremental),
+          ...(opts.trainingMode ? { trainingMode: opts.trainingMode } : {}),
+          newVersion: Boolean(opts.newVersion),
+        });
+        ctx.output.result(result, () => report.renderTrain(result, ctx.output.style));
+      },
+    );
 }
 
 function deployCommand(): Command {
@@ -65,7 +70,11 @@ function deployCommand(): Command {
     .addOption(domainOption())
     .addOption(solutionOption())
     .option('--force', 'deploy even when the new version is worse than the deployed one by more than deployGate.threshold')
-    .option('--min-tps <n>', "override the campaigns' minProvisionedTPS (billed hourly; capped by maxProvisionedTPS)", positiveInt('--min-tps'))
+    .option(
+      '--min-tps <n>',
+      "override the campaigns' minProvisionedTPS (billed hourly; capped by maxProvisionedTPS)",
+      positiveInt('--min-tps'),
+    )
     .action(async (opts: { solution?: string[]; force?: boolean; minTps?: number }, command: Command) => {
       const { ctx, run, service, report } = await setup(command);
       const result = await service.deployPersonalize(run, {
@@ -100,20 +109,25 @@ function recommendCommand(): Command {
     .option('--no-filter', 'no filter, not even the default one')
     .option('--filter-value <NAME=VALUE>', 'a value for a $NAME placeholder of the filter (repeatable)', collect)
     .option('--solution <name>', 'the solution whose campaign answers (default: by request kind)')
-    .action(async (opts: { user?: string; item?: string; num: number; filter?: string | boolean; filterValue?: string[]; solution?: string }, command: Command) => {
-      if ((opts.user === undefined) === (opts.item === undefined)) throw usageError('Give --user <id> or --item <id> (one of them).');
-      const { ctx, run, service, report } = await setup(command);
-      const values = filterValues(opts.filterValue);
-      const result = await service.recommendPersonalize(run, {
-        ...(opts.user !== undefined ? { userId: opts.user } : {}),
-        ...(opts.item !== undefined ? { itemId: opts.item } : {}),
-        numResults: opts.num,
-        ...(opts.filter === false ? { filter: null } : typeof opts.filter === 'string' ? { filter: opts.filter } : {}),
-        ...(values ? { filterValues: values } : {}),
-        ...(opts.solution ? { solution: opts.solution } : {}),
-      });
-      ctx.output.result(result, () => report.renderRecommendations(result));
-    });
+    .action(
+      async (
+        opts: { user?: string; item?: string; num: number; filter?: string | boolean; filterValue?: string[]; solution?: string },
+        command: Command,
+      ) => {
+        if ((opts.user === undefined) === (opts.item === undefined)) throw usageError('Give --user <id> or --item <id> (one of them).');
+        const { ctx, run, service, report } = await setup(command);
+        const values = filterValues(opts.filterValue);
+        const result = await service.recommendPersonalize(run, {
+          ...(opts.user !== undefined ? { userId: opts.user } : {}),
+          ...(opts.item !== undefined ? { itemId: opts.item } : {}),
+          numResults: opts.num,
+          ...(opts.filter === false ? { filter: null } : typeof opts.filter === 'string' ? { filter: opts.filter } : {}),
+          ...(values ? { filterValues: values } : {}),
+          ...(opts.solution ? { solution: opts.solution } : {}),
+        });
+        ctx.output.result(result, () => report.renderRecommendations(result));
+      },
+    );
 }
 
 function rollbackCommand(): Command {
@@ -130,7 +144,7 @@ function rollbackCommand(): Command {
 
 export function personalizeCommand(): Command {
   const command = new Command('personalize').description('recommendations: train, deploy (metrics-gated), status, recommend, rollback');
-  for (const sub of [trainCommand(), deployCommand(), statusCommand(), recommendCommand(), rollbackCommand()]) command.addCommand(sub.exitOverride());
+  for (const sub of [trainCommand(), deployCommand(), statusCommand(), recommendCommand(), rollbackCommand()])
+    command.addCommand(sub.exitOverride());
   return command;
 }
-

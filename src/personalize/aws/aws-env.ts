@@ -3,12 +3,13 @@
  * records a job as pending before waiting (so Ctrl-C leaves it resumable by `mesh personalize status`) and
  * clears it once the job is ACTIVE.
  */
+
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { IAMClient } from '@aws-sdk/client-iam';
+import { fromAwsError } from '../../aws/errors.js';
 import type { JobStatus, WaitOptions } from '../../core/waiter.js';
 import { waitFor } from '../../core/waiter.js';
-import { fromAwsError } from '../../aws/errors.js';
 import type { StateStore } from '../../engine/state.js';
 import type { Output } from '../../io/output.js';
 import type { PersonalizeProject } from '../project.js';
@@ -26,7 +27,15 @@ export interface AwsPersonalizeEnv {
   readonly now?: () => number;
 }
 
-export type PendingKind = 'dataset-group' | 'dataset' | 'import-job' | 'solution' | 'solution-version' | 'campaign' | 'filter' | 'event-tracker';
+export type PendingKind =
+  | 'dataset-group'
+  | 'dataset'
+  | 'import-job'
+  | 'solution'
+  | 'solution-version'
+  | 'campaign'
+  | 'filter'
+  | 'event-tracker';
 
 /** A job mesh started and has not yet seen finish. Kept in the state's records. */
 export interface PendingJob {
@@ -62,7 +71,12 @@ export function jobStatus(status: string | undefined, failureReason?: string): J
   const s = status ?? 'UNKNOWN';
   if (s === 'ACTIVE') return { status: s, done: true, failed: false };
   if (s.includes('FAILED') || s === 'CREATE STOPPED' || s.startsWith('DELETE')) {
-    return { status: s, done: false, failed: true, ...(failureReason ? { reason: failureReason } : s.startsWith('DELETE') ? { reason: 'it is being deleted' } : {}) };
+    return {
+      status: s,
+      done: false,
+      failed: true,
+      ...(failureReason ? { reason: failureReason } : s.startsWith('DELETE') ? { reason: 'it is being deleted' } : {}),
+    };
   }
   return { status: s, done: false, failed: false };
 }

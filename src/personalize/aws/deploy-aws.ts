@@ -17,7 +17,9 @@ import { managedTags } from '../../workspace/naming.js';
 import type { SolutionConfig } from '../config.js';
 import { type CampaignDeployment, campaignSolutions, type DeployInput } from '../deployment.js';
 import { enforceGate, evaluateGate, type GateVerdict } from '../gate.js';
+
 export type { CampaignDeployment, DeployInput } from '../deployment.js';
+
 import { type PersonalizeOutputs, writePersonalizeOutputs } from '../outputs.js';
 import { resourceNames } from '../project.js';
 import { type AwsPersonalizeEnv, addPending, call, campaignsKey, waitForJob } from './aws-env.js';
@@ -28,13 +30,18 @@ import { listSolutionVersions } from './train-aws.js';
 type CampaignHistory = Record<string, { campaignArn: string; history: string[] }>;
 
 function tags(env: AwsPersonalizeEnv) {
-  return Object.entries(managedTags(env.project.workspace.mesh, env.project.domain.name)).map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
+  return Object.entries(managedTags(env.project.workspace.mesh, env.project.domain.name)).map(([tagKey, tagValue]) => ({
+    tagKey,
+    tagValue,
+  }));
 }
 
 async function requireGroup(env: AwsPersonalizeEnv): Promise<string> {
   const arn = await findDatasetGroup(env);
   if (!arn) {
-    throw new MeshError('PersonalizeNotTrained', `The dataset group ${env.project.config.datasetGroup} does not exist yet.`, { hint: 'Run `mesh personalize train` first.' });
+    throw new MeshError('PersonalizeNotTrained', `The dataset group ${env.project.config.datasetGroup} does not exist yet.`, {
+      hint: 'Run `mesh personalize train` first.',
+    });
   }
   return arn;
 }
@@ -63,12 +70,17 @@ interface Planned {
   action: 'create' | 'update' | 'unchanged';
 }
 
-export async function deployAws(env: AwsPersonalizeEnv, input: DeployInput): Promise<{ deployments: CampaignDeployment[]; outputs: PersonalizeOutputs }> {
+export async function deployAws(
+  env: AwsPersonalizeEnv,
+  input: DeployInput,
+): Promise<{ deployments: CampaignDeployment[]; outputs: PersonalizeOutputs }> {
   const groupArn = await requireGroup(env);
   const planned: Planned[] = [];
   for (const solution of campaignSolutions(env.project.config.solutions, input.solutions)) {
     const solutionArn = await findSolution(env, groupArn, solution);
-    const candidate = solutionArn ? (await listSolutionVersions(env, solutionArn)).find((v) => v.status === 'ACTIVE')?.solutionVersionArn : undefined;
+    const candidate = solutionArn
+      ? (await listSolutionVersions(env, solutionArn)).find((v) => v.status === 'ACTIVE')?.solutionVersionArn
+      : undefined;
     if (!solutionArn || !candidate) {
       throw new MeshError('PersonalizeNotTrained', `Solution "${solution.name}" has no ACTIVE solution version to deploy.`, {
         hint: 'Run `mesh personalize train` (or `mesh personalize status` to finish a training in progress).',
@@ -83,7 +95,13 @@ export async function deployAws(env: AwsPersonalizeEnv, input: DeployInput): Pro
       campaign = await findCampaign(env, solutionArn, solution);
     }
     if (!campaign?.campaignArn) {
-      planned.push({ solution, candidate, tps, action: 'create', gate: evaluateGate({ ...env.project.config.deployGate, candidate: await metricsOf(env, candidate) }) });
+      planned.push({
+        solution,
+        candidate,
+        tps,
+        action: 'create',
+        gate: evaluateGate({ ...env.project.config.deployGate, candidate: await metricsOf(env, candidate) }),
+      });
       continue;
     }
     const deployed = campaign.solutionVersionArn;
@@ -95,12 +113,24 @@ export async function deployAws(env: AwsPersonalizeEnv, input: DeployInput): Pro
       deployed === candidate
         ? undefined
         : enforceGate(
-            evaluateGate({ ...env.project.config.deployGate, candidate: await metricsOf(env, candidate), ...(deployed ? { deployed: await metricsOf(env, deployed) } : {}) }),
+            evaluateGate({
+              ...env.project.config.deployGate,
+              candidate: await metricsOf(env, candidate),
+              ...(deployed ? { deployed: await metricsOf(env, deployed) } : {}),
+            }),
             solution.name,
             input.force ?? false,
             (m) => env.output.warn(m),
           );
-    planned.push({ solution, campaignArn: campaign.campaignArn, candidate, ...(deployed ? { deployed } : {}), tps, action: 'update', ...(gate ? { gate } : {}) });
+    planned.push({
+      solution,
+      campaignArn: campaign.campaignArn,
+      candidate,
+      ...(deployed ? { deployed } : {}),
+      tps,
+      action: 'update',
+      ...(gate ? { gate } : {}),
+    });
   }
   // The gate passed for every campaign: now change things.
   const filterArns: Record<string, string> = {};
@@ -114,7 +144,9 @@ export async function deployAws(env: AwsPersonalizeEnv, input: DeployInput): Pro
     let campaignArn = p.campaignArn;
     if (p.action === 'create') {
       const r = await call(`creating campaign ${name}`, () =>
-        env.personalize.send(new CreateCampaignCommand({ name, solutionVersionArn: p.candidate, minProvisionedTPS: p.tps, tags: tags(env) })),
+        env.personalize.send(
+          new CreateCampaignCommand({ name, solutionVersionArn: p.candidate, minProvisionedTPS: p.tps, tags: tags(env) }),
+        ),
       );
       campaignArn = r.campaignArn as string;
     } else if (p.action === 'update') {
@@ -127,7 +159,10 @@ export async function deployAws(env: AwsPersonalizeEnv, input: DeployInput): Pro
     if (p.action !== 'unchanged') {
       const label = `campaign ${name} (${p.action})`;
       addPending(env, { kind: 'campaign', arn, label });
-      const h = history[p.solution.name]?.campaignArn === arn ? (history[p.solution.name] as CampaignHistory[string]) : { campaignArn: arn, history: p.deployed ? [p.deployed] : [] };
+      const h =
+        history[p.solution.name]?.campaignArn === arn
+          ? (history[p.solution.name] as CampaignHistory[string])
+          : { campaignArn: arn, history: p.deployed ? [p.deployed] : [] };
       if (h.history[h.history.length - 1] !== p.candidate) h.history.push(p.candidate);
       history[p.solution.name] = h;
       env.state.setRecord(campaignsKey(env.project.domain.name), history);
@@ -147,7 +182,10 @@ export async function deployAws(env: AwsPersonalizeEnv, input: DeployInput): Pro
   const outputs = await writeAwsOutputs(env, groupArn, tracker, filterArns, deployments);
   for (const w of waits) {
     await waitForJob(env, { kind: 'campaign', arn: w.arn, label: w.label }, () => describeJob(env, 'campaign', w.arn));
-    env.state.record(`personalize/${env.project.domain.name}/campaign/${w.solution}`, w.action, { arn: w.arn, solutionVersionArn: w.candidate });
+    env.state.record(`personalize/${env.project.domain.name}/campaign/${w.solution}`, w.action, {
+      arn: w.arn,
+      solutionVersionArn: w.candidate,
+    });
   }
   return { deployments, outputs };
 }
@@ -188,11 +226,17 @@ export async function rollbackAws(env: AwsPersonalizeEnv, input: { solutions?: r
     const solutionArn = await findSolution(env, groupArn, solution);
     const campaign = solutionArn ? await findCampaign(env, solutionArn, solution) : undefined;
     if (!solutionArn || !campaign?.campaignArn || !campaign.solutionVersionArn) {
-      if (input.solutions) throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign to roll back.`, { hint: 'Run `mesh personalize deploy` first.' });
+      if (input.solutions)
+        throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign to roll back.`, {
+          hint: 'Run `mesh personalize deploy` first.',
+        });
       continue;
     }
     const current = campaign.solutionVersionArn;
-    const h = history[solution.name]?.campaignArn === campaign.campaignArn ? (history[solution.name] as CampaignHistory[string]) : { campaignArn: campaign.campaignArn, history: [current] };
+    const h =
+      history[solution.name]?.campaignArn === campaign.campaignArn
+        ? (history[solution.name] as CampaignHistory[string])
+        : { campaignArn: campaign.campaignArn, history: [current] };
     const at = h.history.lastIndexOf(current);
     let previous = at > 0 ? h.history[at - 1] : undefined;
     if (!previous) {
@@ -201,21 +245,36 @@ export async function rollbackAws(env: AwsPersonalizeEnv, input: { solutions?: r
       previous = index >= 0 ? versions[index + 1]?.solutionVersionArn : undefined;
     }
     if (!previous) {
-      throw new MeshError('PersonalizeNothingToRollBack', `Campaign ${campaign.name} serves the only version it has served; there is nothing to roll back to.`, {
-        hint: 'Deploy another solution version first.',
-      });
+      throw new MeshError(
+        'PersonalizeNothingToRollBack',
+        `Campaign ${campaign.name} serves the only version it has served; there is nothing to roll back to.`,
+        {
+          hint: 'Deploy another solution version first.',
+        },
+      );
     }
     const prev = previous;
     const arn = campaign.campaignArn;
     await call(`rolling back campaign ${campaign.name}`, () =>
-      env.personalize.send(new UpdateCampaignCommand({ campaignArn: arn, solutionVersionArn: prev, minProvisionedTPS: campaign.minProvisionedTPS })),
+      env.personalize.send(
+        new UpdateCampaignCommand({ campaignArn: arn, solutionVersionArn: prev, minProvisionedTPS: campaign.minProvisionedTPS }),
+      ),
     );
     h.history = at > 0 ? h.history.slice(0, at) : [prev];
     history[solution.name] = h;
     env.state.setRecord(campaignsKey(env.project.domain.name), history);
-    await waitForJob(env, { kind: 'campaign', arn, label: `campaign ${campaign.name} (rollback)` }, () => describeJob(env, 'campaign', arn));
+    await waitForJob(env, { kind: 'campaign', arn, label: `campaign ${campaign.name} (rollback)` }, () =>
+      describeJob(env, 'campaign', arn),
+    );
     env.state.record(`personalize/${env.project.domain.name}/campaign/${solution.name}`, 'rollback', { arn, solutionVersionArn: prev });
-    out.push({ solution: solution.name, campaignArn: arn, solutionVersionArn: prev, previousVersionArn: current, action: 'rollback', minProvisionedTPS: campaign.minProvisionedTPS ?? 1 });
+    out.push({
+      solution: solution.name,
+      campaignArn: arn,
+      solutionVersionArn: prev,
+      previousVersionArn: current,
+      action: 'rollback',
+      minProvisionedTPS: campaign.minProvisionedTPS ?? 1,
+    });
   }
   return out;
 }

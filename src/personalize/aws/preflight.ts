@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetBucketPolicyCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { MeshError } from '../../core/errors.js';
 import { fromAwsError, isAwsError } from '../../aws/errors.js';
+import { MeshError } from '../../core/errors.js';
 import type { DatasetType } from '../avro-rules.js';
 import type { BuiltDataset } from '../datasets/build.js';
 import type { AwsPersonalizeEnv } from './aws-env.js';
@@ -15,7 +15,10 @@ import type { AwsPersonalizeEnv } from './aws-env.js';
 const PRINCIPAL = 'personalize.amazonaws.com';
 
 export function trustPolicy(): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: PRINCIPAL }, Action: 'sts:AssumeRole' }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: PRINCIPAL }, Action: 'sts:AssumeRole' }],
+  });
 }
 
 export function bucketPolicy(bucket: string): string {
@@ -48,7 +51,7 @@ export function policyAllows(document: string, service: string, actions: readonl
   const statements = (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]) as Record<string, unknown>[];
   const granted = new Set<string>();
   for (const s of statements) {
-    if (!s || s.Effect !== 'Allow') continue;
+    if (s?.Effect !== 'Allow') continue;
     const principal = s.Principal as { Service?: unknown } | string | undefined;
     const services = typeof principal === 'string' ? [principal] : asList(principal?.Service);
     if (!services.includes(service) && !services.includes('*')) continue;
@@ -100,9 +103,13 @@ export async function preflightAws(env: AwsPersonalizeEnv, roleArn: string | und
     const policy = await env.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
     const missing = policyAllows(policy.Policy ?? '', PRINCIPAL, ['s3:GetObject', 's3:ListBucket']);
     if (missing.length > 0) {
-      throw new MeshError('PersonalizeBucketPolicy', `The policy of bucket ${bucket} does not allow ${PRINCIPAL} ${missing.join(' and ')}.`, {
-        hint: `Add this statement: ${bucketPolicy(bucket)} (aws s3api put-bucket-policy --bucket ${bucket} --policy file://policy.json).`,
-      });
+      throw new MeshError(
+        'PersonalizeBucketPolicy',
+        `The policy of bucket ${bucket} does not allow ${PRINCIPAL} ${missing.join(' and ')}.`,
+        {
+          hint: `Add this statement: ${bucketPolicy(bucket)} (aws s3api put-bucket-policy --bucket ${bucket} --policy file://policy.json).`,
+        },
+      );
     }
   } catch (error) {
     if (error instanceof MeshError) throw error;

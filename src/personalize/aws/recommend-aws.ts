@@ -6,14 +6,22 @@ import { readOutputsFile } from '../outputs.js';
 import { type PersonalizeProject, selectSolution } from '../project.js';
 import { call } from './aws-env.js';
 
-export async function recommendAws(project: PersonalizeProject, runtime: PersonalizeRuntimeClient, req: LocalRecommendRequest): Promise<RecommendationsResult> {
+export async function recommendAws(
+  project: PersonalizeProject,
+  runtime: PersonalizeRuntimeClient,
+  req: LocalRecommendRequest,
+): Promise<RecommendationsResult> {
   const outputs = readOutputsFile(project.paths.outputsFile);
   const solution = selectSolution(project, req.itemId !== undefined ? 'item' : 'user', req.solution);
   const campaignArn = outputs?.target === 'aws' ? outputs.campaigns[solution.name] : undefined;
   if (!campaignArn) {
-    throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign on aws (no ${project.paths.outputsFile} from a deploy).`, {
-      hint: 'Run `mesh personalize deploy --target aws` first.',
-    });
+    throw new MeshError(
+      'PersonalizeNotDeployed',
+      `Solution "${solution.name}" has no campaign on aws (no ${project.paths.outputsFile} from a deploy).`,
+      {
+        hint: 'Run `mesh personalize deploy --target aws` first.',
+      },
+    );
   }
   const filterName = req.filter === undefined ? project.config.defaultFilter : (req.filter ?? undefined);
   let filterArn: string | undefined;
@@ -21,7 +29,10 @@ export async function recommendAws(project: PersonalizeProject, runtime: Persona
     filterArn = outputs?.filterArns[filterName];
     if (!filterArn) {
       const known = Object.keys(outputs?.filterArns ?? {});
-      throw usageError(`No deployed filter named "${filterName}".`, didYouMean(filterName, known) ?? 'Add it under filters: in personalize.yaml and deploy.');
+      throw usageError(
+        `No deployed filter named "${filterName}".`,
+        didYouMean(filterName, known) ?? 'Add it under filters: in personalize.yaml and deploy.',
+      );
     }
   }
   const r = await call('GetRecommendations', () =>

@@ -45,11 +45,18 @@ export function driftError(kind: string, name: string, differences: readonly Dif
 }
 
 function tags(env: AwsPersonalizeEnv): { tagKey: string; tagValue: string }[] {
-  return Object.entries(managedTags(env.project.workspace.mesh, env.project.domain.name)).map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
+  return Object.entries(managedTags(env.project.workspace.mesh, env.project.domain.name)).map(([tagKey, tagValue]) => ({
+    tagKey,
+    tagValue,
+  }));
 }
 
 /** Follows nextToken until the item is found or the list ends. */
-async function findInPages<T>(what: string, page: (token?: string) => Promise<{ items: T[] | undefined; next?: string }>, match: (t: T) => boolean): Promise<T | undefined> {
+async function findInPages<T>(
+  what: string,
+  page: (token?: string) => Promise<{ items: T[] | undefined; next?: string }>,
+  match: (t: T) => boolean,
+): Promise<T | undefined> {
   let token: string | undefined;
   do {
     const { items, next } = await call(what, () => page(token));
@@ -81,14 +88,17 @@ export async function findDatasetGroup(env: AwsPersonalizeEnv): Promise<string |
 export async function ensureDatasetGroup(env: AwsPersonalizeEnv): Promise<string> {
   const name = env.project.config.datasetGroup;
   const describe = async (arn: string) =>
-    (await call(`describing dataset group ${name}`, () => env.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn })))).datasetGroup;
+    (await call(`describing dataset group ${name}`, () => env.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn }))))
+      .datasetGroup;
   let arn = await findDatasetGroup(env);
   const created = arn === undefined;
   if (arn) {
     const group = await describe(arn);
     if (group?.domain) throw driftError('dataset group', name, [{ field: 'domain', aws: group.domain, file: '(custom: none)' }]);
   } else {
-    const r = await call(`creating dataset group ${name}`, () => env.personalize.send(new CreateDatasetGroupCommand({ name, tags: tags(env) })));
+    const r = await call(`creating dataset group ${name}`, () =>
+      env.personalize.send(new CreateDatasetGroupCommand({ name, tags: tags(env) })),
+    );
     arn = r.datasetGroupArn as string;
   }
   const groupArn = arn;
@@ -122,7 +132,9 @@ export async function ensureSchema(env: AwsPersonalizeEnv, type: DatasetType): P
     record(env, `schema/${type}`, false, arn);
     return arn;
   }
-  const r = await call(`creating schema ${name}`, () => env.personalize.send(new CreateSchemaCommand({ name, schema: dataset.schema.text })));
+  const r = await call(`creating schema ${name}`, () =>
+    env.personalize.send(new CreateSchemaCommand({ name, schema: dataset.schema.text })),
+  );
   record(env, `schema/${type}`, true, r.schemaArn as string);
   return r.schemaArn as string;
 }
@@ -143,22 +155,33 @@ export async function findDatasets(env: AwsPersonalizeEnv, datasetGroupArn: stri
   return out;
 }
 
-export async function ensureDataset(env: AwsPersonalizeEnv, type: DatasetType, datasetGroupArn: string, schemaArn: string, existing?: string): Promise<string> {
+export async function ensureDataset(
+  env: AwsPersonalizeEnv,
+  type: DatasetType,
+  datasetGroupArn: string,
+  schemaArn: string,
+  existing?: string,
+): Promise<string> {
   const name = resourceNames.dataset(env.project, type);
   const describe = async (arn: string) =>
     (await call(`describing dataset ${name}`, () => env.personalize.send(new DescribeDatasetCommand({ datasetArn: arn })))).dataset;
   let arn = existing;
   if (arn) {
     const d = await describe(arn);
-    if (d?.schemaArn !== schemaArn) throw driftError('dataset', d?.name ?? name, [{ field: 'schemaArn', aws: d?.schemaArn, file: schemaArn }]);
+    if (d?.schemaArn !== schemaArn)
+      throw driftError('dataset', d?.name ?? name, [{ field: 'schemaArn', aws: d?.schemaArn, file: schemaArn }]);
   } else {
     const r = await call(`creating dataset ${name}`, () =>
-      env.personalize.send(new CreateDatasetCommand({ name, schemaArn, datasetGroupArn, datasetType: RECORD_NAMES[type], tags: tags(env) })),
+      env.personalize.send(
+        new CreateDatasetCommand({ name, schemaArn, datasetGroupArn, datasetType: RECORD_NAMES[type], tags: tags(env) }),
+      ),
     );
     arn = r.datasetArn as string;
   }
   const datasetArn = arn;
-  await waitForJob(env, { kind: 'dataset', arn: datasetArn, label: `dataset ${name}` }, async () => jobStatus((await describe(datasetArn))?.status));
+  await waitForJob(env, { kind: 'dataset', arn: datasetArn, label: `dataset ${name}` }, async () =>
+    jobStatus((await describe(datasetArn))?.status),
+  );
   record(env, `dataset/${type}`, existing === undefined, datasetArn);
   return datasetArn;
 }
@@ -187,11 +210,15 @@ export async function ensureSolution(env: AwsPersonalizeEnv, datasetGroupArn: st
     const s = await describe(arn);
     const differences: Difference[] = [];
     if (s?.recipeArn !== solution.recipeArn) differences.push({ field: 'recipeArn', aws: s?.recipeArn, file: solution.recipeArn });
-    if ((s?.performAutoTraining ?? true) !== solution.autoTraining) differences.push({ field: 'performAutoTraining', aws: s?.performAutoTraining ?? true, file: solution.autoTraining });
-    if ((s?.performHPO ?? false) !== solution.performHPO) differences.push({ field: 'performHPO', aws: s?.performHPO ?? false, file: solution.performHPO });
-    if ((s?.eventType ?? undefined) !== solution.eventType) differences.push({ field: 'eventType', aws: s?.eventType, file: solution.eventType });
+    if ((s?.performAutoTraining ?? true) !== solution.autoTraining)
+      differences.push({ field: 'performAutoTraining', aws: s?.performAutoTraining ?? true, file: solution.autoTraining });
+    if ((s?.performHPO ?? false) !== solution.performHPO)
+      differences.push({ field: 'performHPO', aws: s?.performHPO ?? false, file: solution.performHPO });
+    if ((s?.eventType ?? undefined) !== solution.eventType)
+      differences.push({ field: 'eventType', aws: s?.eventType, file: solution.eventType });
     const awsSchedule = s?.solutionConfig?.autoTrainingConfig?.schedulingExpression;
-    if (schedule && awsSchedule && awsSchedule !== schedule) differences.push({ field: 'autoTrainingConfig.schedulingExpression', aws: awsSchedule, file: schedule });
+    if (schedule && awsSchedule && awsSchedule !== schedule)
+      differences.push({ field: 'autoTrainingConfig.schedulingExpression', aws: awsSchedule, file: schedule });
     if (differences.length > 0) throw driftError('solution', name, differences);
   } else {
     const r = await call(`creating solution ${name}`, () =>
@@ -211,14 +238,21 @@ export async function ensureSolution(env: AwsPersonalizeEnv, datasetGroupArn: st
     arn = r.solutionArn as string;
   }
   const solutionArn = arn;
-  await waitForJob(env, { kind: 'solution', arn: solutionArn, label: `solution ${name}` }, async () => jobStatus((await describe(solutionArn))?.status));
+  await waitForJob(env, { kind: 'solution', arn: solutionArn, label: `solution ${name}` }, async () =>
+    jobStatus((await describe(solutionArn))?.status),
+  );
   record(env, `solution/${solution.name}`, created, solutionArn);
   return solutionArn;
 }
 
-export async function ensureFilter(env: AwsPersonalizeEnv, datasetGroupArn: string, filter: { name: string; expression: string }): Promise<string> {
+export async function ensureFilter(
+  env: AwsPersonalizeEnv,
+  datasetGroupArn: string,
+  filter: { name: string; expression: string },
+): Promise<string> {
   const name = resourceNames.filter(env.project, filter.name);
-  const describe = async (arn: string) => (await call(`describing filter ${name}`, () => env.personalize.send(new DescribeFilterCommand({ filterArn: arn })))).filter;
+  const describe = async (arn: string) =>
+    (await call(`describing filter ${name}`, () => env.personalize.send(new DescribeFilterCommand({ filterArn: arn })))).filter;
   const found = await findInPages(
     'listing Personalize filters',
     async (nextToken) => {
@@ -230,7 +264,8 @@ export async function ensureFilter(env: AwsPersonalizeEnv, datasetGroupArn: stri
   let arn = found?.filterArn;
   if (arn) {
     const f = await describe(arn);
-    if (f?.filterExpression !== filter.expression) throw driftError('filter', name, [{ field: 'filterExpression', aws: f?.filterExpression, file: filter.expression }]);
+    if (f?.filterExpression !== filter.expression)
+      throw driftError('filter', name, [{ field: 'filterExpression', aws: f?.filterExpression, file: filter.expression }]);
   } else {
     const r = await call(`creating filter ${name}`, () =>
       env.personalize.send(new CreateFilterCommand({ name, datasetGroupArn, filterExpression: filter.expression, tags: tags(env) })),
@@ -264,7 +299,9 @@ export async function ensureEventTracker(env: AwsPersonalizeEnv, datasetGroupArn
   const trackerArn = arn;
   let trackingId = '';
   await waitForJob(env, { kind: 'event-tracker', arn: trackerArn, label: `event tracker ${name}` }, async () => {
-    const d = await call(`describing event tracker ${name}`, () => env.personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn: trackerArn })));
+    const d = await call(`describing event tracker ${name}`, () =>
+      env.personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn: trackerArn })),
+    );
     trackingId = d.eventTracker?.trackingId ?? trackingId;
     return jobStatus(d.eventTracker?.status);
   });

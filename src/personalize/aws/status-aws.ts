@@ -79,7 +79,11 @@ export async function statusAws(env: AwsPersonalizeEnv, options: { wait: boolean
       const campaigns = await call('listing campaigns', () => env.personalize.send(new ListCampaignsCommand({ solutionArn })));
       const summary = campaigns.campaigns?.find((c) => c.name === resourceNames.campaign(env.project, s));
       const campaign = summary?.campaignArn
-        ? (await call('describing campaign', () => env.personalize.send(new DescribeCampaignCommand({ campaignArn: summary.campaignArn as string })))).campaign
+        ? (
+            await call('describing campaign', () =>
+              env.personalize.send(new DescribeCampaignCommand({ campaignArn: summary.campaignArn as string })),
+            )
+          ).campaign
         : undefined;
       solutions.push({
         solution: s.name,

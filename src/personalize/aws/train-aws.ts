@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import {
   CreateDatasetImportJobCommand,
   CreateSolutionVersionCommand,
+  type DatasetImportJobSummary,
   DescribeSolutionVersionCommand,
   GetSolutionMetricsCommand,
   ListDatasetImportJobsCommand,
   ListSolutionVersionsCommand,
   type SolutionVersionSummary,
-  type DatasetImportJobSummary,
 } from '@aws-sdk/client-personalize';
 import { MeshError } from '../../core/errors.js';
 import { managedTags } from '../../workspace/naming.js';
@@ -70,7 +70,10 @@ const hash = (s: string, n = 12) => createHash('sha256').update(s).digest('hex')
 const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14);
 
 function tags(env: AwsPersonalizeEnv) {
-  return Object.entries(managedTags(env.project.workspace.mesh, env.project.domain.name)).map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
+  return Object.entries(managedTags(env.project.workspace.mesh, env.project.domain.name)).map(([tagKey, tagValue]) => ({
+    tagKey,
+    tagValue,
+  }));
 }
 
 function trainedSolutions(env: AwsPersonalizeEnv, names: readonly string[]): SolutionConfig[] {
@@ -82,7 +85,9 @@ export async function startAwsTrain(env: AwsPersonalizeEnv, built: BuiltDatasets
   const names = input.solutions ?? env.project.config.solutions.map((s) => s.name);
   for (const s of trainedSolutions(env, names)) {
     if (s.autoTraining) {
-      env.output.warn(`solution "${s.name}" has autoTraining: true: Personalize trains (and bills) a new version every ${s.autoTrainingSchedule ?? 'rate(7 days)'} while it exists.`);
+      env.output.warn(
+        `solution "${s.name}" has autoTraining: true: Personalize trains (and bills) a new version every ${s.autoTrainingSchedule ?? 'rate(7 days)'} while it exists.`,
+      );
     }
   }
   const bucket = personalizeBucket(env.project);
@@ -130,9 +135,13 @@ export async function continueAwsTrain(env: AwsPersonalizeEnv, record: TrainReco
     const jobs = await listImportJobs(env, arn);
     jobLists.set(type, jobs);
     if (record.importMode === 'INCREMENTAL' && !jobs.some((j) => j.status === 'ACTIVE')) {
-      throw new MeshError('PersonalizeIncrementalNeedsFull', `An INCREMENTAL import needs a completed import in the ${type} dataset first.`, {
-        hint: 'Run `mesh personalize train` without --incremental once.',
-      });
+      throw new MeshError(
+        'PersonalizeIncrementalNeedsFull',
+        `An INCREMENTAL import needs a completed import in the ${type} dataset first.`,
+        {
+          hint: 'Run `mesh personalize train` without --incremental once.',
+        },
+      );
     }
   }
   const versionLists = new Map<string, SolutionVersionSummary[]>();
@@ -140,9 +149,13 @@ export async function continueAwsTrain(env: AwsPersonalizeEnv, record: TrainReco
     const versions = await listSolutionVersions(env, solutionArns.get(s.name) as string);
     versionLists.set(s.name, versions);
     if (record.trainingModes[s.name] === 'UPDATE' && !versions.some((v) => v.status === 'ACTIVE' && v.trainingMode !== 'UPDATE')) {
-      throw new MeshError('PersonalizeUpdateNeedsFull', `Solution "${s.name}": UPDATE training needs an ACTIVE FULL solution version first.`, {
-        hint: 'Train once with --training-mode FULL (or trainingMode: FULL in personalize.yaml).',
-      });
+      throw new MeshError(
+        'PersonalizeUpdateNeedsFull',
+        `Solution "${s.name}": UPDATE training needs an ACTIVE FULL solution version first.`,
+        {
+          hint: 'Train once with --training-mode FULL (or trainingMode: FULL in personalize.yaml).',
+        },
+      );
     }
   }
   const importJobs: { type: DatasetType; arn: string; reused: boolean }[] = [];
@@ -150,10 +163,15 @@ export async function continueAwsTrain(env: AwsPersonalizeEnv, record: TrainReco
     const upload = record.uploads[type];
     const datasetArn = datasetArns[type];
     if (!upload || !datasetArn) continue;
-    importJobs.push({ type, ...(await importDataset(env, type, datasetArn, upload, record.importMode, roleArn, jobLists.get(type) ?? [])) });
+    importJobs.push({
+      type,
+      ...(await importDataset(env, type, datasetArn, upload, record.importMode, roleArn, jobLists.get(type) ?? [])),
+    });
   }
   for (const job of importJobs) {
-    await waitForJob(env, { kind: 'import-job', arn: job.arn, label: `import job ${job.type} (${record.importMode})` }, () => describeJob(env, 'import-job', job.arn));
+    await waitForJob(env, { kind: 'import-job', arn: job.arn, label: `import job ${job.type} (${record.importMode})` }, () =>
+      describeJob(env, 'import-job', job.arn),
+    );
   }
   const started: { solution: SolutionConfig; arn: string; reused: boolean }[] = [];
   for (const s of solutions) {
@@ -166,7 +184,9 @@ export async function continueAwsTrain(env: AwsPersonalizeEnv, record: TrainReco
     await waitForJob(env, { kind: 'solution-version', arn: v.arn, label }, () => describeJob(env, 'solution-version', v.arn));
     const d = await call(label, () => env.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: v.arn })));
     const m = await call(`metrics of ${label}`, () => env.personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: v.arn })));
-    env.state.record(`personalize/${env.project.domain.name}/solution-version/${v.solution.name}`, v.reused ? 'observe' : 'create', { arn: v.arn });
+    env.state.record(`personalize/${env.project.domain.name}/solution-version/${v.solution.name}`, v.reused ? 'observe' : 'create', {
+      arn: v.arn,
+    });
     versions.push({
       solution: v.solution.name,
       solutionVersionArn: v.arn,
@@ -184,7 +204,9 @@ async function listImportJobs(env: AwsPersonalizeEnv, datasetArn: string): Promi
   const all: DatasetImportJobSummary[] = [];
   let token: string | undefined;
   do {
-    const r = await call('listing import jobs', () => env.personalize.send(new ListDatasetImportJobsCommand({ datasetArn, ...(token ? { nextToken: token } : {}) })));
+    const r = await call('listing import jobs', () =>
+      env.personalize.send(new ListDatasetImportJobsCommand({ datasetArn, ...(token ? { nextToken: token } : {}) })),
+    );
     all.push(...(r.datasetImportJobs ?? []));
     token = r.nextToken;
   } while (token);
@@ -195,7 +217,9 @@ export async function listSolutionVersions(env: AwsPersonalizeEnv, solutionArn: 
   const all: SolutionVersionSummary[] = [];
   let token: string | undefined;
   do {
-    const r = await call('listing solution versions', () => env.personalize.send(new ListSolutionVersionsCommand({ solutionArn, ...(token ? { nextToken: token } : {}) })));
+    const r = await call('listing solution versions', () =>
+      env.personalize.send(new ListSolutionVersionsCommand({ solutionArn, ...(token ? { nextToken: token } : {}) })),
+    );
     all.push(...(r.solutionVersions ?? []));
     token = r.nextToken;
   } while (token);
@@ -219,7 +243,14 @@ async function importDataset(
   const jobName = `${prefix}-${stamp(new Date((env.now ?? Date.now)()))}`;
   const r = await call(`creating import job ${jobName}`, () =>
     env.personalize.send(
-      new CreateDatasetImportJobCommand({ jobName, datasetArn, dataSource: { dataLocation: upload.location }, roleArn, importMode: mode, tags: tags(env) }),
+      new CreateDatasetImportJobCommand({
+        jobName,
+        datasetArn,
+        dataSource: { dataLocation: upload.location },
+        roleArn,
+        importMode: mode,
+        tags: tags(env),
+      }),
     ),
   );
   addPending(env, { kind: 'import-job', arn: r.datasetImportJobArn as string, label: `import job ${type} (${mode})` });
@@ -240,7 +271,9 @@ async function trainVersion(
     const arn = newest.solutionVersionArn;
     const mine = record.createdVersions[solution.name] === arn;
     if (mine || !record.newVersion) {
-      const d = await call('describing solution version', () => env.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn })));
+      const d = await call('describing solution version', () =>
+        env.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn })),
+      );
       if (mine || d.solutionVersion?.name?.startsWith(prefix)) return { arn, reused: !mine };
     }
   }

@@ -8,11 +8,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sqlNameOf } from '../../catalog/names.js';
 import { MeshError } from '../../core/errors.js';
+import { DATASET_TYPES, type DatasetType, type SchemaField } from '../avro-rules.js';
+import type { ColumnMapping, DatasetConfig } from '../config.js';
 import { type CsvTable, parseCsv, stringifyCsv } from '../engine/csv.js';
 import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../engine/dataset-csv.js';
 import type { Interaction, ItemRecord, UserRecord } from '../engine/types.js';
-import { DATASET_TYPES, type DatasetType, type SchemaField } from '../avro-rules.js';
-import type { ColumnMapping, DatasetConfig } from '../config.js';
 import type { PersonalizeProject } from '../project.js';
 
 /** Runs SQL over the domain's subscribed products (addressable by product name) and returns plain rows. */
@@ -55,20 +55,28 @@ export function datasetSql(project: PersonalizeProject, dataset: DatasetConfig):
   const source = dataset.source;
   if (source.kind === 'product') {
     if (!project.domain.subscriptions.some((s) => s.product === source.product)) {
-      throw new MeshError('PersonalizeSourceNotSubscribed', `The ${dataset.type} dataset reads product "${source.product}", which domain "${project.domain.name}" does not subscribe to.`, {
-        hint: `Run \`mesh subscribe ${source.product} --domain ${project.domain.name} --table\`, or change datasets.${dataset.type}.source in ${project.config.file}.`,
-        exitCode: 2,
-      });
+      throw new MeshError(
+        'PersonalizeSourceNotSubscribed',
+        `The ${dataset.type} dataset reads product "${source.product}", which domain "${project.domain.name}" does not subscribe to.`,
+        {
+          hint: `Run \`mesh subscribe ${source.product} --domain ${project.domain.name} --table\`, or change datasets.${dataset.type}.source in ${project.config.file}.`,
+          exitCode: 2,
+        },
+      );
     }
     return `SELECT ${columns} FROM ${quoteIdent(sqlNameOf(source.product))}`;
   }
   if (source.kind === 'transform') {
     const transform = project.domain.transforms.find((t) => t.name === source.transform);
     if (!transform) {
-      throw new MeshError('PersonalizeTransformMissing', `The ${dataset.type} dataset reads transform "${source.transform}", which domain "${project.domain.name}" does not declare.`, {
-        hint: `Declare it under transforms: in ${project.domain.file}, or change datasets.${dataset.type}.source.`,
-        exitCode: 2,
-      });
+      throw new MeshError(
+        'PersonalizeTransformMissing',
+        `The ${dataset.type} dataset reads transform "${source.transform}", which domain "${project.domain.name}" does not declare.`,
+        {
+          hint: `Declare it under transforms: in ${project.domain.file}, or change datasets.${dataset.type}.source.`,
+          exitCode: 2,
+        },
+      );
     }
     return `SELECT ${columns} FROM (${stripSemicolon(transform.sql)}) AS source`;
   }
@@ -84,7 +92,8 @@ function stripSemicolon(sql: string): string {
 export function toEpochSeconds(value: unknown, from: ColumnMapping['from']): number | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   if (value instanceof Date) return Math.floor(value.getTime() / 1000);
-  if (typeof value === 'object' && value !== null && 'micros' in value) return Math.floor(Number((value as { micros: bigint }).micros) / 1e6);
+  if (typeof value === 'object' && value !== null && 'micros' in value)
+    return Math.floor(Number((value as { micros: bigint }).micros) / 1e6);
   const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number(String(value));
   if (Number.isFinite(n) && !(typeof value === 'string' && /[-:T]/.test(value.slice(1)))) {
     if (from === 'epoch-millis' || (from === 'auto' && Math.abs(n) > 1e11)) return Math.floor(n / 1000);
@@ -116,10 +125,12 @@ function mapRows(dataset: DatasetConfig, rows: readonly Record<string, unknown>[
     for (const [k, v] of Object.entries(row)) if (k.toLowerCase() === lower) return v;
     return undefined;
   };
-  return rows.map((row) => dataset.schema.fields.map((f) => {
-    const mapping = dataset.columns.find((c) => c.field === f.name);
-    return mapping ? cell(lookup(row, mapping.column), fields.get(f.name) as SchemaField, mapping.from) : '';
-  }));
+  return rows.map((row) =>
+    dataset.schema.fields.map((f) => {
+      const mapping = dataset.columns.find((c) => c.field === f.name);
+      return mapping ? cell(lookup(row, mapping.column), fields.get(f.name) as SchemaField, mapping.from) : '';
+    }),
+  );
 }
 
 async function readSourceTable(project: PersonalizeProject, dataset: DatasetConfig, query: QueryRows | undefined): Promise<CsvTable> {
@@ -151,14 +162,24 @@ function fingerprint(text: string): string {
 
 function appendRealtime(type: DatasetType, table: CsvTable, extra: RealtimeRecords | undefined): void {
   const col = (name: string) => table.header.findIndex((h) => h.toUpperCase() === name);
-  const put = (values: Record<string, unknown>) => table.rows.push(table.header.map((h) => {
-    const v = values[h.toUpperCase()] ?? values[h];
-    return v === undefined || v === null ? '' : String(v);
-  }));
+  const put = (values: Record<string, unknown>) =>
+    table.rows.push(
+      table.header.map((h) => {
+        const v = values[h.toUpperCase()] ?? values[h];
+        return v === undefined || v === null ? '' : String(v);
+      }),
+    );
   if (type === 'interactions') {
     if (col('USER_ID') < 0) return;
     for (const e of extra?.interactions ?? []) {
-      put({ ...(e.props ?? {}), USER_ID: e.userId, ITEM_ID: e.itemId, TIMESTAMP: e.timestamp, EVENT_TYPE: e.eventType, EVENT_VALUE: e.eventValue });
+      put({
+        ...(e.props ?? {}),
+        USER_ID: e.userId,
+        ITEM_ID: e.itemId,
+        TIMESTAMP: e.timestamp,
+        EVENT_TYPE: e.eventType,
+        EVENT_VALUE: e.eventValue,
+      });
     }
   } else if (type === 'items') {
     const known = new Set(table.rows.map((r) => r[col('ITEM_ID')]));
@@ -170,7 +191,11 @@ function appendRealtime(type: DatasetType, table: CsvTable, extra: RealtimeRecor
 }
 
 /** Builds, writes and parses the datasets. `query` runs the SQL of catalog sources. */
-export async function buildDatasets(project: PersonalizeProject, query: QueryRows | undefined, realtime?: RealtimeRecords): Promise<BuiltDatasets> {
+export async function buildDatasets(
+  project: PersonalizeProject,
+  query: QueryRows | undefined,
+  realtime?: RealtimeRecords,
+): Promise<BuiltDatasets> {
   await mkdir(project.paths.datasetsDir, { recursive: true });
   const files: Partial<Record<DatasetType, BuiltDataset>> = {};
   const texts: Partial<Record<DatasetType, string>> = {};

@@ -17,7 +17,9 @@ export function toRows(result: unknown): Record<string, unknown>[] {
   const r = result as { columns?: readonly (string | { name: string })[]; rows?: readonly unknown[] };
   if (r && Array.isArray(r.rows)) {
     const names = (r.columns ?? []).map((c) => (typeof c === 'string' ? c : c.name));
-    return r.rows.map((row) => (Array.isArray(row) ? Object.fromEntries(names.map((n, i) => [n, row[i]])) : (row as Record<string, unknown>)));
+    return r.rows.map((row) =>
+      Array.isArray(row) ? Object.fromEntries(names.map((n, i) => [n, row[i]])) : (row as Record<string, unknown>),
+    );
   }
   return [];
 }

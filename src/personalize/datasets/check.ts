@@ -5,8 +5,8 @@
  */
 import { MeshError } from '../../core/errors.js';
 import type { Output } from '../../io/output.js';
-import { type ValidationIssue, validateDatasets } from '../engine/index.js';
 import type { DatasetType } from '../avro-rules.js';
+import { type ValidationIssue, validateDatasets } from '../engine/index.js';
 import type { PersonalizeProject } from '../project.js';
 import type { BuiltDatasets } from './build.js';
 
@@ -20,7 +20,10 @@ const MIN_DATA_RULES = new Set(['min-interactions', 'min-active-users']);
 export function checkDatasets(project: PersonalizeProject, built: BuiltDatasets): DatasetCheckResult {
   const schemas: Partial<Record<DatasetType, string>> = {};
   const headers: Partial<Record<DatasetType, readonly string[]>> = {};
-  for (const [type, dataset] of Object.entries(project.config.datasets) as [DatasetType, NonNullable<(typeof project.config.datasets)['items']>][]) {
+  for (const [type, dataset] of Object.entries(project.config.datasets) as [
+    DatasetType,
+    NonNullable<(typeof project.config.datasets)['items']>,
+  ][]) {
     schemas[type] = dataset.schema.text;
     const file = built.files[type];
     if (file) headers[type] = file.header;

@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MeshError } from '../../core/errors.js';
 import type { Output } from '../../io/output.js';
-import { type CampaignDeployment, campaignSolutions, type DeployInput } from '../deployment.js';
 import { RECORD_NAMES } from '../avro-rules.js';
+import { type CampaignDeployment, campaignSolutions, type DeployInput } from '../deployment.js';
 import { enforceGate, evaluateGate, type GateVerdict } from '../gate.js';
 import { type PersonalizeOutputs, readOutputsFile, writePersonalizeOutputs } from '../outputs.js';
 import { type PersonalizeProject, resourceNames } from '../project.js';
@@ -52,20 +52,41 @@ export function localVersionArn(project: PersonalizeProject, solution: string, v
   return localArn(project, `solution/${project.config.datasetGroup}-${solution}/${version}`);
 }
 
-export async function deployLocal(project: PersonalizeProject, input: DeployInput, output: Output): Promise<{ deployments: CampaignDeployment[]; outputs: PersonalizeOutputs }> {
+export async function deployLocal(
+  project: PersonalizeProject,
+  input: DeployInput,
+  output: Output,
+): Promise<{ deployments: CampaignDeployment[]; outputs: PersonalizeOutputs }> {
   const campaigns = readLocalCampaigns(project.paths.campaignsFile);
-  const planned: { solution: string; name: string; candidate: number; current?: number; tps: number; gate?: GateVerdict; action: CampaignDeployment['action'] }[] = [];
+  const planned: {
+    solution: string;
+    name: string;
+    candidate: number;
+    current?: number;
+    tps: number;
+    gate?: GateVerdict;
+    action: CampaignDeployment['action'];
+  }[] = [];
   for (const solution of campaignSolutions(project.config.solutions, input.solutions)) {
     const latest = await latestVersionWith(project.paths.versionsDir, solution.name);
     if (!latest) {
-      throw new MeshError('PersonalizeNotTrained', `Solution "${solution.name}" has no trained version to deploy.`, { hint: 'Run `mesh personalize train` first.' });
+      throw new MeshError('PersonalizeNotTrained', `Solution "${solution.name}" has no trained version to deploy.`, {
+        hint: 'Run `mesh personalize train` first.',
+      });
     }
     const tps = input.minProvisionedTPS ?? solution.campaign?.minProvisionedTPS ?? 1;
     const existing = campaigns[solution.name];
     const name = resourceNames.campaign(project, solution);
     const candidateMetrics = latest.solutions[solution.name]?.metrics ?? {};
     if (!existing) {
-      planned.push({ solution: solution.name, name, candidate: latest.version, tps, action: 'create', gate: evaluateGate({ ...project.config.deployGate, candidate: candidateMetrics }) });
+      planned.push({
+        solution: solution.name,
+        name,
+        candidate: latest.version,
+        tps,
+        action: 'create',
+        gate: evaluateGate({ ...project.config.deployGate, candidate: candidateMetrics }),
+      });
       continue;
     }
     if (existing.version === latest.version && existing.minProvisionedTPS === tps) {
@@ -77,13 +98,25 @@ export async function deployLocal(project: PersonalizeProject, input: DeployInpu
       const deployed = await readVersion(project.paths.versionsDir, existing.version).catch(() => undefined);
       const deployedMetrics = deployed?.solutions[solution.name]?.metrics;
       gate = enforceGate(
-        evaluateGate({ ...project.config.deployGate, candidate: candidateMetrics, ...(deployedMetrics ? { deployed: deployedMetrics } : {}) }),
+        evaluateGate({
+          ...project.config.deployGate,
+          candidate: candidateMetrics,
+          ...(deployedMetrics ? { deployed: deployedMetrics } : {}),
+        }),
         solution.name,
         input.force ?? false,
         (m) => output.warn(m),
       );
     }
-    planned.push({ solution: solution.name, name, candidate: latest.version, current: existing.version, tps, action: 'update', ...(gate ? { gate } : {}) });
+    planned.push({
+      solution: solution.name,
+      name,
+      candidate: latest.version,
+      current: existing.version,
+      tps,
+      action: 'update',
+      ...(gate ? { gate } : {}),
+    });
   }
   const now = new Date().toISOString();
   const deployments: CampaignDeployment[] = planned.map((p) => {
@@ -97,7 +130,9 @@ export async function deployLocal(project: PersonalizeProject, input: DeployInpu
       solution: p.solution,
       campaignArn,
       solutionVersionArn: localVersionArn(project, p.solution, p.candidate),
-      ...(p.current !== undefined && p.current !== p.candidate ? { previousVersionArn: localVersionArn(project, p.solution, p.current) } : {}),
+      ...(p.current !== undefined && p.current !== p.candidate
+        ? { previousVersionArn: localVersionArn(project, p.solution, p.current) }
+        : {}),
       action: p.action,
       minProvisionedTPS: p.tps,
       ...(p.gate ? { gate: p.gate } : {}),
@@ -124,7 +159,9 @@ export function writeLocalOutputs(project: PersonalizeProject, campaigns: LocalC
     interactionsDatasetArn: dataset('interactions'),
     ...(project.config.datasets.items ? { itemsDatasetArn: dataset('items') } : {}),
     ...(project.config.datasets.users ? { usersDatasetArn: dataset('users') } : {}),
-    filterArns: Object.fromEntries(project.config.filters.map((f) => [f.name, localArn(project, `filter/${resourceNames.filter(project, f.name)}`)])),
+    filterArns: Object.fromEntries(
+      project.config.filters.map((f) => [f.name, localArn(project, `filter/${resourceNames.filter(project, f.name)}`)]),
+    ),
     updatedAt: new Date().toISOString(),
   };
   writePersonalizeOutputs(project.paths.outputsFile, outputs);
@@ -137,15 +174,22 @@ export async function rollbackLocal(project: PersonalizeProject, input: { soluti
   for (const solution of campaignSolutions(project.config.solutions, input.solutions)) {
     const c = campaigns[solution.name];
     if (!c) {
-      if (input.solutions) throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign to roll back.`, { hint: 'Run `mesh personalize deploy` first.' });
+      if (input.solutions)
+        throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign to roll back.`, {
+          hint: 'Run `mesh personalize deploy` first.',
+        });
       continue;
     }
     const at = c.history.lastIndexOf(c.version);
     const previous = at > 0 ? c.history[at - 1] : undefined;
     if (previous === undefined) {
-      throw new MeshError('PersonalizeNothingToRollBack', `Campaign of "${solution.name}" serves the only version it has served (${c.version}); there is nothing to roll back to.`, {
-        hint: 'Deploy another solution version first.',
-      });
+      throw new MeshError(
+        'PersonalizeNothingToRollBack',
+        `Campaign of "${solution.name}" serves the only version it has served (${c.version}); there is nothing to roll back to.`,
+        {
+          hint: 'Deploy another solution version first.',
+        },
+      );
     }
     campaigns[solution.name] = { ...c, version: previous, history: c.history.slice(0, at), updatedAt: new Date().toISOString() };
     out.push({

@@ -136,7 +136,9 @@ export class EventsStore {
 
   /** A user's events after `afterSeq`, oldest first. */
   userEvents(userId: string, afterSeq = 0): StoredEvent[] {
-    const rows = this.db.prepare('SELECT * FROM events WHERE user_id = ? AND seq > ? ORDER BY sent_at, seq').all(userId, afterSeq) as Record<string, unknown>[];
+    const rows = this.db
+      .prepare('SELECT * FROM events WHERE user_id = ? AND seq > ? ORDER BY sent_at, seq')
+      .all(userId, afterSeq) as Record<string, unknown>[];
     return rows.map((r) => this.toEvent(r));
   }
 
@@ -147,12 +149,20 @@ export class EventsStore {
   }
 
   itemsAfter(afterSeq = 0): StoredEntity<ItemRecord>[] {
-    const rows = this.db.prepare('SELECT seq, item_id, properties FROM items WHERE seq > ? ORDER BY seq').all(afterSeq) as { seq: number; item_id: string; properties: string }[];
+    const rows = this.db.prepare('SELECT seq, item_id, properties FROM items WHERE seq > ? ORDER BY seq').all(afterSeq) as {
+      seq: number;
+      item_id: string;
+      properties: string;
+    }[];
     return rows.map((r) => ({ seq: r.seq, record: { itemId: r.item_id, props: parseProps(r.properties) } }));
   }
 
   usersAfter(afterSeq = 0): StoredEntity<UserRecord>[] {
-    const rows = this.db.prepare('SELECT seq, user_id, properties FROM users WHERE seq > ? ORDER BY seq').all(afterSeq) as { seq: number; user_id: string; properties: string }[];
+    const rows = this.db.prepare('SELECT seq, user_id, properties FROM users WHERE seq > ? ORDER BY seq').all(afterSeq) as {
+      seq: number;
+      user_id: string;
+      properties: string;
+    }[];
     return rows.map((r) => ({ seq: r.seq, record: { userId: r.user_id, props: parseProps(r.properties) } }));
   }
 

@@ -7,12 +7,21 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MeshError, usageError, didYouMean } from '../../core/errors.js';
-import { addItems, deserializeModel, type Props, parseInteractionsCsv, parseItemsCsv, recommend, similarItems, type TrainedModel } from '../engine/index.js';
-import { compileFilter, type FilterContext, parseFilterExpression, type ParsedFilter } from '../filter-expression.js';
+import { didYouMean, MeshError, usageError } from '../../core/errors.js';
+import {
+  addItems,
+  deserializeModel,
+  type Props,
+  parseInteractionsCsv,
+  parseItemsCsv,
+  recommend,
+  similarItems,
+  type TrainedModel,
+} from '../engine/index.js';
+import { compileFilter, type FilterContext, type ParsedFilter, parseFilterExpression } from '../filter-expression.js';
 import type { PersonalizeProject } from '../project.js';
-import { EventsStore } from './events-store.js';
 import { type LocalCampaigns, readLocalCampaigns } from './deploy-local.js';
+import { EventsStore } from './events-store.js';
 import { type LocalVersionMetadata, readVersion, versionDir } from './versions.js';
 
 export interface LocalRecommendRequest {
@@ -63,7 +72,10 @@ export class LocalCampaignRuntime {
   }
 
   private async refreshCampaigns(): Promise<void> {
-    const mtime = await stat(this.project.paths.campaignsFile).then((s) => s.mtimeMs, () => 0);
+    const mtime = await stat(this.project.paths.campaignsFile).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
     if (mtime !== this.campaignsMtime) {
       this.campaigns = readLocalCampaigns(this.project.paths.campaignsFile);
       this.campaignsMtime = mtime;
@@ -86,9 +98,13 @@ export class LocalCampaignRuntime {
       const isItem = /similar|sims/.test(s.recipeArn);
       if (this.campaigns[s.name] && isItem === (kind === 'item')) return s.name;
     }
-    throw new MeshError('PersonalizeNotDeployed', `No local campaign answers ${kind === 'user' ? 'user' : 'similar-item'} requests in domain "${this.project.domain.name}".`, {
-      hint: 'Run `mesh personalize train` then `mesh personalize deploy`.',
-    });
+    throw new MeshError(
+      'PersonalizeNotDeployed',
+      `No local campaign answers ${kind === 'user' ? 'user' : 'similar-item'} requests in domain "${this.project.domain.name}".`,
+      {
+        hint: 'Run `mesh personalize train` then `mesh personalize deploy`.',
+      },
+    );
   }
 
   /** The solution a campaign ARN names (dev server). */
@@ -100,13 +116,19 @@ export class LocalCampaignRuntime {
   private async load(solution: string): Promise<Loaded> {
     await this.refreshCampaigns();
     const campaign = this.campaigns[solution];
-    if (!campaign) throw new MeshError('PersonalizeNotDeployed', `Solution "${solution}" has no local campaign.`, { hint: 'Run `mesh personalize deploy` first.' });
+    if (!campaign)
+      throw new MeshError('PersonalizeNotDeployed', `Solution "${solution}" has no local campaign.`, {
+        hint: 'Run `mesh personalize deploy` first.',
+      });
     let l = this.loaded.get(solution);
     if (!l || l.version !== campaign.version) {
       const meta = await readVersion(this.project.paths.versionsDir, campaign.version);
       const dir = versionDir(this.project.paths.versionsDir, campaign.version);
       const info = meta.solutions[solution];
-      if (!info) throw new MeshError('PersonalizeVersionMissing', `Version ${campaign.version} has no model for "${solution}".`, { hint: 'Train and deploy again.' });
+      if (!info)
+        throw new MeshError('PersonalizeVersionMissing', `Version ${campaign.version} has no model for "${solution}".`, {
+          hint: 'Train and deploy again.',
+        });
       const model = deserializeModel(await readFile(path.join(dir, info.modelFile)));
       const itemProps = new Map<string, Props>();
       const itemsText = await readFile(path.join(dir, 'items.csv'), 'utf8').catch(() => undefined);
@@ -121,7 +143,10 @@ export class LocalCampaignRuntime {
     }
     const fresh = this.store.itemsAfter(l.itemsSeq);
     if (fresh.length > 0) {
-      addItems(l.model, fresh.map((f) => f.record));
+      addItems(
+        l.model,
+        fresh.map((f) => f.record),
+      );
       for (const f of fresh) l.itemProps.set(f.record.itemId, { ...(l.itemProps.get(f.record.itemId) ?? {}), ...f.record.props });
       l.itemsSeq = (fresh[fresh.length - 1] as (typeof fresh)[number]).seq;
     }
@@ -129,7 +154,9 @@ export class LocalCampaignRuntime {
   }
 
   private needsEventTypes(): boolean {
-    return [...this.filters.values()].some((f) => f.clauses.some((c) => c.anyOf.some((g) => g.some((cond) => cond.dataset === 'Interactions'))));
+    return [...this.filters.values()].some((f) =>
+      f.clauses.some((c) => c.anyOf.some((g) => g.some((cond) => cond.dataset === 'Interactions'))),
+    );
   }
 
   private filterFor(name: string | null | undefined): ParsedFilter | undefined {
@@ -154,12 +181,17 @@ export class LocalCampaignRuntime {
   }
 
   /** GetPersonalizedRanking: `inputList` ordered for the user; items the model cannot score come last, without a score. */
-  async rank(req: LocalRecommendRequest & { inputList: readonly string[] }): Promise<{ personalizedRanking: { itemId: string; score?: number }[]; recommendationId: string }> {
+  async rank(
+    req: LocalRecommendRequest & { inputList: readonly string[] },
+  ): Promise<{ personalizedRanking: { itemId: string; score?: number }[]; recommendationId: string }> {
     const only = new Set(req.inputList);
     const ranked = await this.rankItems({ ...req, itemId: undefined, numResults: only.size }, only);
     const seen = new Set(ranked.map((r) => r.itemId));
     const rest = req.inputList.filter((id) => !seen.has(id)).map((itemId) => ({ itemId }));
-    return { personalizedRanking: [...ranked.map((r) => ({ itemId: r.itemId, score: round(r.score) })), ...rest], recommendationId: `RID-${randomUUID()}` };
+    return {
+      personalizedRanking: [...ranked.map((r) => ({ itemId: r.itemId, score: round(r.score) })), ...rest],
+      recommendationId: `RID-${randomUUID()}`,
+    };
   }
 
   private async rankItems(req: LocalRecommendRequest, only?: ReadonlySet<string>): Promise<{ itemId: string; score: number }[]> {
@@ -193,7 +225,13 @@ export class LocalCampaignRuntime {
     const numResults = req.numResults ?? 25;
     return kind === 'item'
       ? similarItems(l.model, { itemId: req.itemId as string, numResults, ...(predicate ? { filter: predicate } : {}) })
-      : recommend(l.model, { userId: req.userId as string, numResults, history, excludeSeen: false, ...(predicate ? { filter: predicate } : {}) });
+      : recommend(l.model, {
+          userId: req.userId as string,
+          numResults,
+          history,
+          excludeSeen: false,
+          ...(predicate ? { filter: predicate } : {}),
+        });
   }
 }
 
@@ -203,12 +241,18 @@ function round(n: number): number {
 
 function addEventTypeTo(map: Map<string, Set<string>>, itemId: string, type: string): void {
   let set = map.get(itemId);
-  if (!set) map.set(itemId, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    map.set(itemId, set);
+  }
   set.add(type);
 }
 
 function addEventType(index: Map<string, Map<string, Set<string>>>, userId: string, itemId: string, type: string): void {
   let user = index.get(userId);
-  if (!user) index.set(userId, (user = new Map()));
+  if (!user) {
+    user = new Map();
+    index.set(userId, user);
+  }
   addEventTypeTo(user, itemId, type);
 }

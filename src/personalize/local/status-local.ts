@@ -5,8 +5,15 @@ import { EventsStore } from './events-store.js';
 import { listVersionNumbers, readVersion } from './versions.js';
 
 export interface LocalStatus {
-  readonly versions: readonly { version: number; createdAt: string; interactions: number; metrics: Record<string, Readonly<Record<string, number>>> }[];
-  readonly campaigns: Readonly<Record<string, { campaignArn: string; version: number; history: readonly number[]; minProvisionedTPS: number }>>;
+  readonly versions: readonly {
+    version: number;
+    createdAt: string;
+    interactions: number;
+    metrics: Record<string, Readonly<Record<string, number>>>;
+  }[];
+  readonly campaigns: Readonly<
+    Record<string, { campaignArn: string; version: number; history: readonly number[]; minProvisionedTPS: number }>
+  >;
   /** Real-time records stored (PutEvents, PutItems, PutUsers), and how many arrived after the newest version. */
   readonly realtime: { events: number; items: number; users: number; eventsSinceTraining: number };
   readonly pending: readonly never[];
@@ -29,7 +36,10 @@ export async function localStatus(project: PersonalizeProject): Promise<LocalSta
   let realtime: LocalStatus['realtime'];
   try {
     const marks = store.watermarks();
-    const newest = numbers.length > 0 ? await readVersion(project.paths.versionsDir, numbers[numbers.length - 1] as number).catch(() => undefined) : undefined;
+    const newest =
+      numbers.length > 0
+        ? await readVersion(project.paths.versionsDir, numbers[numbers.length - 1] as number).catch(() => undefined)
+        : undefined;
     realtime = { ...marks, eventsSinceTraining: marks.events - (newest?.watermarks.events ?? 0) };
   } finally {
     store.close();

@@ -8,9 +8,9 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { interrupted } from '../../core/errors.js';
 import type { Output } from '../../io/output.js';
-import { type EngineParams, evaluateRecipe, serializeModel, trainModel } from '../engine/index.js';
 import { engineRecipe } from '../config.js';
 import type { BuiltDatasets } from '../datasets/build.js';
+import { type EngineParams, evaluateRecipe, serializeModel, trainModel } from '../engine/index.js';
 import type { PersonalizeProject } from '../project.js';
 import { type LocalSolutionVersion, type LocalVersionMetadata, writeVersion } from './versions.js';
 
@@ -31,7 +31,11 @@ export async function trainLocal(
 ): Promise<LocalVersionMetadata> {
   const names = input.solutions ?? project.config.solutions.map((s) => s.name);
   const solutions = project.config.solutions.filter((s) => names.includes(s.name));
-  const data = { interactions: built.interactions, ...(built.items ? { items: built.items } : {}), ...(built.users ? { users: built.users } : {}) };
+  const data = {
+    interactions: built.interactions,
+    ...(built.items ? { items: built.items } : {}),
+    ...(built.users ? { users: built.users } : {}),
+  };
   return writeVersion(project.paths.versionsDir, async (dir, version) => {
     const trained: Record<string, LocalSolutionVersion> = {};
     for (const solution of solutions) {

@@ -55,9 +55,13 @@ export async function readVersion(versionsDir: string, version: number): Promise
   try {
     return JSON.parse(await readFile(path.join(versionDir(versionsDir, version), 'metadata.json'), 'utf8')) as LocalVersionMetadata;
   } catch {
-    throw new MeshError('PersonalizeVersionMissing', `Local solution version ${version} is missing or unreadable (${versionDir(versionsDir, version)}).`, {
-      hint: 'Run `mesh personalize train` again.',
-    });
+    throw new MeshError(
+      'PersonalizeVersionMissing',
+      `Local solution version ${version} is missing or unreadable (${versionDir(versionsDir, version)}).`,
+      {
+        hint: 'Run `mesh personalize train` again.',
+      },
+    );
   }
 }
 
@@ -72,7 +76,10 @@ export async function latestVersionWith(versionsDir: string, solution: string): 
 }
 
 /** Reserves the next version folder (written under a temp name, renamed when complete). */
-export async function writeVersion(versionsDir: string, write: (dir: string, version: number) => Promise<LocalVersionMetadata>): Promise<LocalVersionMetadata> {
+export async function writeVersion(
+  versionsDir: string,
+  write: (dir: string, version: number) => Promise<LocalVersionMetadata>,
+): Promise<LocalVersionMetadata> {
   await mkdir(versionsDir, { recursive: true });
   const numbers = await listVersionNumbers(versionsDir);
   const version = (numbers[numbers.length - 1] ?? 0) + 1;

@@ -6,7 +6,8 @@
  *   400 { "message": "…" }   bad userId / numResults / filter name
  *   500 { "message": "…" }   misconfiguration or Personalize failure (details in the function's log)
  *
- * Query string: numResults (1-500, default 25); filter (a filter name from FILTER_ARNS, overriding the default).
+ * Query string: numResults (or num, as `mesh dev` spells it; 1-500, default 25); filter (a filter name from
+ * FILTER_ARNS, overriding the default).
  * Environment: CAMPAIGN_ARN (required); FILTER_ARN (the filter applied by default, optional); FILTER_ARNS (optional
  * JSON object, filter name → filter ARN, e.g. {"podcasts-only":"arn:aws:personalize:…:filter/…"}).
  * Local target: `mesh dev` sets AWS_ENDPOINT_URL_PERSONALIZE_RUNTIME to the local recommendation API.
@@ -80,7 +81,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   let numResults: number;
   let filterArn: string | undefined;
   try {
-    numResults = numResultsOf(event.queryStringParameters?.numResults);
+    numResults = numResultsOf(event.queryStringParameters?.numResults ?? event.queryStringParameters?.num);
     filterArn = filterArnOf(event.queryStringParameters?.filter);
   } catch (error) {
     if (error instanceof BadRequest) return reply(400, { message: error.message });

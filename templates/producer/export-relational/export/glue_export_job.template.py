@@ -19,8 +19,8 @@ frame = glue.create_dynamic_frame.from_options(
     connection_type="postgresql",
     connection_options={"useConnectionProperties": "true", "connectionName": args["connection_name"], "dbtable": args["source_table"]},
 )
-# Columns must match the contract (products/%name%.odcs.yaml): id, label, updated_at (epoch seconds).
-frame = frame.select_fields(["id", "label", "updated_at"])
+# Columns as the contract (products/%name%.odcs.yaml) lists them.
+frame = frame.select_fields(%columns.json%)
 glue.write_dynamic_frame.from_options(
     frame=frame,
     connection_type="s3",

@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { usageError } from '../../core/errors.js';
+import { contextFor } from '../context.js';
+import { loadWorkspaceFor } from './shared.js';
+
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('run the local target: consumer functions on the local streams, the Personalize-compatible API, the analytics page')
+    .option('-p, --port <port>', 'HTTP port (0 = any free port)', '7878')
+    .option('--no-functions', 'serve the API only, do not run the stream handlers')
+    .option('--only <functions...>', 'run only these functions (`fn` or `domain/fn`)')
+    .action(async (opts: { port: string; functions: boolean; only?: string[] }, command: Command) => {
+      const ctx = contextFor(command);
+      const port = Number.parseInt(opts.port, 10);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port ${opts.port} is not a port number.`);
+      const { workspace, target } = await loadWorkspaceFor(ctx);
+      const { startDev } = await import('../../dev/start-dev.js');
+      const session = await startDev({
+        workspace,
+        target,
+        output: ctx.output,
+        signal: ctx.signal,
+        port,
+        functions: opts.functions,
+        only: opts.only,
+      });
+      const out = ctx.output;
+      out.info(`mesh dev on ${session.url}`);
+      out.info(`  recommendations  GET ${session.url}/recommendations/{userId}`);
+      out.info(`  analytics        ${session.url}/analytics`);
+      out.info(`  personalize API  AWS_ENDPOINT_URL_PERSONALIZE_EVENTS=${session.url}`);
+      for (const f of session.functions) out.info(`  function         ${f}`);
+      out.info(out.style.dim('Ctrl-C stops.'));
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) resolve();
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      out.info('stopping…');
+      await session.stop();
+      out.result({ url: session.url, functions: session.functions, stats: session.stats() }, '');
+    });
+}

@@ -1,0 +1,88 @@
+/**
+ * `mesh dev`: the local target's runtime. One HTTP server (Personalize Events/Runtime-compatible API, the
+ * recommendations API, the analytics domain's Firehose endpoint and live page) and the function runner, which runs
+ * every stream subscription's handler with Lambda's MSK event shape. The handlers' AWS SDK clients are pointed at
+ * the server through AWS_ENDPOINT_URL_* so the same handler code runs on both targets.
+ */
+import { usageError } from '../core/errors.js';
+import type { Output } from '../io/output.js';
+import type { Target, Workspace } from '../workspace/model.js';
+
+export interface StartDevOptions {
+  readonly workspace: Workspace;
+  readonly target: Target;
+  readonly output: Output;
+  readonly signal: AbortSignal;
+  /** 0 = any free port. */
+  readonly port?: number;
+  /** Run the stream handlers (default true). */
+  readonly functions?: boolean;
+  /** Only these functions (`fn` or `domain/fn`). */
+  readonly only?: readonly string[];
+}
+
+export interface DevSession {
+  readonly url: string;
+  readonly functions: readonly string[];
+  /** Environment handed to every function (endpoints and Personalize outputs; no secrets). */
+  readonly environment: Readonly<Record<string, string>>;
+  stats(): unknown;
+  stop(): Promise<void>;
+}
+
+export async function startDev(options: StartDevOptions): Promise<DevSession> {
+  if (options.target !== 'local') {
+    throw usageError('`mesh dev` runs the local target.', 'On aws the functions run in Lambda; drop --target aws or set target: local.');
+  }
+  const { startDevServer } = await import('./http/server.js');
+  const { mountAnalytics } = await import('./analytics/index.js');
+  const { personalizeEnvironment, readPersonalizeOutputs } = await import('../personalize/outputs.js');
+  const server = await startDevServer({ workspace: options.workspace, port: options.port ?? 0, output: options.output });
+  const analytics = await mountAnalytics(server, { workspace: options.workspace });
+  const environment: Record<string, string> = {
+    // Local only: every AWS call the handlers make goes to this server, never to a real account.
+    AWS_ENDPOINT_URL: server.url,
+    AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: server.url,
+    AWS_ENDPOINT_URL_PERSONALIZE_RUNTIME: server.url,
+    AWS_ENDPOINT_URL_FIREHOSE: analytics.firehoseEndpoint(server.url),
+    AWS_REGION: options.workspace.mesh.central.region,
+    AWS_ACCESS_KEY_ID: 'mesh-local',
+    AWS_SECRET_ACCESS_KEY: 'mesh-local',
+    MESH_TARGET: 'local',
+  };
+  for (const domain of options.workspace.domains) {
+    if (domain.personalizeFile) Object.assign(environment, personalizeEnvironment(readPersonalizeOutputs(options.workspace, domain.name)));
+  }
+  let runner: Awaited<ReturnType<typeof import('../streams/local-runner/runner.js').startFunctionRunner>> | undefined;
+  try {
+    if (options.functions !== false) {
+      const { startFunctionRunner } = await import('../streams/local-runner/runner.js');
+      runner = await startFunctionRunner({
+        workspace: options.workspace,
+        target: options.target,
+        output: options.output,
+        signal: options.signal,
+        only: options.only,
+        environment,
+      });
+    }
+  } catch (error) {
+    analytics.close();
+    await server.close();
+    throw error;
+  }
+  let stopped = false;
+  return {
+    url: server.url,
+    functions: runner?.running ?? [],
+    environment,
+    stats: () => runner?.stats(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await runner?.stop();
+      await server.close();
+      analytics.close();
+    },
+  };
+}

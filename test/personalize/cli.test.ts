@@ -1,0 +1,99 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { makeFixture } from './helpers.js';
+
+let root: string;
+
+/** Runs `mesh …` in-process; returns exit code, stdout and stderr. */
+async function mesh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'mesh', '--cwd', root, '--no-color', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = 0;
+  }
+}
+
+beforeAll(() => {
+  // A real workspace on disk: mesh.yaml, a consumer domain whose personalize.yaml reads ready CSVs.
+  const fixture = makeFixture();
+  root = mkdtempSync(path.join(os.tmpdir(), 'mesh-pcli-'));
+  const dir = path.join(root, 'domains', 'recommendations');
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.dirname(fixture.domain.personalizeFile as string), dir, { recursive: true });
+  fixture.cleanup();
+  writeFileSync(
+    path.join(root, 'mesh.yaml'),
+    `apiVersion: mesh/v1
+name: music
+target: local
+centralCatalog: { account: "111111111111", region: us-east-1, dataAccessRoleName: MeshLfDataAccess }
+streaming: { kind: embedded }
+domains: [domains/recommendations]
+`,
+  );
+  writeFileSync(
+    path.join(dir, 'domain.yaml'),
+    `name: recommendations
+kind: consumer
+owner: { team: recs, contact: recs@example.com }
+account: "666666666666"
+region: us-east-1
+subscriptions: []
+personalize: personalize.yaml
+`,
+  );
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('mesh personalize (CLI)', () => {
+  it('train, deploy and recommend --json print the documented shapes on stdout only', async () => {
+    const train = await mesh('personalize', 'train', '--json');
+    expect(train.code, train.stderr).toBe(0);
+    const trained = JSON.parse(train.stdout) as { version: number; solutions: { solution: string; metrics: Record<string, number> }[] };
+    expect(trained.version).toBe(1);
+    expect(trained.solutions[0]?.metrics).toHaveProperty('normalized_discounted_cumulative_gain_at_10');
+
+    const deploy = await mesh('personalize', 'deploy', '--json');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(JSON.parse(deploy.stdout)).toMatchObject({ target: 'local', outputs: { trackingId: expect.any(String) } });
+
+    const rec = await mesh('personalize', 'recommend', '--user', 'user-000001', '--num', '5', '--json');
+    expect(rec.code, rec.stderr).toBe(0);
+    const body = JSON.parse(rec.stdout) as { itemList: { itemId: string; score: number }[]; recommendationId: string };
+    expect(Object.keys(body).sort()).toEqual(['itemList', 'recommendationId']);
+    expect(body.itemList).toHaveLength(5);
+    expect(Object.keys(body.itemList[0] ?? {}).sort()).toEqual(['itemId', 'score']);
+
+    const human = await mesh('personalize', 'recommend', '--item', 'song-00001', '--num', '3');
+    expect(human.stdout.split('\n')[0]).toMatch(/^#\s+item\s+score$/);
+  });
+
+  it('usage errors exit 2 with a hint; a refused deploy exits 1', async () => {
+    const none = await mesh('personalize', 'recommend');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Give --user <id> or --item <id>');
+    const tps = await mesh('personalize', 'deploy', '--min-tps', '99');
+    expect(tps.code).toBe(2);
+    expect(tps.stderr).toContain('[PersonalizeTpsAboveCeiling]');
+    expect(tps.stderr).toContain('hint:');
+    const unknown = await mesh('personalize', 'train', '--domain', 'recomendations');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Did you mean "recommendations"?');
+  });
+});
