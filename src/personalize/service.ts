@@ -3,7 +3,7 @@
  * tests and other modules. The aws modules (and the SDK) load only when the target is aws.
  */
 import path from 'node:path';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients, AwsClientsOptions } from '../aws/clients.js';
 import { didYouMean, usageError } from '../core/errors.js';
 import type { WaitOptions } from '../core/waiter.js';
 import { StateStore } from '../engine/state.js';
@@ -27,8 +27,10 @@ export interface PersonalizeContext {
   readonly domain?: string;
   readonly output: Output;
   readonly signal?: AbortSignal;
-  /** aws: the client factory (default: a new one, destroyed at the end). */
+  /** aws: the client factory (default: a new one from `awsOptions`, destroyed at the end). */
   readonly clients?: AwsClients;
+  /** aws: the global --profile / --region. */
+  readonly awsOptions?: AwsClientsOptions;
   /** Tests: the waiter's sleep and clock. */
   readonly sleep?: WaitOptions['sleep'];
   readonly now?: () => number;
@@ -98,7 +100,7 @@ async function withAws<T>(ctx: PersonalizeContext, project: PersonalizeProject, 
     import('@aws-sdk/client-iam'),
     import('../aws/clients.js'),
   ]);
-  const clients = ctx.clients ?? new AwsClients();
+  const clients = ctx.clients ?? new AwsClients(ctx.awsOptions);
   try {
     const access = project.domain.access;
     const env: AwsPersonalizeEnv = {
@@ -266,7 +268,7 @@ export async function recommendPersonalize(ctx: PersonalizeContext, req: LocalRe
     import('../aws/clients.js'),
     import('./aws/recommend-aws.js'),
   ]);
-  const clients = ctx.clients ?? new AwsClients();
+  const clients = ctx.clients ?? new AwsClients(ctx.awsOptions);
   try {
     return await recommendAws(project, await clients.get(PersonalizeRuntimeClient, project.domain.access), req);
   } finally {

@@ -53,14 +53,16 @@ function dynamoAttribute(type: string): 'S' | 'N' | 'BOOL' {
 export function columnVariables(columns: readonly ExportColumn[]): Record<string, string> {
   return {
     columns: columns.map((c) => c.name).join(', '),
+    // Quoted, so reserved words such as "timestamp" work: "x" in SQL queries, `x` in Athena DDL.
+    'columns.sql': columns.map((c) => `"${c.name}"`).join(', '),
     'columns.json': JSON.stringify(columns.map((c) => c.name)),
-    'columns.ddl': columns.map((c) => `  ${c.name} ${c.type}`).join(',\n'),
+    'columns.ddl': columns.map((c) => `  \`${c.name}\` ${c.type}`).join(',\n'),
     'columns.ddb.struct': columns.map((c) => `${c.name}:struct<${dynamoAttribute(c.type)}:${c.type === 'boolean' ? 'boolean' : 'string'}>`).join(', '),
     'columns.ddb.select': columns
       .map((c) => {
         const attribute = dynamoAttribute(c.type);
         const value = `Item.${c.name}.${attribute}`;
-        return `  ${attribute === 'BOOL' || c.type === 'string' ? value : `CAST(${value} AS ${c.type})`} AS ${c.name}`;
+        return `  ${attribute === 'BOOL' || c.type === 'string' ? value : `CAST(${value} AS ${c.type})`} AS "${c.name}"`;
       })
       .join(',\n'),
   };
@@ -99,7 +101,7 @@ export function producerVariables(mesh: string, domain: ProducerTemplateInput): 
     bucket: `s3://${bucketName}/${prefix}`,
     'bucket.name': bucketName,
     'bucket.prefix': prefix,
-    key: domain.key ?? columns[0]?.name ?? 'id',
+    key: `"${domain.key ?? columns[0]?.name ?? 'id'}"`,
     ...columnVariables(columns),
   };
 }

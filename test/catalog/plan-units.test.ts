@@ -148,3 +148,13 @@ describe('list calls a plan needs', () => {
     ]);
   });
 });
+
+describe('grants as Lake Formation lists them', () => {
+  it('reads SELECT on a whole table listed as TableWithColumns with a ColumnWildcard as a table grant', async () => {
+    const { grantSpecOf, sameShape } = await import('../../src/catalog/aws/lf-shapes.js');
+    const listed = { TableWithColumns: { CatalogId: 'C', DatabaseName: 'db', Name: 't', ColumnWildcard: {} } };
+    const spec = grantSpecOf('C', { Principal: { DataLakePrincipalIdentifier: 'arn:r' }, Resource: listed, Permissions: ['SELECT'] });
+    expect(spec?.resource).toEqual({ kind: 'table', catalog: 'C', database: 'db', table: 't' });
+    expect(spec && sameShape(listed, spec.resource)).toBe(false);
+  });
+});

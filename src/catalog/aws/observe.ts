@@ -9,7 +9,7 @@ import type { AccountAccess } from '../../workspace/model.js';
 import { type CatalogNaming, refOf, sortedUnique } from '../names.js';
 import type { CatalogObserved, CatalogQuery, CatalogSpec, GrantSpec } from '../port.js';
 import { awsCall, isNamed, paginate, type ServiceClients } from './calls.js';
-import { grantSpecOf, meshStatementOf, parsePolicy } from './lf-shapes.js';
+import { grantSpecOf, meshStatementOf, parsePolicy, sameShape } from './lf-shapes.js';
 import { databaseSpecOf, tableLinkSpecOf, tableSpecOf } from './table-input.js';
 
 export interface ObserveContext {
@@ -112,21 +112,13 @@ function mergeGrants(catalog: string, entries: readonly PrincipalResourcePermiss
     if (!spec) continue;
     const key = keyOf(refOf(spec, naming));
     const seen = byKey.get(key);
-    byKey.set(
-      key,
-      seen
-        ? {
-            raw: seen.raw,
-            spec: {
-              ...spec,
-              permissions: sortedUnique([...seen.spec.permissions, ...spec.permissions]),
-              grantable: sortedUnique([...seen.spec.grantable, ...spec.grantable]),
-            },
-          }
-        : { spec, raw: e.Resource },
-    );
+    // Keep the resource as listed only in the shape mesh grants it, so a revoke names it the same way.
+    const raw = seen?.raw ?? (sameShape(e.Resource, spec.resource) ? e.Resource : undefined);
+    const permissions = sortedUnique([...(seen?.spec.permissions ?? []), ...spec.permissions]);
+    const grantable = sortedUnique([...(seen?.spec.grantable ?? []), ...spec.grantable]);
+    byKey.set(key, { raw, spec: { ...spec, permissions, grantable } });
   }
-  return [...byKey.values()].map(({ spec, raw }) => observed(spec, naming, { resource: raw }));
+  return [...byKey.values()].map(({ spec, raw }) => observed(spec, naming, raw ? { resource: raw } : undefined));
 }
 
 export async function observeAccount(ctx: ObserveContext, q: CatalogQuery): Promise<CatalogObserved[]> {
@@ -139,7 +131,8 @@ export async function observeAccount(ctx: ObserveContext, q: CatalogQuery): Prom
     out.push(observed(spec, naming, spec.kind === 'glue-database' ? { parameters: d.Parameters ?? {} } : undefined));
     if (spec.kind === 'glue-database' && spec.parameters['mesh:managed-by'] === naming.managedBy) managed.add(spec.name);
   }
-  const existing = new Set((databases ?? []).map((d) => d.Name ?? ''));
+  // Tables are read from regular databases only (a database resource link would list its target's tables).
+  const existing = new Set((databases ?? []).filter((d) => !d.TargetDatabase).map((d) => d.Name ?? ''));
   const tableDbs = q.tablesOf === 'managed' ? [...managed] : (q.tablesOf ?? []).filter((db) => !databases || existing.has(db));
   const reads: Promise<void>[] = tableDbs.map(async (db) => {
     for (const t of await listTables(ctx, q.catalog, db)) {

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ExitCode, MeshError } from '../../core/errors.js';
 
@@ -54,6 +55,16 @@ export interface BuildOptions {
   readonly external?: readonly string[];
 }
 
+/** The node_modules folder mesh itself is installed in (where esbuild resolves from). */
+function meshNodeModules(): string[] {
+  try {
+    const require = createRequire(import.meta.url);
+    return [path.dirname(path.dirname(require.resolve('esbuild/package.json')))];
+  } catch {
+    return [];
+  }
+}
+
 /** Bundles to one CommonJS file; returns its bytes. Build errors become `HandlerBuildFailed` with file:line. */
 export async function buildHandler(options: BuildOptions): Promise<Uint8Array> {
   const esbuild = await import('esbuild');
@@ -67,7 +78,10 @@ export async function buildHandler(options: BuildOptions): Promise<Uint8Array> {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      external: [...(options.external ?? ['@aws-sdk/*'])],
+      // Powertools' Kafka utility loads avro-js/protobufjs only for those schema types; the example uses JSON.
+      external: [...(options.external ?? ['@aws-sdk/*', 'avro-js', 'protobufjs'])],
+      // Handlers in a workspace import packages mesh ships (Powertools, zod, AWS SDK types): resolve them there too.
+      nodePaths: meshNodeModules(),
       outfile: path.join(options.handlerDir, `${options.entry.modulePath}.js`),
       write: false,
       logLevel: 'silent',

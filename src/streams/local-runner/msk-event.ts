@@ -89,8 +89,11 @@ export function readBatchResponse(response: unknown, event: MskEvent): BatchOutc
   const resumeAt = new Map<string, number>();
   const failed = new Map<string, Set<number>>();
   for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier as { partition?: unknown; offset?: unknown } | undefined;
-    const partition = id?.partition;
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier as
+      | { partition?: unknown; 'topic-partition'?: unknown; offset?: unknown }
+      | undefined;
+    // Both spellings seen for Kafka partial batch responses: `partition` and `topic-partition` ("<topic>-<n>").
+    const partition = id?.partition ?? id?.['topic-partition'];
     const offset = typeof id?.offset === 'string' ? Number(id.offset) : id?.offset;
     if (typeof partition !== 'string' || typeof offset !== 'number' || !Number.isInteger(offset)) {
       return { kind: 'invalid', reason: `itemIdentifier ${JSON.stringify(id)} is not { partition: "<topic>-<n>", offset: <n> }` };

@@ -9,6 +9,6 @@ LOCATION '%storage.source%';
 -- 2. CTAS into the product location, with the contract's columns (drop the old output first).
 CREATE TABLE %name.snake%_export
 WITH (format = 'TEXTFILE', field_delimiter = ',', external_location = '%bucket%') AS
-SELECT %columns%
+SELECT %columns.sql%
 FROM %name.snake%_raw
 WHERE %key% IS NOT NULL;

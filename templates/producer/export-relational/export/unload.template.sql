@@ -5,7 +5,7 @@
 -- Columns as the contract (products/%name%.odcs.yaml) lists them. Aurora MySQL: SELECT ... INTO OUTFILE S3.
 SELECT *
 FROM aws_s3.query_export_to_s3(
-  'SELECT %columns% FROM %name.snake%',
+  'SELECT %columns.sql% FROM %name.snake%',
   aws_commons.create_s3_uri('%bucket.name%', '%bucket.prefix%%name.snake%.csv', '%region%'),
   options := 'format csv, header true'
 );
