@@ -21,6 +21,8 @@ export interface CatalogPlaneOptions {
   readonly clients?: AwsClients;
   /** A ready port (tests). Default: the target's adapter. */
   readonly port?: CatalogPort;
+  /** Global --profile/--region for the default AwsClients. */
+  readonly aws?: { readonly profile?: string; readonly region?: string };
 }
 
 /** Opens the target's adapter. SDK and native modules are imported here, lazily. */
@@ -36,7 +38,7 @@ export async function openCatalogPort(
   }
   const { AwsCatalogPort } = await import('./aws/adapter.js');
   const { AwsClients } = await import('../aws/clients.js');
-  return new AwsCatalogPort(options.clients ?? new AwsClients(), naming);
+  return new AwsCatalogPort(options.clients ?? new AwsClients(options.aws), naming);
 }
 
 type MutableQuery = {
@@ -178,7 +180,7 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
   const naming = catalogNaming(env.workspace, env.target);
   let port: CatalogPort | undefined = options.port;
   const portOnce = async () => {
-    port ??= await openCatalogPort(env.workspace, naming, options);
+    port ??= await openCatalogPort(env.workspace, naming, { aws: env.aws, ...options });
     return port;
   };
   let batcher: GrantBatcher | undefined;

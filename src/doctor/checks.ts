@@ -73,7 +73,12 @@ function localChecks(ws: Workspace): Check[] {
         'kafka brokers',
         async () => {
           const { Kafka, logLevel } = await import('kafkajs');
-          const admin = new Kafka({ clientId: 'mesh-doctor', brokers: [...streaming.brokers], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+          const admin = new Kafka({
+            clientId: 'mesh-doctor',
+            brokers: [...streaming.brokers],
+            logLevel: logLevel.NOTHING,
+            retry: { retries: 1 },
+          }).admin();
           await admin.connect();
           const cluster = await admin.describeCluster();
           await admin.disconnect();
@@ -118,7 +123,8 @@ function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
         const s = await lf.send(new GetDataLakeSettingsCommand({}));
         const admins = s.DataLakeSettings?.DataLakeAdmins?.length ?? 0;
         const version = s.DataLakeSettings?.Parameters?.CROSS_ACCOUNT_VERSION ?? '1';
-        if (Number(version) < 3) throw new Error(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
+        if (Number(version) < 3)
+          throw new Error(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
         return `${admins} data lake admin(s), cross-account version ${version}`;
       },
       'In the central account run PutDataLakeSettings with Parameters.CROSS_ACCOUNT_VERSION = "4" and the mesh admin role in DataLakeAdmins.',
@@ -158,7 +164,11 @@ function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
 }
 
 /** Runs every preflight check for the target; never throws for a failed check. */
-export async function runDoctor(ws: Workspace, target: 'local' | 'aws', options: { profile?: string; region?: string } = {}): Promise<CheckResult[]> {
+export async function runDoctor(
+  ws: Workspace,
+  target: 'local' | 'aws',
+  options: { profile?: string; region?: string } = {},
+): Promise<CheckResult[]> {
   if (target === 'local') return Promise.all(localChecks(ws).map((c) => c()));
   const clients = new AwsClients(options);
   try {

@@ -29,6 +29,8 @@ export interface PlaneEnv {
   readonly state: StateStore;
   /** Flags the user passed that unlock guarded changes, e.g. `--allow-breaking`. */
   readonly allowed: ReadonlySet<string>;
+  /** Global --profile/--region, for the AwsClients a plane makes. */
+  readonly aws?: { readonly profile?: string; readonly region?: string };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface RunPlanesOptions {
   readonly confirm?: (plan: Plan) => Promise<boolean>;
   readonly concurrency?: number;
   readonly onPlan?: (plan: Plan) => void;
+  /** Global --profile/--region for AWS clients. */
+  readonly aws?: { readonly profile?: string; readonly region?: string };
 }
 
 export interface RunPlanesResult {
@@ -43,6 +45,7 @@ export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesRes
     signal: options.signal,
     state,
     allowed: options.allowed ?? new Set(),
+    aws: options.aws,
   };
   const modules: PlaneModule[] = [];
   try {

@@ -149,6 +149,11 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
     }
   }
   const built = await buildDatasets(project, await defaultQuery(ctx, project), realtime);
+  if (built.droppedEvents > 0) {
+    ctx.output.warn(
+      `${built.droppedEvents} real-time event(s) name items that are in no dataset (not put with PutItems); they were left out of training.`,
+    );
+  }
   enforceDatasetCheck(project, checkDatasets(project, built), ctx.output);
   const datasets = Object.values(built.files).map((f) => ({ type: f.type, file: f.file, rows: f.rows, fingerprint: f.fingerprint }));
   if (ctx.target === 'local') {

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ExitCode, MeshError, closestMatch, didYouMean } from '../core/errors.js';
-import { type PromptPolicy, askSelect, askText } from '../io/prompts.js';
+import { closestMatch, didYouMean, ExitCode, MeshError } from '../core/errors.js';
+import { askSelect, askText, type PromptPolicy } from '../io/prompts.js';
 import { AWS_REGIONS, isAccountId, isRegion, localAccountId, parseMskClusterArn } from '../workspace/aws-ids.js';
 import type { Target } from '../workspace/model.js';
 import { NAME_PATTERN } from '../workspace/schema-common.js';
@@ -114,7 +114,12 @@ export async function askKind(flags: InitFlags, policy: PromptPolicy, inWorkspac
  * The mesh questions. `explicit`: `mesh init mesh <name> --account <central>`; `implicit`: the mesh created around a
  * domain made outside any workspace (`--mesh <name> --central-account <id>`).
  */
-export async function askMeshAnswers(flags: InitFlags, policy: PromptPolicy, dir: string, mode: 'explicit' | 'implicit'): Promise<MeshAnswers> {
+export async function askMeshAnswers(
+  flags: InitFlags,
+  policy: PromptPolicy,
+  dir: string,
+  mode: 'explicit' | 'implicit',
+): Promise<MeshAnswers> {
   const nameFlag = mode === 'explicit' ? '<name>' : '--mesh';
   const accountFlag = mode === 'explicit' ? '--account' : '--central-account';
   const givenName = mode === 'explicit' ? flags.name : flags.mesh;
@@ -138,11 +143,17 @@ export async function askMeshAnswers(flags: InitFlags, policy: PromptPolicy, dir
   const account =
     checked(mode === 'explicit' ? flags.account : flags.centralAccount, accountFlag, validAccount) ??
     (await askText(
-      { message: 'Central catalog account id', flag: accountFlag, default: target === 'local' ? localAccountId(`${name}:central`) : undefined, validate: validAccount },
+      {
+        message: 'Central catalog account id',
+        flag: accountFlag,
+        default: target === 'local' ? localAccountId(`${name}:central`) : undefined,
+        validate: validAccount,
+      },
       policy,
     ));
   const region =
-    checked(flags.region, '--region', validRegion) ?? (await askText({ message: 'Region', flag: '--region', default: 'us-east-1', validate: validRegion }, policy));
+    checked(flags.region, '--region', validRegion) ??
+    (await askText({ message: 'Region', flag: '--region', default: 'us-east-1', validate: validRegion }, policy));
   let clusterArn: string | undefined;
   if (target === 'aws') {
     clusterArn =
@@ -159,7 +170,8 @@ export async function askDomainAnswers(
   mesh: { target: Target; region: string },
 ): Promise<DomainAnswers> {
   const name =
-    checked(flags.name, '<name>', validName) ?? (await askText({ message: `Name of the ${kind} domain`, flag: '<name>', validate: validName }, policy));
+    checked(flags.name, '<name>', validName) ??
+    (await askText({ message: `Name of the ${kind} domain`, flag: '<name>', validate: validName }, policy));
   const ownerTeam =
     checked(flags.ownerTeam, '--owner-team', notEmpty) ??
     (await askText({ message: 'Owner team', flag: '--owner-team', default: `${name}-team`, validate: notEmpty }, policy));
@@ -169,11 +181,17 @@ export async function askDomainAnswers(
   const account =
     checked(flags.account, '--account', validAccount) ??
     (await askText(
-      { message: `AWS account id of ${name}`, flag: '--account', default: mesh.target === 'local' ? localAccountId(name) : undefined, validate: validAccount },
+      {
+        message: `AWS account id of ${name}`,
+        flag: '--account',
+        default: mesh.target === 'local' ? localAccountId(name) : undefined,
+        validate: validAccount,
+      },
       policy,
     ));
   const region =
-    checked(flags.region, '--region', validRegion) ?? (await askText({ message: 'Region', flag: '--region', default: mesh.region, validate: validRegion }, policy));
+    checked(flags.region, '--region', validRegion) ??
+    (await askText({ message: 'Region', flag: '--region', default: mesh.region, validate: validRegion }, policy));
   let storage: StorageKind = 'relational';
   let useCase: UseCase = 'stream-handler';
   if (kind === 'producer') {

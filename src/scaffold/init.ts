@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
-import { ExitCode, MeshError, didYouMean } from '../core/errors.js';
+import { didYouMean, ExitCode, MeshError } from '../core/errors.js';
 import type { PromptPolicy } from '../io/prompts.js';
 import { findWorkspaceRoot } from '../workspace/load.js';
 import type { Target } from '../workspace/model.js';
-import { type InitFlags, type InitKind, askDomainAnswers, askKind, askMeshAnswers } from './init-questions.js';
+import { askDomainAnswers, askKind, askMeshAnswers, type InitFlags, type InitKind } from './init-questions.js';
 import { addDomainToMeshFile } from './mesh-file-edit.js';
 import { EXAMPLES, planMusicExample } from './music-example.js';
 import { planConsumerFiles, planMeshFiles, planProducerFiles } from './plan-domain.js';
@@ -65,7 +65,13 @@ async function initExample(request: InitRequest): Promise<InitResult> {
   const target = request.target === 'aws' ? 'aws' : 'local';
   const files = await planMusicExample({ target });
   const result = await writeFilePlan({ root: request.dir, files, edits: [] }, request);
-  return { ...result, kind: 'example', name: example, root: request.dir, next: ['mesh validate', 'mesh publish-product', 'mesh subscribe users --domain recommendations'] };
+  return {
+    ...result,
+    kind: 'example',
+    name: example,
+    root: request.dir,
+    next: ['mesh validate', 'mesh publish-product', 'mesh subscribe users --domain recommendations'],
+  };
 }
 
 /**
@@ -81,7 +87,13 @@ export async function runInit(request: InitRequest, policy: PromptPolicy): Promi
     const answers = await askMeshAnswers(request, policy, request.dir, 'explicit');
     const files = await planMeshFiles(answers);
     const result = await writeFilePlan({ root: request.dir, files, edits: [] }, request);
-    return { ...result, kind, name: answers.name, root: request.dir, next: ['mesh init producer <name>', 'mesh init consumer <name>', 'mesh validate'] };
+    return {
+      ...result,
+      kind,
+      name: answers.name,
+      root: request.dir,
+      next: ['mesh init producer <name>', 'mesh init consumer <name>', 'mesh validate'],
+    };
   }
 
   let workspaceRoot = root;

@@ -8,10 +8,14 @@ import { MeshError } from '../core/errors.js';
 export function addDomainToMeshFile(text: string, entry: string): { text: string; changed: boolean } {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    throw new MeshError('ConfigInvalid', `mesh.yaml is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'parse error'}); not changing it.`, {
-      hint: 'Fix it first: `mesh validate` shows where.',
-      exitCode: 2,
-    });
+    throw new MeshError(
+      'ConfigInvalid',
+      `mesh.yaml is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'parse error'}); not changing it.`,
+      {
+        hint: 'Fix it first: `mesh validate` shows where.',
+        exitCode: 2,
+      },
+    );
   }
   const domains = doc.get('domains', true);
   if (domains === undefined || domains === null || (isSeq(domains) && domains.items.length === 0)) {

@@ -84,14 +84,104 @@ interface Taste {
   readonly activity: number;
 }
 
-const FIRST = ['alex', 'sam', 'maria', 'li', 'noah', 'emma', 'yuki', 'omar', 'lea', 'ivan', 'sofia', 'raj', 'ana', 'tom', 'zoe', 'ben', 'mia', 'leo', 'ines', 'kai'];
-const LAST = ['smith', 'garcia', 'chen', 'muller', 'rossi', 'silva', 'kim', 'novak', 'jensen', 'dubois', 'tanaka', 'khan', 'lopez', 'berg', 'walsh'];
+const FIRST = [
+  'alex',
+  'sam',
+  'maria',
+  'li',
+  'noah',
+  'emma',
+  'yuki',
+  'omar',
+  'lea',
+  'ivan',
+  'sofia',
+  'raj',
+  'ana',
+  'tom',
+  'zoe',
+  'ben',
+  'mia',
+  'leo',
+  'ines',
+  'kai',
+];
+const LAST = [
+  'smith',
+  'garcia',
+  'chen',
+  'muller',
+  'rossi',
+  'silva',
+  'kim',
+  'novak',
+  'jensen',
+  'dubois',
+  'tanaka',
+  'khan',
+  'lopez',
+  'berg',
+  'walsh',
+];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'BR', 'SE', 'JP', 'CA', 'AU', 'MX'];
 const COUNTRY_WEIGHTS = [30, 12, 10, 8, 10, 5, 7, 7, 5, 6];
 const GENRE_WEIGHTS = [22, 18, 16, 12, 8, 6, 8, 10];
-const ADJECTIVES = ['Velvet', 'Neon', 'Silent', 'Golden', 'Electric', 'Midnight', 'Crimson', 'Wild', 'Paper', 'Lunar', 'Broken', 'Lucky', 'Hidden', 'Northern', 'Slow'];
-const NOUNS = ['Echoes', 'Rivers', 'Engines', 'Hearts', 'Lights', 'Foxes', 'Satellites', 'Roads', 'Waves', 'Mirrors', 'Gardens', 'Tides', 'Signals', 'Horizons', 'Parades'];
-const WORDS = ['Summer', 'Fire', 'Home', 'Dream', 'Night', 'Rain', 'Stars', 'Gold', 'Run', 'Ocean', 'City', 'Ghost', 'Fever', 'Blue', 'Light', 'Heart', 'Storm', 'Dance', 'Shadow', 'Sky'];
+const ADJECTIVES = [
+  'Velvet',
+  'Neon',
+  'Silent',
+  'Golden',
+  'Electric',
+  'Midnight',
+  'Crimson',
+  'Wild',
+  'Paper',
+  'Lunar',
+  'Broken',
+  'Lucky',
+  'Hidden',
+  'Northern',
+  'Slow',
+];
+const NOUNS = [
+  'Echoes',
+  'Rivers',
+  'Engines',
+  'Hearts',
+  'Lights',
+  'Foxes',
+  'Satellites',
+  'Roads',
+  'Waves',
+  'Mirrors',
+  'Gardens',
+  'Tides',
+  'Signals',
+  'Horizons',
+  'Parades',
+];
+const WORDS = [
+  'Summer',
+  'Fire',
+  'Home',
+  'Dream',
+  'Night',
+  'Rain',
+  'Stars',
+  'Gold',
+  'Run',
+  'Ocean',
+  'City',
+  'Ghost',
+  'Fever',
+  'Blue',
+  'Light',
+  'Heart',
+  'Storm',
+  'Dance',
+  'Shadow',
+  'Sky',
+];
 const SHOW_WORDS: Readonly<Record<string, readonly string[]>> = {
   technology: ['Byte', 'Stack', 'Circuit', 'Cloud', 'Kernel'],
   'true-crime': ['Cold Case', 'Alibi', 'Evidence', 'Suspect', 'Verdict'],
@@ -100,7 +190,18 @@ const SHOW_WORDS: Readonly<Record<string, readonly string[]>> = {
   sports: ['Full Time', 'Box Score', 'Extra Innings', 'The Huddle', 'Sideline'],
   science: ['Lab Notes', 'Orbit', 'Quantum', 'Field Work', 'Hypothesis'],
 };
-const TOPICS = ['the beginning', 'what comes next', 'an interview', 'listener questions', 'a deep dive', 'the big picture', 'behind the scenes', 'a year in review', 'the unsolved part', 'mailbag'];
+const TOPICS = [
+  'the beginning',
+  'what comes next',
+  'an interview',
+  'listener questions',
+  'a deep dive',
+  'the big picture',
+  'behind the scenes',
+  'a year in review',
+  'the unsolved part',
+  'mailbag',
+];
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
@@ -143,7 +244,11 @@ function makeSongs(random: SeededRandom, count: number): SongRow[] {
   for (const genre of MUSIC_GENRES) {
     artists.set(
       genre,
-      Array.from({ length: 8 }, () => (random.chance(0.5) ? `The ${random.pick(ADJECTIVES)} ${random.pick(NOUNS)}` : `${random.pick(FIRST)[0]?.toUpperCase()}${random.pick(FIRST).slice(1)} ${random.pick(ADJECTIVES)}`)),
+      Array.from({ length: 8 }, () =>
+        random.chance(0.5)
+          ? `The ${random.pick(ADJECTIVES)} ${random.pick(NOUNS)}`
+          : `${random.pick(FIRST)[0]?.toUpperCase()}${random.pick(FIRST).slice(1)} ${random.pick(ADJECTIVES)}`,
+      ),
     );
   }
   const songs: SongRow[] = [];
@@ -166,7 +271,10 @@ function makeSongs(random: SeededRandom, count: number): SongRow[] {
 
 function makeEpisodes(random: SeededRandom, count: number, end: number): EpisodeRow[] {
   const shows = PODCAST_CATEGORIES.flatMap((category) =>
-    (SHOW_WORDS[category] ?? []).map((word) => ({ name: `${word} ${random.pick(['Weekly', 'Hour', 'Radio', 'Show', 'Talks'])}`, category })),
+    (SHOW_WORDS[category] ?? []).map((word) => ({
+      name: `${word} ${random.pick(['Weekly', 'Hour', 'Radio', 'Show', 'Talks'])}`,
+      category,
+    })),
   );
   const episodes: EpisodeRow[] = [];
   for (let i = 1; i <= count; i++) {
@@ -236,11 +344,25 @@ export function generateMusicData(options: MusicDataOptions = {}): MusicData {
         }
         const contentType = podcastSession ? 'podcast' : 'song';
         const skip = !demo && random.chance(inTaste ? 0.12 : 0.5);
-        events.push({ user_id: user.user_id, item_id: itemId, content_type: contentType, event_type: skip ? 'skip' : 'play', session_id: sessionId, timestamp: time });
+        events.push({
+          user_id: user.user_id,
+          item_id: itemId,
+          content_type: contentType,
+          event_type: skip ? 'skip' : 'play',
+          session_id: sessionId,
+          timestamp: time,
+        });
         budget--;
         time += skip ? random.int(5, 40) : duration;
         if (!skip && !demo && budget > 0 && random.chance(inTaste ? 0.12 : 0.02)) {
-          events.push({ user_id: user.user_id, item_id: itemId, content_type: contentType, event_type: 'like', session_id: sessionId, timestamp: time - random.int(1, 30) });
+          events.push({
+            user_id: user.user_id,
+            item_id: itemId,
+            content_type: contentType,
+            event_type: 'like',
+            session_id: sessionId,
+            timestamp: time - random.int(1, 30),
+          });
           budget--;
         }
         time += random.int(1, 5);

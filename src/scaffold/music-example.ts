@@ -3,7 +3,7 @@ import { parse, parseDocument } from 'yaml';
 import type { Target } from '../workspace/model.js';
 import { demoPodcastListens, generateMusicData, musicCsvFiles } from './music-data.js';
 import { type ExportColumn, planHandlerFiles, planPersonalizeFiles, producerVariables, setDomainField } from './plan-domain.js';
-import { type PlannedFile, collectTemplate, templatesDir, textFile } from './template-files.js';
+import { collectTemplate, type PlannedFile, templatesDir, textFile } from './template-files.js';
 
 export const EXAMPLES = ['music-streaming'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
@@ -12,10 +12,38 @@ export const DEMO_LISTENS_FILE = 'domains/interactions/data/u0042-podcast-listen
 
 /** The four producers of the example, with what their export job template needs. */
 const PRODUCERS = [
-  { name: 'users', account: '222222222222', storage: 'relational', ownerTeam: 'accounts-team', ownerContact: 'accounts@music.example.com', storageSource: 'aurora-postgresql://accounts-db/public.users' },
-  { name: 'songs', account: '333333333333', storage: 'relational', ownerTeam: 'catalog-team', ownerContact: 'catalog@music.example.com', storageSource: 'aurora-postgresql://catalog-db/public.songs' },
-  { name: 'podcasts', account: '444444444444', storage: 'key-value', ownerTeam: 'podcasts-team', ownerContact: 'podcasts@music.example.com', storageSource: 'dynamodb://podcast-episodes' },
-  { name: 'interactions', account: '555555555555', storage: 'event-files', ownerTeam: 'playback-team', ownerContact: 'playback@music.example.com', storageSource: 's3://music-playback-raw-555555555555/listens/' },
+  {
+    name: 'users',
+    account: '222222222222',
+    storage: 'relational',
+    ownerTeam: 'accounts-team',
+    ownerContact: 'accounts@music.example.com',
+    storageSource: 'aurora-postgresql://accounts-db/public.users',
+  },
+  {
+    name: 'songs',
+    account: '333333333333',
+    storage: 'relational',
+    ownerTeam: 'catalog-team',
+    ownerContact: 'catalog@music.example.com',
+    storageSource: 'aurora-postgresql://catalog-db/public.songs',
+  },
+  {
+    name: 'podcasts',
+    account: '444444444444',
+    storage: 'key-value',
+    ownerTeam: 'podcasts-team',
+    ownerContact: 'podcasts@music.example.com',
+    storageSource: 'dynamodb://podcast-episodes',
+  },
+  {
+    name: 'interactions',
+    account: '555555555555',
+    storage: 'event-files',
+    ownerTeam: 'playback-team',
+    ownerContact: 'playback@music.example.com',
+    storageSource: 's3://music-playback-raw-555555555555/listens/',
+  },
 ] as const;
 
 /** Stream functions of the two consumers: where their code goes, and the handler template each starts from. */
@@ -61,13 +89,24 @@ export async function planMusicExample(options: ExampleOptions = {}): Promise<Pl
 
   for (const producer of PRODUCERS) {
     const contract = files.find((f) => f.path === `domains/${producer.name}/products/${producer.name}.odcs.yaml`);
-    const variables = producerVariables('music', { ...producer, region: 'us-east-1', ...(contract ? contractColumns(contract.content.toString('utf8')) : {}) });
-    files.push(...(await collectTemplate(path.join(templates, 'producer', `export-${producer.storage}`), `domains/${producer.name}`, variables)));
+    const variables = producerVariables('music', {
+      ...producer,
+      region: 'us-east-1',
+      ...(contract ? contractColumns(contract.content.toString('utf8')) : {}),
+    });
+    files.push(
+      ...(await collectTemplate(path.join(templates, 'producer', `export-${producer.storage}`), `domains/${producer.name}`, variables)),
+    );
   }
 
   for (const fn of FUNCTIONS) files.push(...(await planHandlerFiles(fn.template, `domains/${fn.domain}/handlers/${fn.name}`)));
 
-  const personalize = await planPersonalizeFiles('domains/recommendations', { name: 'recommendations', mesh: 'music', account: '666666666666', region: 'us-east-1' });
+  const personalize = await planPersonalizeFiles('domains/recommendations', {
+    name: 'recommendations',
+    mesh: 'music',
+    account: '666666666666',
+    region: 'us-east-1',
+  });
   files.push(...personalize.files);
   if (!personalize.personalize) {
     // No Personalize template shipped: leave the project file out of the domain rather than point at nothing.

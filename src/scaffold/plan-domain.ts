@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { DomainAnswers, MeshAnswers, StorageKind } from './init-questions.js';
-import { type PlannedFile, type TemplateVariables, collectTemplate, templatesDir, textFile } from './template-files.js';
+import { collectTemplate, type PlannedFile, type TemplateVariables, templatesDir, textFile } from './template-files.js';
 
 /** `listen-events` → `ListenEvents`. */
 export function pascalCase(name: string): string {
@@ -57,7 +57,9 @@ export function columnVariables(columns: readonly ExportColumn[]): Record<string
     'columns.sql': columns.map((c) => `"${c.name}"`).join(', '),
     'columns.json': JSON.stringify(columns.map((c) => c.name)),
     'columns.ddl': columns.map((c) => `  \`${c.name}\` ${c.type}`).join(',\n'),
-    'columns.ddb.struct': columns.map((c) => `${c.name}:struct<${dynamoAttribute(c.type)}:${c.type === 'boolean' ? 'boolean' : 'string'}>`).join(', '),
+    'columns.ddb.struct': columns
+      .map((c) => `${c.name}:struct<${dynamoAttribute(c.type)}:${c.type === 'boolean' ? 'boolean' : 'string'}>`)
+      .join(', '),
     'columns.ddb.select': columns
       .map((c) => {
         const attribute = dynamoAttribute(c.type);
@@ -139,7 +141,10 @@ export async function planHandlerFiles(functionTemplate: string, destination: st
 }
 
 /** The Personalize template (templates/personalize), when present; `personalize` is its project file if it has one. */
-export async function planPersonalizeFiles(destination: string, variables: TemplateVariables): Promise<{ files: PlannedFile[]; personalize?: string }> {
+export async function planPersonalizeFiles(
+  destination: string,
+  variables: TemplateVariables,
+): Promise<{ files: PlannedFile[]; personalize?: string }> {
   const files = await collectTemplate(path.join(templatesDir(), 'personalize'), destination, variables);
   const project = files.find((f) => f.path === `${destination}/personalize.yaml`);
   return { files, ...(project ? { personalize: 'personalize.yaml' } : {}) };
@@ -163,7 +168,10 @@ export async function planConsumerFiles(mesh: string, answers: DomainAnswers, de
   if (answers.useCase !== 'recommendations') return files;
   const personalize = await planPersonalizeFiles(destination, variables);
   if (!personalize.personalize) return [...files, ...personalize.files];
-  return [...files.map((f) => (f.path === `${destination}/domain.yaml` ? setDomainField(f, 'personalize', personalize.personalize) : f)), ...personalize.files];
+  return [
+    ...files.map((f) => (f.path === `${destination}/domain.yaml` ? setDomainField(f, 'personalize', personalize.personalize) : f)),
+    ...personalize.files,
+  ];
 }
 
 /** A domain.yaml with one top-level field set (or removed when value is undefined), comments kept. */

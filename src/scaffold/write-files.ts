@@ -39,11 +39,15 @@ export async function writeFilePlan(plan: FilePlan, options: WriteOptions = {}):
   }
   if (existing.length > 0 && !options.force) {
     const shown = existing.slice(0, 10).join(', ');
-    throw new MeshError('FilesExist', `${existing.length} file${existing.length === 1 ? '' : 's'} already exist${existing.length === 1 ? 's' : ''}: ${shown}${existing.length > 10 ? ', …' : ''}. Nothing was written.`, {
-      hint: 'Pass --force to overwrite them, or run init in an empty folder (--dir <folder>).',
-      exitCode: ExitCode.Usage,
-      details: { files: existing },
-    });
+    throw new MeshError(
+      'FilesExist',
+      `${existing.length} file${existing.length === 1 ? '' : 's'} already exist${existing.length === 1 ? 's' : ''}: ${shown}${existing.length > 10 ? ', …' : ''}. Nothing was written.`,
+      {
+        hint: 'Pass --force to overwrite them, or run init in an empty folder (--dir <folder>).',
+        exitCode: ExitCode.Usage,
+        details: { files: existing },
+      },
+    );
   }
   const created = plan.files
     .filter((f) => !existing.includes(f.path))

@@ -6,7 +6,7 @@ import { normalizeDomain } from './normalize-domain.js';
 import { normalizeMesh } from './normalize-mesh.js';
 import { normalizeProduct } from './normalize-product.js';
 import { exists } from './paths.js';
-import { type Problem, formatProblem, hasErrors, sortProblems } from './problems.js';
+import { formatProblem, hasErrors, type Problem, sortProblems } from './problems.js';
 import { MESH_FILE, readWorkspaceFiles } from './read-files.js';
 import { Reporter } from './reporter.js';
 import { runRules } from './rules.js';

@@ -72,7 +72,12 @@ export async function normalizeDomain(
       const read = await readText(sqlFile);
       if (read.ok) sql = read.text;
       else {
-        reporter.at(parsed.source, [...at, 'sql'], read.reason === 'missing' ? ProblemCode.FileNotFound : ProblemCode.FileUnreadable, `${relativeTo(root, sqlFile)} ${read.reason === 'missing' ? 'does not exist' : `cannot be read: ${read.detail}`}.`);
+        reporter.at(
+          parsed.source,
+          [...at, 'sql'],
+          read.reason === 'missing' ? ProblemCode.FileNotFound : ProblemCode.FileUnreadable,
+          `${relativeTo(root, sqlFile)} ${read.reason === 'missing' ? 'does not exist' : `cannot be read: ${read.detail}`}.`,
+        );
       }
     }
     inside(reporter, root, parsed, entry.output, [...at, 'output']);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type * as z from 'zod';
 import { closestMatch } from '../core/errors.js';
 import { type EventField, parseEventSchema } from './avro-types.js';
 import type { ProductEntry } from './entries.js';
@@ -17,7 +18,6 @@ import type { Parsed, ParsedDomain } from './read-files.js';
 import type { Reporter } from './reporter.js';
 import { readText } from './yaml-source.js';
 import { parseWithProblems } from './zod-problems.js';
-import type * as z from 'zod';
 
 export const COLUMN_TYPES = ['string', 'int', 'bigint', 'double', 'float', 'boolean', 'timestamp', 'date', 'decimal(p,s)'] as const;
 
@@ -41,7 +41,13 @@ const LOGICAL_TO_PHYSICAL: Record<string, readonly string[]> = {
   date: ['date', 'timestamp'],
 };
 
-const DEFAULT_PHYSICAL: Record<string, ColumnType> = { string: 'string', integer: 'bigint', number: 'double', boolean: 'boolean', date: 'date' };
+const DEFAULT_PHYSICAL: Record<string, ColumnType> = {
+  string: 'string',
+  integer: 'bigint',
+  number: 'double',
+  boolean: 'boolean',
+  date: 'date',
+};
 
 type CustomProps = readonly { property: string; value?: unknown }[] | undefined;
 
@@ -62,10 +68,16 @@ function readCustomProperties<T extends Record<string, z.ZodType>>(
     if (!schema) {
       const near = closestMatch(entry.property, names);
       if (near && near !== entry.property) {
-        reporter.at(parsed.source, [...at, 'customProperties', index, 'property'], ProblemCode.UnknownCustomProperty, `mesh does not read the custom property "${entry.property}".`, {
-          severity: 'warning',
-          hint: `Did you mean "${near}"?`,
-        });
+        reporter.at(
+          parsed.source,
+          [...at, 'customProperties', index, 'property'],
+          ProblemCode.UnknownCustomProperty,
+          `mesh does not read the custom property "${entry.property}".`,
+          {
+            severity: 'warning',
+            hint: `Did you mean "${near}"?`,
+          },
+        );
       }
       continue;
     }
@@ -87,23 +99,41 @@ function columnOf(
 ): { column: Column; typeKnown: boolean } {
   let type: ColumnType | undefined;
   if (property.logicalType === 'object' || property.logicalType === 'array') {
-    reporter.at(parsed.source, [...at, 'logicalType'], ProblemCode.UnsupportedType, `mesh tables take flat columns; "${property.logicalType}" is not supported.`, {
-      hint: 'Flatten nested values into columns, or store them as a JSON string.',
-    });
+    reporter.at(
+      parsed.source,
+      [...at, 'logicalType'],
+      ProblemCode.UnsupportedType,
+      `mesh tables take flat columns; "${property.logicalType}" is not supported.`,
+      {
+        hint: 'Flatten nested values into columns, or store them as a JSON string.',
+      },
+    );
   } else if (property.physicalType !== undefined) {
     type = parseColumnType(property.physicalType);
     if (!type) {
       const near = closestMatch(property.physicalType.toLowerCase(), COLUMN_TYPES);
-      reporter.at(parsed.source, [...at, 'physicalType'], ProblemCode.UnsupportedType, `"${property.physicalType}" is not a column type mesh supports.`, {
-        hint: near ? `Did you mean "${near}"? Types: ${COLUMN_TYPES.join(', ')}.` : `Types: ${COLUMN_TYPES.join(', ')}.`,
-      });
+      reporter.at(
+        parsed.source,
+        [...at, 'physicalType'],
+        ProblemCode.UnsupportedType,
+        `"${property.physicalType}" is not a column type mesh supports.`,
+        {
+          hint: near ? `Did you mean "${near}"? Types: ${COLUMN_TYPES.join(', ')}.` : `Types: ${COLUMN_TYPES.join(', ')}.`,
+        },
+      );
     } else if (property.logicalType) {
       const base = type.startsWith('decimal') ? 'decimal' : type;
       const allowed = LOGICAL_TO_PHYSICAL[property.logicalType] ?? [];
       if (!allowed.includes(base)) {
-        reporter.at(parsed.source, [...at, 'physicalType'], ProblemCode.LogicalTypeMismatch, `physicalType "${type}" does not fit logicalType "${property.logicalType}".`, {
-          hint: `For logicalType ${property.logicalType} use ${allowed.join(' or ')}.`,
-        });
+        reporter.at(
+          parsed.source,
+          [...at, 'physicalType'],
+          ProblemCode.LogicalTypeMismatch,
+          `physicalType "${type}" does not fit logicalType "${property.logicalType}".`,
+          {
+            hint: `For logicalType ${property.logicalType} use ${allowed.join(' or ')}.`,
+          },
+        );
       }
     }
   } else if (property.logicalType) {
@@ -139,11 +169,15 @@ function tablePortOf(
   const server = servers[0];
   if (!server) return undefined;
   if (servers.length > 1) {
-    reporter.at(parsed.source, ['servers', 1], ProblemCode.InvalidValue, 'mesh publishes the first server only; the others are ignored.', { severity: 'warning' });
+    reporter.at(parsed.source, ['servers', 1], ProblemCode.InvalidValue, 'mesh publishes the first server only; the others are ignored.', {
+      severity: 'warning',
+    });
   }
   let location = '';
   if (!server.format) {
-    reporter.at(parsed.source, ['servers', 0], ProblemCode.MissingField, 'The table port needs "format" (parquet, csv or json).', { hint: 'Add format: parquet.' });
+    reporter.at(parsed.source, ['servers', 0], ProblemCode.MissingField, 'The table port needs "format" (parquet, csv or json).', {
+      hint: 'Add format: parquet.',
+    });
   }
   if (server.type === 's3') {
     if (server.location === undefined) {
@@ -154,11 +188,22 @@ function tablePortOf(
       });
     } else location = server.location;
   } else if (server.path === undefined) {
-    reporter.at(parsed.source, ['servers', 0], ProblemCode.MissingField, 'A local server needs "path" (a folder, relative to the contract).');
+    reporter.at(
+      parsed.source,
+      ['servers', 0],
+      ProblemCode.MissingField,
+      'A local server needs "path" (a folder, relative to the contract).',
+    );
   } else {
     const abs = resolveInside(root, path.dirname(parsed.source.abs), server.path);
     if (abs) location = abs;
-    else reporter.at(parsed.source, ['servers', 0, 'path'], ProblemCode.PathEscapesWorkspace, `"${server.path}" points outside the workspace.`);
+    else
+      reporter.at(
+        parsed.source,
+        ['servers', 0, 'path'],
+        ProblemCode.PathEscapesWorkspace,
+        `"${server.path}" points outside the workspace.`,
+      );
   }
   return {
     format: server.format ?? 'parquet',
@@ -183,12 +228,22 @@ async function streamPortOf(
   let text = '';
   let fields: EventField[] | undefined;
   if (!abs) {
-    reporter.at(parsed.source, [...at, 'eventSchema'], ProblemCode.PathEscapesWorkspace, `"${raw.eventSchema}" points outside the workspace.`);
+    reporter.at(
+      parsed.source,
+      [...at, 'eventSchema'],
+      ProblemCode.PathEscapesWorkspace,
+      `"${raw.eventSchema}" points outside the workspace.`,
+    );
   } else {
     const read = await readText(abs);
     if (!read.ok) {
       const rel = relativeTo(root, abs);
-      reporter.at(parsed.source, [...at, 'eventSchema'], read.reason === 'missing' ? ProblemCode.FileNotFound : ProblemCode.FileUnreadable, read.reason === 'missing' ? `${rel} does not exist.` : `${rel} cannot be read: ${read.detail}.`);
+      reporter.at(
+        parsed.source,
+        [...at, 'eventSchema'],
+        read.reason === 'missing' ? ProblemCode.FileNotFound : ProblemCode.FileUnreadable,
+        read.reason === 'missing' ? `${rel} does not exist.` : `${rel} cannot be read: ${read.detail}.`,
+      );
     } else {
       text = read.text;
       const result = parseEventSchema(text);
@@ -237,9 +292,15 @@ export async function normalizeProduct(
   const raw = parsed.raw;
   const custom = readCustomProperties(reporter, parsed, raw.customProperties, [], PRODUCT_CUSTOM_PROPERTIES);
   if (raw.schema.length !== 1) {
-    reporter.at(parsed.source, ['schema'], ProblemCode.SchemaObjectCount, `A mesh product has exactly one schema object; this contract has ${raw.schema.length}.`, {
-      hint: 'Split the objects into one contract per product.',
-    });
+    reporter.at(
+      parsed.source,
+      ['schema'],
+      ProblemCode.SchemaObjectCount,
+      `A mesh product has exactly one schema object; this contract has ${raw.schema.length}.`,
+      {
+        hint: 'Split the objects into one contract per product.',
+      },
+    );
   }
   const object = raw.schema[0];
   const columns: Column[] = [];
@@ -262,7 +323,12 @@ export async function normalizeProduct(
   if (custom.values.sampleData !== undefined && custom.paths.sampleData) {
     const abs = resolveInside(root, path.dirname(parsed.source.abs), custom.values.sampleData);
     if (!abs) {
-      reporter.at(parsed.source, custom.paths.sampleData, ProblemCode.PathEscapesWorkspace, `"${custom.values.sampleData}" points outside the workspace.`);
+      reporter.at(
+        parsed.source,
+        custom.paths.sampleData,
+        ProblemCode.PathEscapesWorkspace,
+        `"${custom.values.sampleData}" points outside the workspace.`,
+      );
     } else if ((await exists(abs)) !== 'file') {
       reporter.at(parsed.source, custom.paths.sampleData, ProblemCode.FileNotFound, `${relativeTo(root, abs)} does not exist.`);
     } else sampleData = abs;

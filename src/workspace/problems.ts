@@ -93,7 +93,11 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code) || a.path.localeCompare(b.path),
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.code.localeCompare(b.code) ||
+      a.path.localeCompare(b.path),
   );
 }
 

@@ -31,7 +31,11 @@ const propertySchema = z.strictObject({
   name: z.string().min(1),
   logicalType: z.enum(LOGICAL_TYPES).optional(),
   logicalTypeOptions: z.record(z.string(), z.unknown()).optional(),
-  physicalType: z.string().min(1).optional().describe('Glue type: string, int, bigint, double, float, boolean, timestamp, date, decimal(p,s)'),
+  physicalType: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Glue type: string, int, bigint, double, float, boolean, timestamp, date, decimal(p,s)'),
   description: z.string().optional(),
   businessName: z.string().optional(),
   required: z.boolean().optional(),
@@ -153,7 +157,10 @@ export const streamPortSchema = z
     eventSchema: relativePathSchema.describe('Avro schema (.avsc), relative to the contract'),
     compatibility: z.enum(COMPATIBILITY_MODES).optional().meta({ default: STREAM_DEFAULTS.compatibility }),
     encoding: z.enum(['avro', 'json']).optional().meta({ default: STREAM_DEFAULTS.encoding }),
-    configs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('extra topic configs'),
+    configs: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('extra topic configs'),
   })
   .describe('the stream port');
 

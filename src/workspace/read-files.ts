@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { type DomainFile, domainFileSchema } from './domain-schema.js';
+import { DOMAIN_DEFAULTS, type DomainFile, domainFileSchema } from './domain-schema.js';
 import { type MeshFile, meshFileSchema } from './mesh-schema.js';
 import { expandPattern, hasWildcard, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import { type ProductContract, productContractSchema } from './product-schema.js';
 import { Reporter } from './reporter.js';
-import { DOMAIN_DEFAULTS } from './domain-schema.js';
-import { type SourceFile, parseYaml, readText } from './yaml-source.js';
+import { parseYaml, readText, type SourceFile } from './yaml-source.js';
 import { parseWithProblems } from './zod-problems.js';
 
 export const MESH_FILE = 'mesh.yaml';

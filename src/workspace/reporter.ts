@@ -1,4 +1,4 @@
-import { type PathSegment, type Problem, type ProblemCode, type Severity, formatPath } from './problems.js';
+import { formatPath, type PathSegment, type Problem, type ProblemCode, type Severity } from './problems.js';
 import type { Position, SourceFile } from './yaml-source.js';
 
 export interface ReportOptions {

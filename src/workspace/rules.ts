@@ -52,9 +52,15 @@ export const uniqueTopics: Rule = ({ products }, report) => {
     if (!topic || !entry.streamPortPath) continue;
     const seen = first.get(topic);
     if (seen) {
-      report.at(entry.source, [...entry.streamPortPath, entry.topicExplicit ? 'topic' : 'entity'], ProblemCode.DuplicateTopic, `Topic "${topic}" is already the stream port of "${seen.product.name}".`, {
-        hint: 'Give this stream port another entity (or major version).',
-      });
+      report.at(
+        entry.source,
+        [...entry.streamPortPath, entry.topicExplicit ? 'topic' : 'entity'],
+        ProblemCode.DuplicateTopic,
+        `Topic "${topic}" is already the stream port of "${seen.product.name}".`,
+        {
+          hint: 'Give this stream port another entity (or major version).',
+        },
+      );
     } else first.set(topic, entry);
   }
 };
@@ -66,24 +72,41 @@ export const uniqueWithinDomain: Rule = ({ domains }, report) => {
     const functions = new Map<string, { handlerDir: string; handler: string }>();
     for (const [index, subscription] of entry.domain.subscriptions.entries()) {
       if (products.has(subscription.product)) {
-        report.at(entry.source, ['subscriptions', index, 'product'], ProblemCode.DuplicateSubscription, `"${entry.domain.name}" subscribes to "${subscription.product}" twice.`, {
-          hint: 'Merge the two entries: one subscription can have a table and a stream.',
-        });
+        report.at(
+          entry.source,
+          ['subscriptions', index, 'product'],
+          ProblemCode.DuplicateSubscription,
+          `"${entry.domain.name}" subscribes to "${subscription.product}" twice.`,
+          {
+            hint: 'Merge the two entries: one subscription can have a table and a stream.',
+          },
+        );
       }
       products.add(subscription.product);
       const stream = subscription.stream;
       if (!stream) continue;
       const seen = functions.get(stream.function);
       if (seen && (seen.handlerDir !== stream.handlerDir || seen.handler !== stream.handler)) {
-        report.at(entry.source, ['subscriptions', index, 'stream', 'function'], ProblemCode.DuplicateFunction, `Function "${stream.function}" is defined twice with different code.`, {
-          hint: 'A function used by several subscriptions must have the same handlerDir and handler; or rename one.',
-        });
+        report.at(
+          entry.source,
+          ['subscriptions', index, 'stream', 'function'],
+          ProblemCode.DuplicateFunction,
+          `Function "${stream.function}" is defined twice with different code.`,
+          {
+            hint: 'A function used by several subscriptions must have the same handlerDir and handler; or rename one.',
+          },
+        );
       } else if (!seen) functions.set(stream.function, { handlerDir: stream.handlerDir, handler: stream.handler });
     }
     const transforms = new Set<string>();
     for (const [index, transform] of entry.domain.transforms.entries()) {
       if (transforms.has(transform.name)) {
-        report.at(entry.source, ['transforms', index, 'name'], ProblemCode.DuplicateTransform, `Transform "${transform.name}" is defined twice.`);
+        report.at(
+          entry.source,
+          ['transforms', index, 'name'],
+          ProblemCode.DuplicateTransform,
+          `Transform "${transform.name}" is defined twice.`,
+        );
       }
       transforms.add(transform.name);
     }
@@ -94,20 +117,38 @@ export const productsOwnedByProducers: Rule = ({ mesh, products }, report) => {
   for (const entry of products) {
     const owner = entry.owner.raw;
     if (owner.kind === 'consumer') {
-      report.at(entry.source, ['domain'], ProblemCode.ProductOwnerNotProducer, `Product "${entry.product.name}" belongs to "${owner.name}", a consumer domain.`, {
-        hint: `Set kind: producer (or both) in ${entry.owner.source.rel}, or move the contract to a producer domain.`,
-      });
+      report.at(
+        entry.source,
+        ['domain'],
+        ProblemCode.ProductOwnerNotProducer,
+        `Product "${entry.product.name}" belongs to "${owner.name}", a consumer domain.`,
+        {
+          hint: `Set kind: producer (or both) in ${entry.owner.source.rel}, or move the contract to a producer domain.`,
+        },
+      );
     }
     if (entry.raw.domain !== owner.name) {
-      report.at(entry.source, ['domain'], ProblemCode.ProductDomainMismatch, `The contract says domain "${entry.raw.domain}" but lives in domain "${owner.name}".`, {
-        hint: `Set domain: ${owner.name}.`,
-      });
+      report.at(
+        entry.source,
+        ['domain'],
+        ProblemCode.ProductDomainMismatch,
+        `The contract says domain "${entry.raw.domain}" but lives in domain "${owner.name}".`,
+        {
+          hint: `Set domain: ${owner.name}.`,
+        },
+      );
     }
     const expectedId = `urn:mesh:${mesh.config.name}:${owner.name}:${entry.product.name}`;
     if (entry.raw.id !== expectedId) {
-      report.at(entry.source, ['id'], ProblemCode.ProductIdMismatch, `The contract id is "${entry.raw.id}"; mesh expects "${expectedId}".`, {
-        hint: `Set id: ${expectedId}.`,
-      });
+      report.at(
+        entry.source,
+        ['id'],
+        ProblemCode.ProductIdMismatch,
+        `The contract id is "${entry.raw.id}"; mesh expects "${expectedId}".`,
+        {
+          hint: `Set id: ${expectedId}.`,
+        },
+      );
     }
   }
 };
@@ -117,9 +158,15 @@ export const subscriptionsResolve: Rule = ({ domains, products, unresolvedProduc
   const names = [...byName.keys()];
   for (const entry of domains) {
     if (entry.domain.kind === 'producer' && entry.domain.subscriptions.length > 0) {
-      report.at(entry.source, ['kind'], ProblemCode.SubscriberNotConsumer, `"${entry.domain.name}" is a producer domain but has subscriptions.`, {
-        hint: 'Set kind: both (or consumer) to subscribe to products.',
-      });
+      report.at(
+        entry.source,
+        ['kind'],
+        ProblemCode.SubscriberNotConsumer,
+        `"${entry.domain.name}" is a producer domain but has subscriptions.`,
+        {
+          hint: 'Set kind: both (or consumer) to subscribe to products.',
+        },
+      );
     }
     for (const [index, subscription] of entry.domain.subscriptions.entries()) {
       const at: PathSegment[] = ['subscriptions', index];
@@ -127,27 +174,45 @@ export const subscriptionsResolve: Rule = ({ domains, products, unresolvedProduc
       if (!product) {
         if (unresolvedProducts.has(subscription.product)) continue;
         report.at(entry.source, [...at, 'product'], ProblemCode.UnknownProduct, `No product is named "${subscription.product}".`, {
-          hint: didYouMean(subscription.product, names) ?? (names.length > 0 ? `Products: ${names.join(', ')}.` : 'The workspace has no products yet.'),
+          hint:
+            didYouMean(subscription.product, names) ??
+            (names.length > 0 ? `Products: ${names.join(', ')}.` : 'The workspace has no products yet.'),
         });
         continue;
       }
       if (!subscription.table && !subscription.stream) {
-        report.at(entry.source, at, ProblemCode.EmptySubscription, `The subscription to "${subscription.product}" names neither a table nor a stream.`, {
-          hint: 'Add table: true and/or stream: {function: <name>}.',
-        });
+        report.at(
+          entry.source,
+          at,
+          ProblemCode.EmptySubscription,
+          `The subscription to "${subscription.product}" names neither a table nor a stream.`,
+          {
+            hint: 'Add table: true and/or stream: {function: <name>}.',
+          },
+        );
       }
       if (subscription.table && !product.table) {
-        report.at(entry.source, [...at, 'table'], ProblemCode.PortNotOffered, `"${product.name}" has no table port to subscribe to.`, { hint: 'Subscribe to its stream instead.' });
+        report.at(entry.source, [...at, 'table'], ProblemCode.PortNotOffered, `"${product.name}" has no table port to subscribe to.`, {
+          hint: 'Subscribe to its stream instead.',
+        });
       }
       if (subscription.stream && !product.stream) {
-        report.at(entry.source, [...at, 'stream'], ProblemCode.PortNotOffered, `"${product.name}" has no stream port to subscribe to.`, { hint: 'Subscribe to its table instead.' });
+        report.at(entry.source, [...at, 'stream'], ProblemCode.PortNotOffered, `"${product.name}" has no stream port to subscribe to.`, {
+          hint: 'Subscribe to its table instead.',
+        });
       }
       const columns = product.columns.map((c) => c.name);
       for (const [c, column] of (subscription.table?.columns ?? []).entries()) {
         if (!columns.includes(column)) {
-          report.at(entry.source, [...at, 'table', 'columns', c], ProblemCode.UnknownColumn, `"${product.name}" has no column "${column}".`, {
-            hint: didYouMean(column, columns) ?? `Columns: ${columns.join(', ')}.`,
-          });
+          report.at(
+            entry.source,
+            [...at, 'table', 'columns', c],
+            ProblemCode.UnknownColumn,
+            `"${product.name}" has no column "${column}".`,
+            {
+              hint: didYouMean(column, columns) ?? `Columns: ${columns.join(', ')}.`,
+            },
+          );
         }
       }
     }
@@ -162,14 +227,22 @@ export const topicNamesValid: Rule = ({ mesh, domains, products }, report) => {
     const at = [...entry.streamPortPath, entry.topicExplicit ? 'topic' : 'entity'];
     const invalid = kafkaTopicProblem(stream.topic);
     if (invalid) {
-      report.at(entry.source, at, ProblemCode.InvalidTopicName, `Topic ${invalid}`, { hint: 'Change the entity, or the topicPattern in mesh.yaml.' });
+      report.at(entry.source, at, ProblemCode.InvalidTopicName, `Topic ${invalid}`, {
+        hint: 'Change the entity, or the topicPattern in mesh.yaml.',
+      });
       continue;
     }
     const pattern = topicPatternRegExp(mesh.config.naming.topicPattern, { mesh: mesh.config.name, domain: entry.product.domain });
     if (!pattern.test(stream.topic)) {
-      report.at(entry.source, at, ProblemCode.TopicPatternMismatch, `Topic "${stream.topic}" does not follow the mesh pattern "${mesh.config.naming.topicPattern}".`, {
-        hint: 'Remove "topic" to let mesh derive the name from entity and major.',
-      });
+      report.at(
+        entry.source,
+        at,
+        ProblemCode.TopicPatternMismatch,
+        `Topic "${stream.topic}" does not follow the mesh pattern "${mesh.config.naming.topicPattern}".`,
+        {
+          hint: 'Remove "topic" to let mesh derive the name from entity and major.',
+        },
+      );
     }
   }
   for (const entry of domains) {
@@ -182,7 +255,12 @@ export const topicNamesValid: Rule = ({ mesh, domains, products }, report) => {
       if (!explicit && productTopic !== undefined && kafkaTopicProblem(productTopic)) continue;
       const invalid = kafkaTopicProblem(stream.deadLetterTopic);
       if (invalid) {
-        report.at(entry.source, ['subscriptions', index, 'stream', explicit ? 'deadLetterTopic' : 'function'], ProblemCode.InvalidTopicName, `Dead-letter topic ${invalid}`);
+        report.at(
+          entry.source,
+          ['subscriptions', index, 'stream', explicit ? 'deadLetterTopic' : 'function'],
+          ProblemCode.InvalidTopicName,
+          `Dead-letter topic ${invalid}`,
+        );
       }
     }
   }
@@ -193,17 +271,29 @@ export const glueIdentifiersValid: Rule = ({ products }, report) => {
     const { product } = entry;
     if (product.table && !GLUE_IDENTIFIER.test(product.table.tableName)) {
       const at: PathSegment[] = entry.raw.schema[0]?.physicalName ? ['schema', 0, 'physicalName'] : ['name'];
-      report.at(entry.source, at, ProblemCode.InvalidGlueIdentifier, `Table name "${product.table.tableName}" is not a valid Glue name (lowercase letters, digits, underscores).`, {
-        hint: `Use "${suggestGlue(product.table.tableName)}".`,
-      });
+      report.at(
+        entry.source,
+        at,
+        ProblemCode.InvalidGlueIdentifier,
+        `Table name "${product.table.tableName}" is not a valid Glue name (lowercase letters, digits, underscores).`,
+        {
+          hint: `Use "${suggestGlue(product.table.tableName)}".`,
+        },
+      );
     }
     const seen = new Set<string>();
     for (const [index, column] of product.columns.entries()) {
       const at: PathSegment[] = ['schema', 0, 'properties', index, 'name'];
       if (!GLUE_IDENTIFIER.test(column.name)) {
-        report.at(entry.source, at, ProblemCode.InvalidGlueIdentifier, `Column "${column.name}" is not a valid Glue name (lowercase letters, digits, underscores; at most 255).`, {
-          hint: `Use "${suggestGlue(column.name)}".`,
-        });
+        report.at(
+          entry.source,
+          at,
+          ProblemCode.InvalidGlueIdentifier,
+          `Column "${column.name}" is not a valid Glue name (lowercase letters, digits, underscores; at most 255).`,
+          {
+            hint: `Use "${suggestGlue(column.name)}".`,
+          },
+        );
       }
       if (seen.has(column.name.toLowerCase())) {
         report.at(entry.source, at, ProblemCode.DuplicateColumn, `Column "${column.name}" appears twice.`);
@@ -211,7 +301,12 @@ export const glueIdentifiersValid: Rule = ({ products }, report) => {
       seen.add(column.name.toLowerCase());
     }
     if (product.table?.partitionKeys.length === product.columns.length && product.columns.length > 0) {
-      report.at(entry.source, ['schema', 0, 'properties'], ProblemCode.PartitionKeyInvalid, 'Every column is a partition key; a table needs at least one data column.');
+      report.at(
+        entry.source,
+        ['schema', 0, 'properties'],
+        ProblemCode.PartitionKeyInvalid,
+        'Every column is a partition key; a table needs at least one data column.',
+      );
     }
   }
 };
@@ -223,9 +318,15 @@ export const eventSchemasAgree: Rule = ({ products }, report) => {
     if (!stream || !fields || !entry.streamPortPath) continue;
     const names = fields.map((f) => f.name);
     if (!names.includes(stream.keyField)) {
-      report.at(entry.source, [...entry.streamPortPath, 'keyField'], ProblemCode.KeyFieldMissing, `The event schema has no field "${stream.keyField}" to use as the key.`, {
-        hint: didYouMean(stream.keyField, names) ?? `Fields: ${names.join(', ')}.`,
-      });
+      report.at(
+        entry.source,
+        [...entry.streamPortPath, 'keyField'],
+        ProblemCode.KeyFieldMissing,
+        `The event schema has no field "${stream.keyField}" to use as the key.`,
+        {
+          hint: didYouMean(stream.keyField, names) ?? `Fields: ${names.join(', ')}.`,
+        },
+      );
     }
     const schemaFile = relativeTo(entry.owner.dir, stream.eventSchemaFile);
     for (const [index, column] of entry.product.columns.entries()) {
@@ -233,13 +334,25 @@ export const eventSchemasAgree: Rule = ({ products }, report) => {
       if (!field || !entry.columnTypeKnown[index]) continue;
       const at: PathSegment[] = ['schema', 0, 'properties', index];
       if (!typesAgree(column.type, field)) {
-        report.at(entry.source, [...at, 'physicalType'], ProblemCode.TypeMismatch, `Column "${column.name}" is ${column.type} but the event field is ${describeField(field)}.`, {
-          hint: `Make them agree: ${column.type} ↔ Avro ${expectedAvroFor(column.type)} (in ${schemaFile}).`,
-        });
+        report.at(
+          entry.source,
+          [...at, 'physicalType'],
+          ProblemCode.TypeMismatch,
+          `Column "${column.name}" is ${column.type} but the event field is ${describeField(field)}.`,
+          {
+            hint: `Make them agree: ${column.type} ↔ Avro ${expectedAvroFor(column.type)} (in ${schemaFile}).`,
+          },
+        );
       } else if (column.required && field.nullable) {
-        report.at(entry.source, [...at, 'required'], ProblemCode.NullabilityMismatch, `Column "${column.name}" is required but the event field allows null.`, {
-          hint: `Drop "null" from the field's union in ${schemaFile}, or set required: false.`,
-        });
+        report.at(
+          entry.source,
+          [...at, 'required'],
+          ProblemCode.NullabilityMismatch,
+          `Column "${column.name}" is required but the event field allows null.`,
+          {
+            hint: `Drop "null" from the field's union in ${schemaFile}, or set required: false.`,
+          },
+        );
       } else if (!column.required && !field.nullable) {
         report.at(entry.source, at, ProblemCode.NullabilityMismatch, `Column "${column.name}" may be null but the event field never is.`, {
           severity: 'warning',
@@ -250,21 +363,36 @@ export const eventSchemasAgree: Rule = ({ products }, report) => {
   }
 };
 
-function checkAccess(report: Reporter, source: SourceFile, at: PathSegment[], access: { account: string; region: string; roleArn?: string; profile?: string }, regionWritten: boolean): void {
+function checkAccess(
+  report: Reporter,
+  source: SourceFile,
+  at: PathSegment[],
+  access: { account: string; region: string; roleArn?: string; profile?: string },
+  regionWritten: boolean,
+): void {
   if (!isAccountId(access.account)) {
     report.at(source, [...at, 'account'], ProblemCode.InvalidAccountId, `"${access.account}" is not an AWS account id (12 digits).`, {
-      hint: access.account.length < 12 && /^\d+$/.test(access.account) ? 'Quote account ids in YAML ("012345678901") so leading zeros survive.' : undefined,
+      hint:
+        access.account.length < 12 && /^\d+$/.test(access.account)
+          ? 'Quote account ids in YAML ("012345678901") so leading zeros survive.'
+          : undefined,
     });
   }
   if (regionWritten && !isRegion(access.region)) {
     const near = closestMatch(access.region, AWS_REGIONS);
-    report.at(source, [...at, 'region'], ProblemCode.UnknownRegion, `"${access.region}" is not an AWS region.`, { hint: near ? `Did you mean "${near}"?` : 'Use a code such as us-east-1.' });
+    report.at(source, [...at, 'region'], ProblemCode.UnknownRegion, `"${access.region}" is not an AWS region.`, {
+      hint: near ? `Did you mean "${near}"?` : 'Use a code such as us-east-1.',
+    });
   }
   if (access.roleArn !== undefined && !isRoleArn(access.roleArn)) {
-    report.at(source, [...at, 'roleArn'], ProblemCode.InvalidArn, `"${access.roleArn}" is not an IAM role ARN.`, { hint: 'Write arn:aws:iam::<12-digit account>:role/<name>.' });
+    report.at(source, [...at, 'roleArn'], ProblemCode.InvalidArn, `"${access.roleArn}" is not an IAM role ARN.`, {
+      hint: 'Write arn:aws:iam::<12-digit account>:role/<name>.',
+    });
   }
   if (access.roleArn !== undefined && access.profile !== undefined) {
-    report.at(source, [...at, 'roleArn'], ProblemCode.InvalidValue, 'Both profile and roleArn are set; mesh uses the role.', { severity: 'warning' });
+    report.at(source, [...at, 'roleArn'], ProblemCode.InvalidValue, 'Both profile and roleArn are set; mesh uses the role.', {
+      severity: 'warning',
+    });
   }
 }
 
@@ -274,9 +402,15 @@ export const awsIdentifiersValid: Rule = ({ mesh, domains }, report) => {
   if (mesh.config.streaming.kind === 'msk') {
     const arn = parseMskClusterArn(mesh.config.streaming.clusterArn);
     if (!arn || !isRegion(arn.region)) {
-      report.at(mesh.source, ['streaming', 'clusterArn'], ProblemCode.InvalidArn, `"${mesh.config.streaming.clusterArn}" is not an MSK cluster ARN.`, {
-        hint: 'Write arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>, as `aws kafka list-clusters-v2` shows it.',
-      });
+      report.at(
+        mesh.source,
+        ['streaming', 'clusterArn'],
+        ProblemCode.InvalidArn,
+        `"${mesh.config.streaming.clusterArn}" is not an MSK cluster ARN.`,
+        {
+          hint: 'Write arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>, as `aws kafka list-clusters-v2` shows it.',
+        },
+      );
     }
   }
   for (const entry of domains) checkAccess(report, entry.source, [], entry.domain.access, entry.raw.region !== undefined);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { type Document, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { PathSegment } from './problems.js';
 
 export interface Position {

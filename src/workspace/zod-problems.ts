@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { didYouMean } from '../core/errors.js';
-import { type PathSegment, type Problem, ProblemCode, formatPath } from './problems.js';
+import { formatPath, type PathSegment, type Problem, ProblemCode } from './problems.js';
 import { problemCodes } from './schema-common.js';
 import type { SourceFile } from './yaml-source.js';
 
@@ -143,17 +143,32 @@ export function zodProblems(
       }
       case 'invalid_type': {
         if (actual === undefined) {
-          push(ProblemCode.MissingField, rel, `Missing required field "${field}" (${describeExpected(issue.expected)}).`, `Add "${field}:".`);
+          push(
+            ProblemCode.MissingField,
+            rel,
+            `Missing required field "${field}" (${describeExpected(issue.expected)}).`,
+            `Add "${field}:".`,
+          );
         } else {
           const quoteHint =
             typeof actual === 'number' && issue.expected === 'string' ? `Quote it: ${field}: "${String(actual)}".` : undefined;
-          push(ProblemCode.WrongType, rel, `"${field}" must be ${describeExpected(issue.expected)}, not ${describeValue(actual)}.`, quoteHint);
+          push(
+            ProblemCode.WrongType,
+            rel,
+            `"${field}" must be ${describeExpected(issue.expected)}, not ${describeValue(actual)}.`,
+            quoteHint,
+          );
         }
         return;
       }
       case 'invalid_value': {
         if (actual === undefined) {
-          push(ProblemCode.MissingField, rel, `Missing required field "${field}".`, issue.values.length === 1 ? `Add "${field}: ${String(issue.values[0])}".` : `One of: ${issue.values.join(', ')}.`);
+          push(
+            ProblemCode.MissingField,
+            rel,
+            `Missing required field "${field}".`,
+            issue.values.length === 1 ? `Add "${field}: ${String(issue.values[0])}".` : `One of: ${issue.values.join(', ')}.`,
+          );
           return;
         }
         const allowed = issue.values.map((v) => String(v));
@@ -184,21 +199,33 @@ export function zodProblems(
           );
           return;
         }
-        const matching = branches.filter((b) => !b.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
+        const matching = branches.filter(
+          (b) => !b.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')),
+        );
         const best = [...matching].sort((a, b) => a.length - b.length)[0];
         if (best) {
           for (const inner of best) visit(inner, rel);
           return;
         }
         const expected = branches.flatMap((b) =>
-          b.filter((i) => i.path.length === 0).map((i) => (i.code === 'invalid_type' ? describeExpected(i.expected) : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)).join(' or ') : i.code)),
+          b
+            .filter((i) => i.path.length === 0)
+            .map((i) =>
+              i.code === 'invalid_type'
+                ? describeExpected(i.expected)
+                : i.code === 'invalid_value'
+                  ? i.values.map((v) => JSON.stringify(v)).join(' or ')
+                  : i.code,
+            ),
         );
         push(ProblemCode.WrongType, rel, `"${field}" must be ${[...new Set(expected)].join(' or ')}, not ${describeValue(actual)}.`);
         return;
       }
       case 'invalid_format': {
         const registered = registeredCode(root, rel);
-        const described = schemasAt(root, rel).map((s) => s.description).find(Boolean);
+        const described = schemasAt(root, rel)
+          .map((s) => s.description)
+          .find(Boolean);
         push(
           registered?.code ?? ProblemCode.InvalidValue,
           rel,

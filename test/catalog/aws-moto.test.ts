@@ -168,10 +168,26 @@ describe('aws target against moto (producer, central, consumer accounts)', () =>
       ['users', 'listeners', 'listeners-team', true],
     ]);
     const podcasts = entries.find((e) => e.name === 'podcasts');
-    expect(podcasts?.ports.table).toEqual({ catalog: C, database: 'music_podcasts', table: 'podcasts', location: `s3://${bucket}/podcasts/podcasts/`, format: 'csv', partitionKeys: [] });
-    expect(podcasts?.columns.find((c) => c.name === 'host_email')).toEqual({ name: 'host_email', type: 'string', pii: true, partitionKey: false });
-    expect(podcasts?.subscribers).toEqual([{ domain: 'recommendations', principal: role(U, 'recommendations'), columns: ['genre', 'podcast_id', 'title'] }]);
-    expect(entries.find((e) => e.name === 'songs')?.subscribers).toEqual([{ domain: 'recommendations', principal: role(U, 'recommendations'), columns: 'all' }]);
+    expect(podcasts?.ports.table).toEqual({
+      catalog: C,
+      database: 'music_podcasts',
+      table: 'podcasts',
+      location: `s3://${bucket}/podcasts/podcasts/`,
+      format: 'csv',
+      partitionKeys: [],
+    });
+    expect(podcasts?.columns.find((c) => c.name === 'host_email')).toEqual({
+      name: 'host_email',
+      type: 'string',
+      pii: true,
+      partitionKey: false,
+    });
+    expect(podcasts?.subscribers).toEqual([
+      { domain: 'recommendations', principal: role(U, 'recommendations'), columns: ['genre', 'podcast_id', 'title'] },
+    ]);
+    expect(entries.find((e) => e.name === 'songs')?.subscribers).toEqual([
+      { domain: 'recommendations', principal: role(U, 'recommendations'), columns: 'all' },
+    ]);
   });
 
   it('unsubscribe: grants revoked, the link and its emptied database removed; the other subscription stays', async () => {

@@ -129,3 +129,25 @@ describe('local: train → deploy → recommend', () => {
     expect(readPersonalizeOutputs(f.workspace, 'recommendations')).toBeUndefined();
   });
 });
+
+describe('local: real-time records join the next training, as Personalize appends them to the datasets', () => {
+  it('events and items put since training are in the next version; events for unknown items are left out with a warning', async () => {
+    const { EventsStore } = await import('../../src/personalize/local/events-store.js');
+    const { openPersonalizeProject } = await import('../../src/personalize/project.js');
+    const first = await trainPersonalize(ctxOf());
+    const rows = (type: string) => first.datasets.find((d) => d.type === type)?.rows ?? 0;
+    const project = openPersonalizeProject(f.workspace);
+    const store = await EventsStore.open(project.paths.eventsDb);
+    store.putItems([{ itemId: 'podcast-new', props: { CONTENT_TYPE: 'podcast', GENRE: 'topic-1' } }]);
+    store.putEvents([
+      { userId: 'user-000001', sessionId: 's', itemId: 'podcast-new', eventType: 'play', sentAt: 1_800_000_000 },
+      { userId: 'user-000001', sessionId: 's', itemId: 'nowhere', eventType: 'play', sentAt: 1_800_000_001 },
+    ]);
+    store.close();
+    const output = recordingOutput();
+    const second = await trainPersonalize(ctxOf(output));
+    expect(second.datasets.find((d) => d.type === 'items')?.rows).toBe(rows('items') + 1);
+    expect(second.datasets.find((d) => d.type === 'interactions')?.rows).toBe(rows('interactions') + 1);
+    expect(output.stderr()).toContain('1 real-time event(s) name items that are in no dataset');
+  });
+});

@@ -23,10 +23,14 @@ export function doctorCommand(): Command {
       });
       const failed = results.filter((r) => !r.ok);
       if (failed.length > 0) {
-        throw new MeshError('DoctorFailed', `${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}.`, {
-          hint: failed[0]?.fix,
-          details: { checks: results },
-        });
+        throw new MeshError(
+          'DoctorFailed',
+          `${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}.`,
+          {
+            hint: failed[0]?.fix,
+            details: { checks: results },
+          },
+        );
       }
     });
 }

@@ -23,7 +23,8 @@ function renderInit(result: InitResult): string {
     `${result.dryRun ? 'Would create' : 'Created'} ${result.created.length} file${result.created.length === 1 ? '' : 's'} in ${result.root}${result.dryRun ? ' (dry run: nothing written)' : ''}:`,
     ...result.created.map((f) => `  ${f}`),
   ];
-  if (result.overwritten.length > 0) lines.push(`${result.dryRun ? 'Would overwrite' : 'Overwrote'} (--force):`, ...result.overwritten.map((f) => `  ${f}`));
+  if (result.overwritten.length > 0)
+    lines.push(`${result.dryRun ? 'Would overwrite' : 'Overwrote'} (--force):`, ...result.overwritten.map((f) => `  ${f}`));
   if (result.edited.length > 0) lines.push(`${result.dryRun ? 'Would update' : 'Updated'}: ${result.edited.join(', ')}`);
   lines.push('Next:', ...result.next.map((c) => `  ${c}`));
   return lines.join('\n');

@@ -9,7 +9,10 @@ async function setup(command: Command) {
   const { workspace, target } = await loadWorkspaceFor(ctx);
   const [service, report] = await Promise.all([import('../../personalize/service.js'), import('../../personalize/report.js')]);
   const opts = command.opts() as { domain?: string };
-  const awsOptions = { ...(ctx.globals.profile ? { profile: ctx.globals.profile } : {}), ...(ctx.globals.region ? { region: ctx.globals.region } : {}) };
+  const awsOptions = {
+    ...(ctx.globals.profile ? { profile: ctx.globals.profile } : {}),
+    ...(ctx.globals.region ? { region: ctx.globals.region } : {}),
+  };
   const run = { workspace, target, output: ctx.output, signal: ctx.signal, awsOptions, ...(opts.domain ? { domain: opts.domain } : {}) };
   return { ctx, run, service, report };
 }

@@ -21,6 +21,7 @@ export function planCommand(): Command {
         scope: { include: { publish: true, subscriptions: true } },
         factories: planeFactories(),
         dryRun: true,
+        aws: { profile: ctx.globals.profile, region: ctx.globals.region },
       });
       ctx.output.result({ target, ...(planDocument(plan) as object) }, () => renderPlan(plan, ctx.output));
       if (opts.detailedExitcode && hasPendingChanges(plan)) requestExitCode(ExitCode.ChangesPending);

@@ -64,6 +64,7 @@ export async function planAndApply(
     allowed: allowedFlags(opts),
     dryRun: Boolean(opts.dryRun),
     concurrency,
+    aws: { profile: ctx.globals.profile, region: ctx.globals.region },
     onPlan: (plan) => {
       if (!out.json) out.info(renderPlan(plan, out));
     },

@@ -29,6 +29,7 @@ export function statusCommand(): Command {
         scope: { include: { publish: true, subscriptions: true } },
         factories: planeFactories(),
         dryRun: true,
+        aws: { profile: ctx.globals.profile, region: ctx.globals.region },
       });
       const ledger = openState(workspace, target);
       const resources = plan.changes.map((c) => ({
@@ -50,7 +51,9 @@ export function statusCommand(): Command {
             resources.map((r) => [r.state, r.type, r.resource, r.reason ?? (r.recorded ? `recorded ${r.recorded}` : '')]),
           ),
           '',
-          drift === 0 ? `${resources.length} resource(s), all in sync with the files.` : `${drift} of ${resources.length} resource(s) differ from the files: run \`mesh plan\`.`,
+          drift === 0
+            ? `${resources.length} resource(s), all in sync with the files.`
+            : `${drift} of ${resources.length} resource(s) differ from the files: run \`mesh plan\`.`,
         ].join('\n'),
       );
     });

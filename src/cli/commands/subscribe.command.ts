@@ -33,7 +33,10 @@ export function subscribeCommand(): Command {
     const domain = await resolveConsumer(ctx, product, opts.domain);
     await planAndApply(
       ctx,
-      { subscriptions: [{ product, domain, table, stream }], include: { publish: false, subscriptions: true } },
+      {
+        subscriptions: [{ product, domain, table, stream, ...(opts.function ? { function: opts.function } : {}) }],
+        include: { publish: false, subscriptions: true },
+      },
       opts,
     );
   });

@@ -33,11 +33,15 @@ export function validateCommand(): Command {
       if (!workspace) {
         // Human: the list on stdout, then the error on stderr. JSON: one document, the error with the problems in it.
         if (!ctx.output.json) ctx.output.result(undefined, renderProblems(problems, ctx.output.style));
-        throw new MeshError('ConfigInvalid', `${count(errors, 'error')}${warnings > 0 ? ` and ${count(warnings, 'warning')}` : ''} in the workspace.`, {
-          hint: 'Fix the errors above and run `mesh validate` again.',
-          exitCode: ExitCode.Usage,
-          details: { root, problems },
-        });
+        throw new MeshError(
+          'ConfigInvalid',
+          `${count(errors, 'error')}${warnings > 0 ? ` and ${count(warnings, 'warning')}` : ''} in the workspace.`,
+          {
+            hint: 'Fix the errors above and run `mesh validate` again.',
+            exitCode: ExitCode.Usage,
+            details: { root, problems },
+          },
+        );
       }
       const summary = {
         domains: workspace.domains.length,

@@ -34,6 +34,8 @@ export interface BuiltDatasets {
   readonly users?: UserRecord[];
   /** Fingerprint of all three together. */
   readonly fingerprint: string;
+  /** Real-time events left out because their item is in no dataset. */
+  readonly droppedEvents: number;
 }
 
 /** Records added through the real-time APIs (local PutEvents/PutItems/PutUsers), appended like Personalize does. */
@@ -160,7 +162,13 @@ function fingerprint(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
-function appendRealtime(type: DatasetType, table: CsvTable, extra: RealtimeRecords | undefined): void {
+/** Appends the real-time records; returns how many events were left out because their item is in no dataset. */
+function appendRealtime(
+  type: DatasetType,
+  table: CsvTable,
+  extra: RealtimeRecords | undefined,
+  knownItems: ReadonlySet<string> | undefined,
+): number {
   const col = (name: string) => table.header.findIndex((h) => h.toUpperCase() === name);
   const put = (values: Record<string, unknown>) =>
     table.rows.push(
@@ -169,9 +177,14 @@ function appendRealtime(type: DatasetType, table: CsvTable, extra: RealtimeRecor
         return v === undefined || v === null ? '' : String(v);
       }),
     );
+  let dropped = 0;
   if (type === 'interactions') {
-    if (col('USER_ID') < 0) return;
+    if (col('USER_ID') < 0) return 0;
     for (const e of extra?.interactions ?? []) {
+      if (knownItems && !knownItems.has(e.itemId)) {
+        dropped++;
+        continue;
+      }
       put({
         ...(e.props ?? {}),
         USER_ID: e.userId,
@@ -188,6 +201,7 @@ function appendRealtime(type: DatasetType, table: CsvTable, extra: RealtimeRecor
     const known = new Set(table.rows.map((r) => r[col('USER_ID')]));
     for (const u of extra?.users ?? []) if (!known.has(u.userId)) put({ ...u.props, USER_ID: u.userId });
   }
+  return dropped;
 }
 
 /** Builds, writes and parses the datasets. `query` runs the SQL of catalog sources. */
@@ -199,11 +213,19 @@ export async function buildDatasets(
   await mkdir(project.paths.datasetsDir, { recursive: true });
   const files: Partial<Record<DatasetType, BuiltDataset>> = {};
   const texts: Partial<Record<DatasetType, string>> = {};
-  for (const type of DATASET_TYPES) {
+  let knownItems: Set<string> | undefined;
+  let droppedEvents = 0;
+  // Items first: real-time events for items no dataset knows are left out (Personalize would train on them as
+  // items without metadata; the local rules require every interaction's item in the Items dataset).
+  for (const type of ['items', 'users', 'interactions'] as const) {
     const dataset = project.config.datasets[type];
     if (!dataset) continue;
     const table = await readSourceTable(project, dataset, query);
-    appendRealtime(type, table, realtime);
+    droppedEvents += appendRealtime(type, table, realtime, knownItems);
+    if (type === 'items') {
+      const id = table.header.findIndex((h) => h.toUpperCase() === 'ITEM_ID');
+      knownItems = new Set(table.rows.map((r) => r[id] as string));
+    }
     const text = stringifyCsv(table.header, table.rows);
     const file = path.join(project.paths.datasetsDir, `${type}.csv`);
     await writeFile(file, text, 'utf8');
@@ -214,5 +236,14 @@ export async function buildDatasets(
   const items = texts.items === undefined ? undefined : parseItemsCsv(texts.items).records;
   const users = texts.users === undefined ? undefined : parseUsersCsv(texts.users).records;
   const all = DATASET_TYPES.map((t) => files[t]?.fingerprint ?? '-').join('/');
-  return { files, interactions, ...(items ? { items } : {}), ...(users ? { users } : {}), fingerprint: fingerprint(all) };
+  const ordered: Partial<Record<DatasetType, BuiltDataset>> = {};
+  for (const t of DATASET_TYPES) if (files[t]) ordered[t] = files[t];
+  return {
+    files: ordered,
+    interactions,
+    ...(items ? { items } : {}),
+    ...(users ? { users } : {}),
+    fingerprint: fingerprint(all),
+    droppedEvents,
+  };
 }

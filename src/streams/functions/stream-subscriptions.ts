@@ -11,7 +11,13 @@ export interface ResolvedStreamSubscription {
   readonly port: StreamPort;
 }
 
-type ScopeEntry = { readonly product: string; readonly domain: string; readonly table?: boolean; readonly stream?: boolean };
+type ScopeEntry = {
+  readonly product: string;
+  readonly domain: string;
+  readonly table?: boolean;
+  readonly stream?: boolean;
+  readonly function?: string;
+};
 
 function resolve(ws: Workspace, domain: Domain, subscription: Subscription): ResolvedStreamSubscription | undefined {
   const stream = subscription.stream;
@@ -70,11 +76,22 @@ export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): Res
     );
   }
   const out: ResolvedStreamSubscription[] = [];
-  for (const entry of scope.subscriptions) {
+  for (const entry of scope.subscriptions as readonly ScopeEntry[]) {
     if (entry.stream === false) continue;
     const domain = findDomainOrThrow(ws, entry.domain);
     const subscription = domain.subscriptions.find((s) => s.product === entry.product);
     const resolved = subscription ? resolve(ws, domain, subscription) : undefined;
+    if (resolved && entry.function && resolved.stream.function !== entry.function) {
+      throw new MeshError(
+        'FunctionMismatch',
+        `Domain ${domain.name} subscribes to ${entry.product} with function ${resolved.stream.function}, not ${entry.function}.`,
+        {
+          hint: `Use --function ${resolved.stream.function}, or change the function in ${domain.file}.`,
+          location: { file: domain.file },
+          exitCode: ExitCode.Usage,
+        },
+      );
+    }
     if (resolved) out.push(resolved);
     else if (entry.table === false) {
       throw new MeshError(

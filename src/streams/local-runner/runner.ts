@@ -123,11 +123,12 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
       const dlq = deadLetterTopicSpec(s.stream.deadLetterTopic, topicSpecOf(s.port));
       if (source) {
         // Normally made by `mesh subscribe`; made here too so a dead letter is never refused.
-        await transport.ensureTopic({ ...dlq, replicationFactor: source.replicationFactor, configs: { ...dlq.configs } }).catch((error: unknown) => {
-          output.warn(`${key}: cannot create the dead-letter topic ${dlq.name}: ${(error as Error).message}`);
-        });
-      }
-      else output.warn(`${key}: topic ${s.port.topic} does not exist yet; waiting for it (publish ${s.product.name}).`);
+        await transport
+          .ensureTopic({ ...dlq, replicationFactor: source.replicationFactor, configs: { ...dlq.configs } })
+          .catch((error: unknown) => {
+            output.warn(`${key}: cannot create the dead-letter topic ${dlq.name}: ${(error as Error).message}`);
+          });
+      } else output.warn(`${key}: topic ${s.port.topic} does not exist yet; waiting for it (publish ${s.product.name}).`);
       const poller = new SubscriptionPoller({
         transport,
         process: proc,

@@ -30,7 +30,7 @@ export class StreamsContext {
   }
 
   clients(): AwsClients {
-    this.awsClients ??= new AwsClients();
+    this.awsClients ??= new AwsClients(this.env.aws);
     return this.awsClients;
   }
 

@@ -1,0 +1,57 @@
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'mesh.js');
+
+/** Builds dist/ once for all test files (serialised with flock; a no-op when dist is fresh). */
+export function ensureBuilt(): void {
+  const result = spawnSync('flock', [path.join(ROOT, 'node_modules', '.mesh-build.lock'), process.execPath, path.join(ROOT, 'test/cli/ensure-built.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The real program in this process: main(argv) with stdout and stderr captured. */
+export async function runInProcess(args: readonly string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const code = await main(['node', 'mesh', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = 0;
+  }
+}
+
+/** The built CLI as a child process (`node bin/mesh.js`), without CI set unless asked. */
+export function runChild(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
