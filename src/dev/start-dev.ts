@@ -49,6 +49,7 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
     AWS_ACCESS_KEY_ID: 'mesh-local',
     AWS_SECRET_ACCESS_KEY: 'mesh-local',
     MESH_TARGET: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   for (const domain of options.workspace.domains) {
     if (domain.personalizeFile) Object.assign(environment, personalizeEnvironment(readPersonalizeOutputs(options.workspace, domain.name)));

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import type { Target } from '../workspace/model.js';
-import { demoPodcastListens, generateMusicData, musicCsvFiles } from './music-data.js';
+import { generateMusicData } from './music-data.js';
+import { demoPodcastListens, musicCsvFiles } from './music-files.js';
 import { type ExportColumn, planHandlerFiles, planPersonalizeFiles, producerVariables, setDomainField } from './plan-domain.js';
 import { collectTemplate, type PlannedFile, templatesDir, textFile } from './template-files.js';
 

@@ -13,20 +13,20 @@ export function topicPatternRegExp(pattern: string, values: { mesh: string; doma
   const parts = pattern.split(/(\{\w+\})/).map((part) => {
     switch (part) {
       case '{mesh}':
-        return escape(values.mesh);
+        return escapeRegExp(values.mesh);
       case '{domain}':
-        return escape(values.domain);
+        return escapeRegExp(values.domain);
       case '{entity}':
         return '[A-Za-z0-9_-]+';
       case '{major}':
         return '\\d+';
       default:
-        return escape(part);
+        return escapeRegExp(part);
     }
   });
   return new RegExp(`^${parts.join('')}$`);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

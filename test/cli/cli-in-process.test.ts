@@ -18,7 +18,12 @@ describe('mesh init and validate, in process', () => {
     expect(lines[0]).toMatch(new RegExp(`^Created \\d+ files in ${dir.replace(/[/\\]/g, '\\$&')}:$`));
     expect(lines).toContain('  mesh.yaml');
     expect(lines).toContain('  domains/interactions/data/interactions.csv');
-    expect(lines.slice(-4)).toEqual(['Next:', '  mesh validate', '  mesh publish-product', '  mesh subscribe users --domain recommendations']);
+    expect(lines.slice(-4)).toEqual([
+      'Next:',
+      '  mesh validate',
+      '  mesh publish-product',
+      '  mesh subscribe users --domain recommendations',
+    ]);
   });
 
   test('validate: a one-line summary on success, exit 0', async () => {
@@ -64,7 +69,18 @@ describe('mesh init and validate, in process', () => {
   });
 
   test('init a producer into the workspace; then validate still passes', async () => {
-    const run = await runInProcess(['init', 'producer', 'radio', '--owner-contact', 'radio@example.com', '--storage', 'event-files', '--yes', '-C', dir]);
+    const run = await runInProcess([
+      'init',
+      'producer',
+      'radio',
+      '--owner-contact',
+      'radio@example.com',
+      '--storage',
+      'event-files',
+      '--yes',
+      '-C',
+      dir,
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('  domains/radio/export/ctas.sql\n');
     expect(run.stdout).toContain('Updated: mesh.yaml\n');
@@ -83,7 +99,9 @@ describe('mesh init and validate, in process', () => {
   test('init refuses to overwrite; --json prints one document', async () => {
     const again = await runInProcess(['init', '--example', 'music-streaming', '--json', '-C', dir]);
     expect(again.code).toBe(2);
-    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'FilesExist', details: { files: expect.arrayContaining(['mesh.yaml']) } } });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      error: { code: 'FilesExist', details: { files: expect.arrayContaining(['mesh.yaml']) } },
+    });
     const other = await writeWorkspace({});
     const fresh = await runInProcess(['init', 'mesh', 'radio', '--json', '-C', other]);
     expect(fresh.code).toBe(0);

@@ -80,7 +80,9 @@ describe('interactive mesh init (pseudo-TTY)', () => {
     expect(screen).toContain('domains/podcasts/export/flatten.sql');
     const { workspace, problems } = await validateWorkspace(dir);
     expect(problems).toEqual([]);
-    expect(workspace?.domains.map((d) => [d.name, d.kind, d.owner.contact, d.storage?.kind])).toEqual([['podcasts', 'producer', 'podcasts@example.com', 'key-value']]);
+    expect(workspace?.domains.map((d) => [d.name, d.kind, d.owner.contact, d.storage?.kind])).toEqual([
+      ['podcasts', 'producer', 'podcasts@example.com', 'key-value'],
+    ]);
   });
 
   test('a prompt refuses an invalid answer and asks again', async () => {

@@ -16,11 +16,13 @@ describe('mesh as a child process (node bin/mesh.js)', () => {
     const help = runChild(['--help'], dir);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: mesh \[options\] \[command\]/);
-    for (const command of ['init', 'validate', 'plan', 'publish-product', 'subscribe']) expect(help.stdout).toMatch(new RegExp(`\\n  ${command} `));
+    for (const command of ['init', 'validate', 'plan', 'publish-product', 'subscribe'])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${command} `));
     expect(help.stderr).toBe('');
     const init = runChild(['init', '--help'], dir);
     expect(init.code).toBe(0);
-    for (const flag of ['--example', '--owner-team', '--owner-contact', '--account', '--storage', '--use-case', '--force', '--dry-run']) expect(init.stdout).toContain(flag);
+    for (const flag of ['--example', '--owner-team', '--owner-contact', '--account', '--storage', '--use-case', '--force', '--dry-run'])
+      expect(init.stdout).toContain(flag);
   });
 
   test('init --example music-streaming --yes in an empty folder, then validate: both succeed', () => {
@@ -35,7 +37,9 @@ describe('mesh as a child process (node bin/mesh.js)', () => {
   });
 
   test('validate on a broken workspace exits 2; --json stays one document', async () => {
-    const broken = await writeWorkspace({ 'mesh.yaml': 'apiVersion: mesh/v1\nname: x\ncentralCatalog:\n  account: "1"\n  region: us-east-1\ndomains: [domains/missing]\n' });
+    const broken = await writeWorkspace({
+      'mesh.yaml': 'apiVersion: mesh/v1\nname: x\ncentralCatalog:\n  account: "1"\n  region: us-east-1\ndomains: [domains/missing]\n',
+    });
     const human = runChild(['validate'], broken);
     expect(human.code).toBe(2);
     expect(human.stdout).toContain('mesh.yaml:4:12  InvalidAccountId  centralCatalog.account');

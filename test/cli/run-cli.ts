@@ -8,10 +8,14 @@ export const BIN = path.join(ROOT, 'bin', 'mesh.js');
 
 /** Builds dist/ once for all test files (serialised with flock; a no-op when dist is fresh). */
 export function ensureBuilt(): void {
-  const result = spawnSync('flock', [path.join(ROOT, 'node_modules', '.mesh-build.lock'), process.execPath, path.join(ROOT, 'test/cli/ensure-built.mjs')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'flock',
+    [path.join(ROOT, 'node_modules', '.mesh-build.lock'), process.execPath, path.join(ROOT, 'test/cli/ensure-built.mjs')],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
 }
 

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MeshError } from '../../src/core/errors.js';
@@ -49,7 +49,13 @@ describe('mesh init (non-interactive)', () => {
     const dir = await emptyDir();
     const policy = quiet();
     const result = await init({ dir, kind: 'mesh', name: 'music' }, policy);
-    expect(result).toMatchObject({ kind: 'mesh', name: 'music', root: dir, created: ['.gitignore', 'README.md', 'mesh.yaml'], dryRun: false });
+    expect(result).toMatchObject({
+      kind: 'mesh',
+      name: 'music',
+      root: dir,
+      created: ['.gitignore', 'README.md', 'mesh.yaml'],
+      dryRun: false,
+    });
     const mesh = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
     expect(mesh.split('\n')[0]).toBe('# yaml-language-server: $schema=node_modules/mesh-cli/schema/mesh.schema.json');
     expect(mesh).toContain('name: music\n');
@@ -61,56 +67,68 @@ describe('mesh init (non-interactive)', () => {
     expect(await expectValid(dir)).toEqual(['NoDomains']);
   });
 
-  test.each(['relational', 'key-value', 'event-files'] as const)('producer with %s storage: starter product, schema, sample data, export job', async (storage) => {
-    const dir = await emptyDir();
-    await init({ dir, kind: 'mesh', name: 'music' });
-    const meshBefore = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
-    const result = await init({ dir: path.join(dir), kind: 'producer', name: 'songs', ownerContact: 'catalog@example.com', storage });
-    const exportFiles = {
-      relational: ['export/glue_export_job.py', 'export/run-export.sh', 'export/unload.sql'],
-      'key-value': ['export/export-table.sh', 'export/flatten.sql'],
-      'event-files': ['export/ctas.sql', 'export/run-ctas.sh'],
-    }[storage];
-    expect(result.created).toEqual(
-      [
-        'domains/songs/README.md',
-        'domains/songs/data/songs.csv',
-        'domains/songs/domain.yaml',
-        'domains/songs/products/songs.odcs.yaml',
-        'domains/songs/schemas/songs-event.avsc',
-        ...exportFiles.map((f) => `domains/songs/${f}`),
-      ].sort(),
-    );
-    expect(result.edited).toEqual(['mesh.yaml']);
-    const meshAfter = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
-    expect(meshAfter).toBe(meshBefore.replace('domains: []\n', 'domains:\n  - domains/songs\n'));
-    expect(await expectValid(dir)).toEqual([]);
-    const { workspace } = await validateWorkspace(dir);
-    expect(workspace?.products[0]).toMatchObject({ name: 'songs', stream: { topic: 'mesh.songs.songs-events.v1' }, owner: { team: 'songs-team', contact: 'catalog@example.com' } });
-    expect(workspace?.domains[0]?.storage?.kind).toBe(storage);
-    const job = (await Promise.all(exportFiles.map((f) => readFile(path.join(dir, 'domains/songs', f), 'utf8')))).join('\n');
-    expect(job).toContain(workspace?.products[0]?.table?.location ?? 'never');
-    expect(job).not.toMatch(/%[A-Za-z][\w.]*%/);
-  });
+  test.each(['relational', 'key-value', 'event-files'] as const)(
+    'producer with %s storage: starter product, schema, sample data, export job',
+    async (storage) => {
+      const dir = await emptyDir();
+      await init({ dir, kind: 'mesh', name: 'music' });
+      const meshBefore = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
+      const result = await init({ dir: path.join(dir), kind: 'producer', name: 'songs', ownerContact: 'catalog@example.com', storage });
+      const exportFiles = {
+        relational: ['export/glue_export_job.py', 'export/run-export.sh', 'export/unload.sql'],
+        'key-value': ['export/export-table.sh', 'export/flatten.sql'],
+        'event-files': ['export/ctas.sql', 'export/run-ctas.sh'],
+      }[storage];
+      expect(result.created).toEqual(
+        [
+          'domains/songs/README.md',
+          'domains/songs/data/songs.csv',
+          'domains/songs/domain.yaml',
+          'domains/songs/products/songs.odcs.yaml',
+          'domains/songs/schemas/songs-event.avsc',
+          ...exportFiles.map((f) => `domains/songs/${f}`),
+        ].sort(),
+      );
+      expect(result.edited).toEqual(['mesh.yaml']);
+      const meshAfter = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
+      expect(meshAfter).toBe(meshBefore.replace('domains: []\n', 'domains:\n  - domains/songs\n'));
+      expect(await expectValid(dir)).toEqual([]);
+      const { workspace } = await validateWorkspace(dir);
+      expect(workspace?.products[0]).toMatchObject({
+        name: 'songs',
+        stream: { topic: 'mesh.songs.songs-events.v1' },
+        owner: { team: 'songs-team', contact: 'catalog@example.com' },
+      });
+      expect(workspace?.domains[0]?.storage?.kind).toBe(storage);
+      const job = (await Promise.all(exportFiles.map((f) => readFile(path.join(dir, 'domains/songs', f), 'utf8')))).join('\n');
+      expect(job).toContain(workspace?.products[0]?.table?.location ?? 'never');
+      expect(job).not.toMatch(/%[A-Za-z][\w.]*%/);
+    },
+  );
 
-  test.each(['stream-handler', 'recommendations'] as const)('consumer (%s): domain, starter handler, Personalize template for recommendations', async (useCase) => {
-    const dir = await emptyDir();
-    await init({ dir, kind: 'mesh', name: 'music' });
-    const result = await init({ dir, kind: 'consumer', name: 'recs', ownerContact: 'ml@example.com', useCase });
-    expect(result.created).toEqual(expect.arrayContaining(['domains/recs/domain.yaml', 'domains/recs/README.md', 'domains/recs/handlers/recs-handler/index.ts']));
-    const handler = await readFile(path.join(dir, 'domains/recs/handlers/recs-handler/index.ts'), 'utf8');
-    expect(handler).toBe(await readFile(path.join(process.cwd(), 'templates/handlers/starter/index.ts'), 'utf8'));
-    const hasPersonalizeTemplate = (await listFiles(path.join(process.cwd(), 'templates'))).includes('personalize/personalize.yaml');
-    const domainYaml = await readFile(path.join(dir, 'domains/recs/domain.yaml'), 'utf8');
-    if (useCase === 'recommendations' && hasPersonalizeTemplate) {
-      expect(result.created).toContain('domains/recs/personalize.yaml');
-      expect(domainYaml).toMatch(/^personalize: personalize\.yaml$/m);
-    } else {
-      expect(result.created.some((f) => f.includes('personalize'))).toBe(false);
-      expect(domainYaml).not.toContain('personalize:');
-    }
-    expect(await expectValid(dir)).toEqual([]);
-  });
+  test.each(['stream-handler', 'recommendations'] as const)(
+    'consumer (%s): domain, starter handler, Personalize template for recommendations',
+    async (useCase) => {
+      const dir = await emptyDir();
+      await init({ dir, kind: 'mesh', name: 'music' });
+      const result = await init({ dir, kind: 'consumer', name: 'recs', ownerContact: 'ml@example.com', useCase });
+      expect(result.created).toEqual(
+        expect.arrayContaining(['domains/recs/domain.yaml', 'domains/recs/README.md', 'domains/recs/handlers/recs-handler/index.ts']),
+      );
+      const handler = await readFile(path.join(dir, 'domains/recs/handlers/recs-handler/index.ts'), 'utf8');
+      expect(handler).toBe(await readFile(path.join(process.cwd(), 'templates/handlers/starter/index.ts'), 'utf8'));
+      const hasPersonalizeTemplate = (await listFiles(path.join(process.cwd(), 'templates'))).includes('personalize/personalize.yaml');
+      const domainYaml = await readFile(path.join(dir, 'domains/recs/domain.yaml'), 'utf8');
+      if (useCase === 'recommendations' && hasPersonalizeTemplate) {
+        expect(result.created).toContain('domains/recs/personalize.yaml');
+        expect(domainYaml).toMatch(/^personalize: personalize\.yaml$/m);
+      } else {
+        expect(result.created.some((f) => f.includes('personalize'))).toBe(false);
+        expect(domainYaml).not.toContain('personalize:');
+      }
+      expect(await expectValid(dir)).toEqual([]);
+    },
+  );
 
   test('a domain outside any workspace creates the mesh around it, named after the folder', async () => {
     const dir = path.join(await emptyDir(), 'My Music');
@@ -139,7 +157,10 @@ describe('mesh init (non-interactive)', () => {
       code: 'InvalidFlag',
       hint: 'Did you mean "relational"?',
     });
-    await expect(init({ dir, kind: 'mesh', name: 'm', region: 'us-est-1' })).rejects.toMatchObject({ code: 'InvalidFlag', message: expect.stringContaining('did you mean us-east-1') });
+    await expect(init({ dir, kind: 'mesh', name: 'm', region: 'us-est-1' })).rejects.toMatchObject({
+      code: 'InvalidFlag',
+      message: expect.stringContaining('did you mean us-east-1'),
+    });
     await expect(init({ dir, kind: 'mesh', name: 'Music' })).rejects.toMatchObject({ code: 'InvalidFlag' });
     await expect(init({ dir, kind: 'library' })).rejects.toMatchObject({ code: 'InvalidFlag' });
     await expect(init({ dir, example: 'music' })).rejects.toMatchObject({ code: 'UnknownExample', hint: 'Examples: music-streaming.' });
@@ -151,7 +172,10 @@ describe('mesh init (non-interactive)', () => {
     await init({ dir, kind: 'mesh', name: 'music' });
     await init({ dir, kind: 'producer', name: 'songs', ownerContact: 'c' });
     const mesh = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
-    await expect(init({ dir, kind: 'producer', name: 'songs', ownerContact: 'other' })).rejects.toMatchObject({ code: 'FilesExist', exitCode: 2 });
+    await expect(init({ dir, kind: 'producer', name: 'songs', ownerContact: 'other' })).rejects.toMatchObject({
+      code: 'FilesExist',
+      exitCode: 2,
+    });
     expect(await readFile(path.join(dir, 'mesh.yaml'), 'utf8')).toBe(mesh);
     await expect(init({ dir, kind: 'mesh', name: 'music' })).rejects.toMatchObject({ code: 'FilesExist' });
   });
@@ -175,5 +199,19 @@ describe('mesh init (non-interactive)', () => {
     const result = await init({ dir: path.join(dir, 'domains/songs'), kind: 'consumer', name: 'recs', ownerContact: 'c' });
     expect(result.root).toBe(dir);
     expect(await readFile(path.join(dir, 'mesh.yaml'), 'utf8')).toContain('  - domains/songs\n  - domains/recs\n');
+  });
+
+  test('target aws: the mesh names its MSK cluster; the example switches its target', async () => {
+    const dir = await emptyDir();
+    const arn = 'arn:aws:kafka:eu-west-1:123456789012:cluster/mesh/0a1b2c3d-4e5f-6789-abcd-ef0123456789-2';
+    await init({ dir, kind: 'mesh', name: 'prod', target: 'aws', account: '123456789012', region: 'eu-west-1', clusterArn: arn });
+    await expect(init({ dir, kind: 'producer', name: 'songs', ownerContact: 'c' })).rejects.toMatchObject({ code: 'MissingFlag', hint: 'Pass --account.' });
+    await init({ dir, kind: 'producer', name: 'songs', ownerContact: 'c', account: '210987654321' });
+    const { workspace } = await validateWorkspace(dir);
+    expect(workspace?.mesh).toMatchObject({ target: 'aws', streaming: { kind: 'msk', clusterArn: arn, region: 'eu-west-1', account: '123456789012' } });
+    expect(workspace?.domains[0]?.access).toEqual({ account: '210987654321', region: 'eu-west-1' });
+    const example = await emptyDir();
+    await init({ dir: example, example: 'music-streaming', target: 'aws' });
+    expect((await validateWorkspace(example)).workspace?.mesh.target).toBe('aws');
   });
 });

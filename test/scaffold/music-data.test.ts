@@ -2,13 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import {
-  GENRE_PODCAST_AFFINITY,
-  MUSIC_DATA_END_EPOCH,
-  MUSIC_DEMO_USER,
-  generateMusicData,
-  musicCsvFiles,
-} from '../../src/scaffold/music-data.js';
+import { GENRE_PODCAST_AFFINITY, generateMusicData, MUSIC_DATA_END_EPOCH, MUSIC_DEMO_USER } from '../../src/scaffold/music-data.js';
+import { musicCsvFiles } from '../../src/scaffold/music-files.js';
 import { templatesDir } from '../../src/scaffold/template-files.js';
 
 const data = generateMusicData();
@@ -67,7 +62,8 @@ describe('music-streaming sample data', () => {
     const plays = data.interactions.filter((i) => i.event_type === 'play');
     // share of a user's song plays in their top genre: far above the 1/8 of random listening
     const byUser = new Map<string, string[]>();
-    for (const i of plays) if (i.content_type === 'song') byUser.set(i.user_id, [...(byUser.get(i.user_id) ?? []), genreOf.get(i.item_id) ?? '']);
+    for (const i of plays)
+      if (i.content_type === 'song') byUser.set(i.user_id, [...(byUser.get(i.user_id) ?? []), genreOf.get(i.item_id) ?? '']);
     const loyalty = [...byUser.values()].map((genres) => {
       const counts = new Map<string, number>();
       for (const g of genres) counts.set(g, (counts.get(g) ?? 0) + 1);

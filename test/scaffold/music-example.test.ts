@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runInit } from '../../src/scaffold/init.js';
@@ -54,7 +54,9 @@ describe('mesh init --example music-streaming', () => {
   });
 
   test('the file tree (handler and Personalize template contents aside)', async () => {
-    const personalize = (await listFiles(path.join(templatesDir(), 'personalize')).catch(() => [])).map((f) => `domains/recommendations/${f}`);
+    const personalize = (await listFiles(path.join(templatesDir(), 'personalize')).catch(() => [])).map(
+      (f) => `domains/recommendations/${f}`,
+    );
     const tree = (await listFiles(dir)).filter((f) => !f.includes('/handlers/') && !personalize.includes(f));
     expect(created).toEqual(await listFiles(dir));
     expect(tree).toMatchSnapshot();
@@ -90,7 +92,9 @@ describe('mesh init --example music-streaming', () => {
       const own = path.join(templatesDir(), 'handlers', template);
       const source = (await readdir(own).catch(() => [])).length > 0 ? own : path.join(templatesDir(), 'handlers', 'starter');
       expect(await listFiles(path.join(dir, 'domains', folder))).toEqual(await listFiles(source));
-      expect(await readFile(path.join(dir, 'domains', folder, 'index.ts'), 'utf8')).toBe(await readFile(path.join(source, 'index.ts'), 'utf8'));
+      expect(await readFile(path.join(dir, 'domains', folder, 'index.ts'), 'utf8')).toBe(
+        await readFile(path.join(source, 'index.ts'), 'utf8'),
+      );
     }
   });
 
@@ -100,11 +104,16 @@ describe('mesh init --example music-streaming', () => {
     if (files.includes('personalize.yaml')) expect(domainYaml).toMatch(/^personalize: personalize\.yaml$/m);
     else expect(domainYaml).not.toContain('personalize:');
     for (const f of files.filter((name) => !name.includes('.template.'))) {
-      expect(await readFile(path.join(dir, 'domains/recommendations', f))).toEqual(await readFile(path.join(templatesDir(), 'personalize', f)));
+      expect(await readFile(path.join(dir, 'domains/recommendations', f))).toEqual(
+        await readFile(path.join(templatesDir(), 'personalize', f)),
+      );
     }
   });
 
   test('a second run stops: nothing is overwritten', async () => {
-    await expect(runInit({ dir, example: 'music-streaming' }, { interactive: false })).rejects.toMatchObject({ code: 'FilesExist', exitCode: 2 });
+    await expect(runInit({ dir, example: 'music-streaming' }, { interactive: false })).rejects.toMatchObject({
+      code: 'FilesExist',
+      exitCode: 2,
+    });
   });
 });

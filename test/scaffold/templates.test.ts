@@ -19,9 +19,9 @@ async function tempDir(files: Record<string, string> = {}): Promise<string> {
 
 describe('placeholders and file names', () => {
   test('known placeholders are filled, other %…% text is left alone', () => {
-    expect(renderPlaceholders("%name% in %mesh% WHERE x LIKE '%abc%' %owner.team%", { name: 'songs', mesh: 'music', 'owner.team': 'catalog' })).toBe(
-      "songs in music WHERE x LIKE '%abc%' catalog",
-    );
+    expect(
+      renderPlaceholders("%name% in %mesh% WHERE x LIKE '%abc%' %owner.team%", { name: 'songs', mesh: 'music', 'owner.team': 'catalog' }),
+    ).toBe("songs in music WHERE x LIKE '%abc%' catalog");
   });
   test('.template is dropped, _gitignore becomes .gitignore, %name% in paths is filled', () => {
     expect(outputPath('products/%name%.odcs.template.yaml', { name: 'songs' })).toBe('products/songs.odcs.yaml');
@@ -73,7 +73,9 @@ describe('adding a domain to mesh.yaml', () => {
   test('appends and keeps comments', () => {
     const result = addDomainToMeshFile(text, 'domains/b');
     expect(result.changed).toBe(true);
-    expect(result.text).toBe('# my mesh\napiVersion: mesh/v1\nname: m # the name\n# the domains\ndomains:\n  - domains/a # first\n  - domains/b\n');
+    expect(result.text).toBe(
+      '# my mesh\napiVersion: mesh/v1\nname: m # the name\n# the domains\ndomains:\n  - domains/a # first\n  - domains/b\n',
+    );
   });
   test('an empty list [] becomes a block list; a listed entry is left alone', () => {
     expect(addDomainToMeshFile('name: m\ndomains: []\n', 'domains/a').text).toBe('name: m\ndomains:\n  - domains/a\n');
@@ -87,4 +89,3 @@ describe('adding a domain to mesh.yaml', () => {
     expect(() => addDomainToMeshFile('domains: x\n', 'domains/a')).toThrow(/not a list/);
   });
 });
-

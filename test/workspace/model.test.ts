@@ -90,7 +90,12 @@ describe('loadWorkspace resolves the model', () => {
       classification: 'confidential',
       file: path.join(root, 'domains/shop/products/orders.odcs.yaml'),
       sampleData: path.join(root, 'domains/shop/data/orders.csv'),
-      table: { format: 'parquet', location: 's3://demo-shop-222222222222/products/orders/', partitionKeys: ['order_date'], tableName: 'orders' },
+      table: {
+        format: 'parquet',
+        location: 's3://demo-shop-222222222222/products/orders/',
+        partitionKeys: ['order_date'],
+        tableName: 'orders',
+      },
     });
     expect(orders?.columns.map((c) => [c.name, c.type, c.required, c.pii, c.primaryKey])).toEqual([
       ['order_id', 'string', true, false, true],
@@ -147,7 +152,7 @@ describe('loadWorkspace errors', () => {
     const error = (await loadWorkspace(root).catch((e: unknown) => e)) as MeshError;
     expect(error.code).toBe('ConfigInvalid');
     expect(error.exitCode).toBe(2);
-    expect(error.message).toMatch(/^The workspace has 2 errors; first: domains\/shop\/domain\.yaml:2:7  InvalidValue  kind/);
+    expect(error.message).toMatch(/^The workspace has 2 errors; first: domains\/shop\/domain\.yaml:2:7 {2}InvalidValue {2}kind/);
     expect(error.location).toEqual({ file: 'domains/shop/domain.yaml', line: 2, column: 7, path: 'kind' });
     const problems = (error.details?.problems ?? []) as { code: string; file: string }[];
     expect(problems.map((p) => [p.file, p.code])).toEqual([
@@ -161,7 +166,9 @@ describe('loadWorkspace errors', () => {
     const files = edit(validFiles(), 'domains/shop/products/orders.odcs.yaml', 'property: sampleData', 'property: sampledata');
     const root = await writeWorkspace(files);
     const result = await validateWorkspace(root);
-    expect(result.problems.map((p) => [p.code, p.severity, p.hint])).toEqual([['UnknownCustomProperty', 'warning', 'Did you mean "sampleData"?']]);
+    expect(result.problems.map((p) => [p.code, p.severity, p.hint])).toEqual([
+      ['UnknownCustomProperty', 'warning', 'Did you mean "sampleData"?'],
+    ]);
     expect(result.workspace?.products[0]?.sampleData).toBeUndefined();
     await removeWorkspace(root);
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { resolveWorkspaceFiles } from '../../src/workspace/load.js';
 import { Reporter } from '../../src/workspace/reporter.js';
 import * as rules from '../../src/workspace/rules.js';
-import { type Files, edit, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
+import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
 
 const MESH = 'mesh.yaml';
 const SHOP = 'domains/shop/domain.yaml';
@@ -30,31 +30,52 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
   [
     'uniqueDomainNames',
     rules.uniqueDomainNames,
-    { ...edit(validFiles(), MESH, '  - domains/insights', '  - domains/insights\n  - domains/again'), 'domains/again/domain.yaml': 'name: shop\nkind: consumer\nowner: {team: t, contact: c}\naccount: "444444444444"\n' },
+    {
+      ...edit(validFiles(), MESH, '  - domains/insights', '  - domains/insights\n  - domains/again'),
+      'domains/again/domain.yaml': 'name: shop\nkind: consumer\nowner: {team: t, contact: c}\naccount: "444444444444"\n',
+    },
     [{ code: 'DuplicateDomain', path: 'name' }],
   ],
   [
     'uniqueProductNames',
     rules.uniqueProductNames,
-    { ...validFiles(), 'domains/shop/products/orders-copy.odcs.yaml': validFiles()[ORDERS]?.replace('entity: orders', 'entity: orders-two') ?? '' },
+    {
+      ...validFiles(),
+      'domains/shop/products/orders-copy.odcs.yaml': validFiles()[ORDERS]?.replace('entity: orders', 'entity: orders-two') ?? '',
+    },
     [{ code: 'DuplicateProduct', path: 'name' }],
   ],
   [
     'uniqueTopics',
     rules.uniqueTopics,
-    { ...validFiles(), 'domains/shop/products/refunds.odcs.yaml': (validFiles()[ORDERS] ?? '').replace('name: orders', 'name: refunds').replace(':orders', ':refunds') },
+    {
+      ...validFiles(),
+      'domains/shop/products/refunds.odcs.yaml': (validFiles()[ORDERS] ?? '')
+        .replace('name: orders', 'name: refunds')
+        .replace(':orders', ':refunds'),
+    },
     [{ code: 'DuplicateTopic', path: 'customProperties[1].value.entity' }],
   ],
   [
     'uniqueWithinDomain',
     rules.uniqueWithinDomain,
-    edit(validFiles(), INSIGHTS, 'transforms:\n  - name: daily\n    sql: transforms/daily.sql\n    output: datasets/daily.csv\n', 'transforms:\n  - name: daily\n    sql: transforms/daily.sql\n    output: a.csv\n  - name: daily\n    sql: transforms/daily.sql\n    output: b.csv\n'),
+    edit(
+      validFiles(),
+      INSIGHTS,
+      'transforms:\n  - name: daily\n    sql: transforms/daily.sql\n    output: datasets/daily.csv\n',
+      'transforms:\n  - name: daily\n    sql: transforms/daily.sql\n    output: a.csv\n  - name: daily\n    sql: transforms/daily.sql\n    output: b.csv\n',
+    ),
     [{ code: 'DuplicateTransform', path: 'transforms[1].name' }],
   ],
   [
     'productsOwnedByProducers',
     rules.productsOwnedByProducers,
-    edit(edit(validFiles(), ORDERS, 'domain: shop', 'domain: shopping'), ORDERS, 'id: urn:mesh:demo:shop:orders', 'id: urn:mesh:demo:shopping:orders'),
+    edit(
+      edit(validFiles(), ORDERS, 'domain: shop', 'domain: shopping'),
+      ORDERS,
+      'id: urn:mesh:demo:shop:orders',
+      'id: urn:mesh:demo:shopping:orders',
+    ),
     [
       { code: 'ProductDomainMismatch', path: 'domain' },
       { code: 'ProductIdMismatch', path: 'id' },

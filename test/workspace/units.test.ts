@@ -104,8 +104,18 @@ describe('column and Avro types', () => {
   });
 
   test('parseColumnType spells Glue types', () => {
-    expect(['STRING', 'bigint', 'decimal(10, 2)', 'Timestamp'].map(parseColumnType)).toEqual(['string', 'bigint', 'decimal(10,2)', 'timestamp']);
-    expect(['varchar', 'decimal(40,2)', 'decimal(p,s)', 'array<string>'].map(parseColumnType)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(['STRING', 'bigint', 'decimal(10, 2)', 'Timestamp'].map(parseColumnType)).toEqual([
+      'string',
+      'bigint',
+      'decimal(10,2)',
+      'timestamp',
+    ]);
+    expect(['varchar', 'decimal(40,2)', 'decimal(p,s)', 'array<string>'].map(parseColumnType)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// `npm run demo`: the running example end to end on the local target, in a temporary folder.
+// Scaffolds the music-streaming mesh, publishes the four products, subscribes Recommendations and Analytics,
+// trains and deploys the recommender, starts the consumers (`mesh dev`), sends a burst of new listens (podcast
+// listens for u0042, who had only played songs), and prints u0042's recommendations before and after.
+// Leaves no process running and removes the folder (keep it with --keep).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'mesh.js');
+const keep = process.argv.includes('--keep');
+const USER = 'u0042';
+const started = Date.now();
+const ws = mkdtempSync(path.join(os.tmpdir(), 'mesh-demo-'));
+const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
+let dev;
+
+const secs = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const say = (text) => process.stdout.write(`${text}\n`);
+
+function mesh(args, { json = false } = {}) {
+  const res = spawnSync(process.execPath, [bin, ...args, ...(json ? ['--json'] : [])], { cwd: ws, env, encoding: 'utf8' });
+  if (res.status !== 0) {
+    process.stderr.write(res.stderr);
+    throw new Error(`mesh ${args.join(' ')} exited with ${res.status}`);
+  }
+  return json ? JSON.parse(res.stdout) : res.stdout;
+}
+
+function step(title, args) {
+  const out = mesh(args, { json: true });
+  say(`[${secs()}] ${title}`);
+  return out;
+}
+
+async function getJson(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function contentTypes() {
+  const csv = readFileSync(path.join(ws, '.mesh/local/personalize/recommendations/datasets/items.csv'), 'utf8').trim().split('\n');
+  const header = csv[0].split(',');
+  const id = header.indexOf('ITEM_ID');
+  const type = header.indexOf('CONTENT_TYPE');
+  return new Map(
+    csv
+      .slice(1)
+      .map((line) => line.split(','))
+      .map((cells) => [cells[id], cells[type]]),
+  );
+}
+
+function table(before, after, types) {
+  const rows = [];
+  const n = Math.max(before.length, after.length);
+  const cell = (r) => (r ? `${r.itemId} ${(types.get(r.itemId) ?? '?').padEnd(7)}` : '');
+  rows.push(`   ${'before'.padEnd(22)}after`);
+  for (let i = 0; i < n; i++) rows.push(`${String(i + 1).padStart(2)} ${cell(before[i]).padEnd(22)}${cell(after[i])}`);
+  return rows.join('\n');
+}
+
+async function startDev() {
+  const child = spawn(process.execPath, [bin, 'dev', '--port', '0'], { cwd: ws, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mesh dev did not start:\n${log}`)), 30_000);
+    const onData = (chunk) => {
+      log += chunk;
+      const m = /mesh dev on (http:\/\/\S+)/.exec(log);
+      if (m && /Ctrl-C stops/.test(log)) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`mesh dev exited with ${code}:\n${log}`)));
+  });
+  return { child, url, log: () => log };
+}
+
+async function stopDev() {
+  if (!dev || dev.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => dev.child.once('exit', resolve));
+  dev.child.kill('SIGINT');
+  const timer = setTimeout(() => dev.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main() {
+  say(`mesh demo: real-time song and podcast recommendations, local target (workspace ${ws})\n`);
+  step('init: music-streaming example (4 producers, 2 consumers, sample data)', ['init', '--example', 'music-streaming', '--yes']);
+  const published = step('publish-product: tables into the catalog, topics and event schemas', ['publish-product', '--yes']);
+  say(`          ${published.plan.summary.create} created, ${published.plan.summary.grant} granted`);
+  for (const product of ['users', 'songs', 'podcasts', 'interactions']) {
+    step(`subscribe recommendations → ${product} (table grant + stream function)`, [
+      'subscribe',
+      product,
+      '--domain',
+      'recommendations',
+      '--yes',
+    ]);
+  }
+  step('subscribe analytics → interactions (stream function)', ['subscribe', 'interactions', '--domain', 'analytics', '--stream', '--yes']);
+  const trained = step('personalize train: items merged from songs + podcasts, datasets validated, model trained', [
+    'personalize',
+    'train',
+    '--domain',
+    'recommendations',
+  ]);
+  const metrics = trained.solutions?.find((s) => s.solution === 'personalized')?.metrics;
+  if (metrics) say(`          NDCG@10 ${Number(metrics.normalized_discounted_cumulative_gain_at_10).toFixed(3)} on the holdout`);
+  step('personalize deploy: campaign and event tracker', ['personalize', 'deploy', '--domain', 'recommendations', '--yes']);
+
+  dev = await startDev();
+  say(`[${secs()}] mesh dev: consumers running, API on ${dev.url}`);
+  const types = contentTypes();
+  const before = (await getJson(`${dev.url}/recommendations/${USER}?num=10`)).itemList;
+
+  // The burst: u0042's podcast listens (from the example's data), stamped now, plus other listeners' plays.
+  const now = Math.floor(Date.now() / 1000);
+  const u0042 = readFileSync(path.join(ws, 'domains/interactions/data/u0042-podcast-listens.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, i) => ({ ...JSON.parse(line), event_id: `demo-${now}-${i}`, timestamp: now - 60 + i * 5 }));
+  const others = Array.from({ length: 40 }, (_, i) => ({
+    ...u0042[i % u0042.length],
+    event_id: `demo-${now}-o${i}`,
+    user_id: `u${String(100 + i).padStart(4, '0')}`,
+    session_id: `burst-${i}`,
+    item_id: i % 2 === 0 ? `s${String(10 + i).padStart(4, '0')}` : `p${String(20 + i).padStart(4, '0')}`,
+    content_type: i % 2 === 0 ? 'song' : 'podcast',
+    timestamp: now - 30 + (i % 30),
+  }));
+  const burst = path.join(ws, 'burst.jsonl');
+  writeFileSync(burst, `${[...u0042, ...others].map((e) => JSON.stringify(e)).join('\n')}\n`);
+  step(`events produce: ${u0042.length + others.length} new listens (${u0042.length} podcast plays by ${USER})`, [
+    'events',
+    'produce',
+    'interactions',
+    '--file',
+    burst,
+  ]);
+
+  let after = before;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    after = (await getJson(`${dev.url}/recommendations/${USER}?num=10`)).itemList;
+    if (after.some((r) => types.get(r.itemId) === 'podcast' && !before.some((b) => b.itemId === r.itemId))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // The Analytics domain's ingestor counts the same burst (deduplicated by event id).
+  let summary = await getJson(`${dev.url}/analytics/summary?minutes=5`);
+  while (summary.totalPlays < u0042.length + others.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    summary = await getJson(`${dev.url}/analytics/summary?minutes=5`);
+  }
+  say(`[${secs()}] recommendations for ${USER}, before and after the listens:\n`);
+  say(table(before, after, types));
+  const podcastsBefore = before.filter((r) => types.get(r.itemId) === 'podcast').length;
+  const podcastsAfter = after.filter((r) => types.get(r.itemId) === 'podcast').length;
+  say(`\npodcasts in the top 10: ${podcastsBefore} before, ${podcastsAfter} after`);
+  say(
+    `analytics: ${summary.totalPlays} plays in the last 5 minutes (${summary.byContentType.song} songs, ${summary.byContentType.podcast} podcasts)`,
+  );
+  if (podcastsAfter <= podcastsBefore) throw new Error('the recommendations did not pick up the podcast listens');
+}
+
+try {
+  await main();
+  say(`\ndone in ${secs()}`);
+} catch (error) {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (dev) process.stderr.write(dev.log());
+  process.exitCode = 1;
+} finally {
+  await stopDev();
+  if (!keep) rmSync(ws, { recursive: true, force: true });
+  else say(`workspace kept: ${ws}`);
+}
