@@ -57,7 +57,7 @@ describe('Output', () => {
     const o = createOutput({ json: true, stdout: out.stream, stderr: sink().stream });
     o.result({ n: 1 }, 'one thing');
     expect(out.text()).toBe('');
-    expect(o.takeJsonResult()).toEqual({ has: true, value: { n: 1 } });
+    expect(o.takeJsonResult()).toMatchObject({ has: true, value: { n: 1 } });
   });
 
   it('prints errors with code, location and hint on stderr, no colour when off', () => {

@@ -43,7 +43,10 @@ describe('the packed package', () => {
 
   it('scaffolds the example from the shipped templates and validates it, in an empty folder', () => {
     const ws = path.join(dir, 'ws');
-    const init = spawnSync(bin, ['init', '--example', 'music-streaming', '--yes', '--cwd', ws], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const init = spawnSync(bin, ['init', '--example', 'music-streaming', '--yes', '--dir', ws], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
     expect(init.status, init.stderr).toBe(0);
     const validate = spawnSync(bin, ['validate', '--json'], { cwd: ws, encoding: 'utf8' });
     expect(validate.status, validate.stderr).toBe(0);

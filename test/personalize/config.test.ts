@@ -59,6 +59,7 @@ describe('personalize.yaml', () => {
       'ITEM_ID<-item_id',
       'TIMESTAMP<-timestamp',
       'EVENT_TYPE<-event_type',
+      'CONTENT_TYPE<-content_type',
     ]);
     expect(config.deployGate).toEqual({ metric: 'normalized_discounted_cumulative_gain_at_10', threshold: 0.01 });
     expect(config.defaultFilter).toBe('exclude-played');

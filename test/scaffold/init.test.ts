@@ -205,10 +205,16 @@ describe('mesh init (non-interactive)', () => {
     const dir = await emptyDir();
     const arn = 'arn:aws:kafka:eu-west-1:123456789012:cluster/mesh/0a1b2c3d-4e5f-6789-abcd-ef0123456789-2';
     await init({ dir, kind: 'mesh', name: 'prod', target: 'aws', account: '123456789012', region: 'eu-west-1', clusterArn: arn });
-    await expect(init({ dir, kind: 'producer', name: 'songs', ownerContact: 'c' })).rejects.toMatchObject({ code: 'MissingFlag', hint: 'Pass --account.' });
+    await expect(init({ dir, kind: 'producer', name: 'songs', ownerContact: 'c' })).rejects.toMatchObject({
+      code: 'MissingFlag',
+      hint: 'Pass --account.',
+    });
     await init({ dir, kind: 'producer', name: 'songs', ownerContact: 'c', account: '210987654321' });
     const { workspace } = await validateWorkspace(dir);
-    expect(workspace?.mesh).toMatchObject({ target: 'aws', streaming: { kind: 'msk', clusterArn: arn, region: 'eu-west-1', account: '123456789012' } });
+    expect(workspace?.mesh).toMatchObject({
+      target: 'aws',
+      streaming: { kind: 'msk', clusterArn: arn, region: 'eu-west-1', account: '123456789012' },
+    });
     expect(workspace?.domains[0]?.access).toEqual({ account: '210987654321', region: 'eu-west-1' });
     const example = await emptyDir();
     await init({ dir: example, example: 'music-streaming', target: 'aws' });

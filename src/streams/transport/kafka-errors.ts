@@ -106,9 +106,12 @@ const STALE_METADATA = new Set([
 ]);
 
 function staleMetadataType(error: unknown): string | undefined {
-  let current = error as { type?: string; cause?: unknown } | undefined;
+  let current = error as { type?: string; cause?: unknown; message?: string } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     if (current.type && STALE_METADATA.has(current.type)) return current.type;
+    // kafkajs admin.fetchTopicOffsets on a topic whose metadata has no partitions yet (just created) fails with a
+    // TypeError from `low.pop()` instead of a broker error: the same condition, so it is retried the same way.
+    if (current instanceof TypeError && /partitions/.test(current.message ?? '')) return 'METADATA_NOT_READY';
     current = current.cause as typeof current;
   }
   return undefined;
