@@ -29,7 +29,11 @@ const controller = new AbortController();
 let sigintCount = 0;
 
 /** First Ctrl-C asks every long operation to stop cleanly (exit 130); a second one exits at once. */
+let handlersInstalled = false;
+
 export function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
   process.on('SIGINT', () => {
     sigintCount++;
     if (sigintCount > 1) process.exit(130);
@@ -72,6 +76,11 @@ export function contextFor(command: Command): CommandContext {
   return current;
 }
 
+/** Forgets the previous run's context (main may run several times in one process, e.g. in tests). */
+export function clearCurrentContext(): void {
+  current = undefined;
+}
+
 /** The context of the running command (main uses it to print errors in the right mode). */
 export function currentContext(): CommandContext | undefined {
   return current;
@@ -84,6 +93,9 @@ export function requestExitCode(code: number): void {
   requestedExitCode = code;
 }
 
+/** Reads and clears the requested code (main may run several times in one process, e.g. in tests). */
 export function takeRequestedExitCode(): number {
-  return requestedExitCode;
+  const code = requestedExitCode;
+  requestedExitCode = 0;
+  return code;
 }

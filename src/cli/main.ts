@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, isMeshError, MeshError } from '../core/errors.js';
 import { colorWanted } from '../io/env.js';
 import { createOutput } from '../io/output.js';
-import { currentContext, installSignalHandlers, takeRequestedExitCode } from './context.js';
+import { clearCurrentContext, currentContext, installSignalHandlers, takeRequestedExitCode } from './context.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -12,6 +12,7 @@ import { buildProgram } from './program.js';
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   installSignalHandlers();
+  clearCurrentContext();
   const program = buildProgram();
   let code: number;
   try {

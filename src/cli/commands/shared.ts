@@ -83,3 +83,20 @@ export async function planAndApply(
       : 'Nothing to do.';
   out.result({ target, dryRun: Boolean(opts.dryRun), applied: result.applied, plan: planDocument(result.plan) }, verb);
 }
+
+/** The whole workspace's plan, observed and computed, nothing applied (`mesh plan`, `mesh status`). */
+export async function planWorkspace(ctx: CommandContext): Promise<{ workspace: Workspace; target: Target; plan: Plan }> {
+  const { workspace, target } = await loadWorkspaceFor(ctx);
+  const { runPlanes } = await import('../../engine/run.js');
+  const { plan } = await runPlanes({
+    workspace,
+    target,
+    output: ctx.output,
+    signal: ctx.signal,
+    scope: { include: { publish: true, subscriptions: true } },
+    factories: planeFactories(),
+    dryRun: true,
+    aws: { profile: ctx.globals.profile, region: ctx.globals.region },
+  });
+  return { workspace, target, plan };
+}

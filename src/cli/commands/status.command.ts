@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Change } from '../../engine/plan.js';
 import { formatTable } from '../../io/output.js';
 import { contextFor } from '../context.js';
-import { loadWorkspaceFor, planeFactories } from './shared.js';
+import { planWorkspace } from './shared.js';
 
 const STATE: Record<Change['action'], string> = {
   noop: 'in sync',
@@ -19,18 +19,8 @@ export function statusCommand(): Command {
     .description('every managed resource, its state, and drift from the files')
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextFor(command);
-      const { workspace, target } = await loadWorkspaceFor(ctx);
-      const { runPlanes, openState } = await import('../../engine/run.js');
-      const { plan } = await runPlanes({
-        workspace,
-        target,
-        output: ctx.output,
-        signal: ctx.signal,
-        scope: { include: { publish: true, subscriptions: true } },
-        factories: planeFactories(),
-        dryRun: true,
-        aws: { profile: ctx.globals.profile, region: ctx.globals.region },
-      });
+      const { workspace, target, plan } = await planWorkspace(ctx);
+      const { openState } = await import('../../engine/run.js');
       const ledger = openState(workspace, target);
       const resources = plan.changes.map((c) => ({
         key: c.key,

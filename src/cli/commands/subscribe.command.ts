@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { contextFor } from '../context.js';
-import { addApplyOptions, planAndApply } from './shared.js';
+import type { Workspace } from '../../workspace/model.js';
+import { type CommandContext, contextFor } from '../context.js';
+import { addApplyOptions, loadWorkspaceFor, planAndApply } from './shared.js';
 
 interface SubscribeOptions {
   domain?: string;
@@ -11,10 +12,60 @@ interface SubscribeOptions {
   [key: string]: unknown;
 }
 
-function ports(opts: SubscribeOptions): { table: boolean; stream: boolean } {
-  // Neither flag: both ports the domain file declares for this product.
-  if (!opts.table && !opts.stream) return { table: true, stream: true };
-  return { table: Boolean(opts.table), stream: Boolean(opts.stream) };
+/**
+ * The ports a run covers. Neither flag: the ports the domain file declares. A flag for a port the file does not
+ * declare adds it to the file (subscribe) or removes it (unsubscribe), so the files stay the source of truth.
+ */
+async function resolvePorts(
+  ctx: CommandContext,
+  product: string,
+  opts: SubscribeOptions,
+  mode: 'subscribe' | 'unsubscribe',
+): Promise<{ domain: string; table: boolean; stream: boolean }> {
+  const { workspace } = await loadWorkspaceFor(ctx);
+  const domain = opts.domain ?? soleSubscriber(workspace, product);
+  const consumer = workspace.domains.find((d) => d.name === domain);
+  if (!consumer) throw usageError(`No domain named "${domain}".`, `Domains: ${workspace.domains.map((d) => d.name).join(', ')}.`);
+  const declared = consumer.subscriptions.find((s) => s.product === product);
+  if (!opts.table && !opts.stream) {
+    if (!declared) {
+      throw usageError(
+        `${domain}'s domain file does not subscribe to "${product}".`,
+        mode === 'subscribe' ? `Pass --table and/or --stream --function <name> to add the subscription.` : 'There is nothing to remove.',
+      );
+    }
+    return { domain, table: Boolean(declared.table), stream: Boolean(declared.stream) };
+  }
+  return { domain, table: Boolean(opts.table), stream: Boolean(opts.stream) };
+}
+
+function soleSubscriber(workspace: Workspace, product: string): string {
+  const candidates = workspace.domains.filter((d) => d.subscriptions.some((s) => s.product === product)).map((d) => d.name);
+  if (candidates.length === 1 && candidates[0]) return candidates[0];
+  throw usageError(
+    candidates.length === 0
+      ? `No domain file subscribes to "${product}".`
+      : `Several domains subscribe to "${product}": ${candidates.join(', ')}.`,
+    'Pass --domain <consumer>.',
+  );
+}
+
+async function editDomainFile(
+  ctx: CommandContext,
+  product: string,
+  domain: string,
+  edit: 'declare' | 'remove',
+  ports: { table: boolean; stream: boolean; function?: string },
+): Promise<void> {
+  const { workspace } = await loadWorkspaceFor(ctx);
+  const consumer = workspace.domains.find((d) => d.name === domain);
+  if (!consumer) return;
+  const { declareSubscription, removeSubscription } = await import('../../workspace/subscription-edits.js');
+  const changed = edit === 'declare' ? declareSubscription(consumer, product, ports) : removeSubscription(consumer, product, ports);
+  if (changed)
+    ctx.output.info(
+      `${edit === 'declare' ? 'Added' : 'Removed'} the subscription to ${product} ${edit === 'declare' ? 'to' : 'from'} ${consumer.file}.`,
+    );
 }
 
 export function subscribeCommand(): Command {
@@ -25,12 +76,12 @@ export function subscribeCommand(): Command {
       .option('--domain <consumer>', 'the consumer domain (required when the workspace has several)')
       .option('--table', 'the table port (grant + resource link)')
       .option('--stream', 'the stream port (function + event source mapping)')
-      .option('--function <name>', 'with --stream: the function that handles the events (from the domain file)'),
+      .option('--function <name>', 'with --stream: the function that handles the events (added to the domain file if new)'),
   ).action(async (product: string, opts: SubscribeOptions, command: Command) => {
     const ctx = contextFor(command);
     if (opts.function && !opts.stream) throw usageError('--function goes with --stream.');
-    const { table, stream } = ports(opts);
-    const domain = await resolveConsumer(ctx, product, opts.domain);
+    const { domain, table, stream } = await resolvePorts(ctx, product, opts, 'subscribe');
+    if (!opts.dryRun) await editDomainFile(ctx, product, domain, 'declare', { table, stream, function: opts.function });
     await planAndApply(
       ctx,
       {
@@ -45,33 +96,19 @@ export function subscribeCommand(): Command {
 export function unsubscribeCommand(): Command {
   return addApplyOptions(
     new Command('unsubscribe')
-      .description('revoke a subscription: grants revoked, resource link and function mapping removed')
+      .description('revoke a subscription: grants revoked, resource link and function mapping removed, domain file updated')
       .argument('<product>')
       .option('--domain <consumer>', 'the consumer domain')
       .option('--table', 'only the table port')
       .option('--stream', 'only the stream port'),
   ).action(async (product: string, opts: SubscribeOptions, command: Command) => {
     const ctx = contextFor(command);
-    const { table, stream } = ports(opts);
-    const domain = await resolveConsumer(ctx, product, opts.domain);
+    const { domain, table, stream } = await resolvePorts(ctx, product, opts, 'unsubscribe');
     await planAndApply(
       ctx,
       { removals: [{ product, domain, table, stream }], include: { publish: false, subscriptions: true } },
       { ...opts, allowDelete: true },
     );
+    if (!opts.dryRun) await editDomainFile(ctx, product, domain, 'remove', { table, stream });
   });
-}
-
-async function resolveConsumer(ctx: ReturnType<typeof contextFor>, product: string, domain: string | undefined): Promise<string> {
-  if (domain) return domain;
-  const { loadWorkspaceFor } = await import('./shared.js');
-  const { workspace } = await loadWorkspaceFor(ctx);
-  const candidates = workspace.domains.filter((d) => d.subscriptions.some((s) => s.product === product)).map((d) => d.name);
-  if (candidates.length === 1 && candidates[0]) return candidates[0];
-  throw usageError(
-    candidates.length === 0
-      ? `No domain file subscribes to "${product}".`
-      : `Several domains subscribe to "${product}": ${candidates.join(', ')}.`,
-    'Pass --domain <consumer>.',
-  );
 }

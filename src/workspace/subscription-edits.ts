@@ -1,0 +1,70 @@
+/**
+ * `mesh subscribe` and `mesh unsubscribe` keep the domain file the source of truth: subscribing to a port the file
+ * does not declare adds it to the file (as `npm install` adds to package.json), and unsubscribing removes it, so
+ * the next `mesh plan` agrees with what was applied. Edits go through the YAML Document API: comments survive.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { configError } from '../core/errors.js';
+import type { Domain } from './model.js';
+
+export interface PortRequest {
+  readonly table: boolean;
+  readonly stream: boolean;
+  /** With stream: the function to add when the file names none. */
+  readonly function?: string;
+}
+
+function subscriptionsOf(file: string): { doc: ReturnType<typeof parseDocument>; seq: YAMLSeq } {
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  let seq = doc.get('subscriptions', true);
+  if (!isSeq(seq)) {
+    doc.set('subscriptions', doc.createNode([]));
+    seq = doc.get('subscriptions', true);
+  }
+  return { doc, seq: seq as YAMLSeq };
+}
+
+function entryFor(seq: YAMLSeq, product: string): YAMLMap | undefined {
+  return seq.items.find((item): item is YAMLMap => isMap(item) && item.get('product') === product);
+}
+
+/** Adds the requested ports to the domain file when it lacks them. Returns true when the file changed. */
+export function declareSubscription(domain: Domain, product: string, request: PortRequest): boolean {
+  const declared = domain.subscriptions.find((s) => s.product === product);
+  const needTable = request.table && !declared?.table;
+  const needStream = request.stream && !declared?.stream;
+  if (!needTable && !needStream) return false;
+  if (needStream && !request.function) {
+    throw configError('StreamFunctionMissing', `${domain.name} does not subscribe to the stream of ${product} in its domain file yet.`, {
+      hint: `Pass --function <name> (its handler goes in ${domain.dir}/handlers/<name>/), or declare the stream subscription in ${domain.file}.`,
+      location: { file: domain.file },
+    });
+  }
+  const { doc, seq } = subscriptionsOf(domain.file);
+  let entry = entryFor(seq, product);
+  if (!entry) {
+    entry = doc.createNode({ product }) as YAMLMap;
+    seq.add(entry);
+  }
+  if (needTable) entry.set('table', true);
+  if (needStream) entry.set('stream', doc.createNode({ function: request.function }));
+  writeFileSync(domain.file, doc.toString());
+  return true;
+}
+
+/** Removes the ports from the domain file (the whole entry when none is left). Returns true when the file changed. */
+export function removeSubscription(domain: Domain, product: string, ports: { table: boolean; stream: boolean }): boolean {
+  const { doc, seq } = subscriptionsOf(domain.file);
+  const entry = entryFor(seq, product);
+  if (!entry) return false;
+  let changed = false;
+  if (ports.table && entry.has('table')) changed = entry.delete('table') || changed;
+  if (ports.stream && entry.has('stream')) changed = entry.delete('stream') || changed;
+  if (!entry.has('table') && !entry.has('stream')) {
+    seq.items.splice(seq.items.indexOf(entry), 1);
+    changed = true;
+  }
+  if (changed) writeFileSync(domain.file, doc.toString());
+  return changed;
+}
