@@ -16,17 +16,17 @@ if (init.status !== 0) {
   process.exit(1);
 }
 
-function time(args, cwd) {
-  const samples = [];
-  for (let i = 0; i < RUNS + 2; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-    if (i >= 2) samples.push(ms);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+function once(args, cwd) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { median: at(0.5), p90: at(0.9) };
 }
 
@@ -36,13 +36,20 @@ const cases = [
   ['mesh --version', [bin, '--version']],
   ['mesh validate (music-streaming)', [bin, 'validate']],
 ];
-const rows = [];
-let baseline = 0;
-for (const [name, args] of cases) {
-  const r = time(args, ws);
-  if (!baseline) baseline = r.median;
-  rows.push(`| ${name} | ${r.median.toFixed(0)} | ${r.p90.toFixed(0)} | ${(r.median / baseline).toFixed(2)}x |`);
+// Round-robin (A B C D A B C D …) so that a machine whose speed drifts affects every command alike.
+const samples = cases.map(() => []);
+for (let i = 0; i < RUNS + 2; i++) {
+  cases.forEach(([, args], c) => {
+    const ms = once(args, ws);
+    if (i >= 2) samples[c].push(ms);
+  });
 }
+const rows = [];
+const baseline = stats(samples[0]).median;
+cases.forEach(([name], c) => {
+  const r = stats(samples[c]);
+  rows.push(`| ${name} | ${r.median.toFixed(0)} | ${r.p90.toFixed(0)} | ${(r.median / baseline).toFixed(2)}x |`);
+});
 console.log(`| command | median ms | p90 ms | vs node |\n|---|---|---|---|\n${rows.join('\n')}`);
 console.log(`\n${RUNS} runs each after 2 warm-ups. Goal: mesh --help within 2x of bare node.`);
 rmSync(ws, { recursive: true, force: true });
