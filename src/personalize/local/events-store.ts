@@ -60,9 +60,13 @@ export class EventsStore {
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         user_id TEXT NOT NULL, session_id TEXT NOT NULL, item_id TEXT NOT NULL DEFAULT '',
         event_type TEXT NOT NULL, event_value REAL, sent_at REAL NOT NULL,
-        event_id TEXT, recommendation_id TEXT, properties TEXT NOT NULL DEFAULT '',
-        UNIQUE (user_id, item_id, event_type, sent_at, properties)
+        event_id TEXT, recommendation_id TEXT, properties TEXT NOT NULL DEFAULT ''
       );
+      -- A redelivered event is stored once: by its eventId when it has one (as Personalize keys events), else by
+      -- its content.
+      CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id) WHERE event_id IS NOT NULL;
+      CREATE UNIQUE INDEX IF NOT EXISTS events_content ON events (user_id, item_id, event_type, sent_at, properties)
+        WHERE event_id IS NULL;
       CREATE INDEX IF NOT EXISTS events_user ON events (user_id, seq);
       CREATE TABLE IF NOT EXISTS items (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL UNIQUE, properties TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS users (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL UNIQUE, properties TEXT NOT NULL);

@@ -7,6 +7,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { ExitCode, MeshError } from '../../core/errors.js';
 import { type Change, type DesiredResource, keyOf, type ObservedResource } from '../../engine/plan.js';
 import { createPlan } from '../../engine/planner.js';
+import { personalizeEnvironment, readPersonalizeOutputs } from '../../personalize/outputs.js';
 import type { Domain } from '../../workspace/model.js';
 import { consumerGroupId, managedTags } from '../../workspace/naming.js';
 import type { StreamsContext } from '../topics/streams-context.js';
@@ -59,6 +60,17 @@ export const roleRef = (domain: Domain, roleName: string) => ref('execution-role
 export const functionRef = (domain: Domain, name: string) => ref('function', domain, name, name);
 export const mappingRef = (domain: Domain, fnName: string, product: string, topic: string) =>
   ref('event-source-mapping', domain, `${fnName}/${product}`, `${topic} → ${fnName}`);
+
+/**
+ * A recommendations domain's functions get the outputs of its last `mesh personalize deploy` on this target (tracking
+ * id, dataset and campaign ARNs): the handlers call PutEvents/PutItems/PutUsers with them. Re-run subscribe after a
+ * deploy to update the functions. A local deploy never leaks into aws (outputs.json records its target).
+ */
+function personalizeEnvironmentFor(ctx: StreamsContext, domain: Domain): Record<string, string> {
+  if (!domain.personalizeFile) return {};
+  const outputs = readPersonalizeOutputs(ctx.env.workspace, domain.name);
+  return outputs && outputs.target === ctx.env.target ? personalizeEnvironment(outputs) : {};
+}
 
 async function clientsFor(ctx: StreamsContext, domain: Domain): Promise<{ iam: IAMClient; lambda: LambdaClient }> {
   const [{ IAMClient }, { LambdaClient }] = await Promise.all([import('@aws-sdk/client-iam'), import('@aws-sdk/client-lambda')]);
@@ -126,7 +138,7 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
       codeSha256: pkg.codeSha256,
       timeout: DEFAULT_TIMEOUT_SECONDS,
       memorySize: DEFAULT_MEMORY_MB,
-      environment: Object.assign({}, ...g.all.map((s) => s.stream.environment)),
+      environment: { ...personalizeEnvironmentFor(ctx, domain), ...Object.assign({}, ...g.all.map((s) => s.stream.environment)) },
       tags,
     };
     const observedFn = await observeLambdaFunction(lambda, fnSpec);
