@@ -72,12 +72,12 @@ export function tuneUserPersonalization(
   if (cases.length < MIN_VALIDATION_USERS) {
     return { method: untunedMethod(params, n), params, report: { validationUsers: cases.length, trials: [] } };
   }
-  const stubParams: EngineParams = { ...params, explorationWeight: 0 };
+  const probeParams: EngineParams = { ...params, explorationWeight: 0 };
   const trials: TuningTrial[] = [];
   const score = (spec: FitSpec, weights: Parameters<typeof assembleModel>[2], extra: Partial<TuningTrial>, knn?: number): void => {
-    const stub = assembleModel(m, spec, weights, undefined);
+    const probe = assembleModel(m, spec, weights, undefined);
     for (const overrides of scoringGrid(grid)) {
-      const metrics = evaluateModel(stub, cases, n, knn === undefined ? overrides : { ...overrides, knnNeighbors: knn });
+      const metrics = evaluateModel(probe, cases, n, knn === undefined ? overrides : { ...overrides, knnNeighbors: knn });
       trials.push({
         method: spec.method,
         ...extra,
@@ -90,7 +90,7 @@ export function tuneUserPersonalization(
   const userItems = uniqueUserItems(m, params.maxHistory);
   const easeFeasible = n <= params.easeMaxItems;
   if ((params.method === 'auto' && easeFeasible) || params.method === 'ease') {
-    const spec: FitSpec = { recipe: 'user-personalization', method: 'ease', params: stubParams };
+    const spec: FitSpec = { recipe: 'user-personalization', method: 'ease', params: probeParams };
     const degree = Math.max(1, meanItemDegree(userItems, n));
     const lambdas = params.easeLambda === null ? grid.lambdaPerDegree.map((f) => f * degree) : [params.easeLambda];
     const gram = gramMatrix(userItems, n);
@@ -99,7 +99,7 @@ export function tuneUserPersonalization(
     }
   }
   if (params.method === 'auto' || params.method === 'item-knn') {
-    const spec: FitSpec = { recipe: 'user-personalization', method: 'item-knn', params: stubParams };
+    const spec: FitSpec = { recipe: 'user-personalization', method: 'item-knn', params: probeParams };
     const maxK = Math.max(...grid.knnNeighbors);
     const neighbors = fitItemKnn(userItems, n, maxK, params.knnShrink);
     for (const k of grid.knnNeighbors) score(spec, fitWeights(m, spec, { neighbors }), { knnNeighbors: k }, k);

@@ -54,7 +54,7 @@ const appendCounts = new Map<string, number>();
  * SQLite file, for the local target. Safe for several mesh processes at once: WAL lets readers run beside the one
  * writer, every append runs in a BEGIN IMMEDIATE transaction (it takes the write lock up front, so offsets are
  * allocated once and densely), and a second writer waits and retries (see write()) instead of failing.
- * Not implemented on purpose: compaction (cleanup.policy=compact is stored, not applied) and group membership
+ * Left out on purpose: compaction (cleanup.policy=compact is stored, not applied) and group membership
  * (two pollers of one group both read every partition; run one poller per group).
  */
 export class EmbeddedLog implements StreamTransport {
