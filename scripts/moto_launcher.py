@@ -52,6 +52,21 @@ def _cluster_init(self: Any, *args: Any, **kwargs: Any) -> None:
 kafka_models.FakeKafkaCluster.__init__ = _cluster_init  # type: ignore[method-assign]
 
 
+# Gap: moto names a cluster `arn:aws:kafka:<region>:<account>:cluster/<uuid>`; AWS names it
+# `…:cluster/<cluster name>/<uuid>` (mesh's mesh.yaml check, and the topic/group ARNs of IAM
+# policies, `topic/<cluster name>/<uuid>/<topic>`, need that form). Every lookup keys on this ARN.
+_orig_generate_arn = kafka_models.FakeKafkaCluster._generate_arn
+
+
+def _generate_arn(self: Any) -> str:
+    arn = _orig_generate_arn(self)
+    prefix, _, cluster_id = arn.rpartition("/")
+    return f"{prefix}/{self.cluster_name}/{cluster_id}"
+
+
+kafka_models.FakeKafkaCluster._generate_arn = _generate_arn  # type: ignore[method-assign]
+
+
 # Gap: clusters stay CREATING forever (moto has no state transition). The create call still
 # answers CREATING, as AWS does; every later read sees ACTIVE, as if provisioning were instant.
 def _activate_after(create: Any, arn_index: int) -> Any:

@@ -10,6 +10,7 @@ import { publishCommand } from './commands/publish.command.js';
 import { queryCommand } from './commands/query.command.js';
 import { statusCommand } from './commands/status.command.js';
 import { subscribeCommand, unsubscribeCommand } from './commands/subscribe.command.js';
+import { transformCommand } from './commands/transform.command.js';
 import { validateCommand } from './commands/validate.command.js';
 import { version } from './version.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     catalogCommand(),
     describeCommand(),
     queryCommand(),
+    transformCommand(),
     eventsCommand(),
     devCommand(),
     personalizeCommand(),

@@ -86,8 +86,10 @@ export const personalizeFileSchema = z.strictObject({
       roleArn: z.string().min(1).optional(),
       bucket: z.string().min(1).optional(),
       prefix: z.string().default('personalize'),
+      /** The Athena work group the dataset queries run in (aws target). */
+      athenaWorkGroup: z.string().min(1).default('primary'),
     })
-    .default({ prefix: 'personalize' }),
+    .default({ prefix: 'personalize', athenaWorkGroup: 'primary' }),
 });
 
 export type DatasetSource =
@@ -136,7 +138,7 @@ export interface PersonalizeConfig {
   readonly filters: readonly { readonly name: string; readonly expression: string }[];
   readonly defaultFilter?: string;
   readonly deployGate: { readonly metric: string; readonly threshold: number };
-  readonly aws: { readonly roleArn?: string; readonly bucket?: string; readonly prefix: string };
+  readonly aws: { readonly roleArn?: string; readonly bucket?: string; readonly prefix: string; readonly athenaWorkGroup: string };
 }
 
 interface Problem {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { AwsClients, AwsClientsOptions } from '../aws/clients.js';
-import { didYouMean, usageError } from '../core/errors.js';
+import { didYouMean, MeshError, usageError } from '../core/errors.js';
 import type { WaitOptions } from '../core/waiter.js';
 import { StateStore } from '../engine/state.js';
 import type { Output } from '../io/output.js';
@@ -120,16 +120,49 @@ async function withAws<T>(ctx: PersonalizeContext, project: PersonalizeProject, 
   }
 }
 
+/**
+ * The one place the dataset query is chosen: on aws, Athena in the domain's account over its resource links; on
+ * local, the embedded catalog (DuckDB over the local copies).
+ */
 async function defaultQuery(ctx: PersonalizeContext, project: PersonalizeProject): Promise<QueryRows | undefined> {
   if (ctx.query) return ctx.query;
   const needsCatalog = Object.values(project.config.datasets).some((d) => d && d.source.kind !== 'csv');
   if (!needsCatalog) return undefined;
+  if (ctx.target === 'aws') {
+    if (!ctx.clients) throw new MeshError('InternalError', 'the aws dataset query needs the client factory');
+    const [{ AthenaClient }, { athenaQuery, athenaOutputLocation }] = await Promise.all([
+      import('@aws-sdk/client-athena'),
+      import('./datasets/athena-query.js'),
+    ]);
+    return athenaQuery({
+      workspace: ctx.workspace,
+      domain: project.domain,
+      athena: await ctx.clients.get(AthenaClient, project.domain.access),
+      workGroup: project.config.aws.athenaWorkGroup,
+      outputLocation: athenaOutputLocation(project),
+      configFile: project.config.file,
+      output: ctx.output,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+      ...(ctx.now ? { now: ctx.now } : {}),
+    });
+  }
   const { catalogQuery } = await import('./datasets/catalog-query.js');
   return catalogQuery(ctx.workspace, project.domain.name);
 }
 
 /** `mesh personalize train`: build → validate (before anything is uploaded or trained) → train. */
 export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInput = {}): Promise<TrainResult> {
+  if (ctx.target === 'aws' && !ctx.clients) {
+    // One client factory for the whole run: the dataset queries (Athena) and the Personalize calls.
+    const { AwsClients } = await import('../aws/clients.js');
+    const clients = new AwsClients(ctx.awsOptions);
+    try {
+      return await trainPersonalize({ ...ctx, clients }, input);
+    } finally {
+      clients.destroy();
+    }
+  }
   const project = openPersonalizeProject(ctx.workspace, ctx.domain);
   const names = solutionNames(project, input.solutions);
   let realtime: RealtimeRecords | undefined;

@@ -51,6 +51,16 @@ export function centralGrants(run: ExampleRun, producers: readonly string[]): st
   return [...producerGrants, ...consumerGrants].sort();
 }
 
+/** The permissions a function's subscriptions declare, each distinct statement once (songs and podcasts both declare PutItems on *). */
+function declaredOnce(subs: readonly StreamSubscription[]): { actions: string[]; resources: string[] }[] {
+  const byStatement = new Map<string, { actions: string[]; resources: string[] }>();
+  for (const p of subs.flatMap((s) => s.stream.permissions ?? [])) {
+    const key = JSON.stringify([[...p.actions].sort(), [...p.resources].sort()]);
+    if (!byStatement.has(key)) byStatement.set(key, p);
+  }
+  return [...byStatement.values()];
+}
+
 /** The inline policy `mesh-execution` of a function's role: MSK read + dead letters, logs, VPC, then the declared ones. */
 export function executionPolicy(run: ExampleRun, consumer: string, fn: string, subs: readonly StreamSubscription[]) {
   const account = run.accounts[consumer as keyof ExampleAccounts];
@@ -88,7 +98,7 @@ export function executionPolicy(run: ExampleRun, consumer: string, fn: string, s
         ],
         ['*'],
       ),
-      ...subs.flatMap((s) => s.stream.permissions ?? []).map((p, i) => allow(`Declared${i + 1}`, p.actions, p.resources)),
+      ...declaredOnce(subs).map((p, i) => allow(`Declared${i + 1}`, p.actions, p.resources)),
     ],
   };
 }

@@ -10,6 +10,7 @@ import { readPersonalizeOutputs } from '../../src/personalize/outputs.js';
 import { packageHandler } from '../../src/streams/functions/handler-bundle.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { bucketPolicy, databases, grants, lfTags, locations, tables, tableTags } from '../catalog/moto-accounts.js';
+import { athenaExecutions, exampleResults, expectedCsv, seedAthenaResults } from './aws-example-athena.js';
 import { inspectBundle, providedByRuntime } from './aws-example-bundle.js';
 import { type CliRun, mesh, type PlanDoc } from './aws-example-cli.js';
 import { centralGrants, type ExampleRun, executionPolicy, functionsOf, mappings, topicOf } from './aws-example-expect.js';
@@ -26,7 +27,6 @@ import {
   REGION,
   rewriteExample,
 } from './aws-example-setup.js';
-import { awsFormClusterArn } from './aws-msk-arn-shim.js';
 import { AccountPersonalize } from './aws-personalize-fake.js';
 
 // Personalize jobs are polled from 3 s / 30 s; the fake moves one status per Describe, so its waits need no real time.
@@ -49,7 +49,12 @@ const timings: string[] = [];
 let root = '';
 let clusterArn = '';
 let fake: AccountPersonalize;
-let restoreShim = () => {};
+interface TrainDoc {
+  datasets: { type: string; file: string; rows: number; fingerprint: string }[];
+  solutions: { solution: string; reused: boolean; solutionVersionArn: string }[];
+}
+/** What the first `personalize train` answered (the test that runs it reads through Athena; the next checks the rest). */
+let firstTrain: TrainDoc | undefined;
 /** Keys of what the first publish and subscribe runs planned. */
 const firstRunKeys: string[] = [];
 
@@ -65,10 +70,7 @@ const ctx = (): ExampleRun => ({ root, accounts, topicPrefix, clusterArn });
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'mesh-aws-e2e-'));
-  const cluster = await createMskCluster(C, '3.5.1');
-  const shim = awsFormClusterArn(cluster.arn, cluster.name);
-  restoreShim = shim.restore;
-  clusterArn = shim.clusterArn;
+  clusterArn = (await createMskCluster(C, '3.5.1')).arn;
   await run('init', '--example', 'music-streaming');
   rewriteExample(root, { accounts, clusterArn, topicPrefix });
   for (const product of PRODUCERS) await createBucket(accounts[product], bucketOf(contract(root, product).location));
@@ -78,7 +80,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   fake?.restoreAll();
-  restoreShim();
   if (root) rmSync(root, { recursive: true, force: true });
   if (process.env.MESH_E2E_TIMINGS) console.log(timings.join('\n'));
 });
@@ -120,26 +121,46 @@ describe('the music-streaming example on aws: publish, subscribe, train, deploy'
     });
   });
 
-  // Known gap: on aws, the datasets are read through the embedded (local) catalog (src/personalize/datasets/catalog-query.ts).
-  // Only the gap's own error counts as the expected failure: any other error makes this test fail.
-  it.fails('personalize train on aws reads the subscribed products from the aws catalog (fails: NotPublished)', async () => {
-    const error = await run('personalize', 'train', '--domain', 'recommendations').then(
-      () => undefined,
-      (e: { code?: string }) => e,
-    );
-    if (error?.code === 'NotPublished') throw error;
+  it('personalize train on aws reads the subscribed products through Athena in the recommendations account', async () => {
+    // moto answers each query with the next seeded result: mesh builds items, then users, then interactions.
+    const expected = exampleResults(root);
+    await seedAthenaResults(R, [expected.items, expected.users, expected.interactions]);
+    firstTrain = (await run('personalize', 'train', '--domain', 'recommendations')).doc as TrainDoc;
+    const executions = await athenaExecutions(R);
+    // Over the consumer's resource links (mesh_<producer domain>.<table>), never the bare product names.
+    expect(executions.map((e) => e.tables)).toEqual([
+      ['mesh_songs.songs', 'mesh_podcasts.podcasts'],
+      ['mesh_users.users'],
+      ['mesh_interactions.interactions'],
+    ]);
+    for (const e of executions) {
+      expect(e.query).not.toMatch(/\b(FROM|JOIN)\s+"?(songs|podcasts|users|interactions)\b(?!\.)/i);
+      expect(e).toMatchObject({
+        workGroup: 'primary',
+        catalog: 'AwsDataCatalog',
+        outputLocation: `s3://${personalizeBucket}/personalize/athena/${e.id}.csv`,
+        state: 'SUCCEEDED',
+      });
+    }
+    // The users query asks only for the granted columns (the subscription leaves out the email).
+    expect(executions[1]?.query).not.toContain('email');
+    for (const type of ['items', 'users', 'interactions'] as const) {
+      const dataset = firstTrain.datasets.find((d) => d.type === type);
+      expect(dataset?.rows).toBe(expected[type].rows.length);
+      expect(readFileSync(dataset?.file ?? '', 'utf8')).toBe(expectedCsv(root, type, expected[type]));
+    }
   });
 
   it('personalize train: datasets uploaded to S3, imported and trained; every job polled until ACTIVE', async () => {
-    // The workaround the gap above needs: the same products published and subscribed on the local target.
-    await run('publish-product', '--target', 'local');
-    for (const product of PRODUCERS) await run('subscribe', product, '--domain', 'recommendations', '--table', '--target', 'local');
-    const train = (await run('personalize', 'train', '--domain', 'recommendations')).doc as {
-      datasets: { type: string; rows: number; fingerprint: string }[];
-      solutions: { solution: string; reused: boolean; solutionVersionArn: string }[];
-    };
+    const train = firstTrain as TrainDoc;
     const keys = train.datasets.map((d) => `personalize/recommendations/${d.type}/${d.fingerprint}.csv`).sort();
-    expect(await objectKeys(R, personalizeBucket)).toEqual(keys);
+    const athenaResults = (await athenaExecutions(R)).map((e) => `personalize/athena/${e.id}.csv`);
+    expect(await objectKeys(R, personalizeBucket)).toEqual([...athenaResults, ...keys].sort());
+    const expected = exampleResults(root);
+    for (const type of ['items', 'users', 'interactions'] as const) {
+      const key = keys.find((k) => k.includes(`/${type}/`)) ?? '';
+      expect(await objectText(R, personalizeBucket, key)).toBe(expectedCsv(root, type, expected[type]));
+    }
     const rowsOf = (file: string) =>
       readFileSync(path.join(root, 'domains', file), 'utf8')
         .trim()
@@ -415,10 +436,13 @@ describe('a second run', () => {
 
   it('personalize train reuses the solution versions and deploy changes nothing', async () => {
     fake.pz.resetHistory();
+    const expected = exampleResults(root);
+    await seedAthenaResults(R, [expected.items, expected.users, expected.interactions]);
     const train = (await run('personalize', 'train', '--domain', 'recommendations')).doc as { solutions: { reused: boolean }[] };
     expect(train.solutions.map((s) => s.reused)).toEqual([true, true, true]);
     const deploy = (await run('personalize', 'deploy', '--domain', 'recommendations')).doc as { deployments: { action: string }[] };
     expect(deploy.deployments.map((d) => d.action)).toEqual(['unchanged', 'unchanged']);
     expect(fake.mutations()).toEqual([]);
+    expect((await athenaExecutions(R)).map((e) => e.state)).toEqual(Array.from({ length: 6 }, () => 'SUCCEEDED'));
   });
 });

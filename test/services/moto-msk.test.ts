@@ -48,6 +48,8 @@ describe('MSK in moto', () => {
     const { ClusterInfo } = await kafkaControl.send(new DescribeClusterV2Command({ ClusterArn: clusterArn }));
     expect(ClusterInfo?.State).toBe('ACTIVE');
     expect(ClusterInfo?.ClusterName).toBe('orders-msk');
+    // AWS's form, `cluster/<name>/<uuid>` (the launcher's patch; moto alone answers `cluster/<uuid>`).
+    expect(clusterArn).toMatch(new RegExp(`^arn:aws:kafka:us-east-1:${account}:cluster/orders-msk/[0-9a-f-]{36}$`));
     expect(ClusterInfo?.CreationTime).toBeInstanceOf(Date);
     expect(Math.abs(Date.now() - (ClusterInfo?.CreationTime?.getTime() ?? 0))).toBeLessThan(5 * 60_000);
 

@@ -151,6 +151,29 @@ describe('the execution role policy', () => {
     expect(policy.Statement.flatMap((s) => s.Action).filter((a) => a.endsWith('*'))).toEqual([]);
     expect(kafkaDestination('dlq')).toBe('kafka://dlq');
   });
+
+  it('lists a permission declared by several subscriptions of one function once', () => {
+    const arns = mskArns('arn:aws:kafka:us-east-1:123456789012:cluster/music/abcd-1');
+    const policy = executionRolePolicy({
+      clusterArn: arns.cluster,
+      topicArns: [arns.topic('songs'), arns.topic('podcasts')],
+      groupArns: [arns.group('songs'), arns.group('podcasts')],
+      deadLetterTopicArns: [],
+      functionName: 'items-handler',
+      region: 'us-east-1',
+      account: '333333333333',
+      permissions: [
+        { actions: ['personalize:PutItems'], resources: ['*'] },
+        { actions: ['personalize:PutItems'], resources: ['*'] },
+        { actions: ['s3:GetObject', 'personalize:PutItems'], resources: ['*'] },
+        { actions: ['personalize:PutItems', 's3:GetObject'], resources: ['*'] },
+      ],
+    });
+    expect(policy.Statement.filter((s) => s.Sid.startsWith('Declared'))).toEqual([
+      { Sid: 'Declared1', Effect: 'Allow', Action: ['personalize:PutItems'], Resource: ['*'] },
+      { Sid: 'Declared2', Effect: 'Allow', Action: ['personalize:PutItems', 's3:GetObject'], Resource: ['*'] },
+    ]);
+  });
 });
 
 describe('handler packages', () => {

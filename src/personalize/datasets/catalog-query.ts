@@ -1,7 +1,7 @@
 /**
  * The catalog plane's query over a domain's subscribed products (DuckDB on local), adapted to plain rows for the
- * dataset builder. Loaded only when a dataset's source is a product, a transform or SQL. On the aws target the same
- * embedded query runs over the products' local copies (an Athena/Glue export is not wired in yet).
+ * dataset builder. Loaded only when a dataset's source is a product, a transform or SQL, on the local target (on the
+ * aws target, service.ts picks athena-query.ts: Athena over the domain's resource links).
  */
 import type { Workspace } from '../../workspace/model.js';
 import type { QueryRows } from './build.js';

@@ -7,7 +7,7 @@
  *   - the dead-letter topic: kafka-cluster:WriteData (+ DescribeTopic, which producing requires) on that topic only
  *   - CloudWatch Logs for the function's own log group
  *   - the EC2 network-interface actions Lambda's pollers use in the cluster's VPC (these have no resource-level form)
- *   - whatever the subscription declares in `permissions`
+ *   - whatever the subscriptions declare in `permissions` (each distinct statement once)
  */
 export interface PolicyStatement {
   readonly Sid: string;
@@ -95,14 +95,17 @@ export function executionRolePolicy(input: ExecutionPolicyInput): PolicyDocument
       Resource: ['*'],
     },
   ];
-  input.permissions.forEach((permission, index) => {
-    statements.push({
-      Sid: `Declared${index + 1}`,
-      Effect: 'Allow',
-      Action: sorted(permission.actions),
-      Resource: sorted(permission.resources),
-    });
-  });
+  // Several subscriptions of one function often declare the same permission (PutItems on * from songs and from
+  // podcasts): each distinct statement appears once, numbered in order of first declaration.
+  const declared = new Set<string>();
+  for (const permission of input.permissions) {
+    const Action = sorted(permission.actions);
+    const Resource = sorted(permission.resources);
+    const key = JSON.stringify([Action, Resource]);
+    if (declared.has(key)) continue;
+    declared.add(key);
+    statements.push({ Sid: `Declared${declared.size}`, Effect: 'Allow', Action, Resource });
+  }
   return { Version: '2012-10-17', Statement: statements };
 }
 

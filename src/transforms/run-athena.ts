@@ -1,0 +1,76 @@
+/**
+ * Runs a domain's transform on aws with Athena (engine: athena), in the domain's account, over its resource links:
+ * the same SQL, table names rewritten (the Personalize dataset builder runs its queries the same way). Athena
+ * writes the result file `<QueryExecutionId>.csv` under the transform's output prefix; mesh also writes the rows to
+ * the transform's output file in the domain folder, as the local target does.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AwsClients } from '../aws/clients.js';
+import type { Output } from '../io/output.js';
+import type { Domain, Workspace } from '../workspace/model.js';
+import { renderAthenaQuery } from './render-aws.js';
+import { toCsv } from './run-transform.js';
+import { findTransform } from './transform-sources.js';
+
+export interface RunAthenaTransformOptions {
+  readonly workspace: Workspace;
+  readonly domain: Domain;
+  readonly transform: string;
+  readonly clients: AwsClients;
+  readonly output: Output;
+  readonly signal?: AbortSignal;
+  /** Athena work group (default `primary`). */
+  readonly workGroup?: string;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface AthenaTransformResult {
+  readonly transform: string;
+  readonly engine: 'athena';
+  readonly state: 'SUCCEEDED';
+  readonly rowCount: number;
+  readonly columns: readonly string[];
+  /** Where Athena wrote the query's result file. */
+  readonly outputLocation: string;
+  /** The rows, also written here (the domain's declared output). */
+  readonly outputFile: string;
+}
+
+export async function runAthenaTransform(options: RunAthenaTransformOptions): Promise<AthenaTransformResult> {
+  const { AthenaClient } = await import('@aws-sdk/client-athena');
+  const { runAthenaSelect } = await import('../personalize/datasets/athena-query.js');
+  const transform = findTransform(options.domain, options.transform);
+  const workGroup = options.workGroup ?? 'primary';
+  const rendered = renderAthenaQuery(options.workspace, options.domain, transform, { workGroup });
+  const athena = await options.clients.get(AthenaClient, options.domain.access);
+  const rows = await runAthenaSelect(
+    {
+      workspace: options.workspace,
+      domain: options.domain,
+      athena,
+      workGroup,
+      outputLocation: rendered.outputLocation,
+      configFile: options.domain.file,
+      output: options.output,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    },
+    transform.sql,
+  );
+  const columns = rows[0] ? Object.keys(rows[0]) : [];
+  const outputFile = path.resolve(options.domain.dir, transform.output);
+  mkdirSync(path.dirname(outputFile), { recursive: true });
+  const temp = `${outputFile}.${process.pid}.tmp`;
+  writeFileSync(temp, toCsv(columns, rows));
+  renameSync(temp, outputFile);
+  return {
+    transform: transform.name,
+    engine: 'athena',
+    state: 'SUCCEEDED',
+    rowCount: rows.length,
+    columns,
+    outputLocation: rendered.outputLocation,
+    outputFile,
+  };
+}
