@@ -160,7 +160,10 @@ function fail(problems: Problem[]): never {
   );
   throw configError(
     'PersonalizeConfigInvalid',
-    problems.length === 1 ? (lines[0] as string) : `${problems.length} problems:\n  ${lines.join('\n  ')}`,
+    // One problem: the location is printed in front of the message already, so the message is just the field and what is wrong.
+    problems.length === 1
+      ? `${pathText(first.path) || '(file)'}: ${first.message}`
+      : `${problems.length} problems:\n  ${lines.join('\n  ')}`,
     {
       location: { file: first.file, line: first.line, column: first.column, path: pathText(first.path) },
       hint: 'Fix personalize.yaml (see the comments in the template mesh init writes).',

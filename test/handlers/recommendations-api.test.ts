@@ -70,16 +70,17 @@ describe('recommendations-api', () => {
   });
   const requests = () => runtime.commandCalls(sdk.GetRecommendationsCommand).map((c) => c.args[0].input);
 
-  it('returns the campaign recommendations as { userId, items }', async () => {
+  it('returns the campaign recommendations as { userId, itemList, recommendationId }, the shape mesh dev serves', async () => {
     const res = await loaded.handler(apiEvent('u0042'), lambdaContext);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
     expect(JSON.parse(res.body)).toEqual({
       userId: 'u0042',
-      items: [
+      itemList: [
         { itemId: 'p0007', score: 0.31 },
         { itemId: 's0042', score: 0.12 },
       ],
+      recommendationId: 'RID-1',
     });
     expect(requests()).toEqual([{ campaignArn: CAMPAIGN, userId: 'u0042', numResults: 25, filterArn: DEFAULT_FILTER }]);
   });

@@ -2,7 +2,8 @@
  * GET /recommendations/{userId}: an API Gateway HTTP API (payload format 2.0) function that asks the domain's
  * Personalize campaign for a user's recommendations.
  *
- *   200 { "userId": "u1", "items": [{ "itemId": "s42", "score": 0.1234 }, …] }
+ *   200 { "userId": "u1", "itemList": [{ "itemId": "s42", "score": 0.1234 }, …], "recommendationId": "RID-…" }
+ *   (the shape `mesh dev` serves on the local target, and GetRecommendations' own)
  *   400 { "message": "…" }   bad userId / numResults / filter name
  *   500 { "message": "…" }   misconfiguration or Personalize failure (details in the function's log)
  *
@@ -20,7 +21,8 @@ const MAX_RESULTS = 500;
 
 export interface RecommendationsBody {
   readonly userId: string;
-  readonly items: { readonly itemId: string; readonly score: number | null }[];
+  readonly itemList: { readonly itemId: string; readonly score: number | null }[];
+  readonly recommendationId?: string;
 }
 
 let client: PersonalizeRuntimeClient | undefined;
@@ -95,7 +97,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     );
     const body: RecommendationsBody = {
       userId,
-      items: (output.itemList ?? []).flatMap((item) => (item.itemId ? [{ itemId: item.itemId, score: item.score ?? null }] : [])),
+      itemList: (output.itemList ?? []).flatMap((item) => (item.itemId ? [{ itemId: item.itemId, score: item.score ?? null }] : [])),
+      ...(output.recommendationId ? { recommendationId: output.recommendationId } : {}),
     };
     return reply(200, body);
   } catch (error) {
