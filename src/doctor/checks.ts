@@ -149,7 +149,8 @@ function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
         'MSK cluster',
         async () => {
           const { KafkaClient, DescribeClusterV2Command } = await import('@aws-sdk/client-kafka');
-          const kafka = await clients.get(KafkaClient, { account: streaming.account, region: streaming.region });
+          const { clusterAccess } = await import('../streams/topics/msk-cluster.js');
+          const kafka = await clients.get(KafkaClient, clusterAccess(ws));
           const c = await kafka.send(new DescribeClusterV2Command({ ClusterArn: streaming.clusterArn }));
           const state = c.ClusterInfo?.State;
           const version = c.ClusterInfo?.Provisioned?.CurrentBrokerSoftwareInfo?.KafkaVersion;
