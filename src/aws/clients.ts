@@ -23,8 +23,13 @@ type ClientConstructor<C> = new (config: any) => C;
 export interface AwsClientsOptions {
   /** Global --profile for the central account. */
   readonly profile?: string;
-  /** Global --region override. */
+  /** Global --region override (for the central account). */
   readonly region?: string;
+  /**
+   * The central catalog's account: when given, --profile and --region apply to it alone, and every other account
+   * keeps its own profile/roleArn and region from its domain file (so a call never lands in the wrong account).
+   */
+  readonly centralAccount?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -48,7 +53,7 @@ export class AwsClients {
 
   /** A client of the given class for an account. `access.profile`/`roleArn` pick the credentials. */
   async get<C>(ctor: ClientConstructor<C>, access: AccountAccess, extra: Record<string, unknown> = {}): Promise<C> {
-    const region = this.options.region ?? access.region;
+    const region = (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region;
     const key = `${ctor.name}|${access.account}|${access.profile ?? ''}|${access.roleArn ?? ''}|${region}|${JSON.stringify(extra)}`;
     const cached = this.cache.get(key);
     if (cached) return cached as C;
@@ -78,16 +83,21 @@ export class AwsClients {
 
   private async makeProvider(access: AccountAccess): Promise<AwsCredentialIdentityProvider | undefined> {
     const { fromIni, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-    const profile = access.profile ?? this.options.profile;
+    const profile = access.profile ?? (this.appliesGlobals(access) ? this.options.profile : undefined);
     const base = profile ? fromIni({ profile }) : undefined;
     if (access.roleArn) {
       return fromTemporaryCredentials({
         params: { RoleArn: access.roleArn, RoleSessionName: 'mesh-cli', DurationSeconds: 3600 },
         ...(base ? { masterCredentials: base } : {}),
-        clientConfig: { region: this.options.region ?? access.region },
+        clientConfig: { region: (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region },
       });
     }
     return base;
+  }
+
+  /** Do the global --profile/--region apply to this account? (All accounts when the central one is unknown.) */
+  private appliesGlobals(access: AccountAccess): boolean {
+    return this.options.centralAccount === undefined || this.options.centralAccount === access.account;
   }
 
   destroy(): void {

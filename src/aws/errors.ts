@@ -27,6 +27,12 @@ export function fromAwsError(error: unknown, what: string): MeshError {
       cause: error,
     });
   }
+  if (name === 'ConcurrentModificationException') {
+    return new MeshError('Conflict', `${what}: it was changed by someone else since the plan was made.`, {
+      hint: 'Run the command again: mesh plans from what exists now.',
+      cause: error,
+    });
+  }
   if (name === 'ThrottlingException' || name === 'TooManyRequestsException') {
     return new MeshError('Throttled', `${what}: AWS is throttling requests.`, {
       hint: 'Re-run in a moment, or lower --concurrency.',

@@ -22,7 +22,7 @@ export interface CatalogPlaneOptions {
   /** A ready port (tests). Default: the target's adapter. */
   readonly port?: CatalogPort;
   /** Global --profile/--region for the default AwsClients. */
-  readonly aws?: { readonly profile?: string; readonly region?: string };
+  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string };
 }
 
 /** Opens the target's adapter. SDK and native modules are imported here, lazily. */

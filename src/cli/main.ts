@@ -31,23 +31,62 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   return code;
 }
 
+/** Errors from the operating system that are the user's to fix, not bugs. */
+function fromSystemError(error: unknown): MeshError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  const where = e?.path ?? (e as { address?: string; port?: number })?.port;
+  switch (e?.code) {
+    case 'ENOENT':
+      return new MeshError('FileNotFound', `No such file or folder: ${e.path ?? e.message}.`, {
+        hint: 'Check the path.',
+        exitCode: ExitCode.Usage,
+        cause: error,
+      });
+    case 'EISDIR':
+      return new MeshError('NotAFile', `${e.path ?? 'The path'} is a folder, not a file.`, {
+        hint: 'Name a file.',
+        exitCode: ExitCode.Usage,
+        cause: error,
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return new MeshError('PermissionDenied', `Permission denied: ${e.path ?? e.message}.`, {
+        hint: 'Check the file permissions.',
+        exitCode: ExitCode.Usage,
+        cause: error,
+      });
+    case 'EADDRINUSE':
+      return new MeshError('PortInUse', `Port ${where ?? ''} is already in use.`, {
+        hint: 'Pass --port 0 for any free port, or stop what uses it.',
+        exitCode: ExitCode.Usage,
+        cause: error,
+      });
+    default:
+      return undefined;
+  }
+}
+
 function report(error: unknown, argv: readonly string[]): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    // commander already printed its message to stderr
+    // commander already printed its message to stderr; with --json the one stdout document is the error
+    if (argv.includes('--json')) {
+      const message = error.message.replace(/^error: /, '');
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: 'UsageError', message, hint: 'Run the command with --help.' } }, null, 2)}\n`,
+      );
+    }
     return ExitCode.Usage;
   }
   const ctx = currentContext();
   const json = ctx?.output.json ?? argv.includes('--json');
   const output =
     ctx?.output ?? createOutput({ json, verbose: argv.includes('--verbose'), color: colorWanted(!argv.includes('--no-color')) });
+  const systemError = isMeshError(error) ? undefined : fromSystemError(error);
   const meshError = isMeshError(error)
     ? error
-    : new MeshError('InternalError', error instanceof Error ? error.message : String(error), { cause: error });
-  const internal = !isMeshError(error);
-  if (internal && error instanceof Error && error.stack && !output.verbose) {
-    // keep the stack reachable without --verbose noise: it is printed with --verbose
-  }
+    : (systemError ?? new MeshError('InternalError', error instanceof Error ? error.message : String(error), { cause: error }));
+  const internal = !isMeshError(error) && systemError === undefined;
   output.error(meshError, internal);
   if (internal && output.verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
   if (json) process.stdout.write(`${JSON.stringify({ error: meshError.toJSON() }, null, 2)}\n`);

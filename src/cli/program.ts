@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { applyCommand } from './commands/apply.command.js';
 import { catalogCommand, describeCommand } from './commands/catalog.command.js';
 import { devCommand } from './commands/dev.command.js';
 import { doctorCommand } from './commands/doctor.command.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     initCommand(),
     validateCommand(),
     planCommand(),
+    applyCommand(),
     publishCommand(),
     subscribeCommand(),
     unsubscribeCommand(),

@@ -121,13 +121,21 @@ function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
         const { LakeFormationClient, GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation');
         const lf = await clients.get(LakeFormationClient, central);
         const s = await lf.send(new GetDataLakeSettingsCommand({}));
-        const admins = s.DataLakeSettings?.DataLakeAdmins?.length ?? 0;
-        const version = s.DataLakeSettings?.Parameters?.CROSS_ACCOUNT_VERSION ?? '1';
+        const settings = s.DataLakeSettings;
+        const admins = settings?.DataLakeAdmins?.length ?? 0;
+        const version = settings?.Parameters?.CROSS_ACCOUNT_VERSION ?? '1';
+        const problems: string[] = [];
         if (Number(version) < 3)
-          throw new Error(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
-        return `${admins} data lake admin(s), cross-account version ${version}`;
+          problems.push(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
+        // Default permissions for IAMAllowedPrincipals make every new database and table readable by IAM alone,
+        // bypassing the column grants mesh makes (and sharing them then needs version 4).
+        const defaults = [...(settings?.CreateDatabaseDefaultPermissions ?? []), ...(settings?.CreateTableDefaultPermissions ?? [])];
+        if (defaults.length > 0) problems.push('new databases and tables get default permissions for IAMAllowedPrincipals');
+        if (admins === 0) problems.push('there is no data lake administrator');
+        if (problems.length > 0) throw new Error(problems.join('; '));
+        return `${admins} data lake admin(s), cross-account version ${version}, no default IAM permissions`;
       },
-      'In the central account run PutDataLakeSettings with Parameters.CROSS_ACCOUNT_VERSION = "4" and the mesh admin role in DataLakeAdmins.',
+      'In the central account run PutDataLakeSettings (read-modify-write) with Parameters.CROSS_ACCOUNT_VERSION = "4", CreateDatabaseDefaultPermissions and CreateTableDefaultPermissions empty, and the mesh admin role in DataLakeAdmins.',
     ),
   );
   checks.push(() =>
@@ -171,7 +179,7 @@ export async function runDoctor(
   options: { profile?: string; region?: string } = {},
 ): Promise<CheckResult[]> {
   if (target === 'local') return Promise.all(localChecks(ws).map((c) => c()));
-  const clients = new AwsClients(options);
+  const clients = new AwsClients({ ...options, centralAccount: ws.mesh.central.account });
   try {
     const results: CheckResult[] = [];
     for (const c of awsChecks(ws, clients)) results.push(await c());

@@ -30,7 +30,7 @@ export interface PlaneEnv {
   /** Flags the user passed that unlock guarded changes, e.g. `--allow-breaking`. */
   readonly allowed: ReadonlySet<string>;
   /** Global --profile/--region, for the AwsClients a plane makes. */
-  readonly aws?: { readonly profile?: string; readonly region?: string };
+  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string };
 }
 
 /**

@@ -45,7 +45,7 @@ export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesRes
     signal: options.signal,
     state,
     allowed: options.allowed ?? new Set(),
-    aws: options.aws,
+    aws: { ...options.aws, centralAccount: options.workspace.mesh.central.account },
   };
   const modules: PlaneModule[] = [];
   try {

@@ -13,5 +13,7 @@ export function colorWanted(flag: boolean | undefined, env: NodeJS.ProcessEnv = 
   if (flag === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  return Boolean(process.stderr.isTTY);
+  // Results go to stdout and diagnostics to stderr: colour only when both are terminals, so that
+  // `mesh plan > plan.txt` never writes escape codes into the file.
+  return Boolean(process.stderr.isTTY && process.stdout.isTTY);
 }

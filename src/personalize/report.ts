@@ -38,6 +38,17 @@ export function metricsTable(rows: readonly { solution: string; metrics: Readonl
 }
 
 export function renderTrain(r: TrainResult, style: Styles): string {
+  if (r.dryRun) {
+    return [
+      style.bold(`Datasets (${r.domain})`),
+      formatTable(
+        ['dataset', 'rows', 'file'],
+        r.datasets.map((d) => [d.type, String(d.rows), d.file]),
+      ),
+      '',
+      'Dry run: the datasets pass the checks; nothing was uploaded or trained.',
+    ].join('\n');
+  }
   const lines = [
     style.bold(`Datasets (${r.domain})`),
     formatTable(

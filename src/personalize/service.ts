@@ -45,6 +45,8 @@ export interface TrainInput {
   readonly newVersion?: boolean;
   /** Local engine parameters (tests, benchmarks). */
   readonly params?: Partial<EngineParams>;
+  /** Build, check and export the datasets only: no upload, no Personalize call, no training. */
+  readonly dryRun?: boolean;
 }
 
 export interface TrainedSolution {
@@ -65,6 +67,8 @@ export interface TrainResult {
   /** Local: the new version number. */
   readonly version?: number;
   readonly solutions: readonly TrainedSolution[];
+  /** --dry-run: the datasets were built and checked; nothing was uploaded or trained. */
+  readonly dryRun?: boolean;
 }
 
 export interface DeployResult {
@@ -189,6 +193,7 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
   }
   enforceDatasetCheck(project, checkDatasets(project, built), ctx.output);
   const datasets = Object.values(built.files).map((f) => ({ type: f.type, file: f.file, rows: f.rows, fingerprint: f.fingerprint }));
+  if (input.dryRun) return { target: ctx.target, domain: project.domain.name, datasets, solutions: [], dryRun: true };
   if (ctx.target === 'local') {
     const { trainLocal } = await import('./local/train-local.js');
     const { localVersionArn } = await import('./local/deploy-local.js');

@@ -25,7 +25,16 @@ const streamSubscriptionSchema = z
     startingPosition: z.enum(['LATEST', 'TRIM_HORIZON']).optional().meta({ default: DOMAIN_DEFAULTS.startingPosition }),
     batchSize: z.int().min(1).max(10000).optional().meta({ default: DOMAIN_DEFAULTS.batchSize }),
     batchingWindowSeconds: z.int().min(0).max(300).optional().meta({ default: DOMAIN_DEFAULTS.batchingWindowSeconds }),
-    maximumRetryAttempts: z.int().min(-1).max(10000).optional().meta({ default: DOMAIN_DEFAULTS.maximumRetryAttempts }),
+    // Every mapping has a Kafka dead-letter destination, and with one Lambda caps retries at 10.
+    maximumRetryAttempts: z
+      .int()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe(
+        'retries of a failing batch before it goes to the dead-letter topic (0-10: Lambda caps retries at 10 with an on-failure destination)',
+      )
+      .meta({ default: DOMAIN_DEFAULTS.maximumRetryAttempts }),
     deadLetterTopic: z.string().min(1).optional().describe('Kafka topic for records that keep failing (default <topic>.dlq.<domain>)'),
     permissions: z
       .array(

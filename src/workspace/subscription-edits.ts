@@ -8,6 +8,9 @@ import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { configError } from '../core/errors.js';
 import type { Domain } from './model.js';
 
+/** Write options that leave the lines mesh did not touch as they were (no re-wrapping, `[a, b]` kept tight). */
+const KEEP_STYLE = { lineWidth: 0, flowCollectionPadding: false } as const;
+
 export interface PortRequest {
   readonly table: boolean;
   readonly stream: boolean;
@@ -49,7 +52,7 @@ export function declareSubscription(domain: Domain, product: string, request: Po
   }
   if (needTable) entry.set('table', true);
   if (needStream) entry.set('stream', doc.createNode({ function: request.function }));
-  writeFileSync(domain.file, doc.toString());
+  writeFileSync(domain.file, doc.toString(KEEP_STYLE));
   return true;
 }
 
@@ -65,6 +68,6 @@ export function removeSubscription(domain: Domain, product: string, ports: { tab
     seq.items.splice(seq.items.indexOf(entry), 1);
     changed = true;
   }
-  if (changed) writeFileSync(domain.file, doc.toString());
+  if (changed) writeFileSync(domain.file, doc.toString(KEEP_STYLE));
   return changed;
 }

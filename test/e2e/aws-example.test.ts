@@ -328,7 +328,7 @@ describe('the consumer functions: configuration, bundle, execution role, event s
         const name = `music-${consumer}-${fn}`;
         const state = functions[consumer]?.[name] as FunctionState;
         expect(state.fn.Configuration).toMatchObject({
-          Runtime: 'nodejs20.x',
+          Runtime: 'nodejs22.x',
           Handler: 'index.handler',
           Role: `arn:aws:iam::${accounts[consumer]}:role/${name}-exec`,
           Timeout: 60,

@@ -77,7 +77,7 @@ describe('templates/aws/recommendations-api', () => {
     const [, fn] = only(t, 'AWS::Lambda::Function');
     const [roleName] = only(t, 'AWS::IAM::Role');
     expect(fn.Properties).toMatchObject({
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Role: { 'Fn::GetAtt': [roleName, 'Arn'] },
       Code: { S3Bucket: { Ref: 'CodeS3Bucket' }, S3Key: { Ref: 'CodeS3Key' } },

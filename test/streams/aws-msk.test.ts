@@ -112,7 +112,7 @@ describe('a stream subscription on aws', () => {
     const lambda = new LambdaClient(config);
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fnName() }));
     expect(fn.Configuration).toMatchObject({
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Role: `arn:aws:iam::${accounts.consumer}:role/${fnName()}-exec`,
       Timeout: 60,

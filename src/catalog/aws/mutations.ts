@@ -108,8 +108,18 @@ export async function executeTable(ctx: ObserveContext, change: CatalogChange, s
     const before = change.before as TableSpec | undefined;
     if (!before || !sameSpec(before.lfTags, spec.lfTags)) await attachTags(ctx, spec);
     const keep = (change.attributes?.parameters as Record<string, string> | undefined) ?? {};
+    // VersionId: the version the plan saw. If someone (the producer holds ALTER) changed the table since, Glue
+    // refuses with ConcurrentModificationException instead of mesh silently overwriting their change.
+    const versionId = change.attributes?.versionId as string | undefined;
     await awsCall(`glue:UpdateTable ${where}`, () =>
-      glue.send(new sdk.UpdateTableCommand({ CatalogId: spec.catalog, DatabaseName: spec.database, TableInput: tableInputOf(spec, keep) })),
+      glue.send(
+        new sdk.UpdateTableCommand({
+          CatalogId: spec.catalog,
+          DatabaseName: spec.database,
+          TableInput: tableInputOf(spec, keep),
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      ),
     );
     return { arn };
   }

@@ -10,7 +10,13 @@ async function discoveryFor(ctx: CommandContext): Promise<{ workspace: Workspace
   const { workspace, target } = await loadWorkspaceFor(ctx);
   if (target !== 'aws') return { workspace, target, options: {} };
   const { AwsClients } = await import('../../aws/clients.js');
-  return { workspace, target, options: { clients: new AwsClients({ profile: ctx.globals.profile, region: ctx.globals.region }) } };
+  return {
+    workspace,
+    target,
+    options: {
+      clients: new AwsClients({ profile: ctx.globals.profile, region: ctx.globals.region, centralAccount: workspace.mesh.central.account }),
+    },
+  };
 }
 
 function subscriberText(e: CatalogEntry): string {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { usageError } from '../../core/errors.js';
-import { contextFor } from '../context.js';
+import { ExitCode, usageError } from '../../core/errors.js';
+import { contextFor, requestExitCode } from '../context.js';
 import { loadWorkspaceFor } from './shared.js';
 
 export function devCommand(): Command {
@@ -38,5 +38,7 @@ export function devCommand(): Command {
       out.info('stopping…');
       await session.stop();
       out.result({ url: session.url, functions: session.functions, stats: session.stats() }, '');
+      // Stopped by Ctrl-C (or SIGTERM): the conventional exit code for an interrupted command.
+      requestExitCode(ExitCode.Interrupted);
     });
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { usageError } from '../../core/errors.js';
-import { contextFor } from '../context.js';
+import { ExitCode, usageError } from '../../core/errors.js';
+import { contextFor, requestExitCode } from '../context.js';
 import { loadWorkspaceFor } from './shared.js';
 
 function positiveInt(value: string): number {
@@ -23,12 +23,21 @@ function produceCommand(): Command {
     .argument('<product>', 'the product whose stream gets the events')
     .option('-f, --file <path>', 'JSON lines (one event per line); default: stdin')
     .option('--skip-invalid', 'send the valid events even when some lines are invalid')
-    .action(async (product: string, opts: { file?: string; skipInvalid?: boolean }, command: Command) => {
+    .option('--dry-run', 'validate and encode the events; send nothing')
+    .action(async (product: string, opts: { file?: string; skipInvalid?: boolean; dryRun?: boolean }, command: Command) => {
       const ctx = contextFor(command);
       const { workspace, target } = await loadWorkspaceFor(ctx);
       const text = opts.file ? await readFile(opts.file, 'utf8') : await readStdin();
       const { produceEvents, describeProduced } = await import('../../streams/events/produce.js');
-      const result = await produceEvents({ workspace, target, product, text, source: opts.file ?? 'stdin', skipInvalid: opts.skipInvalid });
+      const result = await produceEvents({
+        workspace,
+        target,
+        product,
+        text,
+        source: opts.file ?? 'stdin',
+        skipInvalid: opts.skipInvalid,
+        dryRun: opts.dryRun,
+      });
       for (const bad of result.invalid) ctx.output.warn(`skipped line ${bad.line}: ${bad.errors.join('; ')}`);
       ctx.output.result(result, () => describeProduced(result));
     });
@@ -64,6 +73,7 @@ function tailCommand(): Command {
           count += 1;
         }
         out.info(out.style.dim(`${count} event(s)${ctx.signal.aborted ? ', stopped' : ''}.`));
+        if (ctx.signal.aborted) requestExitCode(ExitCode.Interrupted);
       },
     );
 }

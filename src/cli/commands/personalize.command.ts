@@ -12,6 +12,7 @@ async function setup(command: Command) {
   const awsOptions = {
     ...(ctx.globals.profile ? { profile: ctx.globals.profile } : {}),
     ...(ctx.globals.region ? { region: ctx.globals.region } : {}),
+    centralAccount: workspace.mesh.central.account,
   };
   const run = { workspace, target, output: ctx.output, signal: ctx.signal, awsOptions, ...(opts.domain ? { domain: opts.domain } : {}) };
   return { ctx, run, service, report };
@@ -51,9 +52,10 @@ function trainCommand(): Command {
     .option('--incremental', 'aws: INCREMENTAL import (adds to the data instead of replacing it)')
     .addOption(new Option('--training-mode <mode>', "override the solutions' trainingMode").choices(['FULL', 'UPDATE']))
     .option('--new-version', 'train a new solution version even when one exists for the same data')
+    .option('--dry-run', 'build, check and export the datasets only: no upload, no Personalize call, no training')
     .action(
       async (
-        opts: { solution?: string[]; incremental?: boolean; trainingMode?: 'FULL' | 'UPDATE'; newVersion?: boolean },
+        opts: { solution?: string[]; incremental?: boolean; trainingMode?: 'FULL' | 'UPDATE'; newVersion?: boolean; dryRun?: boolean },
         command: Command,
       ) => {
         const { ctx, run, service, report } = await setup(command);
@@ -62,6 +64,7 @@ function trainCommand(): Command {
           incremental: Boolean(opts.incremental),
           ...(opts.trainingMode ? { trainingMode: opts.trainingMode } : {}),
           newVersion: Boolean(opts.newVersion),
+          dryRun: Boolean(opts.dryRun),
         });
         ctx.output.result(result, () => report.renderTrain(result, ctx.output.style));
       },

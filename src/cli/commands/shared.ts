@@ -30,7 +30,7 @@ export function addApplyOptions(command: Command): Command {
     .option('--allow-breaking', 'apply changes marked breaking (dropped or retyped columns, incompatible schemas)')
     .option('--allow-replace', 'apply replacements (e.g. a create-only field changed)')
     .option('--allow-delete', 'apply deletions the plan lists')
-    .option('--concurrency <n>', 'changes applied at once', (v) => Number.parseInt(v, 10), 4);
+    .option('--concurrency <n>', 'changes applied at once (1-64)', (v) => Number(v), 4);
 }
 
 export function allowedFlags(opts: Record<string, unknown>): Set<string> {
@@ -51,8 +51,10 @@ export async function planAndApply(
 ): Promise<void> {
   const { workspace, target } = await loadWorkspaceFor(ctx);
   const { runPlanes } = await import('../../engine/run.js');
-  const concurrency = typeof opts.concurrency === 'number' && opts.concurrency > 0 ? opts.concurrency : 4;
-  if (!Number.isFinite(concurrency)) throw usageError('--concurrency takes a positive whole number.');
+  const concurrency = opts.concurrency === undefined ? 4 : opts.concurrency;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw usageError(`--concurrency takes a whole number from 1 to 64 (got ${String(opts.concurrency)}).`);
+  }
   const out = ctx.output;
   const result = await runPlanes({
     workspace,
@@ -66,7 +68,8 @@ export async function planAndApply(
     concurrency,
     aws: { profile: ctx.globals.profile, region: ctx.globals.region },
     onPlan: (plan) => {
-      if (!out.json) out.info(renderPlan(plan, out));
+      // A dry run's plan is its result (stdout); before an apply it is a diagnostic (stderr).
+      if (!out.json && !opts.dryRun) out.info(renderPlan(plan, out));
     },
     confirm: (plan: Plan) =>
       plan.summary.delete + plan.summary.replace + plan.summary.revoke === 0
@@ -77,7 +80,7 @@ export async function planAndApply(
           ),
   });
   const verb = opts.dryRun
-    ? 'Dry run: nothing was changed.'
+    ? `${renderPlan(result.plan, out)}\n\nDry run: nothing was changed.`
     : result.applied
       ? `Applied ${result.result?.applied.length ?? 0} change(s).`
       : 'Nothing to do.';

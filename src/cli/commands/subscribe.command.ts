@@ -50,22 +50,39 @@ function soleSubscriber(workspace: Workspace, product: string): string {
   );
 }
 
-async function editDomainFile(
+/**
+ * Edits the domain file, runs `then` (plan and apply) against the edited workspace, and puts the file back as it was
+ * when `then` fails or only previews (--dry-run): bad input never leaves a broken workspace behind.
+ */
+async function withDomainFileEdit(
   ctx: CommandContext,
   product: string,
   domain: string,
   edit: 'declare' | 'remove',
   ports: { table: boolean; stream: boolean; function?: string },
+  keep: boolean,
+  then: () => Promise<void>,
 ): Promise<void> {
   const { workspace } = await loadWorkspaceFor(ctx);
   const consumer = workspace.domains.find((d) => d.name === domain);
-  if (!consumer) return;
+  if (!consumer) return then();
+  const { readFileSync, writeFileSync } = await import('node:fs');
   const { declareSubscription, removeSubscription } = await import('../../workspace/subscription-edits.js');
+  const original = readFileSync(consumer.file, 'utf8');
   const changed = edit === 'declare' ? declareSubscription(consumer, product, ports) : removeSubscription(consumer, product, ports);
-  if (changed)
-    ctx.output.info(
-      `${edit === 'declare' ? 'Added' : 'Removed'} the subscription to ${product} ${edit === 'declare' ? 'to' : 'from'} ${consumer.file}.`,
-    );
+  try {
+    await then();
+  } catch (error) {
+    if (changed) writeFileSync(consumer.file, original);
+    throw error;
+  }
+  if (!changed) return;
+  if (!keep) {
+    writeFileSync(consumer.file, original);
+    return;
+  }
+  const verb = edit === 'declare' ? 'Added the subscription to' : 'Removed the subscription to';
+  ctx.output.info(`${verb} ${product} ${edit === 'declare' ? 'to' : 'from'} ${consumer.file}.`);
 }
 
 export function subscribeCommand(): Command {
@@ -81,14 +98,15 @@ export function subscribeCommand(): Command {
     const ctx = contextFor(command);
     if (opts.function && !opts.stream) throw usageError('--function goes with --stream.');
     const { domain, table, stream } = await resolvePorts(ctx, product, opts, 'subscribe');
-    if (!opts.dryRun) await editDomainFile(ctx, product, domain, 'declare', { table, stream, function: opts.function });
-    await planAndApply(
-      ctx,
-      {
-        subscriptions: [{ product, domain, table, stream, ...(opts.function ? { function: opts.function } : {}) }],
-        include: { publish: false, subscriptions: true },
-      },
-      opts,
+    await withDomainFileEdit(ctx, product, domain, 'declare', { table, stream, function: opts.function }, !opts.dryRun, () =>
+      planAndApply(
+        ctx,
+        {
+          subscriptions: [{ product, domain, table, stream, ...(opts.function ? { function: opts.function } : {}) }],
+          include: { publish: false, subscriptions: true },
+        },
+        opts,
+      ),
     );
   });
 }
@@ -104,11 +122,12 @@ export function unsubscribeCommand(): Command {
   ).action(async (product: string, opts: SubscribeOptions, command: Command) => {
     const ctx = contextFor(command);
     const { domain, table, stream } = await resolvePorts(ctx, product, opts, 'unsubscribe');
+    // Removing a subscription is the command's purpose: its removals are confirmed by the prompt (or --yes).
     await planAndApply(
       ctx,
       { removals: [{ product, domain, table, stream }], include: { publish: false, subscriptions: true } },
       { ...opts, allowDelete: true },
     );
-    if (!opts.dryRun) await editDomainFile(ctx, product, domain, 'remove', { table, stream });
+    if (!opts.dryRun) await withDomainFileEdit(ctx, product, domain, 'remove', { table, stream }, true, async () => {});
   });
 }

@@ -45,7 +45,11 @@ export function transformCommand(): Command {
         return;
       }
       const { AwsClients } = await import('../../aws/clients.js');
-      const clients = new AwsClients({ profile: ctx.globals.profile, region: ctx.globals.region });
+      const clients = new AwsClients({
+        profile: ctx.globals.profile,
+        region: ctx.globals.region,
+        centralAccount: workspace.mesh.central.account,
+      });
       try {
         if (artefacts.engine === 'glue') {
           const { deployGlueTransform } = await import('../../transforms/deploy-glue.js');

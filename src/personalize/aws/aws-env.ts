@@ -94,6 +94,12 @@ const SLOW: ReadonlySet<PendingKind> = new Set(['import-job', 'solution-version'
  * Waits for a Personalize job to become ACTIVE. The job is recorded as pending first, so an interrupted wait
  * (Ctrl-C, a timeout) leaves it for `mesh personalize status`; it is cleared when the job ends either way.
  */
+function waitLimitMs(slow: boolean): number {
+  const minutes = Number(process.env.MESH_PERSONALIZE_WAIT_MINUTES);
+  if (Number.isFinite(minutes) && minutes > 0) return minutes * 60_000;
+  return slow ? 12 * 3_600_000 : 3_600_000;
+}
+
 export async function waitForJob(
   env: AwsPersonalizeEnv,
   job: { kind: PendingKind; arn: string; label: string },
@@ -108,6 +114,9 @@ export async function waitForJob(
       output: env.output,
       initialDelayMs: slow ? 30_000 : 3_000,
       maxDelayMs: slow ? 300_000 : 30_000,
+      // A bound on one wait (the job goes on in Personalize; `mesh personalize status` resumes it): imports and
+      // training can take hours, the rest minutes. MESH_PERSONALIZE_WAIT_MINUTES overrides both.
+      timeoutMs: waitLimitMs(slow),
       resumeHint: 'Run `mesh personalize status` to see it and continue where this stopped.',
       ...(env.signal ? { signal: env.signal } : {}),
       ...(env.sleep ? { sleep: env.sleep } : {}),

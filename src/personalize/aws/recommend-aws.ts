@@ -43,7 +43,7 @@ export async function recommendAws(
         ...(req.itemId !== undefined ? { itemId: req.itemId } : {}),
         numResults: req.numResults ?? 25,
         ...(filterArn ? { filterArn } : {}),
-        ...(req.filterValues ? { filterValues: { ...req.filterValues } } : {}),
+        ...(req.filterValues ? { filterValues: quotedFilterValues(req.filterValues) } : {}),
       }),
     ),
   );
@@ -51,4 +51,20 @@ export async function recommendAws(
     itemList: (r.itemList ?? []).map((i) => ({ itemId: i.itemId ?? '', score: i.score ?? 0 })),
     recommendationId: r.recommendationId ?? '',
   };
+}
+
+/**
+ * Personalize wants each filter value as it appears in the expression: a string in double quotes, several
+ * comma-separated (`"\"rock\",\"jazz\""`). The local engine and `--filter-value genre=rock` take bare values; quote
+ * them here unless they already are.
+ */
+export function quotedFilterValues(values: Readonly<Record<string, string>>): Record<string, string> {
+  const quote = (v: string) =>
+    v.trim().startsWith('"')
+      ? v
+      : v
+          .split(',')
+          .map((part) => JSON.stringify(part.trim()))
+          .join(',');
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, quote(v)]));
 }

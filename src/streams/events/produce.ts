@@ -18,6 +18,8 @@ export interface ProduceEventsOptions {
   /** Where the text came from, for messages (a file name, or `stdin`). */
   readonly source?: string;
   readonly skipInvalid?: boolean;
+  /** Validate and encode only; send nothing (`--dry-run`). */
+  readonly dryRun?: boolean;
   /** Use this transport instead of opening the mesh's (tests, `mesh dev`). */
   readonly transport?: StreamTransport;
 }
@@ -39,6 +41,9 @@ export interface ProduceEventsResult {
   readonly topic: string;
   readonly encoding: 'avro' | 'json';
   readonly sent: number;
+  /** With dryRun: the events that would have been sent (valid and encoded). */
+  readonly valid?: number;
+  readonly dryRun?: boolean;
   readonly invalid: readonly InvalidEvent[];
   readonly partitions: readonly PartitionRangeProduced[];
 }
@@ -88,6 +93,18 @@ export async function produceEvents(options: ProduceEventsOptions): Promise<Prod
     );
   }
 
+  if (options.dryRun) {
+    return {
+      product: product.name,
+      topic: port.topic,
+      encoding: port.encoding,
+      sent: 0,
+      valid: records.length,
+      dryRun: true,
+      invalid,
+      partitions: [],
+    };
+  }
   const opened = options.transport ? undefined : await openEventsConnection(workspace, options.target, product);
   const transport = options.transport ?? (opened?.connection.transport as StreamTransport);
   const ranges = new Map<number, PartitionRangeProduced>();
@@ -124,6 +141,9 @@ export async function produceEvents(options: ProduceEventsOptions): Promise<Prod
 
 /** One line per partition, for people: `partition 0: offsets 12-40 (29 events)`. */
 export function describeProduced(result: ProduceEventsResult): string {
+  if (result.dryRun) {
+    return `Dry run: ${result.valid ?? 0} event(s) valid for ${result.topic}${result.invalid.length > 0 ? `, ${result.invalid.length} invalid` : ''}; nothing was sent.`;
+  }
   const head = `Sent ${result.sent} event(s) to ${result.topic}${result.invalid.length > 0 ? ` (skipped ${result.invalid.length} invalid)` : ''}.`;
   const rows = result.partitions.map((p) => `  partition ${p.partition}: offsets ${p.firstOffset}-${p.lastOffset} (${p.count})`);
   return [head, ...rows].join('\n');

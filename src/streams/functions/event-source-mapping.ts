@@ -6,7 +6,7 @@
  */
 import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromAwsError, isAwsError } from '../../aws/errors.js';
-import { type JobStatus, waitFor } from '../../core/waiter.js';
+import { type JobStatus, sleep, waitFor } from '../../core/waiter.js';
 import type { Comparison } from '../../engine/plan.js';
 import { sameSpec } from '../../engine/planner.js';
 import type { Output } from '../../io/output.js';
@@ -87,9 +87,10 @@ export async function observeMapping(
   try {
     do {
       const page = await lambda.send(
-        new ListEventSourceMappingsCommand({ FunctionName: desired.functionName, EventSourceArn: desired.eventSourceArn, Marker: marker }),
+        // By function only: a mapping on another cluster ARN (a create-only field) must be found to be replaced.
+        new ListEventSourceMappingsCommand({ FunctionName: desired.functionName, Marker: marker }),
       );
-      all.push(...(page.EventSourceMappings ?? []));
+      all.push(...(page.EventSourceMappings ?? []).filter((m) => m.EventSourceArn?.startsWith('arn:aws:kafka:')));
       marker = page.NextMarker;
     } while (marker);
   } catch (error) {
@@ -157,6 +158,10 @@ async function waitForMapping(env: MappingEnv, uuid: string, label: string, goal
       }
       const state = c.State ?? 'Unknown';
       const reason = [c.StateTransitionReason, c.LastProcessingResult].filter((r) => r && r !== 'No records processed').join('; ');
+      // Enabled but unable to poll (e.g. "PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS…").
+      if (state === 'Enabled' && c.LastProcessingResult?.startsWith('PROBLEM')) {
+        env.output.warn(`mapping ${uuid} is Enabled but Lambda reports: ${c.LastProcessingResult}`);
+      }
       if (goal === 'Enabled' && state === 'Disabled') return { status: state, done: false, failed: true, reason: reason || 'disabled' };
       return {
         status: reason && state !== 'Enabled' ? `${state} (${reason})` : state,
@@ -171,10 +176,21 @@ async function waitForMapping(env: MappingEnv, uuid: string, label: string, goal
 export async function createMapping(env: MappingEnv, spec: MappingSpec): Promise<Record<string, unknown>> {
   const { CreateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
   let uuid: string | undefined;
-  try {
-    uuid = (await env.lambda.send(new CreateEventSourceMappingCommand(createMappingRequest(spec)))).UUID;
-  } catch (error) {
-    throw fromAwsError(error, `create the event source mapping ${spec.topic} → ${spec.functionName}`);
+  // Lambda checks the execution role's permissions when the mapping is created; a role made moments ago may not
+  // have propagated in IAM yet, which Lambda reports as InvalidParameterValueException. Retried a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      uuid = (await env.lambda.send(new CreateEventSourceMappingCommand(createMappingRequest(spec)))).UUID;
+      break;
+    } catch (error) {
+      const propagating =
+        isAwsError(error, 'InvalidParameterValueException') && /role|permission|assume/i.test((error as Error).message ?? '');
+      if (!propagating || attempt >= 5 || env.signal?.aborted) {
+        throw fromAwsError(error, `create the event source mapping ${spec.topic} → ${spec.functionName}`);
+      }
+      env.output.debug(`mapping for ${spec.functionName}: the role is not usable yet (attempt ${attempt}), retrying`);
+      await sleep(1000 * 2 ** attempt, env.signal);
+    }
   }
   if (!uuid) throw fromAwsError(new Error('no UUID returned'), `create the event source mapping for ${spec.functionName}`);
   const state = await waitForMapping(env, uuid, `mapping ${spec.topic} → ${spec.functionName}`, 'Enabled');

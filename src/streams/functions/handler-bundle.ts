@@ -1,6 +1,6 @@
 /**
  * Builds a subscription's handler folder into what Lambda (or the local runner) runs: one CommonJS file bundled by
- * esbuild (platform node, target node20), with `@aws-sdk/*` left external because the Lambda nodejs20.x runtime
+ * esbuild (platform node, target node20), with `@aws-sdk/*` left external because the Lambda nodejs22.x runtime
  * provides it (the local runner provides it from mesh's own node_modules via NODE_PATH).
  *
  * Deterministic on purpose: esbuild's output depends only on the inputs (paths in comments are relative to the

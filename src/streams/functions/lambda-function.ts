@@ -1,5 +1,5 @@
 /**
- * The `function` resource on aws: a Lambda function (nodejs20.x, zip package) in the consumer's account, made from
+ * The `function` resource on aws: a Lambda function (nodejs22.x, zip package) in the consumer's account, made from
  * the handler folder. The package's CodeSha256 is part of the spec, so unchanged code plans a no-op.
  */
 import type { GetFunctionCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
@@ -10,7 +10,8 @@ import type { Comparison } from '../../engine/plan.js';
 import { sameSpec } from '../../engine/planner.js';
 import type { Output } from '../../io/output.js';
 
-export const LAMBDA_RUNTIME = 'nodejs20.x';
+// nodejs20.x reached end of support in April 2026; bundles target node20 syntax, which nodejs22.x runs.
+export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const DEFAULT_MEMORY_MB = 256;
 

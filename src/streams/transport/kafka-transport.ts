@@ -132,6 +132,17 @@ export class KafkaTransport implements StreamTransport {
       if (!(await admin.listTopics()).includes(name)) return false;
       await admin.deleteTopics({ topics: [name] });
       this.partitionCounts.delete(name);
+      // deleteTopics returns before the controller has removed the topic everywhere; a create of the same name
+      // (a replace) right after would find it still there. Wait until the metadata no longer lists it.
+      const deadline = Date.now() + 30_000;
+      while ((await admin.listTopics()).includes(name)) {
+        if (Date.now() > deadline) {
+          throw new MeshError('KafkaTopicNotDeleted', `Topic "${name}" is still listed 30 s after it was deleted.`, {
+            hint: 'The brokers may be busy; run the command again shortly.',
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       return true;
     });
   }
