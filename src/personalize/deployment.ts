@@ -8,6 +8,8 @@ export interface DeployInput {
   readonly force?: boolean;
   /** Overrides campaign.minProvisionedTPS (checked against maxProvisionedTPS before any call). */
   readonly minProvisionedTPS?: number;
+  /** Decide (gate included) and report; create, update and write nothing. */
+  readonly dryRun?: boolean;
 }
 
 export interface CampaignDeployment {

@@ -95,9 +95,13 @@ export function renderDeploy(r: DeployResult, style: Styles): string {
   return [
     formatTable(['solution', 'action', 'version', 'TPS', 'gate'], deploymentRows(r.deployments)),
     '',
-    `${style.bold('tracking id')} ${r.outputs.trackingId}`,
-    `${style.bold('outputs')}     written for the consumer functions (PERSONALIZE_TRACKING_ID, PERSONALIZE_ITEMS_DATASET_ARN, …)`,
-    style.dim('Try: mesh personalize recommend --user <id>'),
+    ...(r.outputs
+      ? [
+          `${style.bold('tracking id')} ${r.outputs.trackingId}`,
+          `${style.bold('outputs')}     written for the consumer functions (PERSONALIZE_TRACKING_ID, PERSONALIZE_ITEMS_DATASET_ARN, …)`,
+          style.dim('Try: mesh personalize recommend --user <id>'),
+        ]
+      : ['Dry run: the gate was evaluated; no campaign, filter or tracker was created or changed.']),
   ].join('\n');
 }
 

@@ -75,7 +75,9 @@ export interface DeployResult {
   readonly target: Target;
   readonly domain: string;
   readonly deployments: readonly CampaignDeployment[];
-  readonly outputs: PersonalizeOutputs;
+  /** Absent on a dry run (nothing was created or written). */
+  readonly outputs?: PersonalizeOutputs;
+  readonly dryRun?: boolean;
 }
 
 export type StatusResult =
@@ -256,10 +258,20 @@ export async function deployPersonalize(ctx: PersonalizeContext, input: DeployIn
   const resolved = { ...input, ...(names ? { solutions: names } : {}) };
   if (ctx.target === 'local') {
     const { deployLocal } = await import('./local/deploy-local.js');
-    return { target: 'local', domain: project.domain.name, ...(await deployLocal(project, resolved, ctx.output)) };
+    return {
+      target: 'local',
+      domain: project.domain.name,
+      ...(await deployLocal(project, resolved, ctx.output)),
+      ...(input.dryRun ? { dryRun: true } : {}),
+    };
   }
   const { deployAws } = await import('./aws/deploy-aws.js');
-  return { target: 'aws', domain: project.domain.name, ...(await withAws(ctx, project, (env) => deployAws(env, resolved))) };
+  return {
+    target: 'aws',
+    domain: project.domain.name,
+    ...(await withAws(ctx, project, (env) => deployAws(env, resolved))),
+    ...(input.dryRun ? { dryRun: true } : {}),
+  };
 }
 
 /** `mesh personalize rollback`: each campaign back to the version it served before. */

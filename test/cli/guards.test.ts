@@ -1,6 +1,6 @@
 // Bad input changes nothing and reads as a user error: subscribe's domain-file edits are undone when the run fails
 // or only previews; usage errors keep --json's one-document rule; OS errors are not reported as bugs.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,4 +78,27 @@ describe('guards', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'UsageError' } });
   });
+});
+
+describe('personalize dry runs', () => {
+  it('train --dry-run builds and checks the datasets only; deploy --dry-run evaluates the gate and writes nothing', async () => {
+    const train = await mesh('personalize', 'train', '--domain', 'recommendations', '--dry-run', '--json');
+    expect(train.code, train.stderr).toBe(0);
+    const t = JSON.parse(train.stdout) as { dryRun: boolean; solutions: unknown[]; datasets: { type: string; rows: number }[] };
+    expect(t).toMatchObject({ dryRun: true, solutions: [] });
+    expect(t.datasets.map((d) => d.type).sort()).toEqual(['interactions', 'items', 'users']);
+    expect((await mesh('personalize', 'deploy', '--domain', 'recommendations', '--dry-run')).code).toBe(1); // nothing trained yet
+
+    expect((await mesh('personalize', 'train', '--domain', 'recommendations')).code).toBe(0);
+    const outputs = path.join(ws, '.mesh/local/personalize/recommendations/outputs.json');
+    const deploy = await mesh('personalize', 'deploy', '--domain', 'recommendations', '--dry-run', '--json');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const d = JSON.parse(deploy.stdout) as { dryRun: boolean; deployments: { action: string }[]; outputs?: unknown };
+    expect(d.dryRun).toBe(true);
+    expect(d.outputs).toBeUndefined();
+    expect(d.deployments.every((x) => x.action === 'create')).toBe(true);
+    expect(existsSync(outputs)).toBe(false);
+    const recommend = await mesh('personalize', 'recommend', '--user', 'u0042', '--domain', 'recommendations');
+    expect(recommend.code).not.toBe(0); // no campaign was created
+  }, 60_000);
 });

@@ -77,16 +77,18 @@ function deployCommand(): Command {
     .addOption(domainOption())
     .addOption(solutionOption())
     .option('--force', 'deploy even when the new version is worse than the deployed one by more than deployGate.threshold')
+    .option('--dry-run', 'evaluate the gate and show what would be created or updated; change nothing')
     .option(
       '--min-tps <n>',
       "override the campaigns' minProvisionedTPS (billed hourly; capped by maxProvisionedTPS)",
       positiveInt('--min-tps'),
     )
-    .action(async (opts: { solution?: string[]; force?: boolean; minTps?: number }, command: Command) => {
+    .action(async (opts: { solution?: string[]; force?: boolean; minTps?: number; dryRun?: boolean }, command: Command) => {
       const { ctx, run, service, report } = await setup(command);
       const result = await service.deployPersonalize(run, {
         ...(opts.solution ? { solutions: opts.solution } : {}),
         force: Boolean(opts.force),
+        dryRun: Boolean(opts.dryRun),
         ...(opts.minTps !== undefined ? { minProvisionedTPS: opts.minTps } : {}),
       });
       ctx.output.result(result, () => report.renderDeploy(result, ctx.output.style));

@@ -73,7 +73,7 @@ interface Planned {
 export async function deployAws(
   env: AwsPersonalizeEnv,
   input: DeployInput,
-): Promise<{ deployments: CampaignDeployment[]; outputs: PersonalizeOutputs }> {
+): Promise<{ deployments: CampaignDeployment[]; outputs?: PersonalizeOutputs }> {
   const groupArn = await requireGroup(env);
   const planned: Planned[] = [];
   for (const solution of campaignSolutions(env.project.config.solutions, input.solutions)) {
@@ -131,6 +131,19 @@ export async function deployAws(
       action: 'update',
       ...(gate ? { gate } : {}),
     });
+  }
+  if (input.dryRun) {
+    return {
+      deployments: planned.map((p) => ({
+        solution: p.solution.name,
+        campaignArn: p.campaignArn ?? `(new) ${resourceNames.campaign(env.project, p.solution)}`,
+        solutionVersionArn: p.candidate,
+        ...(p.deployed && p.deployed !== p.candidate ? { previousVersionArn: p.deployed } : {}),
+        action: p.action,
+        minProvisionedTPS: p.tps,
+        ...(p.gate ? { gate: p.gate } : {}),
+      })),
+    };
   }
   // The gate passed for every campaign: now change things.
   const filterArns: Record<string, string> = {};

@@ -56,7 +56,7 @@ export async function deployLocal(
   project: PersonalizeProject,
   input: DeployInput,
   output: Output,
-): Promise<{ deployments: CampaignDeployment[]; outputs: PersonalizeOutputs }> {
+): Promise<{ deployments: CampaignDeployment[]; outputs?: PersonalizeOutputs }> {
   const campaigns = readLocalCampaigns(project.paths.campaignsFile);
   const planned: {
     solution: string;
@@ -138,6 +138,7 @@ export async function deployLocal(
       ...(p.gate ? { gate: p.gate } : {}),
     };
   });
+  if (input.dryRun) return { deployments };
   writeLocalCampaigns(project.paths.campaignsFile, campaigns);
   const outputs = writeLocalOutputs(project, campaigns);
   return { deployments, outputs };
