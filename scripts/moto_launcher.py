@@ -174,7 +174,16 @@ def _create_esm(self: Any, spec: dict[str, Any]) -> Any:
     if not spec.get("FunctionName"):
         raise JsonRESTError("InvalidParameterValueException", "Missing FunctionName")
     region, account = parts[3], parts[4]
-    if arn not in kafka_models.kafka_backends[account][region].clusters:
+    # A consumer in another account names the cluster through its managed VPC connection (MSK multi-VPC
+    # private connectivity, which moto does not model): arn:aws:kafka:<r>:<consumer>:vpc-connection/
+    # <cluster account>/<cluster name>/<id>. Accept it when the cluster it points at exists.
+    resource = parts[5] if len(parts) > 5 else ""
+    if resource.startswith("vpc-connection/"):
+        _, cluster_account, cluster_name, _id = (resource.split("/") + ["", "", ""])[:4]
+        clusters = kafka_models.kafka_backends[cluster_account][region].clusters
+        if not any(c.split(":")[5].split("/")[1:2] == [cluster_name] for c in clusters):
+            raise InvalidParameterValueException(f"No cluster {cluster_name} in account {cluster_account} for {arn}.")
+    elif arn not in kafka_models.kafka_backends[account][region].clusters:
         raise InvalidParameterValueException(f"Cluster {arn} does not exist.")
     spec["RegionName"] = self.region_name
     spec["AccountId"] = self.account_id

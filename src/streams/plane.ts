@@ -56,6 +56,7 @@ export async function createStreamsPlane(env: PlaneEnv): Promise<PlaneModule> {
         case 'function':
         case 'execution-role':
         case 'event-source-mapping':
+        case 'msk-cluster-policy':
           return executeFunctionsChange(ctx, change);
         default:
           throw new MeshError('InternalError', `The streams plane cannot apply a ${change.ref.type}.`);

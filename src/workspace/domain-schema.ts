@@ -99,6 +99,19 @@ export const domainFileSchema = z
       .string()
       .regex(/^[a-zA-Z0-9_.-]{1,64}$/)
       .optional(),
+    streamAccess: z
+      .strictObject({
+        vpcConnectionArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:vpc-connection\/\d{12}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/,
+            'a managed VPC connection ARN: arn:aws:kafka:<region>:<this account>:vpc-connection/<cluster account>/<cluster name>/<id>',
+          ),
+      })
+      .optional()
+      .describe(
+        "aws: how this domain's functions reach an MSK cluster in another account (MSK multi-VPC private connectivity); mesh grants them on the cluster policy",
+      ),
   })
   .describe('domain.yaml: one producer or consumer domain');
 

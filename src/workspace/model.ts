@@ -126,6 +126,11 @@ export interface Domain {
   readonly personalizeFile?: string;
   /** Analytics: Firehose delivery stream for the ingestor on aws. */
   readonly firehoseStream?: string;
+  /**
+   * aws: the managed VPC connection (MSK multi-VPC private connectivity) this domain's functions use to reach a
+   * cluster in another account; its event source mappings name it instead of the cluster.
+   */
+  readonly mskVpcConnectionArn?: string;
 }
 
 export interface Column {

@@ -111,6 +111,7 @@ export async function normalizeDomain(
     transforms,
     ...(personalizeFile ? { personalizeFile } : {}),
     ...(raw.firehoseStream ? { firehoseStream: raw.firehoseStream } : {}),
+    ...(raw.streamAccess ? { mskVpcConnectionArn: raw.streamAccess.vpcConnectionArn } : {}),
   };
   return { source: parsed.source, raw, domain };
 }

@@ -13,6 +13,12 @@ export interface ExampleRun {
 
 export type StreamSubscription = SubscriptionFacts & { stream: StreamFacts };
 
+/** The managed VPC connection the test gives a consumer domain in its own account (the cluster is in central's). */
+export function vpcConnectionArnOf(run: Pick<ExampleRun, 'accounts' | 'clusterArn'>, consumer: string): string {
+  const [name = '', id = ''] = (run.clusterArn.split(':cluster/')[1] ?? '').split('/');
+  return `arn:aws:kafka:${REGION}:${run.accounts[consumer as keyof ExampleAccounts]}:vpc-connection/${run.accounts.central}/${name}/${id.slice(0, 8)}vpc`;
+}
+
 export function topicOf(run: ExampleRun, product: string): string {
   const c = contract(run.root, product);
   return `${run.topicPrefix}.${c.domain}.${c.stream.entity}.v${c.stream.major}`;
@@ -85,6 +91,7 @@ export function executionPolicy(run: ExampleRun, consumer: string, fn: string, s
         topics.map((t) => msk('topic', `${t}.dlq.${consumer}`)).sort(),
       ),
       allow('MskCluster', ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'], [run.clusterArn]),
+      allow('MskVpcConnection', ['kafka:DescribeVpcConnection'], [vpcConnectionArnOf(run, consumer)]),
       allow('Logs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup, `${logGroup}:*`]),
       allow(
         'VpcNetworkInterfaces',
@@ -110,7 +117,7 @@ export function mappings(run: ExampleRun, consumer: string, fn: string, subs: re
     .map((s) => {
       const topic = topicOf(run, s.product);
       return {
-        EventSourceArn: run.clusterArn,
+        EventSourceArn: vpcConnectionArnOf(run, consumer),
         FunctionArn: `arn:aws:lambda:${REGION}:${account}:function:music-${consumer}-${fn}`,
         Topics: [topic],
         AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `mesh.${consumer}.${s.product}` },

@@ -10,6 +10,7 @@ import { CreateClusterV2Command, KafkaClient } from '@aws-sdk/client-kafka';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { accountClients, freshAccountId, TEST_ROLE_NAME } from '../support/moto.js';
+import { vpcConnectionArnOf } from './aws-example-expect.js';
 
 export const REGION = 'us-east-1';
 export const PRODUCERS = ['users', 'songs', 'podcasts', 'interactions'] as const;
@@ -101,6 +102,11 @@ export function rewriteExample(root: string, rewrite: Rewrite): void {
     } else if (rel.endsWith('domain.yaml')) {
       const account = doc.get('account');
       doc.set('roleArn', roleArnIn(String(isScalar(account) ? account.value : account)));
+      // Consumers reach the cluster (in the central account) through a managed VPC connection in their own account.
+      const name = String(doc.get('name'));
+      if (doc.get('kind') === 'consumer') {
+        doc.set('streamAccess', doc.createNode({ vpcConnectionArn: vpcConnectionArnOf(rewrite, name) }));
+      }
     } else if (rel.endsWith('.odcs.yaml')) {
       const props = doc.get('customProperties') as { items: unknown[] } | undefined;
       for (const [i] of (props?.items ?? []).entries()) {

@@ -5,11 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GetClusterPolicyCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readPersonalizeOutputs } from '../../src/personalize/outputs.js';
 import { packageHandler } from '../../src/streams/functions/handler-bundle.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { bucketPolicy, databases, grants, lfTags, locations, tables, tableTags } from '../catalog/moto-accounts.js';
+import { accountClients } from '../support/moto.js';
 import { athenaExecutions, exampleResults, expectedCsv, seedAthenaResults } from './aws-example-athena.js';
 import { inspectBundle, providedByRuntime } from './aws-example-bundle.js';
 import { type CliRun, mesh, type PlanDoc } from './aws-example-cli.js';
@@ -118,7 +120,48 @@ describe('the music-streaming example on aws: publish, subscribe, train, deploy'
       'noop execution-role': 1,
       'noop function': 1,
       'create event-source-mapping': 5,
+      // the cluster policy covers every declared cross-account subscription at the first subscribe
+      'grant msk-cluster-policy': 1,
+      'noop msk-cluster-policy': 4,
     });
+  });
+
+  it('cluster policy: each consumer’s execution roles may reach the cluster, its topics and groups (cross-account)', async () => {
+    const kafka = new KafkaClient(await accountClients(accounts.central));
+    const { Policy } = await kafka.send(new GetClusterPolicyCommand({ ClusterArn: clusterArn }));
+    const statements = (
+      JSON.parse(Policy ?? '{}') as { Statement: { Sid: string; Principal: { AWS: string[] }; Action: string[]; Resource: string[] }[] }
+    ).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'MeshAnalyticsCluster',
+      'MeshAnalyticsData',
+      'MeshRecommendationsCluster',
+      'MeshRecommendationsData',
+    ]);
+    const role = (consumer: 'analytics' | 'recommendations', fn: string) =>
+      `arn:aws:iam::${accounts[consumer]}:role/music-${consumer}-${fn}-exec`;
+    expect(statements[0]?.Principal.AWS).toEqual([role('analytics', 'interactions-ingestor')]);
+    expect(statements[2]?.Principal.AWS).toEqual(
+      [
+        role('recommendations', 'interactions-handler'),
+        role('recommendations', 'items-handler'),
+        role('recommendations', 'users-handler'),
+      ].sort(),
+    );
+    expect(statements[0]?.Action).toEqual([
+      'kafka:CreateVpcConnection',
+      'kafka:DescribeCluster',
+      'kafka:DescribeClusterV2',
+      'kafka:GetBootstrapBrokers',
+    ]);
+    expect(statements[1]?.Action).toContain('kafka-cluster:ReadData');
+    const clusterPath = clusterArn.split(':cluster/')[1] ?? '';
+    expect(statements[1]?.Resource).toContain(
+      `arn:aws:kafka:${REGION}:${accounts.central}:group/${clusterPath}/mesh.analytics.interactions`,
+    );
+    expect(statements[1]?.Resource).toContain(
+      `arn:aws:kafka:${REGION}:${accounts.central}:topic/${clusterPath}/${topicOf(ctx(), 'interactions')}`,
+    );
   });
 
   it('personalize train on aws reads the subscribed products through Athena in the recommendations account', async () => {

@@ -1,6 +1,8 @@
 // The streams plane on the aws target against moto (with the MSK patches) and the real Kafka broker behind moto's
 // GetBootstrapBrokers: topics through the kafkajs fallback (cluster on Kafka 3.5), the schema in Glue, and a stream
-// subscription's role, function and event source mapping read back from the consumer's account.
+// subscription's role, function and event source mapping read back from the consumer's account. Here the consumer's
+// functions live in the cluster's own account (the mapping names the cluster); the cross-account case (a managed VPC
+// connection and the cluster policy) is covered by test/e2e/aws-example.test.ts.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -60,10 +62,10 @@ beforeAll(async () => {
     streaming: { kind: 'msk', clusterArn, account: accounts.central, region },
     centralAccess: access(accounts.central),
     producerAccess: access(accounts.producer),
-    consumerAccess: access(accounts.consumer),
+    consumerAccess: access(accounts.central),
     subscription: {
       permissions: [
-        { actions: ['personalize:PutEvents'], resources: [`arn:aws:personalize:${region}:${accounts.consumer}:event-tracker/listens`] },
+        { actions: ['personalize:PutEvents'], resources: [`arn:aws:personalize:${region}:${accounts.central}:event-tracker/listens`] },
       ],
     },
   });
@@ -108,13 +110,13 @@ describe('a stream subscription on aws', () => {
   it('creates the execution role, the function and the mapping in the consumer account', async () => {
     const { plan } = await apply(fixture.workspace, true);
     expect(actions(plan)).toEqual({ topic: 'create', 'execution-role': 'create', function: 'create', 'event-source-mapping': 'create' });
-    const config = await accountClients(accounts.consumer);
+    const config = await accountClients(accounts.central);
     const lambda = new LambdaClient(config);
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fnName() }));
     expect(fn.Configuration).toMatchObject({
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
-      Role: `arn:aws:iam::${accounts.consumer}:role/${fnName()}-exec`,
+      Role: `arn:aws:iam::${accounts.central}:role/${fnName()}-exec`,
       Timeout: 60,
       MemorySize: 256,
       Environment: { Variables: { OUT_FILE: fixture.outFile, MODE: 'ok' } },
@@ -132,7 +134,7 @@ describe('a stream subscription on aws', () => {
     const policy = JSON.parse(decodeURIComponent(doc.PolicyDocument ?? '')) as {
       Statement: { Sid: string; Action: string[]; Resource: string[] }[];
     };
-    const logGroup = `arn:aws:logs:${region}:${accounts.consumer}:log-group:/aws/lambda/${fnName()}`;
+    const logGroup = `arn:aws:logs:${region}:${accounts.central}:log-group:/aws/lambda/${fnName()}`;
     expect(policy.Statement.map(({ Sid, Action, Resource }) => ({ Sid, Action, Resource }))).toEqual([
       { Sid: 'MskConnect', Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], Resource: [clusterArn] },
       { Sid: 'MskReadTopic', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: [arn('topic', topic())] },
@@ -159,7 +161,7 @@ describe('a stream subscription on aws', () => {
       {
         Sid: 'Declared1',
         Action: ['personalize:PutEvents'],
-        Resource: [`arn:aws:personalize:${region}:${accounts.consumer}:event-tracker/listens`],
+        Resource: [`arn:aws:personalize:${region}:${accounts.central}:event-tracker/listens`],
       },
     ]);
 
@@ -179,7 +181,7 @@ describe('a stream subscription on aws', () => {
       ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 10 },
       State: 'Enabled',
     });
-    expect(mapping.FunctionArn).toMatch(new RegExp(`:${accounts.consumer}:function:${fnName()}$`));
+    expect(mapping.FunctionArn).toMatch(new RegExp(`:${accounts.central}:function:${fnName()}$`));
   });
 
   it('plans nothing on a second run (same files give the same CodeSha256)', async () => {
@@ -201,7 +203,7 @@ describe('a stream subscription on aws', () => {
     const byType = Object.fromEntries(plan.changes.map((c) => [c.ref.type, c]));
     expect(byType.function).toMatchObject({ action: 'update', reason: 'code changed' });
     expect(byType['event-source-mapping']).toMatchObject({ action: 'update', reason: 'batchSize 10 → 50' });
-    const lambda = new LambdaClient(await accountClients(accounts.consumer));
+    const lambda = new LambdaClient(await accountClients(accounts.central));
     expect((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).BatchSize).toBe(50);
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fnName() }));
     expect(fn.Configuration?.CodeSha256).toBe((byType.function?.after as { codeSha256?: string } | undefined)?.codeSha256);
@@ -216,7 +218,7 @@ describe('a stream subscription on aws', () => {
     await expect(apply(ws, true)).rejects.toMatchObject({ code: 'ChangeNeedsFlag' });
 
     await apply(ws, true, ['--allow-replace']);
-    const lambda = new LambdaClient(await accountClients(accounts.consumer));
+    const lambda = new LambdaClient(await accountClients(accounts.central));
     await expect(lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
@@ -251,7 +253,7 @@ describe('a stream subscription on aws', () => {
     const byType = Object.fromEntries(plan.changes.map((c) => [c.ref.type, c]));
     expect(byType.function?.dependsOn).toEqual([byType['event-source-mapping']?.key]);
     expect(byType['execution-role']?.dependsOn).toEqual([byType.function?.key]);
-    const config = await accountClients(accounts.consumer);
+    const config = await accountClients(accounts.central);
     await expect(new LambdaClient(config).send(new GetFunctionCommand({ FunctionName: fnName() }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });

@@ -11,6 +11,7 @@ import { personalizeEnvironment, readPersonalizeOutputs } from '../../personaliz
 import type { Domain } from '../../workspace/model.js';
 import { consumerGroupId, managedTags } from '../../workspace/naming.js';
 import type { StreamsContext } from '../topics/streams-context.js';
+import { clusterPolicyRef, eventSourceArnFor } from './cluster-policy.js';
 import { compareMapping, createMapping, deleteMapping, type MappingSpec, observeMapping, updateMapping } from './event-source-mapping.js';
 import {
   compareExecutionRole,
@@ -109,6 +110,7 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
       region: domain.access.region,
       account: domain.access.account,
       permissions: g.all.flatMap((s) => s.stream.permissions),
+      ...(eventSourceArnFor(domain, clusterArn) !== clusterArn ? { vpcConnectionArn: eventSourceArnFor(domain, clusterArn) } : {}),
     });
     const roleSpec = executionRoleSpec(roleName, domain.access.account, policy, tags);
     const rRef = roleRef(domain, roleName);
@@ -157,7 +159,7 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
         functionName,
         account: domain.access.account,
         region: domain.access.region,
-        eventSourceArn: clusterArn,
+        eventSourceArn: eventSourceArnFor(domain, clusterArn),
         topic: s.port.topic,
         consumerGroupId: consumerGroupId(mesh, domain.name, s.product.name),
         startingPosition: s.stream.startingPosition,
@@ -174,7 +176,13 @@ export async function planAwsFunctions(ctx: StreamsContext, groups: readonly Aws
       desired.push({
         ref: mRef,
         spec,
-        dependsOn: [keyOf(fRef), keyOf(rRef), `topic:${s.port.topic}`, `topic:${s.stream.deadLetterTopic}`],
+        dependsOn: [
+          keyOf(fRef),
+          keyOf(rRef),
+          `topic:${s.port.topic}`,
+          `topic:${s.stream.deadLetterTopic}`,
+          keyOf(clusterPolicyRef(clusterArn)),
+        ],
       });
       const found = await observeMapping(lambda, spec);
       if (found) observed.push({ ref: mRef, spec: found.spec, attributes: { uuid: found.uuid, state: found.state } });

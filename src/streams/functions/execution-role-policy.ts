@@ -38,6 +38,8 @@ export interface ExecutionPolicyInput {
   readonly region: string;
   readonly account: string;
   readonly permissions: readonly { readonly actions: readonly string[]; readonly resources: readonly string[] }[];
+  /** The managed VPC connection, when the cluster is in another account (Lambda describes it to connect). */
+  readonly vpcConnectionArn?: string;
 }
 
 const sorted = (values: readonly string[]) => [...new Set(values)].sort();
@@ -75,6 +77,9 @@ export function executionRolePolicy(input: ExecutionPolicyInput): PolicyDocument
       Action: sorted(['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers']),
       Resource: [input.clusterArn],
     },
+    ...(input.vpcConnectionArn
+      ? [{ Sid: 'MskVpcConnection', Effect: 'Allow' as const, Action: ['kafka:DescribeVpcConnection'], Resource: [input.vpcConnectionArn] }]
+      : []),
     {
       Sid: 'Logs',
       Effect: 'Allow',

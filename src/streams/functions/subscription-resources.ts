@@ -11,10 +11,12 @@ import type { PlanScope } from '../../engine/plane.js';
 import { createPlan } from '../../engine/planner.js';
 import type { Domain } from '../../workspace/model.js';
 import { consumerGroupId } from '../../workspace/naming.js';
+import { clusterAccess } from '../topics/msk-cluster.js';
 import { planTopics } from '../topics/publish-resources.js';
 import type { StreamsContext } from '../topics/streams-context.js';
 import { deadLetterTopicSpec, topicSpecOf } from '../topics/topic-spec.js';
-import { type AwsFunctionGroup, executeAwsFunctionChange, planAwsFunctions, planAwsRemoval } from './aws-subscription.js';
+import { type AwsFunctionGroup, clusterArnOf, executeAwsFunctionChange, planAwsFunctions, planAwsRemoval } from './aws-subscription.js';
+import { type ClusterPolicySpec, desiredClusterPolicy, planClusterPolicy, putClusterPolicy } from './cluster-policy.js';
 import { lambdaFunctionName } from './function-naming.js';
 import {
   consumerGroupRef,
@@ -94,10 +96,24 @@ export async function planSubscriptions(
       );
     } else {
       changes.push(...(await planAwsFunctions(ctx, groups)));
+      changes.push(...(await planCrossAccountAccess(ctx)));
     }
   }
   changes.push(...(await planRemovals(ctx, scope)));
   return changes;
+}
+
+/**
+ * The cluster policy statements for every stream subscription the workspace declares whose functions live in another
+ * account than the cluster (all of them, not only this run's: the policy is one document).
+ */
+async function planCrossAccountAccess(ctx: StreamsContext): Promise<Change[]> {
+  const clusterArn = clusterArnOf(ctx);
+  const all = streamSubscriptionsInScope(ctx.workspace, { include: { publish: false, subscriptions: true } });
+  const desired = desiredClusterPolicy(ctx.workspace, clusterArn, all);
+  const { KafkaClient } = await import('@aws-sdk/client-kafka');
+  const kafka = await ctx.clients().get(KafkaClient, clusterAccess(ctx.workspace));
+  return planClusterPolicy(kafka, desired);
 }
 
 /** The function a removed subscription used: from the domain file, else from what the state recorded. */
@@ -157,6 +173,11 @@ async function planRemovals(ctx: StreamsContext, scope: PlanScope): Promise<Chan
 
 export async function executeFunctionsChange(ctx: StreamsContext, change: Change): Promise<Record<string, unknown> | undefined> {
   if (ctx.env.target === 'local') return executeLocalFunctionChange(change);
+  if (change.ref.type === 'msk-cluster-policy') {
+    const { KafkaClient } = await import('@aws-sdk/client-kafka');
+    const kafka = await ctx.clients().get(KafkaClient, clusterAccess(ctx.workspace));
+    return putClusterPolicy(kafka, change.after as ClusterPolicySpec);
+  }
   return executeAwsFunctionChange(ctx, change);
 }
 
