@@ -135,10 +135,10 @@ describe('analytics live page over `mesh dev` and the example', () => {
     await expectPageShows(second);
     console.log(`page showed produced listens after ${firstMs.toFixed(0)} ms, then ${secondMs.toFixed(0)} ms`);
 
-    // Stopping mesh dev: exit 0, no process left, and the page says it lost the server.
+    // Stopping mesh dev with Ctrl-C (SIGINT): exit 130 (interrupted), no process left, and the page says it lost the server.
     const running = processesOf(root);
     expect(running.some((p) => p.kind === 'function')).toBe(true);
-    expect(await stopMeshDev()).toBe(0);
+    expect(await stopMeshDev()).toBe(130);
     await expect.poll(() => page.locator('#status').getAttribute('class'), { timeout: 10_000 }).toBe('offline');
     expect(running.filter((p) => isAlive(p.pid))).toEqual([]);
     expect(processesOf(root)).toEqual([]);

@@ -51,10 +51,21 @@ async function metricsOf(env: AwsPersonalizeEnv, solutionVersionArn: string): Pr
   return r.metrics ?? {};
 }
 
+/** Every campaign of a solution (ListCampaigns pages with nextToken). */
+export async function listCampaigns(env: AwsPersonalizeEnv, solutionArn: string): Promise<{ name?: string; campaignArn?: string }[]> {
+  const out: { name?: string; campaignArn?: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call('listing campaigns', () => env.personalize.send(new ListCampaignsCommand({ solutionArn, nextToken })));
+    out.push(...(page.campaigns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out;
+}
+
 async function findCampaign(env: AwsPersonalizeEnv, solutionArn: string, solution: SolutionConfig) {
   const name = resourceNames.campaign(env.project, solution);
-  const list = await call('listing campaigns', () => env.personalize.send(new ListCampaignsCommand({ solutionArn })));
-  const arn = list.campaigns?.find((c) => c.name === name)?.campaignArn;
+  const arn = (await listCampaigns(env, solutionArn)).find((c) => c.name === name)?.campaignArn;
   if (!arn) return undefined;
   const d = await call(`describing campaign ${name}`, () => env.personalize.send(new DescribeCampaignCommand({ campaignArn: arn })));
   return d.campaign;

@@ -3,10 +3,11 @@
  * them and finishes an interrupted train run from its record (every step is describe-or-create, so nothing is
  * created twice). Then summarises solutions and campaigns.
  */
-import { DescribeCampaignCommand, ListCampaignsCommand } from '@aws-sdk/client-personalize';
+import { DescribeCampaignCommand } from '@aws-sdk/client-personalize';
 import type { JobStatus } from '../../core/waiter.js';
 import { resourceNames } from '../project.js';
 import { type AwsPersonalizeEnv, call, clearPending, type PendingJob, pendingJobs, waitForJob } from './aws-env.js';
+import { listCampaigns } from './deploy-aws.js';
 import { describeJob } from './describe-job.js';
 import { findDatasetGroup, findSolution } from './resources.js';
 import { type AwsTrainResult, continueAwsTrain, listSolutionVersions, unfinishedTrain } from './train-aws.js';
@@ -76,8 +77,7 @@ export async function statusAws(env: AwsPersonalizeEnv, options: { wait: boolean
         continue;
       }
       const latest = (await listSolutionVersions(env, solutionArn))[0];
-      const campaigns = await call('listing campaigns', () => env.personalize.send(new ListCampaignsCommand({ solutionArn })));
-      const summary = campaigns.campaigns?.find((c) => c.name === resourceNames.campaign(env.project, s));
+      const summary = (await listCampaigns(env, solutionArn)).find((c) => c.name === resourceNames.campaign(env.project, s));
       const campaign = summary?.campaignArn
         ? (
             await call('describing campaign', () =>

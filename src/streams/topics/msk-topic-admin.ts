@@ -164,7 +164,7 @@ export function mskTopicAdmin(options: MskTopicAdminOptions): TopicAdmin {
       try {
         await client.send(new DeleteTopicCommand({ ClusterArn: clusterArn, TopicName: name }));
       } catch (error) {
-        if (isAwsError(error, 'NotFoundException')) return;
+        if (isAwsError(error, 'NotFoundException', 'UnknownTopicOrPartitionException')) return;
         throw mskError(error, `delete topic ${name}`);
       }
       await waitUntil(name, 'GONE');
