@@ -64,8 +64,10 @@ export class KafkaTransport implements StreamTransport {
   async ensureTopic(spec: TopicSpec): Promise<{ readonly created: boolean }> {
     assertTopicSpec(spec);
     return this.call(`create topic ${spec.name}`, async ({ admin }) => {
+      // Our own waitForLeaders below polls the metadata and tolerates the broker not knowing the new topic for a
+      // moment; kafkajs's built-in wait fails on that (UNKNOWN_TOPIC_OR_PARTITION on a freshly started broker).
       const created = await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: [
           {
             topic: spec.name,
