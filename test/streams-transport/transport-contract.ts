@@ -34,16 +34,24 @@ export async function fetchSome(t: StreamTransport, request: FetchRequest, timeo
 }
 
 /** Lambda-like poller: fetch, "process", commit, until `count` records were processed. */
+/**
+ * Fetches and commits until `count` distinct records (by partition and offset) were seen. Delivery is at least once:
+ * a Kafka group rebalance while the poller joins can hand out records again from the last commit, so a record seen
+ * twice is kept once (in the order first seen); losing one fails the caller's count.
+ */
 export async function drain(t: StreamTransport, request: FetchRequest, count: number, timeoutMs: number): Promise<ConsumedRecord[]> {
-  const seen: ConsumedRecord[] = [];
+  const seen = new Map<string, ConsumedRecord>();
   const deadline = Date.now() + timeoutMs;
-  while (seen.length < count && Date.now() < deadline) {
+  while (seen.size < count && Date.now() < deadline) {
     for (const batch of await t.fetch({ maxWaitMs: 500, ...request })) {
-      seen.push(...batch.records);
+      for (const record of batch.records) {
+        const id = `${record.partition}/${record.offset}`;
+        if (!seen.has(id)) seen.set(id, record);
+      }
       await t.commit(request.group, request.topic, batch.partition, batch.nextOffset);
     }
   }
-  return seen;
+  return [...seen.values()];
 }
 
 export function describeTransportContract(name: string, makeHarness: () => Promise<ContractHarness>): void {

@@ -105,7 +105,8 @@ const STALE_METADATA = new Set([
   'NOT_LEADER_OR_FOLLOWER',
 ]);
 
-function staleMetadataType(error: unknown): string | undefined {
+/** The stale-metadata condition of a broker error (a new topic or partition not known everywhere yet), if it is one. */
+export function staleMetadataType(error: unknown): string | undefined {
   let current = error as { type?: string; cause?: unknown; message?: string } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     if (current.type && STALE_METADATA.has(current.type)) return current.type;

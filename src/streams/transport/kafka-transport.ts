@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import { MeshError } from '../../core/errors.js';
-import { retryStaleMetadata, toMeshError, waitForLeaders } from './kafka-errors.js';
+import { retryStaleMetadata, staleMetadataType, toMeshError, waitForLeaders } from './kafka-errors.js';
 import { KafkaGroupReader } from './kafka-group-reader.js';
 import { type MskIamAuthOptions, mskIamConnection } from './msk-iam-auth.js';
 import { KeyPartitioner } from './partitioner.js';
@@ -64,19 +64,25 @@ export class KafkaTransport implements StreamTransport {
   async ensureTopic(spec: TopicSpec): Promise<{ readonly created: boolean }> {
     assertTopicSpec(spec);
     return this.call(`create topic ${spec.name}`, async ({ admin }) => {
-      // Our own waitForLeaders below polls the metadata and tolerates the broker not knowing the new topic for a
-      // moment; kafkajs's built-in wait fails on that (UNKNOWN_TOPIC_OR_PARTITION on a freshly started broker).
-      const created = await admin.createTopics({
-        waitForLeaders: false,
-        topics: [
-          {
-            topic: spec.name,
-            numPartitions: spec.partitions,
-            replicationFactor: spec.replicationFactor,
-            configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      let created: boolean;
+      try {
+        created = await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic: spec.name,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor,
+              configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+            },
+          ],
+        });
+      } catch (error) {
+        // On a freshly started broker kafkajs's own leader wait can fail with UNKNOWN_TOPIC_OR_PARTITION although the
+        // topic was created; the tolerant poll below then waits for the leaders instead.
+        if (staleMetadataType(error) === undefined || !(await admin.listTopics()).includes(spec.name)) throw error;
+        created = true;
+      }
       if (created) await waitForLeaders(admin, spec.name, spec.partitions);
       return { created };
     });
