@@ -5,8 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
-import { configError } from '../core/errors.js';
-import type { Domain } from './model.js';
+import { configError, usageError } from '../core/errors.js';
+import type { Domain, Workspace } from './model.js';
 
 /** Write options that leave the lines mesh did not touch as they were (no re-wrapping, `[a, b]` kept tight). */
 const KEEP_STYLE = { lineWidth: 0, flowCollectionPadding: false } as const;
@@ -70,4 +70,63 @@ export function removeSubscription(domain: Domain, product: string, ports: { tab
   }
   if (changed) writeFileSync(domain.file, doc.toString(KEEP_STYLE));
   return changed;
+}
+
+/** Which consumer and ports a subscribe/unsubscribe covers (pure over the workspace). */
+export function resolveSubscriptionPorts(
+  workspace: Workspace,
+  product: string,
+  flags: { readonly domain?: string; readonly table?: boolean; readonly stream?: boolean },
+  mode: 'subscribe' | 'unsubscribe',
+): { domain: Domain; table: boolean; stream: boolean } {
+  const name = flags.domain ?? soleSubscriber(workspace, product);
+  const domain = workspace.domains.find((d) => d.name === name);
+  if (!domain) throw usageError(`No domain named "${name}".`, `Domains: ${workspace.domains.map((d) => d.name).join(', ')}.`);
+  // Neither flag: the ports the domain file declares.
+  if (!flags.table && !flags.stream) {
+    const declared = domain.subscriptions.find((s) => s.product === product);
+    if (!declared) {
+      throw usageError(
+        `${name}'s domain file does not subscribe to "${product}".`,
+        mode === 'subscribe' ? 'Pass --table and/or --stream --function <name> to add the subscription.' : 'There is nothing to remove.',
+      );
+    }
+    return { domain, table: Boolean(declared.table), stream: Boolean(declared.stream) };
+  }
+  return { domain, table: Boolean(flags.table), stream: Boolean(flags.stream) };
+}
+
+function soleSubscriber(workspace: Workspace, product: string): string {
+  const candidates = workspace.domains.filter((d) => d.subscriptions.some((s) => s.product === product)).map((d) => d.name);
+  if (candidates.length === 1 && candidates[0]) return candidates[0];
+  throw usageError(
+    candidates.length === 0
+      ? `No domain file subscribes to "${product}".`
+      : `Several domains subscribe to "${product}": ${candidates.join(', ')}.`,
+    'Pass --domain <consumer>.',
+  );
+}
+
+/**
+ * Edits the domain file, runs `then` (plan and apply) against the edited workspace, and puts the file back as it was
+ * when `then` fails or only previews (`keep` false): bad input never leaves a broken workspace behind.
+ * Returns whether the file was changed and kept.
+ */
+export async function withSubscriptionEdit(
+  domain: Domain,
+  product: string,
+  edit: { readonly kind: 'declare' | 'remove'; readonly ports: PortRequest; readonly keep: boolean },
+  then: () => Promise<void>,
+): Promise<boolean> {
+  const original = readFileSync(domain.file, 'utf8');
+  const changed =
+    edit.kind === 'declare' ? declareSubscription(domain, product, edit.ports) : removeSubscription(domain, product, edit.ports);
+  try {
+    await then();
+  } catch (error) {
+    if (changed) writeFileSync(domain.file, original);
+    throw error;
+  }
+  if (changed && !edit.keep) writeFileSync(domain.file, original);
+  return changed && edit.keep;
 }

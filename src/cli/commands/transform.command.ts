@@ -44,40 +44,17 @@ export function transformCommand(): Command {
         );
         return;
       }
-      const { AwsClients } = await import('../../aws/clients.js');
-      const clients = new AwsClients({
-        profile: ctx.globals.profile,
-        region: ctx.globals.region,
-        centralAccount: workspace.mesh.central.account,
+      const { runTransformOnAws } = await import('../../transforms/run-on-aws.js');
+      const { result, summary } = await runTransformOnAws({
+        workspace,
+        domain,
+        transform: name,
+        engine: artefacts.engine,
+        output: out,
+        signal: ctx.signal,
+        run: opts.run,
+        aws: { profile: ctx.globals.profile, region: ctx.globals.region },
       });
-      try {
-        if (artefacts.engine === 'glue') {
-          const { deployGlueTransform } = await import('../../transforms/deploy-glue.js');
-          const result = await deployGlueTransform({
-            workspace,
-            domain,
-            transform: name,
-            clients,
-            output: out,
-            signal: ctx.signal,
-            run: opts.run,
-          });
-          out.result(
-            result,
-            result.runId
-              ? `Glue job ${result.jobName} run ${result.runId}: ${result.runState}; output in ${result.outputLocation}`
-              : `Glue job ${result.jobName}: ${result.job}.`,
-          );
-        } else {
-          const { runAthenaTransform } = await import('../../transforms/run-athena.js');
-          const result = await runAthenaTransform({ workspace, domain, transform: name, clients, output: out, signal: ctx.signal });
-          out.result(
-            result,
-            `Athena: ${result.rowCount} row(s) (${result.state}); results in ${result.outputLocation}, rows in ${result.outputFile}`,
-          );
-        }
-      } finally {
-        clients.destroy();
-      }
+      out.result(result, summary);
     });
 }
