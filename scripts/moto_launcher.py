@@ -29,6 +29,9 @@ from moto.kafka import responses as kafka_responses
 from moto.kafka.exceptions import NotFoundException
 from moto.lakeformation import models as lf_models
 from moto.lakeformation import responses as lf_responses
+from moto.s3 import exceptions as s3_exceptions
+from moto.s3 import models as s3_models
+from moto.s3 import responses as s3_responses
 
 MSK_BOOTSTRAP = os.environ.get("MOTO_MSK_BOOTSTRAP", "127.0.0.1:19092")
 
@@ -280,6 +283,28 @@ def _get_resource_policy(self: Any, resource_arn: str | None = None) -> dict[str
 
 
 glue_models.GlueBackend.get_resource_policy = _get_resource_policy  # type: ignore[method-assign]
+
+
+# --- S3 ------------------------------------------------------------------------------------
+
+# Gap: moto ignores ExpectedBucketOwner (header x-amz-expected-bucket-owner) on every S3 call, and
+# serves a bucket of another account to any caller. AWS answers 403 AccessDenied when the bucket is
+# not owned by the expected account; mesh relies on that to refuse a producer location in a bucket
+# its domain's account does not own. Checked before moto's own handling of bucket and object calls.
+def _expect_owner(handler: Any) -> Any:
+    def wrapper(self: Any, request: Any, full_url: str) -> Any:
+        expected = request.headers.get("x-amz-expected-bucket-owner")
+        bucket = getattr(self, "bucket_name", None)
+        owner = s3_models.s3_backends.bucket_accounts.get(bucket) if expected and bucket else None
+        if owner is not None and owner[1] != expected:
+            raise s3_exceptions.S3AccessDeniedError()
+        return handler(self, request, full_url)
+
+    return wrapper
+
+
+s3_responses.S3Response._bucket_response = _expect_owner(s3_responses.S3Response._bucket_response)  # type: ignore[method-assign]
+s3_responses.S3Response._key_response = _expect_owner(s3_responses.S3Response._key_response)  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

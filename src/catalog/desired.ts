@@ -5,6 +5,7 @@
 import { configError, didYouMean } from '../core/errors.js';
 import type { DesiredResource } from '../engine/plan.js';
 import type { PlanScope } from '../engine/plane.js';
+import { assertOwnedLocation } from '../workspace/locations.js';
 import type { Domain, Product, Workspace } from '../workspace/model.js';
 import { findProduct } from '../workspace/model.js';
 import { storageFormat } from './formats.js';
@@ -203,6 +204,7 @@ function addPublish(set: DesiredSet, ws: Workspace, product: Product, naming: Ca
   const domain = requireDomain(ws, product.domain, `product ${product.name}`);
   const port = product.table;
   if (!port) return;
+  assertOwnedLocation(ws, domain, product);
   const db = set.add(centralDatabaseSpec(domain, naming));
   const tags = LF_TAG_KEYS.map((k) => tagKey(naming, k));
   const s3 = parseS3(port.location);

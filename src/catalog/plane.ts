@@ -176,6 +176,12 @@ async function checkPlannedSamples(plan: Plan, products: readonly Product[], nam
   await checkSampleData(toCheck);
 }
 
+/** local: every published table's folder must lie inside the object store (links resolved), before anything runs. */
+async function checkStorePaths(ws: Workspace, products: readonly Product[]): Promise<void> {
+  const { storePath } = await import('./local/object-store.js');
+  for (const p of products) if (p.table) storePath(ws.mesh.localDir, p.table.location);
+}
+
 export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOptions = {}): Promise<PlaneModule> {
   const naming = catalogNaming(env.workspace, env.target);
   let port: CatalogPort | undefined = options.port;
@@ -201,6 +207,7 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
       const tableParameters =
         naming.target === 'local' && probe.published.length > 0 ? await localTableParameters(probe.published) : undefined;
       const desired = tableParameters ? desiredCatalog(ws, scope, naming, { tableParameters }) : probe;
+      if (naming.target === 'local') await checkStorePaths(ws, desired.published);
       const p = await portOnce();
       batcher ??= new GrantBatcher(p);
       const observed = await p.observe(queriesFor(ws, desired, naming));

@@ -87,6 +87,19 @@ export const domainFileSchema = z
         source: z.string().optional(),
       })
       .optional(),
+    locations: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/,
+            'an S3 bucket or prefix: s3://<bucket>/ or s3://<bucket>/<prefix>/ (lowercase bucket name)',
+          ),
+      )
+      .optional()
+      .describe(
+        "S3 buckets or bucket prefixes this domain's products may use, e.g. s3://music-songs-333333333333/products/; no two domains may overlap",
+      ),
     products: z
       .array(relativePathSchema)
       .optional()

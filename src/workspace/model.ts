@@ -118,6 +118,11 @@ export interface Domain {
   readonly roleName: string;
   /** Producer storage the export job template matches. */
   readonly storage?: { readonly kind: 'relational' | 'key-value' | 'event-files'; readonly source?: string };
+  /**
+   * The S3 buckets or bucket prefixes (`s3://bucket/prefix/`, trailing slash) the domain's products may use. A product
+   * location outside them is refused; none declared means the domain may not publish to S3.
+   */
+  readonly locations?: readonly string[];
   readonly dir: string;
   readonly file: string;
   readonly subscriptions: readonly Subscription[];
@@ -163,6 +168,8 @@ export interface StreamPort {
   readonly replicationFactor: number;
   readonly retentionHours: number;
   readonly keyField: string;
+  /** Event field holding a unique event id (idempotent `events produce`); absent: a hash of the event's line. */
+  readonly eventId?: string;
   /** Absolute path of the .avsc file, and its text. */
   readonly eventSchemaFile: string;
   readonly eventSchema: string;

@@ -1,5 +1,6 @@
 import { DOMAIN_DEFAULTS } from './domain-schema.js';
 import type { DomainEntry } from './entries.js';
+import { formatS3Prefix, s3Prefix } from './locations.js';
 import type { Domain, MeshConfig, Product, StreamSubscription, Subscription, Transform } from './model.js';
 import { exists, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
@@ -105,6 +106,11 @@ export async function normalizeDomain(
     },
     roleName: raw.roleName ?? `mesh-${raw.name}`,
     ...(raw.storage ? { storage: { kind: raw.storage.kind, ...(raw.storage.source ? { source: raw.storage.source } : {}) } } : {}),
+    // Unsafe entries are left out here and reported by the location rules.
+    locations: (raw.locations ?? []).flatMap((l) => {
+      const p = s3Prefix(l);
+      return p ? [formatS3Prefix(p)] : [];
+    }),
     dir: parsed.dir,
     file: parsed.source.abs,
     subscriptions,

@@ -3,9 +3,10 @@ import type * as z from 'zod';
 import { closestMatch } from '../core/errors.js';
 import { type EventField, parseEventSchema } from './avro-types.js';
 import type { ProductEntry } from './entries.js';
+import { unsafeLocationReason } from './locations.js';
 import type { Column, ColumnType, MeshConfig, Product, StreamPort, TablePort } from './model.js';
 import { topicName } from './naming.js';
-import { exists, relativeTo, resolveInside } from './paths.js';
+import { exists, isInside, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import {
   COLUMN_CUSTOM_PROPERTIES,
@@ -161,6 +162,7 @@ function columnOf(
 function tablePortOf(
   reporter: Reporter,
   root: string,
+  domainDir: string,
   parsed: Parsed<ProductContract>,
   product: { name: string; physicalName?: string },
   partitionKeys: string[],
@@ -186,7 +188,14 @@ function tablePortOf(
       reporter.at(parsed.source, ['servers', 0, 'location'], ProblemCode.InvalidValue, `"${server.location}" is not an S3 location.`, {
         hint: 'Write s3://<bucket>/<prefix>/ with a lowercase bucket name.',
       });
-    } else location = server.location;
+    } else {
+      const unsafe = unsafeLocationReason(server.location);
+      if (unsafe) {
+        reporter.at(parsed.source, ['servers', 0, 'location'], ProblemCode.UnsafeLocation, `"${server.location}" is refused: ${unsafe}.`, {
+          hint: 'Write the location plainly, s3://<bucket>/<prefix>/, inside one of the locations your domain file declares.',
+        });
+      } else location = server.location;
+    }
   } else if (server.path === undefined) {
     reporter.at(
       parsed.source,
@@ -195,14 +204,18 @@ function tablePortOf(
       'A local server needs "path" (a folder, relative to the contract).',
     );
   } else {
-    const abs = resolveInside(root, path.dirname(parsed.source.abs), server.path);
+    // A local folder stays inside its own domain's folder: another domain's data is not this product's to serve.
+    const abs = resolveInside(domainDir, path.dirname(parsed.source.abs), server.path);
     if (abs) location = abs;
     else
       reporter.at(
         parsed.source,
         ['servers', 0, 'path'],
-        ProblemCode.PathEscapesWorkspace,
-        `"${server.path}" points outside the workspace.`,
+        isInside(root, path.resolve(path.dirname(parsed.source.abs), server.path))
+          ? ProblemCode.PathEscapesDomain
+          : ProblemCode.PathEscapesWorkspace,
+        `"${server.path}" points outside the domain folder ${relativeTo(root, domainDir) || '.'}.`,
+        { hint: "A local server's path is a folder inside its own domain's folder." },
       );
   }
   return {
@@ -267,6 +280,7 @@ async function streamPortOf(
       replicationFactor: raw.replicationFactor ?? STREAM_DEFAULTS.replicationFactor,
       retentionHours: raw.retentionHours ?? STREAM_DEFAULTS.retentionHours,
       keyField: raw.keyField,
+      ...(raw.eventId ? { eventId: raw.eventId } : {}),
       eventSchemaFile: abs ?? '',
       eventSchema: text,
       compatibility: raw.compatibility ?? STREAM_DEFAULTS.compatibility,
@@ -313,7 +327,7 @@ export async function normalizeProduct(
     if (property.partitioned) partitioned.push({ name: property.name, position: property.partitionKeyPosition ?? index + 1000 });
   }
   const partitionKeys = partitioned.sort((a, b) => a.position - b.position).map((p) => p.name);
-  const table = tablePortOf(reporter, root, parsed, { name: raw.name, physicalName: object?.physicalName }, partitionKeys);
+  const table = tablePortOf(reporter, root, owner.dir, parsed, { name: raw.name, physicalName: object?.physicalName }, partitionKeys);
   let stream: { port: StreamPort; fields?: EventField[] } | undefined;
   const streamPath = custom.paths.streamPort;
   if (custom.values.streamPort && streamPath) {

@@ -26,6 +26,7 @@ export const ProblemCode = {
   EmptyFile: 'EmptyFile',
   YamlSyntax: 'YamlSyntax',
   PathEscapesWorkspace: 'PathEscapesWorkspace',
+  PathEscapesDomain: 'PathEscapesDomain',
   NoMatch: 'NoMatch',
   // shape of one file
   UnknownField: 'UnknownField',
@@ -62,6 +63,11 @@ export const ProblemCode = {
   EmptySubscription: 'EmptySubscription',
   MissingOwnerField: 'MissingOwnerField',
   PartitionKeyInvalid: 'PartitionKeyInvalid',
+  // product locations (who may use which bucket or prefix)
+  UnsafeLocation: 'UnsafeLocation',
+  LocationNotDeclared: 'LocationNotDeclared',
+  LocationOverlap: 'LocationOverlap',
+  SharedBucket: 'SharedBucket',
   // event schemas
   AvroSchemaInvalid: 'AvroSchemaInvalid',
   TypeMismatch: 'TypeMismatch',

@@ -154,6 +154,11 @@ export const streamPortSchema = z
     replicationFactor: z.int().min(1).max(10).optional().meta({ default: STREAM_DEFAULTS.replicationFactor }),
     retentionHours: z.int().min(-1).optional().meta({ default: STREAM_DEFAULTS.retentionHours }).describe('-1 keeps events forever'),
     keyField: z.string().min(1).describe('event field used as the Kafka key'),
+    eventId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('event field with a unique event id: `events produce` stores each id once (default: a hash of the line)'),
     eventSchema: relativePathSchema.describe('Avro schema (.avsc), relative to the contract'),
     compatibility: z.enum(COMPATIBILITY_MODES).optional().meta({ default: STREAM_DEFAULTS.compatibility }),
     encoding: z.enum(['avro', 'json']).optional().meta({ default: STREAM_DEFAULTS.encoding }),

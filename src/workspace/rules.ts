@@ -5,6 +5,7 @@ import type { RuleInput } from './entries.js';
 import { isInside, relativeTo } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
+import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
 import type { SourceFile } from './yaml-source.js';
@@ -357,7 +358,7 @@ export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) 
   }
 };
 
-export { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain };
+export { locationsOwned, uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain };
 
 /** Every rule, in the order their problems are most useful. */
 export const RULES: readonly Rule[] = [
@@ -366,6 +367,7 @@ export const RULES: readonly Rule[] = [
   uniqueTopics,
   uniqueWithinDomain,
   productsOwnedByProducers,
+  locationsOwned,
   subscriptionsResolve,
   topicNamesValid,
   glueIdentifiersValid,

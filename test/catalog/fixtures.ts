@@ -74,7 +74,7 @@ export interface Fixture {
 }
 
 function domain(
-  ws: { root: string; accounts: Accounts; target: Target },
+  ws: { root: string; accounts: Accounts; target: Target; bucket: string },
   name: string,
   kind: Domain['kind'],
   subscriptions: readonly Subscription[] = [],
@@ -88,6 +88,8 @@ function domain(
     description: `The ${name} domain`,
     access: { account, region: 'us-east-1', ...(ws.target === 'aws' ? { roleArn: `arn:aws:iam::${account}:role/mesh-test` } : {}) },
     roleName: `mesh-${name}`,
+    // Each producer owns its prefix of the shared bucket (productFor puts its products there).
+    ...(kind === 'consumer' ? {} : { locations: [`s3://${ws.bucket}/${name}/`] }),
     dir,
     file: path.join(dir, 'domain.yaml'),
     subscriptions: [...subscriptions],
@@ -141,7 +143,7 @@ export function musicFixture(options: FixtureOptions): Fixture {
   const root = mkdtempSync(path.join(os.tmpdir(), 'mesh-catalog-'));
   const accounts = options.accounts ?? LOCAL_ACCOUNTS;
   const bucket = options.bucket ?? 'music-data';
-  const ctx = { root, accounts, target: options.target };
+  const ctx = { root, accounts, target: options.target, bucket };
   const names = options.products ?? ['users', 'songs', 'podcasts', 'interactions'];
   const products = names.map((name) => {
     const d = OWNERS[name] ?? 'music';

@@ -27,6 +27,8 @@ region: us-east-1
 storage:
   kind: relational
   source: aurora://shop
+locations:
+  - s3://demo-shop-222222222222/products/
 `,
     'domains/shop/products/orders.odcs.yaml': `apiVersion: v3.0.2
 kind: DataContract

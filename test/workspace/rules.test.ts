@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { resolveWorkspaceFiles } from '../../src/workspace/load.js';
 import { Reporter } from '../../src/workspace/reporter.js';
 import * as rules from '../../src/workspace/rules.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
+import { edit, type Files, lineOf, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
 
 const MESH = 'mesh.yaml';
 const SHOP = 'domains/shop/domain.yaml';
@@ -82,6 +82,20 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
     ],
   ],
   [
+    'locationsOwned',
+    rules.locationsOwned,
+    edit(
+      edit(validFiles(), ORDERS, 'location: s3://demo-shop-222222222222/products/', 'location: s3://demo-other-222222222222/products/'),
+      INSIGHTS,
+      'account: "333333333333"',
+      'account: "333333333333"\nlocations: [s3://demo-shop-222222222222/products/orders/]',
+    ),
+    [
+      { code: 'LocationOverlap', path: 'locations[0]' },
+      { code: 'LocationNotDeclared', path: 'servers[0].location' },
+    ],
+  ],
+  [
     'subscriptionsResolve',
     rules.subscriptionsResolve,
     edit(validFiles(), INSIGHTS, 'columns: [order_id, amount]', 'columns: [order_id, total]'),
@@ -148,6 +162,41 @@ describe('each rule', () => {
   test('a derived dead-letter topic is not reported twice when the product topic is invalid', async () => {
     const files = edit(validFiles(), ORDERS, 'entity: orders', 'entity: orders\n      topic: "__orders"');
     expect((await runRule(rules.topicNamesValid, files)).map((p) => p.path)).toEqual(['customProperties[1].value.topic']);
+  });
+
+  test('locations: another prefix of the same bucket is a warning; a declared location that is not plain is refused', async () => {
+    const shared = edit(
+      validFiles(),
+      INSIGHTS,
+      'account: "333333333333"',
+      'account: "333333333333"\nlocations: [s3://demo-shop-222222222222/exports/]',
+    );
+    expect(await runRule(rules.locationsOwned, shared)).toEqual([{ code: 'SharedBucket', severity: 'warning', path: 'locations[0]' }]);
+    const unsafe = edit(
+      validFiles(),
+      SHOP,
+      '  - s3://demo-shop-222222222222/products/',
+      '  - s3://demo-shop-222222222222/products/%2E%2E/',
+    );
+    expect(await runRule(rules.locationsOwned, unsafe)).toEqual([
+      { code: 'UnsafeLocation', severity: 'error', path: 'locations[0]' },
+      { code: 'LocationNotDeclared', severity: 'error', path: 'servers[0].location' },
+    ]);
+  });
+
+  test("a local server's path stays inside its own domain folder", async () => {
+    const files = edit(
+      validFiles(),
+      ORDERS,
+      'type: s3\n    location: s3://demo-shop-222222222222/products/orders/',
+      'type: local\n    path: ../../insights/data',
+    );
+    const root = await writeWorkspace(files);
+    roots.push(root);
+    const { reporter } = await resolveWorkspaceFiles(root);
+    expect(reporter.problems.map((p) => `${p.file}:${p.line} ${p.code} ${p.path}`)).toEqual([
+      `${ORDERS}:${lineOf(files, ORDERS, 'path: ../../insights/data')} PathEscapesDomain servers[0].path`,
+    ]);
   });
 
   test('subscribing to a product whose contract failed to load is not "unknown"', async () => {

@@ -82,21 +82,40 @@ async function listTags(ctx: ObserveContext, catalog: string): Promise<LFTagPair
   );
 }
 
+/**
+ * The bucket's policy, read with the producer's credentials and `ExpectedBucketOwner` = the producer's account: S3
+ * answers 403 when another account owns the bucket. This read is the ownership check (one per bucket per run); it is
+ * part of observation, so a plan fails before Lake Formation registers the bucket or mesh writes its policy.
+ */
 async function bucketPolicy(ctx: ObserveContext, account: string, bucket: string): Promise<CatalogObserved | undefined> {
   const s3 = await ctx.services.s3(ctx.access(account));
   const { GetBucketPolicyCommand } = await import('@aws-sdk/client-s3');
   let text: string | undefined;
   try {
-    text = (await awsCall(`s3:GetBucketPolicy on ${bucket} in ${account}`, () => s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))))
-      .Policy;
+    text = (
+      await awsCall(`s3:GetBucketPolicy on ${bucket} in ${account}`, () =>
+        s3.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: account })),
+      )
+    ).Policy;
   } catch (error) {
     if (isNamed(error, 'NoSuchBucketPolicy')) return undefined;
+    const { MeshError } = await import('../../core/errors.js');
     if (isNamed(error, 'NoSuchBucket')) {
-      const { MeshError } = await import('../../core/errors.js');
       throw new MeshError('BucketMissing', `Bucket ${bucket} does not exist in account ${account}.`, {
         hint: "Create the producer's bucket (or fix the table location in the product's contract) before publishing.",
         cause: error,
       });
+    }
+    if (isNamed(error, 'AccessDenied', 'AccessDeniedException', 'Forbidden')) {
+      throw new MeshError(
+        'BucketNotOwned',
+        `Bucket ${bucket} is not owned by account ${account}, the producer's account (S3 refused GetBucketPolicy with ExpectedBucketOwner=${account}). Nothing was registered or changed.`,
+        {
+          hint: `Use a bucket the domain's own account owns, and declare it under locations: in its domain file. If account ${account} does own ${bucket}, allow s3:GetBucketPolicy on it for the role mesh uses there.`,
+          cause: error,
+          details: { bucket, account },
+        },
+      );
     }
     throw error;
   }

@@ -1,10 +1,19 @@
 /**
  * The local object store: `s3://bucket/key` lives at `<localDir>/s3/<bucket>/<key>`. A location that is a plain
- * path (not s3://) is used where it is.
+ * path (not s3://) is used where it is (validation keeps it inside its domain's folder).
+ *
+ * Containment: every store path is checked before anything is read, written or deleted. The location must be safe
+ * to resolve (no `.`/`..`/empty segments, no percent-encoded dots or slashes, no backslashes), and the folder, resolved
+ * with symbolic links (fs.realpath of its deepest existing ancestor), must lie inside the store's root, itself
+ * resolved the same way. A file or folder inside a location that is a link leading elsewhere is refused too.
+ * Violations throw MeshError `PathOutsideStore` and change nothing.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MeshError } from '../../core/errors.js';
+import { s3Prefix, unsafeLocationReason } from '../../workspace/locations.js';
 import type { TableFormat } from '../../workspace/model.js';
+import { isInside } from '../../workspace/paths.js';
 import { extensionsOf } from '../formats.js';
 import { parseS3 } from '../names.js';
 
@@ -12,22 +21,76 @@ export function objectStoreRoot(localDir: string): string {
   return path.join(localDir, 's3');
 }
 
-/** The folder on disk that holds a table location's files. */
+function outsideStore(what: string, detail: string): MeshError {
+  return new MeshError('PathOutsideStore', `${what} is outside the local object store: ${detail}. Nothing was read, written or deleted.`, {
+    hint: "Use a plain location inside the domain's declared locations (s3://<bucket>/<prefix>/), and remove symbolic links from .mesh/s3.",
+    details: { location: what },
+  });
+}
+
+/** `abs` with symbolic links resolved: fs.realpath of its deepest existing ancestor, plus the rest as written. */
+export function resolvedPath(abs: string): string {
+  let existing = path.resolve(abs);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync(existing), ...rest.reverse());
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A dangling link is not a missing folder: resolving it would land wherever it points.
+      if (code !== 'ENOENT' || isLink(existing)) throw outsideStore(abs, `${existing} cannot be resolved (${code ?? 'dangling link'})`);
+      const parent = path.dirname(existing);
+      if (parent === existing) return path.join(existing, ...rest.reverse());
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+function isLink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The checked folder on disk for a table location: for an s3:// location, inside `<localDir>/s3` (symbolic links
+ * included); a plain path as it is. Throws `PathOutsideStore` otherwise.
+ */
+export function storePath(localDir: string, location: string): string {
+  if (!parseS3(location)) return path.resolve(location);
+  const s3 = s3Prefix(location);
+  if (!s3) throw outsideStore(location, unsafeLocationReason(location) ?? 'it is not a plain s3://<bucket>/<prefix>/ location');
+  const root = objectStoreRoot(localDir);
+  const dir = path.join(root, s3.bucket, ...s3.prefix.split('/').filter((p) => p.length > 0));
+  const realRoot = resolvedPath(root);
+  if (!isInside(root, dir) || !isInside(realRoot, resolvedPath(dir))) {
+    throw outsideStore(location, `it resolves to ${resolvedPath(dir)}, not below ${realRoot}`);
+  }
+  return dir;
+}
+
+/** The folder on disk that holds a table location's files (checked: see storePath). */
 export function locationDir(localDir: string, location: string): string {
-  const s3 = parseS3(location);
-  if (!s3) return path.resolve(location);
-  return path.join(objectStoreRoot(localDir), s3.bucket, ...s3.key.split('/').filter((p) => p.length > 0));
+  return storePath(localDir, location);
 }
 
 const hasExtension = (file: string, format: TableFormat) => extensionsOf(format).some((ext) => file.toLowerCase().endsWith(ext));
 
-/** The data files of a table (recursively, for partition folders), sorted. */
+/**
+ * The data files of a table (recursively, for partition folders), sorted. A symbolic link inside the folder that
+ * leads out of it is refused (PathOutsideStore), so a listing never hands out a file elsewhere.
+ */
 export function dataFiles(dir: string, format: TableFormat): string[] {
   if (!existsSync(dir)) return [];
+  const realDir = resolvedPath(dir);
   const out: string[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const full = path.join(d, name);
+      if (isLink(full) && !isInside(realDir, resolvedPath(full))) throw outsideStore(full, 'it is a symbolic link leading elsewhere');
       if (statSync(full).isDirectory()) walk(full);
       else if (hasExtension(name, format)) out.push(full);
     }
@@ -39,13 +102,16 @@ export function dataFiles(dir: string, format: TableFormat): string[] {
 /**
  * Puts a product's sample file at its location. In the object store (an s3:// location) it replaces the data files
  * there; a plain-path location is the user's folder, so nothing there is removed, and a sample already inside it
- * stays where it is.
+ * stays where it is. `dir` must come from storePath/locationDir; the target file is never written through a link.
  */
 export function storeSample(dir: string, sample: string, format: TableFormat, inObjectStore: boolean): string {
   const target = path.join(dir, path.basename(sample));
   if (path.resolve(sample) === path.resolve(target)) return target;
+  if (isLink(target)) throw outsideStore(target, 'it is a symbolic link');
+  // Everything to delete is listed (and checked) before the first change.
+  const old = inObjectStore ? dataFiles(dir, format).filter((f) => f !== target) : [];
   mkdirSync(dir, { recursive: true });
-  if (inObjectStore) for (const old of dataFiles(dir, format)) if (old !== target) rmSync(old);
+  for (const file of old) rmSync(file);
   copyFileSync(sample, target);
   return target;
 }

@@ -1,0 +1,97 @@
+import type { DomainEntry } from './entries.js';
+import { formatS3Prefix, prefixesOverlap, prefixWithin, type S3Prefix, s3Prefix, unsafeLocationReason } from './locations.js';
+import { ProblemCode } from './problems.js';
+import type { Rule } from './rules.js';
+
+/**
+ * Who may use which S3 location: every declared location is safe to compare, no two domains declare overlapping
+ * ones, and every product's table location lies inside its own domain's declared locations.
+ */
+
+interface Declared {
+  readonly entry: DomainEntry;
+  readonly index: number;
+  readonly written: string;
+  readonly prefix: S3Prefix;
+}
+
+function declaredLocations(domains: readonly DomainEntry[], report: Parameters<Rule>[1]): Declared[] {
+  const out: Declared[] = [];
+  for (const entry of domains) {
+    for (const [index, written] of (entry.raw.locations ?? []).entries()) {
+      const unsafe = unsafeLocationReason(written);
+      const prefix = s3Prefix(written);
+      if (unsafe || !prefix) {
+        report.at(
+          entry.source,
+          ['locations', index],
+          ProblemCode.UnsafeLocation,
+          `"${written}" is refused: ${unsafe ?? 'not an S3 location'}.`,
+          {
+            hint: 'Declare the bucket or prefix plainly, e.g. s3://<bucket>/products/.',
+          },
+        );
+        continue;
+      }
+      out.push({ entry, index, written, prefix });
+    }
+  }
+  return out;
+}
+
+export const locationsOwned: Rule = ({ domains, products }, report) => {
+  const declared = declaredLocations(domains, report);
+  // Overlaps between domains: the later one (in mesh.yaml order) is reported, naming the earlier.
+  for (const [i, a] of declared.entries()) {
+    for (const b of declared.slice(0, i)) {
+      if (a.entry === b.entry) continue;
+      if (prefixesOverlap(a.prefix, b.prefix)) {
+        report.at(
+          a.entry.source,
+          ['locations', a.index],
+          ProblemCode.LocationOverlap,
+          `"${a.written}" overlaps "${b.written}", declared by domain "${b.entry.domain.name}".`,
+          {
+            hint: `A bucket or prefix belongs to one domain. Declare a prefix of your own (another bucket, or a prefix ${b.entry.domain.name} does not declare); ${b.entry.source.rel} declares ${formatS3Prefix(b.prefix)}.`,
+          },
+        );
+      } else if (a.prefix.bucket === b.prefix.bucket) {
+        report.at(
+          a.entry.source,
+          ['locations', a.index],
+          ProblemCode.SharedBucket,
+          `Bucket ${a.prefix.bucket} is shared with domain "${b.entry.domain.name}".`,
+          {
+            severity: 'warning',
+            hint: "On aws, Lake Formation registers whole buckets, so each domain's data location access covers the other's prefix; give each domain its own bucket.",
+          },
+        );
+      }
+    }
+  }
+
+  for (const entry of products) {
+    const location = entry.product.table?.location;
+    const owner = domains.find((d) => d.source === entry.owner.source);
+    if (!location || !owner) continue;
+    const inner = s3Prefix(location);
+    if (!inner) continue; // a local folder (checked when resolved), or refused already
+    const mine = declared.filter((d) => d.entry === owner);
+    if (mine.some((d) => prefixWithin(inner, d.prefix))) continue;
+    const other = declared.find((d) => d.entry !== owner && prefixesOverlap(inner, d.prefix));
+    const suggestion = `s3://${inner.bucket}/${inner.prefix.split('/')[0] ? `${inner.prefix.split('/')[0]}/` : ''}`;
+    report.at(
+      entry.source,
+      ['servers', 0, 'location'],
+      ProblemCode.LocationNotDeclared,
+      other
+        ? `"${location}" lies in ${formatS3Prefix(other.prefix)}, which domain "${other.entry.domain.name}" declares, not "${owner.domain.name}".`
+        : `"${location}" is not inside a location domain "${owner.domain.name}" declares.`,
+      {
+        hint: other
+          ? `A product may use its own domain's locations only. Use one of ${owner.source.rel}'s locations${mine.length > 0 ? ` (${mine.map((d) => d.written).join(', ')})` : ''}, or ask ${other.entry.domain.name} for a subscription.`
+          : `Add it to ${owner.source.rel}: locations: ["${suggestion}"]${mine.length > 0 ? `, or use one of ${mine.map((d) => d.written).join(', ')}` : ''}.`,
+      },
+    );
+  }
+};
