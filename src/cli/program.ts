@@ -12,6 +12,7 @@ import { queryCommand } from './commands/query.command.js';
 import { statusCommand } from './commands/status.command.js';
 import { subscribeCommand, unsubscribeCommand } from './commands/subscribe.command.js';
 import { transformCommand } from './commands/transform.command.js';
+import { unlockCommand } from './commands/unlock.command.js';
 import { validateCommand } from './commands/validate.command.js';
 import { version } from './version.js';
 
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
     personalizeCommand(),
     statusCommand(),
     doctorCommand(),
+    unlockCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

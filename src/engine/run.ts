@@ -3,6 +3,7 @@ import { ExitCode, MeshError } from '../core/errors.js';
 import type { Output } from '../io/output.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { type ApplyResult, applyPlan, blockedChanges } from './apply.js';
+import { withLock } from './lock/index.js';
 import { hasPendingChanges, mergePlans, type Plan } from './plan.js';
 import type { PlaneEnv, PlaneFactory, PlaneModule, PlanScope } from './plane.js';
 import { StateStore } from './state.js';
@@ -23,6 +24,8 @@ export interface RunPlanesOptions {
   readonly onPlan?: (plan: Plan) => void;
   /** Global --profile/--region for AWS clients. */
   readonly aws?: { readonly profile?: string; readonly region?: string };
+  /** Hold the target's lock from observing to the end of the apply (not on a dry run). */
+  readonly lock?: { readonly timeoutMs: number };
 }
 
 export interface RunPlanesResult {
@@ -37,6 +40,13 @@ export function openState(workspace: Workspace, target: Target): StateStore {
 
 /** Observe → plan (pure) → show → confirm → apply, across planes. The shape of every mutating command. */
 export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesResult> {
+  if (!options.lock || options.dryRun) return observePlanApply(options);
+  // Locked before observing: a second run then plans from what the first one applied.
+  const { workspace, target, output, signal, aws } = options;
+  return withLock({ workspace, target, output, signal, aws, timeoutMs: options.lock.timeoutMs }, () => observePlanApply(options));
+}
+
+async function observePlanApply(options: RunPlanesOptions): Promise<RunPlanesResult> {
   const state = openState(options.workspace, options.target);
   const env: PlaneEnv = {
     workspace: options.workspace,
@@ -45,7 +55,8 @@ export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesRes
     signal: options.signal,
     state,
     allowed: options.allowed ?? new Set(),
-    aws: { ...options.aws, centralAccount: options.workspace.mesh.central.account },
+    // output: the AwsClients a plane makes show their retries there.
+    aws: { ...options.aws, centralAccount: options.workspace.mesh.central.account, output: options.output },
   };
   const modules: PlaneModule[] = [];
   try {

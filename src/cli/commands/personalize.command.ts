@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { contextFor } from '../context.js';
-import { loadWorkspaceFor } from './shared.js';
+import { loadWorkspaceFor, lockTimeoutOption, withTargetLock } from './shared.js';
 
 /** The service functions and renderers load only when a subcommand runs (no SDK for `mesh --help`). */
 async function setup(command: Command) {
@@ -53,19 +53,29 @@ function trainCommand(): Command {
     .addOption(new Option('--training-mode <mode>', "override the solutions' trainingMode").choices(['FULL', 'UPDATE']))
     .option('--new-version', 'train a new solution version even when one exists for the same data')
     .option('--dry-run', 'build, check and export the datasets only: no upload, no Personalize call, no training')
+    .addOption(lockTimeoutOption())
     .action(
       async (
-        opts: { solution?: string[]; incremental?: boolean; trainingMode?: 'FULL' | 'UPDATE'; newVersion?: boolean; dryRun?: boolean },
+        opts: {
+          solution?: string[];
+          incremental?: boolean;
+          trainingMode?: 'FULL' | 'UPDATE';
+          newVersion?: boolean;
+          dryRun?: boolean;
+          lockTimeout?: number;
+        },
         command: Command,
       ) => {
         const { ctx, run, service, report } = await setup(command);
-        const result = await service.trainPersonalize(run, {
-          ...(opts.solution ? { solutions: opts.solution } : {}),
-          incremental: Boolean(opts.incremental),
-          ...(opts.trainingMode ? { trainingMode: opts.trainingMode } : {}),
-          newVersion: Boolean(opts.newVersion),
-          dryRun: Boolean(opts.dryRun),
-        });
+        const result = await withTargetLock(ctx, run, opts, () =>
+          service.trainPersonalize(run, {
+            ...(opts.solution ? { solutions: opts.solution } : {}),
+            incremental: Boolean(opts.incremental),
+            ...(opts.trainingMode ? { trainingMode: opts.trainingMode } : {}),
+            newVersion: Boolean(opts.newVersion),
+            dryRun: Boolean(opts.dryRun),
+          }),
+        );
         ctx.output.result(result, () => report.renderTrain(result, ctx.output.style));
       },
     );
@@ -83,16 +93,21 @@ function deployCommand(): Command {
       "override the campaigns' minProvisionedTPS (billed hourly; capped by maxProvisionedTPS)",
       positiveInt('--min-tps'),
     )
-    .action(async (opts: { solution?: string[]; force?: boolean; minTps?: number; dryRun?: boolean }, command: Command) => {
-      const { ctx, run, service, report } = await setup(command);
-      const result = await service.deployPersonalize(run, {
-        ...(opts.solution ? { solutions: opts.solution } : {}),
-        force: Boolean(opts.force),
-        dryRun: Boolean(opts.dryRun),
-        ...(opts.minTps !== undefined ? { minProvisionedTPS: opts.minTps } : {}),
-      });
-      ctx.output.result(result, () => report.renderDeploy(result, ctx.output.style));
-    });
+    .addOption(lockTimeoutOption())
+    .action(
+      async (opts: { solution?: string[]; force?: boolean; minTps?: number; dryRun?: boolean; lockTimeout?: number }, command: Command) => {
+        const { ctx, run, service, report } = await setup(command);
+        const result = await withTargetLock(ctx, run, opts, () =>
+          service.deployPersonalize(run, {
+            ...(opts.solution ? { solutions: opts.solution } : {}),
+            force: Boolean(opts.force),
+            dryRun: Boolean(opts.dryRun),
+            ...(opts.minTps !== undefined ? { minProvisionedTPS: opts.minTps } : {}),
+          }),
+        );
+        ctx.output.result(result, () => report.renderDeploy(result, ctx.output.style));
+      },
+    );
 }
 
 function statusCommand(): Command {
@@ -100,9 +115,14 @@ function statusCommand(): Command {
     .description('what is trained, deployed and in progress; continues an interrupted train or deploy (aws)')
     .addOption(domainOption())
     .option('--no-wait', 'only report; do not wait for jobs in progress or resume')
-    .action(async (opts: { wait: boolean }, command: Command) => {
+    .addOption(lockTimeoutOption())
+    .action(async (opts: { wait: boolean; lockTimeout?: number }, command: Command) => {
       const { ctx, run, service, report } = await setup(command);
-      const result = await service.personalizeStatus(run, { wait: opts.wait });
+      // Resuming an interrupted train or deploy (aws, waiting) changes the target: it takes the lock; --no-wait only reads.
+      const readOnly = !opts.wait || run.target === 'local';
+      const result = await withTargetLock(ctx, run, { ...opts, dryRun: readOnly }, () =>
+        service.personalizeStatus(run, { wait: opts.wait }),
+      );
       ctx.output.result(result, () => report.renderStatus(result, ctx.output.style));
     });
 }
@@ -144,9 +164,12 @@ function rollbackCommand(): Command {
     .description('return each campaign to the solution version it served before the last deploy')
     .addOption(domainOption())
     .addOption(solutionOption())
-    .action(async (opts: { solution?: string[] }, command: Command) => {
+    .addOption(lockTimeoutOption())
+    .action(async (opts: { solution?: string[]; lockTimeout?: number }, command: Command) => {
       const { ctx, run, service, report } = await setup(command);
-      const result = await service.rollbackPersonalize(run, opts.solution ? { solutions: opts.solution } : {});
+      const result = await withTargetLock(ctx, run, opts, () =>
+        service.rollbackPersonalize(run, opts.solution ? { solutions: opts.solution } : {}),
+      );
       ctx.output.result(result, () => report.renderRollback(result));
     });
 }

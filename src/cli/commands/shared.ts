@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
+import { parseDuration } from '../../engine/lock/duration.js';
 import type { Plan } from '../../engine/plan.js';
 import type { PlaneFactory, PlanScope } from '../../engine/plane.js';
 import { askConfirm } from '../../io/prompts.js';
@@ -30,7 +31,41 @@ export function addApplyOptions(command: Command): Command {
     .option('--allow-breaking', 'apply changes marked breaking (dropped or retyped columns, incompatible schemas)')
     .option('--allow-replace', 'apply replacements (e.g. a create-only field changed)')
     .option('--allow-delete', 'apply deletions the plan lists')
-    .option('--concurrency <n>', 'changes applied at once (1-64)', (v) => Number(v), 4);
+    .option('--concurrency <n>', 'changes applied at once (1-64)', (v) => Number(v), 4)
+    .addOption(lockTimeoutOption());
+}
+
+/** `--lock-timeout`, on every command that changes a target: how long to wait for another run's lock. */
+export function lockTimeoutOption(): Option {
+  return new Option('--lock-timeout <duration>', "wait this long for another run's lock, e.g. 30s or 5m (0s: fail at once)")
+    .default(0, '0s')
+    .argParser((v) => parseDuration(v));
+}
+
+/** The lock settings from `--lock-timeout` (already parsed to milliseconds). */
+export function lockTimeout(opts: { lockTimeout?: unknown }): { timeoutMs: number } {
+  return { timeoutMs: typeof opts.lockTimeout === 'number' ? opts.lockTimeout : 0 };
+}
+
+/** Runs `fn` holding the target's lock (personalize, transform); a dry run takes no lock. */
+export async function withTargetLock<T>(
+  ctx: CommandContext,
+  where: { workspace: Workspace; target: Target },
+  opts: { lockTimeout?: unknown; dryRun?: boolean },
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (opts.dryRun) return fn();
+  const { withLock } = await import('../../engine/lock/index.js');
+  return withLock(
+    {
+      ...where,
+      output: ctx.output,
+      signal: ctx.signal,
+      aws: { profile: ctx.globals.profile, region: ctx.globals.region },
+      ...lockTimeout(opts),
+    },
+    fn,
+  );
 }
 
 export function allowedFlags(opts: Record<string, unknown>): Set<string> {
@@ -67,6 +102,7 @@ export async function planAndApply(
     dryRun: Boolean(opts.dryRun),
     concurrency,
     aws: { profile: ctx.globals.profile, region: ctx.globals.region },
+    lock: lockTimeout(opts),
     onPlan: (plan) => {
       // A dry run's plan is its result (stdout); before an apply it is a diagnostic (stderr).
       if (!out.json && !opts.dryRun) out.info(renderPlan(plan, out));

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { contextFor } from '../context.js';
-import { loadWorkspaceFor } from './shared.js';
+import { loadWorkspaceFor, lockTimeoutOption, withTargetLock } from './shared.js';
 
 export function transformCommand(): Command {
   return new Command('transform')
@@ -10,7 +10,8 @@ export function transformCommand(): Command {
     .requiredOption('--domain <domain>', 'the domain that declares the transform')
     .option('--no-run', 'aws: create or update the Glue job, do not start a run')
     .option('--dry-run', 'print the SQL and, on aws, the job or query it would run; change nothing')
-    .action(async (name: string, opts: { domain: string; run: boolean; dryRun?: boolean }, command: Command) => {
+    .addOption(lockTimeoutOption())
+    .action(async (name: string, opts: { domain: string; run: boolean; dryRun?: boolean; lockTimeout?: number }, command: Command) => {
       const ctx = contextFor(command);
       const { workspace, target } = await loadWorkspaceFor(ctx);
       const domain = workspace.domains.find((d) => d.name === opts.domain);
@@ -31,7 +32,7 @@ export function transformCommand(): Command {
           return;
         }
         const { runTransform } = await import('../../transforms/run-transform.js');
-        const run = await runTransform(workspace, domain.name, name);
+        const run = await withTargetLock(ctx, { workspace, target }, opts, () => runTransform(workspace, domain.name, name));
         out.result(run, `${run.rowCount} row(s) from ${run.sources.join(', ')} → ${run.output}`);
         return;
       }
@@ -45,16 +46,18 @@ export function transformCommand(): Command {
         return;
       }
       const { runTransformOnAws } = await import('../../transforms/run-on-aws.js');
-      const { result, summary } = await runTransformOnAws({
-        workspace,
-        domain,
-        transform: name,
-        engine: artefacts.engine,
-        output: out,
-        signal: ctx.signal,
-        run: opts.run,
-        aws: { profile: ctx.globals.profile, region: ctx.globals.region },
-      });
+      const { result, summary } = await withTargetLock(ctx, { workspace, target }, opts, () =>
+        runTransformOnAws({
+          workspace,
+          domain,
+          transform: name,
+          engine: artefacts.engine,
+          output: out,
+          signal: ctx.signal,
+          run: opts.run,
+          aws: { profile: ctx.globals.profile, region: ctx.globals.region },
+        }),
+      );
       out.result(result, summary);
     });
 }
