@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ExitCode, isMeshError, MeshError } from '../core/errors.js';
+import { storageError } from '../core/storage-errors.js';
 import { colorWanted } from '../io/env.js';
 import { createOutput } from '../io/output.js';
 import { clearCurrentContext, currentContext, installSignalHandlers, takeRequestedExitCode } from './context.js';
@@ -82,7 +83,7 @@ function report(error: unknown, argv: readonly string[]): number {
   const json = ctx?.output.json ?? argv.includes('--json');
   const output =
     ctx?.output ?? createOutput({ json, verbose: argv.includes('--verbose'), color: colorWanted(!argv.includes('--no-color')) });
-  const systemError = isMeshError(error) ? undefined : fromSystemError(error);
+  const systemError = isMeshError(error) ? undefined : (storageError(error) ?? fromSystemError(error));
   const meshError = isMeshError(error)
     ? error
     : (systemError ?? new MeshError('InternalError', error instanceof Error ? error.message : String(error), { cause: error }));

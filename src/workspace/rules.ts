@@ -5,6 +5,7 @@ import type { RuleInput } from './entries.js';
 import { isInside, relativeTo } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
+import { accessPolicyHonoured } from './rules-access.js';
 import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
@@ -238,6 +239,15 @@ export const eventSchemasAgree: Rule = ({ products }, report) => {
         },
       );
     }
+    if (stream.eventId !== undefined && !names.includes(stream.eventId)) {
+      report.at(
+        entry.source,
+        [...entry.streamPortPath, 'eventId'],
+        ProblemCode.KeyFieldMissing,
+        `The event schema has no field "${stream.eventId}" to use as the event id.`,
+        { hint: didYouMean(stream.eventId, names) ?? `Fields: ${names.join(', ')}.` },
+      );
+    }
     const schemaFile = relativeTo(entry.owner.dir, stream.eventSchemaFile);
     for (const [index, column] of entry.product.columns.entries()) {
       const field = fields.find((f) => f.name === column.name);
@@ -369,6 +379,7 @@ export const RULES: readonly Rule[] = [
   productsOwnedByProducers,
   locationsOwned,
   subscriptionsResolve,
+  accessPolicyHonoured,
   topicNamesValid,
   glueIdentifiersValid,
   eventSchemasAgree,

@@ -86,10 +86,17 @@ describe('embedded log with two writer processes', () => {
     const setup = await openEmbeddedLog(dir);
     await setup.ensureTopic({ name: topic, partitions: 2, replicationFactor: 1 });
     await setup.close();
-    const startAt = Date.now() + 1_500; // both start appending at the same moment
+    // The writers append at the same time, in four phases: each stops at a checkpoint until both have reached it.
+    // Within a phase they race for the write lock; the checkpoints make sure that they overlap at all (a writer
+    // that started late, e.g. on a slow machine, could otherwise finish before the other began: no concurrency).
+    const checkpoints = [10, 40, 70];
     const writers = ['a', 'b'].map((writer) =>
-      spawnAppender({ bundle, dir, topic, partitions: 2, keys: 5, count: 300, writer, batch: 3, startAt }),
+      spawnAppender({ bundle, dir, topic, partitions: 2, keys: 5, count: 300, writer, batch: 3, checkpoints }),
     );
+    for (const n of checkpoints) {
+      await Promise.all(writers.map((w) => w.reached(n)));
+      for (const w of writers) w.release(n);
+    }
     const exits = await Promise.all(writers.map((w) => w.exited));
     expect(exits.map((e) => [e.code, e.stderr])).toEqual([
       [0, ''],
@@ -117,12 +124,13 @@ describe('embedded log with two writer processes', () => {
         expect(stored.get(`${ack.partition}/${ack.offset}`)).toEqual({ writer: ['a', 'b'][index], key: ack.key, seq: ack.seq });
       }
     }
-    // The writers really interleaved (otherwise this test would prove nothing about concurrency).
+    // The writers really interleaved (otherwise this test would prove nothing about concurrency): both wrote in each
+    // of the four phases, so the writer changes at least once per phase.
     const writerOrder = [...stored.entries()]
       .filter(([p]) => p.startsWith('0/'))
       .sort(([x], [y]) => Number(x.slice(2)) - Number(y.slice(2)));
     const switches = writerOrder.filter(([, e], i) => i > 0 && e.writer !== writerOrder[i - 1]?.[1].writer).length;
-    expect(switches).toBeGreaterThan(2);
+    expect(switches).toBeGreaterThanOrEqual(checkpoints.length + 1);
     await log.close();
   });
 });

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPlanes } from '../../src/engine/run.js';
+import { lineHashId } from '../../src/streams/events/event-lines.js';
 import { produceEvents } from '../../src/streams/events/produce.js';
 import { type FunctionRunner, startFunctionRunner } from '../../src/streams/local-runner/runner.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
@@ -126,7 +127,12 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
         expect(records.map((r) => r.offset)).toEqual([0, 1, 2]);
         expect(records[0]).toMatchObject({ topic, partition: 0, timestampType: 'CREATE_TIME', key: Buffer.from('u1').toString('base64') });
         expect(JSON.parse(Buffer.from(records[0]?.value ?? '', 'base64').toString())).toMatchObject({ userId: 'u1', itemId: 'song-1' });
-        expect(records[0]?.headers).toEqual([{ 'content-type': [...Buffer.from('application/json')] }]);
+        // mesh's headers, as the MSK event lists them: the content type and the event id (a hash of the line).
+        const eventId = lineHashId(JSON.stringify(listenEvent('u1', 1)));
+        expect(records[0]?.headers).toEqual([
+          { 'content-type': [...Buffer.from('application/json')] },
+          { 'mesh-event-id': [...Buffer.from(eventId)] },
+        ]);
       }
       expect(calls[0]?.fn).toBe(`${fixture.workspace.mesh.name}-recommendations-listens-handler`);
       expect(runner.stats().subscriptions[0]).toMatchObject({

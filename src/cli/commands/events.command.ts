@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command } from 'commander';
 import { ExitCode, usageError } from '../../core/errors.js';
 import { contextFor, requestExitCode } from '../context.js';
@@ -22,25 +23,47 @@ function produceCommand(): Command {
     .description("validate JSON-lines events against the product's schema and send them to its topic")
     .argument('<product>', 'the product whose stream gets the events')
     .option('-f, --file <path>', 'JSON lines (one event per line); default: stdin')
+    .option('--resume', 'continue after the last line a previous run of this file had acknowledged')
+    .option('--restart', "ignore a previous run's journal and send every line again")
     .option('--skip-invalid', 'send the valid events even when some lines are invalid')
     .option('--dry-run', 'validate and encode the events; send nothing')
-    .action(async (product: string, opts: { file?: string; skipInvalid?: boolean; dryRun?: boolean }, command: Command) => {
+    .action(async (product: string, opts: ProduceFlags, command: Command) => {
       const ctx = contextFor(command);
       const { workspace, target } = await loadWorkspaceFor(ctx);
       const text = opts.file ? await readFile(opts.file, 'utf8') : await readStdin();
       const { produceEvents, describeProduced } = await import('../../streams/events/produce.js');
-      const result = await produceEvents({
-        workspace,
-        target,
-        product,
-        text,
-        source: opts.file ?? 'stdin',
-        skipInvalid: opts.skipInvalid,
-        dryRun: opts.dryRun,
-      });
-      for (const bad of result.invalid) ctx.output.warn(`skipped line ${bad.line}: ${bad.errors.join('; ')}`);
-      ctx.output.result(result, () => describeProduced(result));
+      const { progressReporter } = await import('../../streams/events/produce-progress.js');
+      const progress = progressReporter(ctx.output, product);
+      try {
+        const result = await produceEvents({
+          workspace,
+          target,
+          product,
+          text,
+          source: opts.file ?? 'stdin',
+          ...(opts.file ? { file: path.resolve(opts.file) } : {}),
+          resume: opts.resume,
+          restart: opts.restart,
+          skipInvalid: opts.skipInvalid,
+          dryRun: opts.dryRun,
+          onProgress: progress.onProgress,
+          onNotice: (message) => ctx.output.warn(message),
+        });
+        progress.stop();
+        for (const bad of result.invalid) ctx.output.warn(`skipped line ${bad.line}: ${bad.errors.join('; ')}`);
+        ctx.output.result(result, () => describeProduced(result));
+      } finally {
+        progress.stop();
+      }
     });
+}
+
+interface ProduceFlags {
+  file?: string;
+  resume?: boolean;
+  restart?: boolean;
+  skipInvalid?: boolean;
+  dryRun?: boolean;
 }
 
 function tailCommand(): Command {

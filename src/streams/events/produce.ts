@@ -1,13 +1,25 @@
 /**
  * `mesh events produce`: JSON lines in, events on the product's topic out. Every line is validated against the
  * event schema first; an invalid line is reported with its line number and nothing is sent (unless skipInvalid,
- * which sends the valid ones). Events are encoded as the port says (Avro binary or JSON) and keyed by the port's
- * key field (so one key stays on one partition, in order).
+ * which sends the valid ones). Events are encoded as the port says (Avro binary or JSON), keyed by the port's key
+ * field (so one key stays on one partition, in order) and carry an id (see event-lines.ts).
+ *
+ * Exactly once: the events go in batches, one at a time; after each acknowledged batch the journal records the last
+ * acknowledged line (see produce-journal.ts) and onProgress is told. On the embedded log a duplicate id is skipped
+ * in the append's transaction, so any re-run stores nothing twice. On Kafka `--resume` continues after the journal's
+ * line, and first reads the last batch's worth of records per partition back to skip ids a killed run had sent but
+ * not journaled; a plain re-run of a file with a journal is refused there (it would store duplicates).
  */
 import { ExitCode, MeshError } from '../../core/errors.js';
 import type { Target, Workspace } from '../../workspace/model.js';
-import type { ProduceRecord, StreamTransport } from '../transport/index.js';
-import { CONTENT_TYPE_HEADER, CONTENT_TYPES, openEventsConnection, productStream, withPublishHint } from './product-stream.js';
+import type { StreamTransport } from '../transport/index.js';
+import { type EventLine, type InvalidEvent, readEventLines } from './event-lines.js';
+import { fingerprint, type JournalState, ProduceJournal, sameFile } from './produce-journal.js';
+import { type PartitionRangeProduced, type ProduceProgress, sendEvents } from './produce-send.js';
+import { openEventsConnection, productStream, withPublishHint } from './product-stream.js';
+
+export { eventKey, type InvalidEvent } from './event-lines.js';
+export type { PartitionRangeProduced, ProduceProgress } from './produce-send.js';
 
 export interface ProduceEventsOptions {
   readonly workspace: Workspace;
@@ -17,30 +29,39 @@ export interface ProduceEventsOptions {
   readonly text: string;
   /** Where the text came from, for messages (a file name, or `stdin`). */
   readonly source?: string;
+  /** The file the text was read from: keeps a journal of the last acknowledged line. Absent for stdin. */
+  readonly file?: string;
+  /** Continue after the last line the journal says was acknowledged. */
+  readonly resume?: boolean;
+  /** Ignore the journal and send every line again (on Kafka: duplicates). */
+  readonly restart?: boolean;
   readonly skipInvalid?: boolean;
   /** Validate and encode only; send nothing (`--dry-run`). */
   readonly dryRun?: boolean;
   /** Use this transport instead of opening the mesh's (tests, `mesh dev`). */
   readonly transport?: StreamTransport;
-}
-
-export interface InvalidEvent {
-  readonly line: number;
-  readonly errors: readonly string[];
-}
-
-export interface PartitionRangeProduced {
-  readonly partition: number;
-  readonly firstOffset: number;
-  readonly lastOffset: number;
-  readonly count: number;
+  /** Called after every acknowledged batch. */
+  readonly onProgress?: (progress: ProduceProgress) => void;
+  /** Things the user should know before the events go (a journal found, ignored, …). */
+  readonly onNotice?: (message: string) => void;
 }
 
 export interface ProduceEventsResult {
   readonly product: string;
   readonly topic: string;
   readonly encoding: 'avro' | 'json';
+  /** Events stored by this run. */
   readonly sent: number;
+  /** Events not stored because their id was already on the topic. */
+  readonly duplicates: number;
+  /** Valid events in the input. */
+  readonly total: number;
+  /** Events acknowledged so far, counting those a resumed run skipped. */
+  readonly acknowledged: number;
+  /** The last line whose event, and every one before it, is acknowledged. */
+  readonly lastAcknowledgedLine: number;
+  /** With resume: the line the previous run had reached. */
+  readonly resumedAfterLine?: number;
   /** With dryRun: the events that would have been sent (valid and encoded). */
   readonly valid?: number;
   readonly dryRun?: boolean;
@@ -48,43 +69,21 @@ export interface ProduceEventsResult {
   readonly partitions: readonly PartitionRangeProduced[];
 }
 
-const CHUNK = 1000;
 const SHOWN_ERRORS = 10;
-
-/** The key bytes of an event: its key field as text (strings as they are, other values as JSON); null when absent. */
-export function eventKey(event: unknown, keyField: string): Buffer | null {
-  if (!event || typeof event !== 'object') return null;
-  const value = (event as Record<string, unknown>)[keyField];
-  if (value === undefined || value === null) return null;
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
-}
 
 export async function produceEvents(options: ProduceEventsOptions): Promise<ProduceEventsResult> {
   const { workspace } = options;
   const { product, port, schema } = await productStream(workspace, options.product);
-  const { parseJsonLines } = await import('../schema/index.js');
-  const invalid: InvalidEvent[] = [];
-  const records: ProduceRecord[] = [];
-  const headers = { [CONTENT_TYPE_HEADER]: Buffer.from(CONTENT_TYPES[port.encoding]) };
-  for (const entry of parseJsonLines(options.text)) {
-    if ('error' in entry) {
-      invalid.push({ line: entry.line, errors: [entry.error] });
-      continue;
-    }
-    const check = schema.validate(entry.value);
-    if (!check.ok) {
-      invalid.push({ line: entry.line, errors: check.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)) });
-      continue;
-    }
-    records.push({ key: eventKey(entry.value, port.keyField), value: schema.encode(entry.value), headers });
-  }
+  if (options.resume && options.restart) throw usage('--resume and --restart exclude each other.', 'Pass one of them.');
+  if (options.resume && !options.file) throw usage('--resume needs --file: a journal is kept per file, not for stdin.');
+  const { events, invalid, lines } = await readEventLines(options.text, port, schema);
   const source = options.source ?? 'the input';
   if (invalid.length > 0 && !options.skipInvalid) {
-    const lines = invalid.slice(0, SHOWN_ERRORS).map((i) => `  line ${i.line}: ${i.errors.join('; ')}`);
+    const shown = invalid.slice(0, SHOWN_ERRORS).map((i) => `  line ${i.line}: ${i.errors.join('; ')}`);
     const more = invalid.length > SHOWN_ERRORS ? `\n  … and ${invalid.length - SHOWN_ERRORS} more` : '';
     throw new MeshError(
       'EventsInvalid',
-      `${invalid.length} of ${invalid.length + records.length} event(s) in ${source} do not match ${schema.name}; nothing was sent:\n${lines.join('\n')}${more}`,
+      `${invalid.length} of ${invalid.length + events.length} event(s) in ${source} do not match ${schema.name}; nothing was sent:\n${shown.join('\n')}${more}`,
       {
         hint: `Fix them (\`mesh describe ${product.name}\` shows the fields), or pass --skip-invalid to send the valid ones.`,
         exitCode: ExitCode.Usage,
@@ -92,51 +91,144 @@ export async function produceEvents(options: ProduceEventsOptions): Promise<Prod
       },
     );
   }
-
+  const base = { product: product.name, topic: port.topic, encoding: port.encoding, total: events.length, invalid };
   if (options.dryRun) {
     return {
-      product: product.name,
-      topic: port.topic,
-      encoding: port.encoding,
+      ...base,
       sent: 0,
-      valid: records.length,
+      duplicates: 0,
+      acknowledged: 0,
+      lastAcknowledgedLine: 0,
+      valid: events.length,
       dryRun: true,
-      invalid,
       partitions: [],
     };
   }
+
   const opened = options.transport ? undefined : await openEventsConnection(workspace, options.target, product);
   const transport = options.transport ?? (opened?.connection.transport as StreamTransport);
-  const ranges = new Map<number, PartitionRangeProduced>();
   try {
-    for (let i = 0; i < records.length; i += CHUNK) {
-      const positions = await transport.produce(port.topic, records.slice(i, i + CHUNK));
-      for (const p of positions) {
-        const r = ranges.get(p.partition);
-        ranges.set(p.partition, {
-          partition: p.partition,
-          firstOffset: r ? Math.min(r.firstOffset, p.offset) : p.offset,
-          lastOffset: r ? Math.max(r.lastOffset, p.offset) : p.offset,
-          count: (r?.count ?? 0) + 1,
-        });
-      }
+    const journal = options.file ? new ProduceJournal(workspace.root, port.topic, options.file) : undefined;
+    const print = journal && options.file ? fingerprint(options.file, options.text) : undefined;
+    const previous = journal?.read();
+    const usable = previous && print && previous.transport === transport.kind && sameFile(previous, print) ? previous : undefined;
+    const skipThrough = startLine(options, transport.kind, usable, previous, product.name);
+    const pending = events.filter((e) => e.line > skipThrough);
+    const resumedCount = events.length - pending.length;
+    const alreadyStored =
+      options.resume && transport.kind === 'kafka' && skipThrough > 0 ? await recentIds(transport, port.topic, pending) : new Set<string>();
+    let lastLine = skipThrough;
+    const outcome = await sendEvents({
+      transport,
+      topic: port.topic,
+      events: pending,
+      alreadyStored,
+      total: events.length,
+      acknowledgedBefore: resumedCount,
+      lastLineBefore: skipThrough,
+      onBatch: (progress) => {
+        lastLine = progress.line;
+        if (journal && print) {
+          const complete = progress.acknowledged === events.length;
+          journal.write({
+            ...print,
+            transport: transport.kind,
+            lastLine: complete ? lines : progress.line,
+            acknowledged: progress.acknowledged,
+            complete,
+          });
+        }
+        options.onProgress?.(progress);
+      },
+      describeFailure: (acknowledged, line) =>
+        `${acknowledged} of ${events.length} event(s) of ${source} are acknowledged, through line ${line}` +
+        (options.file ? '; run it again with --resume to send the rest.' : `; send the lines after line ${line} again.`),
+    }).catch((error: unknown) => {
+      throw withPublishHint(error, product);
+    });
+    if (journal && print && pending.length === 0) {
+      journal.write({ ...print, transport: transport.kind, lastLine: lines, acknowledged: events.length, complete: true });
     }
-  } catch (error) {
-    throw withPublishHint(error, product);
+    return {
+      ...base,
+      sent: outcome.sent,
+      duplicates: outcome.duplicates,
+      acknowledged: resumedCount + outcome.sent + outcome.duplicates,
+      lastAcknowledgedLine: pending.length === 0 ? Math.max(skipThrough, lastLine) : lastLine,
+      ...(options.resume ? { resumedAfterLine: skipThrough } : {}),
+      partitions: outcome.partitions,
+    };
   } finally {
     if (opened) {
       await opened.connection.transport.close();
       opened.clients?.destroy();
     }
   }
-  return {
-    product: product.name,
-    topic: port.topic,
-    encoding: port.encoding,
-    sent: records.length,
-    invalid,
-    partitions: [...ranges.values()].sort((a, b) => a.partition - b.partition),
-  };
+}
+
+/** The line after which this run starts: the journal's with --resume; 0 otherwise (or a refusal on Kafka). */
+function startLine(
+  options: ProduceEventsOptions,
+  kind: 'embedded' | 'kafka',
+  usable: JournalState | undefined,
+  previous: JournalState | undefined,
+  product: string,
+): number {
+  const command = `mesh events produce ${product} --file ${options.source ?? options.file}`;
+  if (options.resume) {
+    if (usable) return usable.lastLine;
+    if (previous && previous.transport === kind) {
+      throw new MeshError(
+        'ProduceJournalStale',
+        `${options.source} changed since the previous run (its size, time or first bytes differ), so it cannot be resumed.`,
+        {
+          hint: `Send it all again with --restart${kind === 'embedded' ? ' (the log skips the events it already holds)' : ' (Kafka stores the events sent before again)'}.`,
+          exitCode: ExitCode.Usage,
+        },
+      );
+    }
+    options.onNotice?.(`No previous run of ${options.source} on this topic to resume: sending every line.`);
+    return 0;
+  }
+  if (!usable || options.restart || usable.lastLine === 0) return 0;
+  const where = usable.complete ? `sent all of it (${usable.acknowledged} event(s))` : `stopped at line ${usable.lastLine}`;
+  if (kind === 'kafka') {
+    throw new MeshError(
+      'ProduceAlreadyStarted',
+      `A previous run of ${options.source} ${where}; sending it again would store its events twice on Kafka.`,
+      {
+        hint: `Pass --resume to continue after line ${usable.lastLine}, or --restart to send every line again: ${command} --resume`,
+        exitCode: ExitCode.Usage,
+        details: { lastAcknowledgedLine: usable.lastLine, acknowledged: usable.acknowledged, complete: usable.complete },
+      },
+    );
+  }
+  options.onNotice?.(
+    usable.complete
+      ? `A previous run of ${options.source} ${where}; the log skips the events it already holds.`
+      : `A previous run of ${options.source} stopped at line ${usable.lastLine}; pass --resume to continue from there. Sending every line: the log skips the events it already holds.`,
+  );
+  return 0;
+}
+
+/**
+ * The ids among `pending` already on the topic, in the last records of each partition: a killed run may have had a
+ * batch acknowledged by Kafka but not yet written to its journal. One batch is at most SEND_BATCH records.
+ */
+async function recentIds(transport: StreamTransport, topic: string, pending: readonly EventLine[]): Promise<Set<string>> {
+  const { SEND_BATCH } = await import('./produce-send.js');
+  const { EVENT_ID_HEADER } = await import('./event-lines.js');
+  const wanted = new Set(pending.slice(0, SEND_BATCH * 2).map((e) => e.id));
+  const found = new Set<string>();
+  for await (const record of transport.tail({ topic, from: 'beginning', lastPerPartition: SEND_BATCH, stopAtEnd: true })) {
+    const id = record.headers[EVENT_ID_HEADER]?.toString('utf8');
+    if (id !== undefined && wanted.has(id)) found.add(id);
+  }
+  return found;
+}
+
+function usage(message: string, hint?: string): MeshError {
+  return new MeshError('UsageError', message, { hint, exitCode: ExitCode.Usage });
 }
 
 /** One line per partition, for people: `partition 0: offsets 12-40 (29 events)`. */
@@ -144,7 +236,12 @@ export function describeProduced(result: ProduceEventsResult): string {
   if (result.dryRun) {
     return `Dry run: ${result.valid ?? 0} event(s) valid for ${result.topic}${result.invalid.length > 0 ? `, ${result.invalid.length} invalid` : ''}; nothing was sent.`;
   }
-  const head = `Sent ${result.sent} event(s) to ${result.topic}${result.invalid.length > 0 ? ` (skipped ${result.invalid.length} invalid)` : ''}.`;
+  const notes = [
+    ...(result.invalid.length > 0 ? [`skipped ${result.invalid.length} invalid`] : []),
+    ...(result.duplicates > 0 ? [`${result.duplicates} duplicate(s) skipped: already stored`] : []),
+  ];
+  const resumed = result.resumedAfterLine ? `, resuming after line ${result.resumedAfterLine}` : '';
+  const head = `Sent ${result.sent} event(s) to ${result.topic}${resumed}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
   const rows = result.partitions.map((p) => `  partition ${p.partition}: offsets ${p.firstOffset}-${p.lastOffset} (${p.count})`);
   return [head, ...rows].join('\n');
 }

@@ -7,7 +7,7 @@ import { retentionLimits } from './topic-rules.js';
  * The SQLite layout of the embedded log and its low-level statements. One database file holds every topic.
  * Column names avoid SQL keywords (`offset`, `partition`): rec_offset, part.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -46,6 +46,14 @@ CREATE TABLE IF NOT EXISTS group_offsets (
   committed_at INTEGER NOT NULL,
   PRIMARY KEY (group_id, topic_id, part)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_ids (
+  topic_id INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  rec_offset INTEGER NOT NULL,
+  PRIMARY KEY (topic_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_ids_by_offset ON event_ids (topic_id, part, rec_offset);
 `;
 
 export interface TopicRow {
@@ -147,6 +155,16 @@ export class LogStatements {
           'ON CONFLICT (group_id, topic_id, part) DO UPDATE SET next_offset = excluded.next_offset, ' +
           'committed_at = excluded.committed_at',
       ),
+      eventPosition: db.prepare<[number, string], { part: number; rec_offset: number }>(
+        'SELECT part, rec_offset FROM event_ids WHERE topic_id = ? AND event_id = ?',
+      ),
+      insertEventId: db.prepare<[number, string, number, number]>(
+        'INSERT INTO event_ids (topic_id, event_id, part, rec_offset) VALUES (?, ?, ?, ?)',
+      ),
+      deleteEventIdsBefore: db.prepare<[number, number, number]>(
+        'DELETE FROM event_ids WHERE topic_id = ? AND part = ? AND rec_offset < ?',
+      ),
+      deleteTopicEventIds: db.prepare<[number]>('DELETE FROM event_ids WHERE topic_id = ?'),
       deleteTopicRecords: db.prepare<[number]>('DELETE FROM records WHERE topic_id = ?'),
       deleteTopicPartitions: db.prepare<[number]>('DELETE FROM partitions WHERE topic_id = ?'),
       deleteTopicOffsets: db.prepare<[number]>('DELETE FROM group_offsets WHERE topic_id = ?'),
@@ -221,7 +239,17 @@ export class LogStatements {
     this.s.commit.run(group, topicId, part, nextOffset, Date.now());
   }
 
+  /** Where the record with this event id is, while it is within retention (the idempotency index). */
+  eventPosition(topicId: number, eventId: string): { part: number; rec_offset: number } | undefined {
+    return this.s.eventPosition.get(topicId, eventId);
+  }
+
+  indexEvent(topicId: number, eventId: string, part: number, offset: number): void {
+    this.s.insertEventId.run(topicId, eventId, part, offset);
+  }
+
   deleteTopic(topicId: number): void {
+    this.s.deleteTopicEventIds.run(topicId);
     this.s.deleteTopicRecords.run(topicId);
     this.s.deleteTopicPartitions.run(topicId);
     this.s.deleteTopicOffsets.run(topicId);
@@ -259,6 +287,7 @@ export class LogStatements {
     if (newStart === row.log_start) return 0;
     const removedBytes = this.sizeBefore(topic.id, part, newStart);
     this.s.deleteBefore.run(topic.id, part, newStart);
+    this.s.deleteEventIdsBefore.run(topic.id, part, newStart);
     this.s.moveLogStart.run(newStart, removedBytes, topic.id, part);
     return newStart - row.log_start;
   }

@@ -3,16 +3,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeshError } from '../../core/errors.js';
-import {
-  encodeHeaders,
-  headersSize,
-  LogStatements,
-  retryWhileBusy,
-  SCHEMA_SQL,
-  SCHEMA_VERSION,
-  sleep,
-  type TopicRow,
-} from './embedded-log-store.js';
+import { storageError } from '../../core/storage-errors.js';
+import { appendRecords, batchBytes } from './embedded-log-append.js';
+import { LogStatements, retryWhileBusy, SCHEMA_SQL, SCHEMA_VERSION, sleep, type TopicRow } from './embedded-log-store.js';
 import { KeyPartitioner } from './partitioner.js';
 import type {
   ConsumedRecord,
@@ -136,34 +129,17 @@ export class EmbeddedLog implements StreamTransport {
 
   async produce(topicName: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
     if (records.length === 0) return [];
-    const positions = await this.write(() => {
-      const topic = this.requireTopic(topicName);
-      const next = new Map<number, { offset: number; bytes: number }>();
-      const now = Date.now();
-      const result: RecordPosition[] = [];
-      for (const record of records) {
-        const part = record.partition ?? this.partitioner.pick(topicName, record.key, topic.partitions);
-        if (!Number.isInteger(part) || part < 0 || part >= topic.partitions) {
-          throw new MeshError('PartitionNotFound', `Topic "${topicName}" has no partition ${part}.`);
-        }
-        let cursor = next.get(part);
-        if (!cursor) {
-          cursor = { offset: this.sql.partition(topic.id, part)?.next_offset ?? 0, bytes: 0 };
-          next.set(part, cursor);
-        }
-        const headers = encodeHeaders(record.headers);
-        const size = (record.key?.length ?? 0) + record.value.length + headersSize(headers);
-        this.sql.insertRecord(topic.id, part, cursor.offset, record.timestamp ?? now, record.key, record.value, headers, size);
-        result.push({ partition: part, offset: cursor.offset });
-        cursor.offset += 1;
-        cursor.bytes += size;
-      }
-      for (const [part, cursor] of next) {
-        this.sql.advancePartition(topic.id, part, cursor.offset, cursor.bytes);
-        this.sql.enforceRetention(topic, part, now);
-      }
-      return result;
-    });
+    let positions: RecordPosition[];
+    try {
+      positions = await this.write(() => {
+        const topic = this.requireTopic(topicName);
+        const pick = (record: ProduceRecord) => record.partition ?? this.partitioner.pick(topicName, record.key, topic.partitions);
+        return appendRecords(this.sql, topic, records, pick, Date.now());
+      });
+    } catch (error) {
+      // The transaction rolled back: nothing of the batch is in the log, which stays readable.
+      throw storageError(error, { path: this.file, bytesNeeded: batchBytes(records) }) ?? error;
+    }
     appendCounts.set(this.file, (appendCounts.get(this.file) ?? 0) + 1);
     appendSignals.emit(this.file);
     return positions;
@@ -208,7 +184,13 @@ export class EmbeddedLog implements StreamTransport {
   async *tail(options: TailOptions): AsyncIterable<ConsumedRecord> {
     const topic = this.requireTopic(options.topic);
     const initial = this.sql.partitions(topic.id);
-    const positions = new Map(initial.map((row) => [row.part, options.from === 'beginning' ? row.log_start : row.next_offset]));
+    const startOf = (row: { log_start: number; next_offset: number }) =>
+      options.lastPerPartition !== undefined
+        ? Math.max(row.log_start, row.next_offset - options.lastPerPartition)
+        : options.from === 'beginning'
+          ? row.log_start
+          : row.next_offset;
+    const positions = new Map(initial.map((row) => [row.part, startOf(row)]));
     const stopAt = new Map(initial.map((row) => [row.part, row.next_offset]));
     let delivered = 0;
     for (;;) {
@@ -378,8 +360,9 @@ export async function openEmbeddedLog(dir: string, options: EmbeddedLogOptions =
   const createSchema = db.transaction(() => {
     db.exec(SCHEMA_SQL);
     const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
-    if (row === undefined) {
-      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    if (row === undefined || Number(row.value) < SCHEMA_VERSION) {
+      // 1 → 2 added the event id index (event_ids), created above; records appended before have no id in it.
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
     } else if (Number(row.value) > SCHEMA_VERSION) {
       throw new MeshError('StreamLogTooNew', `${file} was written by a newer mesh (schema ${row.value}).`, {
         hint: 'Upgrade mesh, or delete the file to start the local streams afresh.',

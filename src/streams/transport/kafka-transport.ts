@@ -3,6 +3,7 @@ import type { Admin, Kafka, KafkaConfig, LogEntry, Producer, SASLOptions } from 
 import { MeshError } from '../../core/errors.js';
 import { retryStaleMetadata, staleMetadataType, toMeshError, waitForLeaders } from './kafka-errors.js';
 import { KafkaGroupReader } from './kafka-group-reader.js';
+import { guardKafkaJs } from './kafkajs-guards.js';
 import { type MskIamAuthOptions, mskIamConnection } from './msk-iam-auth.js';
 import { KeyPartitioner } from './partitioner.js';
 import type {
@@ -238,7 +239,13 @@ export class KafkaTransport implements StreamTransport {
 
   async *tail(options: TailOptions): AsyncIterable<ConsumedRecord> {
     const ranges = await this.endOffsets(options.topic);
-    const positions = new Map(ranges.map((r) => [r.partition, options.from === 'beginning' ? r.start : r.end]));
+    const startOf = (r: PartitionRange) =>
+      options.lastPerPartition !== undefined
+        ? Math.max(r.start, r.end - options.lastPerPartition)
+        : options.from === 'beginning'
+          ? r.start
+          : r.end;
+    const positions = new Map(ranges.map((r) => [r.partition, startOf(r)]));
     const stopAt = new Map(ranges.map((r) => [r.partition, r.end]));
     if (options.stopAtEnd && ranges.every((r) => (positions.get(r.partition) ?? 0) >= r.end)) return;
     const { kafka, admin } = await this.clients();
@@ -344,7 +351,13 @@ export class KafkaTransport implements StreamTransport {
   private producer(): Promise<Producer> {
     this.producerPromise ??= this.clients().then(async ({ kafka, lib }) => {
       // Partitions are chosen by mesh (see produce); the partitioner option only silences kafkajs' v2 warning.
-      const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: lib.Partitioners.DefaultPartitioner });
+      // Idempotent (one request in flight): a send that kafkajs retries after a lost acknowledgement is stored once.
+      const producer = kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: lib.Partitioners.DefaultPartitioner,
+      });
       await this.call('connect producer', () => producer.connect());
       return producer;
     });
@@ -366,6 +379,7 @@ export class KafkaTransport implements StreamTransport {
     const kafkajs = await import('kafkajs');
     // kafkajs is CommonJS: its exports are on `default` when imported from ESM.
     const lib: KafkaJs = (kafkajs as { default?: KafkaJs }).default ?? kafkajs;
+    await guardKafkaJs();
     const log = this.options.log;
     const config: KafkaConfig = {
       clientId: this.options.clientId ?? 'mesh',

@@ -42,12 +42,20 @@ export interface ProduceRecord {
   readonly timestamp?: number;
   /** Force a partition instead of hashing the key. */
   readonly partition?: number;
+  /**
+   * The event's id (mesh puts it in the `mesh-event-id` header too). The embedded log keeps an index of the ids
+   * still within retention and skips a record whose id it already holds, in the append's own transaction; Kafka
+   * stores every record (its idempotent producer only removes retried duplicates of one send).
+   */
+  readonly id?: string;
 }
 
 /** Where an acknowledged record was written. Acknowledged means durable. */
 export interface RecordPosition {
   readonly partition: number;
   readonly offset: number;
+  /** The record was not appended: its id was already in the log, at this position. */
+  readonly duplicate?: boolean;
 }
 
 export interface ConsumedRecord {
@@ -103,6 +111,8 @@ export interface TailOptions {
   readonly topic: string;
   /** 'beginning': from each partition's log start; 'latest': only records written after the call. */
   readonly from: 'beginning' | 'latest';
+  /** Start each partition this many records before its end instead (not before its log start). */
+  readonly lastPerPartition?: number;
   /** Stop after this many records. */
   readonly maxRecords?: number;
   /** Stop once every partition has been read up to its end offset as of the call. */
