@@ -16,17 +16,17 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(ROOT, 'dist', p));
 
-const PRODUCTS = 100;
+export const PRODUCTS = 100;
 const DOMAINS = ['listeners', 'music', 'podcasts', 'ads'];
 const ENGINE_CONCURRENCY = 4;
 const SCOPE = { include: { publish: true, subscriptions: false } };
 
-function randomAccount() {
+export function randomAccount() {
   return `7${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`;
 }
 
 /** A workspace of PRODUCTS products, built directly in the model's shape, with a small CSV per product. */
-function benchWorkspace(target, accounts) {
+export function benchWorkspace(target, accounts) {
   const root = mkdtempSync(path.join(os.tmpdir(), `mesh-bench-${target}-`));
   const mesh = {
     name: 'bench',
@@ -61,6 +61,8 @@ function benchWorkspace(target, accounts) {
       ...(target === 'aws' ? { roleArn: `arn:aws:iam::${domainAccount(i)}:role/mesh-bench` } : {}),
     },
     roleName: `mesh-${name}`,
+    // The S3 location each domain may publish to (its own bucket).
+    locations: [`s3://${buckets[i].bucket}/`],
     dir: path.join(root, 'domains', name),
     file: path.join(root, 'domains', name, 'domain.yaml'),
     subscriptions: [],
@@ -99,7 +101,7 @@ function benchWorkspace(target, accounts) {
   return { workspace: { root, meshFile: path.join(root, 'mesh.yaml'), mesh, domains, products }, buckets };
 }
 
-function motoEndpoint() {
+export function motoEndpoint() {
   if (process.env.AWS_ENDPOINT_URL) return process.env.AWS_ENDPOINT_URL;
   const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'services.mjs'), 'status', '--json'], { encoding: 'utf8' });
   try {

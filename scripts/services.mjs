@@ -2,28 +2,30 @@
 // Test services for mesh: a real single-node Kafka broker (KRaft, jars from Maven Central) and the
 // moto AWS emulator (pip, in .services/venv, patched by scripts/moto_launcher.py).
 //
-//   node scripts/services.mjs up        install what is missing, start what is not running, wait until ready
-//   node scripts/services.mjs down      stop exactly the processes recorded in .services/*.pid
-//   node scripts/services.mjs status [--json]   exit 0 when every service answers, 1 otherwise
-//
-// Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), MOTO_PORT (5000), SERVICES_PYTHON (python3, for the venv).
-// Logs: .services/logs/*.log. Node builtins only.
+//   node scripts/services.mjs up [kafka|moto] [--reformat]   install what is missing, start what is not running, wait
+//       until ready. The broker keeps its topics across down/up; --reformat wipes them (scripts/kafka/storage.mjs).
+//   node scripts/services.mjs down [kafka|moto]   stop exactly the processes recorded in <state>/*.pid
+//   node scripts/services.mjs status [--json]     exit 0 when every service answers, 1 otherwise
+// Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), MOTO_PORT (5000), SERVICES_PYTHON (python3, for the venv),
+// MESH_SERVICES_DIR (<state>, default .services: pids, logs, broker data; installs stay shared). moto keeps its state
+// in memory: a restarted moto is empty. Logs: <state>/logs/*.log. Node builtins only.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clusterId, kafkaProperties } from './kafka/config.mjs';
+import { kafkaProperties } from './kafka/config.mjs';
 import { groupCoordinatorError, kafkaBrokers } from './kafka/probe.mjs';
+import { prepareStorage } from './kafka/storage.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STATE = path.join(ROOT, '.services');
+const STATE = path.resolve(process.env.MESH_SERVICES_DIR || path.join(ROOT, '.services'));
 const LOGS = path.join(STATE, 'logs');
 const KAFKA_SRC = path.join(ROOT, 'scripts', 'kafka');
 const KAFKA_LIB = path.join(KAFKA_SRC, 'lib');
 const KAFKA_STATE = path.join(STATE, 'kafka');
-const VENV = path.join(STATE, 'venv');
+const VENV = path.join(ROOT, '.services', 'venv');
 const REQUIREMENTS = path.join(ROOT, 'scripts', 'requirements-test.txt');
 const HOST = '127.0.0.1';
 
@@ -161,21 +163,26 @@ async function installMoto() {
 
 // ---------- kafka ----------
 
-async function startKafka(service) {
+async function startKafka(service, { reformat = false } = {}) {
   const dataDir = path.join(KAFKA_STATE, 'data');
-  fs.rmSync(KAFKA_STATE, { recursive: true, force: true });
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.rmSync(path.join(LOGS, 'kafka-format.log'), { force: true });
   const props = path.join(KAFKA_STATE, 'server.properties');
   const log4j = path.join(KAFKA_SRC, 'log4j2.xml');
-  fs.writeFileSync(props, kafkaProperties({ host: HOST, port: KAFKA_PORT, controllerPort: CONTROLLER_PORT, dataDir }));
   const classpath = `${KAFKA_LIB}/*`;
   const logOpt = `-Dlog4j2.configurationFile=${log4j}`;
-  await run(
-    'java',
-    ['-Xmx256m', logOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props],
-    'kafka-format.log',
-  );
+  service.note = await prepareStorage({
+    stateDir: KAFKA_STATE,
+    dataDir,
+    reformat,
+    writeConfig: () => fs.writeFileSync(props, kafkaProperties({ host: HOST, port: KAFKA_PORT, controllerPort: CONTROLLER_PORT, dataDir })),
+    format: async (id) => {
+      fs.rmSync(path.join(LOGS, 'kafka-format.log'), { force: true });
+      await run(
+        'java',
+        ['-Xmx256m', logOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props],
+        'kafka-format.log',
+      );
+    },
+  });
   const jvm = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', logOpt];
   return startDetached(service, 'java', [...jvm, `-Dkafka.logs.dir=${LOGS}`, '-cp', classpath, 'kafka.Kafka', props], {});
 }
@@ -271,7 +278,7 @@ async function waitReady(service, pid) {
 }
 
 /** Brings one service up (install if needed, start, wait until ready); returns a line for the user. */
-async function up(service) {
+async function up(service, options = {}) {
   const t0 = Date.now();
   const pid = livePid(service);
   if (pid) {
@@ -280,6 +287,9 @@ async function up(service) {
       throw new Error(
         `${service.name} is already running at ${running} (pid ${pid}), not at ${service.endpoint}; run \`node scripts/services.mjs down\` first`,
       );
+    }
+    if (options.reformat && service.name === 'kafka') {
+      throw new Error(`kafka is running (pid ${pid}); --reformat wipes its data: run \`node scripts/services.mjs down kafka\` first`);
     }
     await waitReady(service, pid);
     return `${service.name}: already running (pid ${pid}) at ${service.endpoint}`;
@@ -292,7 +302,7 @@ async function up(service) {
     throw new Error(`kafka: controller port ${CONTROLLER_PORT} is taken; set KAFKA_CONTROLLER_PORT`);
   const installed = await service.install();
   const t1 = Date.now();
-  const newPid = await service.start(service);
+  const newPid = await service.start(service, options);
   try {
     await waitReady(service, newPid);
   } catch (err) {
@@ -300,7 +310,8 @@ async function up(service) {
     throw err;
   }
   const install = installed ? `installed in ${seconds(t1 - t0)}, ` : '';
-  return `${service.name}: started (pid ${newPid}) at ${service.endpoint}: ${install}ready ${seconds(Date.now() - t1)} after launch`;
+  const note = service.note ? `; ${service.note}` : '';
+  return `${service.name}: started (pid ${newPid}) at ${service.endpoint}: ${install}ready ${seconds(Date.now() - t1)} after launch${note}`;
 }
 
 async function down(service) {
@@ -361,13 +372,23 @@ async function withLock(fn) {
   }
 }
 
+/** The services named on the command line (all when none is). */
+function selected(rest) {
+  const names = rest.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !SERVICES.some((s) => s.name === n));
+  if (unknown.length > 0) throw new Error(`unknown service ${unknown.join(', ')}; known: ${SERVICES.map((s) => s.name).join(', ')}`);
+  return names.length === 0 ? SERVICES : SERVICES.filter((s) => names.includes(s.name));
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (command === 'up') {
     const t0 = Date.now();
+    const services = selected(rest);
+    const reformat = rest.includes('--reformat');
     await withLock(async () => {
       // Both services install and start concurrently (Maven and pip overlap).
-      const results = await Promise.allSettled(SERVICES.map((s) => up(s)));
+      const results = await Promise.allSettled(services.map((s) => up(s, { reformat })));
       for (const r of results) if (r.status === 'fulfilled') console.log(r.value);
       const failed = results.filter((r) => r.status === 'rejected');
       if (failed.length > 0) throw new Error(failed.map((r) => r.reason?.message ?? String(r.reason)).join('\n'));
@@ -375,7 +396,7 @@ async function main(argv) {
     console.log(`services up in ${seconds(Date.now() - t0)}`);
   } else if (command === 'down') {
     await withLock(async () => {
-      for (const s of [...SERVICES].reverse()) console.log(await down(s));
+      for (const s of [...selected(rest)].reverse()) console.log(await down(s));
     });
   } else if (command === 'status') {
     const all = await Promise.all(SERVICES.map(status));
@@ -387,7 +408,7 @@ async function main(argv) {
         );
     process.exitCode = all.every((s) => s.ready) ? 0 : 1;
   } else {
-    console.error('usage: node scripts/services.mjs up | down | status [--json]');
+    console.error('usage: node scripts/services.mjs up [kafka|moto] [--reformat] | down [kafka|moto] | status [--json]');
     process.exitCode = 2;
   }
 }

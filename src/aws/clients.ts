@@ -7,7 +7,12 @@
  * `mesh --help` never loads the SDK. Callers pass the constructor: `clients.get(GlueClient, access)`.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Output } from '../io/output.js';
 import type { AccountAccess } from '../workspace/model.js';
+import { DEFAULT_RETRY_POLICY, ReportingRetryStrategy, type RetryListener, retryReporter, serviceDisplayName } from './retry.js';
+
+/** Attempts of the STS calls behind an assumed role's credentials: every client of that account waits on them. */
+const CREDENTIALS_MAX_ATTEMPTS = 10;
 
 export interface ClientConfigBase {
   region: string;
@@ -31,6 +36,10 @@ export interface AwsClientsOptions {
    */
   readonly centralAccount?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The run's Output: each retry of an AWS call is shown there (debounced per service). */
+  readonly output?: Output;
+  /** Sees every retry (tests); default: lines on `output`, when given. */
+  readonly onRetry?: RetryListener;
 }
 
 /** Does this run talk to a local emulator (moto)? Then S3 needs path-style addressing. */
@@ -42,32 +51,49 @@ export class AwsClients {
   private readonly cache = new Map<string, unknown>();
   private readonly providers = new Map<string, Promise<AwsCredentialIdentityProvider | undefined>>();
   private readonly env: NodeJS.ProcessEnv;
+  private readonly onRetry: RetryListener | undefined;
 
   constructor(private readonly options: AwsClientsOptions = {}) {
     this.env = options.env ?? process.env;
+    this.onRetry = options.onRetry ?? (options.output ? retryReporter(options.output) : undefined);
     if (this.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
       // Node 20 is supported by the pinned SDK versions; the warning is about future releases.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     }
   }
 
-  /** A client of the given class for an account. `access.profile`/`roleArn` pick the credentials. */
+  /**
+   * A client of the given class for an account. `access.profile`/`roleArn` pick the credentials. Every client retries
+   * with the same strategy (src/aws/retry.ts) and reports each retry; `extra.maxAttempts` sets its attempts
+   * (default 3), MESH_AWS_MAX_ATTEMPTS overrides it for every client (tests use 1 to fail fast).
+   */
   async get<C>(ctor: ClientConstructor<C>, access: AccountAccess, extra: Record<string, unknown> = {}): Promise<C> {
     const region = (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region;
     const key = `${ctor.name}|${access.account}|${access.profile ?? ''}|${access.roleArn ?? ''}|${region}|${JSON.stringify(extra)}`;
     const cached = this.cache.get(key);
     if (cached) return cached as C;
     const credentials = await this.credentialsFor(access);
-    const maxAttempts = this.env.MESH_AWS_MAX_ATTEMPTS ? Number(this.env.MESH_AWS_MAX_ATTEMPTS) : undefined;
+    const maxAttempts = this.maxAttempts(extra.maxAttempts);
     const client = new ctor({
       region,
       ...(credentials ? { credentials } : {}),
-      ...(maxAttempts ? { maxAttempts } : {}),
       ...(ctor.name === 'S3Client' && usingCustomEndpoint(this.env) ? { forcePathStyle: true } : {}),
       ...extra,
+      maxAttempts,
+      retryStrategy: extra.retryStrategy ?? this.retryStrategy(ctor.name, maxAttempts),
     });
     this.cache.set(key, client);
     return client;
+  }
+
+  private maxAttempts(requested: unknown): number {
+    const forced = Number(this.env.MESH_AWS_MAX_ATTEMPTS);
+    if (Number.isInteger(forced) && forced > 0) return forced;
+    return typeof requested === 'number' && requested > 0 ? requested : DEFAULT_RETRY_POLICY.maxAttempts;
+  }
+
+  private retryStrategy(clientName: string, maxAttempts: number): ReportingRetryStrategy {
+    return new ReportingRetryStrategy(serviceDisplayName(clientName), { maxAttempts }, this.onRetry);
   }
 
   /** The credential provider for an account (undefined = the SDK's default chain). */
@@ -89,7 +115,11 @@ export class AwsClients {
       return fromTemporaryCredentials({
         params: { RoleArn: access.roleArn, RoleSessionName: 'mesh-cli', DurationSeconds: 3600 },
         ...(base ? { masterCredentials: base } : {}),
-        clientConfig: { region: (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region },
+        clientConfig: {
+          region: (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region,
+          // Every client's credentials come through here: as patient as the catalog's clients.
+          retryStrategy: this.retryStrategy('STSClient', this.maxAttempts(CREDENTIALS_MAX_ATTEMPTS)),
+        },
       });
     }
     return base;

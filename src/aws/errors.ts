@@ -1,11 +1,33 @@
 import { MeshError } from '../core/errors.js';
 
+/** Error names AWS services use for "slow down" (as the SDK's retry classifier knows them). */
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'BandwidthLimitExceeded',
+]);
+
+/** Node's codes for a connection that failed or an answer that never came. */
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function attemptsNote(attempts: number | undefined): string {
+  return attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
+}
+
 /** Turns an AWS SDK error into an actionable MeshError. Keeps the cause; never includes credentials. */
 export function fromAwsError(error: unknown, what: string): MeshError {
   if (error instanceof MeshError) return error;
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
   const name = e?.name ?? 'Error';
   const message = e?.message ?? String(error);
+  const status = e?.$metadata?.httpStatusCode;
   if (
     name === 'AccessDeniedException' ||
     name === 'AccessDenied' ||
@@ -33,9 +55,22 @@ export function fromAwsError(error: unknown, what: string): MeshError {
       cause: error,
     });
   }
-  if (name === 'ThrottlingException' || name === 'TooManyRequestsException') {
-    return new MeshError('Throttled', `${what}: AWS is throttling requests.`, {
-      hint: 'Re-run in a moment, or lower --concurrency.',
+  const after = attemptsNote(e.$metadata?.attempts);
+  if (THROTTLING.has(name) || status === 429) {
+    return new MeshError('Throttled', `${what}: AWS is still throttling (${name})${after}.`, {
+      hint: 'Re-run the same command in a moment (what was applied is kept), or lower --concurrency.',
+      cause: error,
+    });
+  }
+  if (NETWORK.has(e.code ?? '') || name === 'TimeoutError' || name === 'RequestTimeout') {
+    return new MeshError('AwsUnreachable', `${what}: no answer from AWS (${e.code ?? name})${after}.`, {
+      hint: 'Check the network and the endpoint (AWS_ENDPOINT_URL, HTTPS_PROXY), then re-run the same command: what was applied is kept.',
+      cause: error,
+    });
+  }
+  if (status !== undefined && status >= 500) {
+    return new MeshError('AwsUnavailable', `${what}: AWS answered ${status} (${name}: ${message})${after}.`, {
+      hint: 'A fault on the AWS side: re-run the same command in a moment; what was applied is kept.',
       cause: error,
     });
   }

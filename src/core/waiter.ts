@@ -27,10 +27,14 @@ export interface WaitOptions {
   readonly now?: () => number;
 }
 
+/** Longest delay setTimeout takes as given (2^31-1 ms); longer ones fire at once, with a warning. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
+    // A delay computed as `deadline - now` can be negative (Node 24 warns: TimeoutNegativeWarning) or NaN.
+    const timer = setTimeout(done, Math.min(Math.max(0, Number.isNaN(ms) ? 0 : ms), MAX_TIMER_MS));
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);

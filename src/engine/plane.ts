@@ -29,8 +29,8 @@ export interface PlaneEnv {
   readonly state: StateStore;
   /** Flags the user passed that unlock guarded changes, e.g. `--allow-breaking`. */
   readonly allowed: ReadonlySet<string>;
-  /** Global --profile/--region, for the AwsClients a plane makes. */
-  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string };
+  /** Global --profile/--region, for the AwsClients a plane makes (and the run's Output, where they show retries). */
+  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string; readonly output?: Output };
 }
 
 /**

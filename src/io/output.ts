@@ -137,3 +137,22 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .trimEnd();
   return [fmt(headers), ...rows.map(fmt)].join('\n');
 }
+
+/**
+ * Progress lines that may come in storms (retries, waits): at most one stderr line per key every `windowMs`. A line
+ * after a quiet spell says how many were held back, e.g. `… (+4 more since the last line)`.
+ */
+export function debouncedLines(output: Output, windowMs = 3_000, now: () => number = Date.now): (key: string, message: string) => void {
+  const last = new Map<string, { at: number; held: number }>();
+  return (key, message) => {
+    const t = now();
+    const seen = last.get(key);
+    if (seen && t - seen.at < windowMs) {
+      seen.held++;
+      return;
+    }
+    const held = seen?.held ?? 0;
+    last.set(key, { at: t, held: 0 });
+    output.info(output.style.yellow(held > 0 ? `${message} (+${held} more since the last line)` : message));
+  };
+}

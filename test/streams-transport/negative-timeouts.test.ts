@@ -14,9 +14,9 @@ describe('timer delays', () => {
   it('kafkajs through mesh never asks for a negative setTimeout delay while producing and reading', async () => {
     const delays: number[] = [];
     const real = globalThis.setTimeout;
-    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number, ...args: unknown[]) => {
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
       delays.push(Number(ms ?? 0));
-      return real(fn, ms, ...args);
+      return real(() => fn(...args), ms);
     }) as typeof setTimeout);
     const transport = createKafkaTransport({ brokers: kafkaBrokers(), clientId: 'mesh-test-timers' });
     try {
