@@ -10,14 +10,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { BodyTooLargeError, lingerAfterResponse, MAX_FIREHOSE_BODY_BYTES, readLimitedBody } from '../http/body.js';
 import type { AnalyticsStore, PlayRecord } from './analytics-store.js';
 
 const TARGET_PREFIX = 'Firehose_20150804.';
 const JSON_11 = 'application/x-amz-json-1.1';
-/** Firehose limits: 500 records per batch, 1,000 KiB per record. The body cap leaves room for base64. */
+/** Firehose limits: 500 records per batch, 1,000 KiB per record (the body limit is MAX_FIREHOSE_BODY_BYTES). */
 const MAX_BATCH_RECORDS = 500;
 const MAX_RECORD_BYTES = 1_000 * 1024;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface FirehoseEndpointOptions {
   readonly store: AnalyticsStore;
@@ -34,8 +34,14 @@ const playLine = z.object({
 });
 
 const recordInput = z.object({ Data: z.string() });
-const putRecordBatchInput = z.object({ DeliveryStreamName: z.string().min(1), Records: z.array(recordInput) });
-const putRecordInput = z.object({ DeliveryStreamName: z.string().min(1), Record: recordInput });
+/** DeliveryStreamName as Firehose's model defines it: 1 to 64 of `[a-zA-Z0-9_.-]`. */
+const streamName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9_.-]+$/);
+const putRecordBatchInput = z.object({ DeliveryStreamName: streamName, Records: z.array(recordInput) });
+const putRecordInput = z.object({ DeliveryStreamName: streamName, Record: recordInput });
 
 class FirehoseApiError extends Error {
   constructor(
@@ -96,24 +102,6 @@ function putRecords(options: FirehoseEndpointOptions, streamName: string, record
   return results;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        reject(new FirehoseApiError('InvalidArgumentException', `The request is larger than ${MAX_BODY_BYTES} bytes.`, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -140,7 +128,7 @@ export async function handleFirehoseRequest(req: IncomingMessage, res: ServerRes
     if (!target.startsWith(TARGET_PREFIX))
       throw new FirehoseApiError('UnknownOperationException', `Not a Firehose request (X-Amz-Target "${target}").`);
     const operation = target.slice(TARGET_PREFIX.length);
-    const body = await readBody(req);
+    const body = await readLimitedBody(req, MAX_FIREHOSE_BODY_BYTES);
     let input: unknown;
     try {
       input = JSON.parse(body.toString('utf8') || '{}');
@@ -178,8 +166,11 @@ export async function handleFirehoseRequest(req: IncomingMessage, res: ServerRes
         );
     }
   } catch (error) {
+    if (!req.complete) lingerAfterResponse(req, res);
     if (res.headersSent) return;
-    if (error instanceof FirehoseApiError) send(res, error.status, { __type: error.type, message: error.message }, error.type);
+    if (error instanceof BodyTooLargeError)
+      send(res, 413, { __type: 'InvalidArgumentException', message: error.message }, 'InvalidArgumentException');
+    else if (error instanceof FirehoseApiError) send(res, error.status, { __type: error.type, message: error.message }, error.type);
     else
       send(
         res,

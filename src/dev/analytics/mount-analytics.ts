@@ -40,8 +40,8 @@ export async function mountAnalytics(router: RouteTable, options: MountAnalytics
   const store = await AnalyticsStore.open(dbFile);
   const streams = options.streams ?? options.workspace.domains.flatMap((d) => (d.firehoseStream ? [d.firehoseStream] : []));
 
-  // The Firehose handler reads the raw request itself: a PutRecordBatch body (up to 4 MiB of data, base64) is
-  // larger than the router's 1 MiB body limit.
+  // The Firehose handler reads the raw request itself, with its own limit (MAX_FIREHOSE_BODY_BYTES): a
+  // PutRecordBatch body (up to 4 MiB of data, base64) is larger than the router's MAX_REQUEST_BODY_BYTES.
   router.addRoute('POST', FIREHOSE_PATH, async (req) => {
     await handleFirehoseRequest(req.raw.req, req.raw.res, { store, streams });
     return undefined;

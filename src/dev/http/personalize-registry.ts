@@ -11,7 +11,7 @@ import type { Workspace } from '../../workspace/model.js';
 import { invalidInput, notFound } from './http-error.js';
 
 interface CachedOutputs {
-  mtime: number;
+  stamp: string;
   outputs: PersonalizeOutputs | undefined;
 }
 
@@ -27,14 +27,13 @@ export class PersonalizeRegistry {
 
   async outputsOf(domain: string): Promise<PersonalizeOutputs | undefined> {
     const file = personalizePaths(this.workspace, domain).outputsFile;
-    const mtime = await stat(file).then(
-      (s) => s.mtimeMs,
-      () => 0,
-    );
+    // mtime, size and inode: a deploy replaces the file by rename, so two writes within one mtime tick still differ.
+    const s = await stat(file).catch(() => undefined);
+    const stamp = s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent';
     const cached = this.outputs.get(domain);
-    if (cached && cached.mtime === mtime) return cached.outputs;
-    const outputs = mtime === 0 ? undefined : readOutputsFile(file);
-    this.outputs.set(domain, { mtime, outputs });
+    if (cached && cached.stamp === stamp) return cached.outputs;
+    const outputs = s ? readOutputsFile(file) : undefined;
+    this.outputs.set(domain, { stamp, outputs });
     return outputs;
   }
 
@@ -43,7 +42,9 @@ export class PersonalizeRegistry {
     if (!r) {
       r = (async () => {
         const { LocalCampaignRuntime } = await import('../../personalize/local/local-campaign.js');
-        return LocalCampaignRuntime.open(openPersonalizeProject(this.workspace, domain));
+        return LocalCampaignRuntime.open(openPersonalizeProject(this.workspace, domain), {
+          reopen: () => openPersonalizeProject(this.workspace, domain),
+        });
       })();
       r.catch(() => this.runtimes.delete(domain));
       this.runtimes.set(domain, r);

@@ -9,30 +9,16 @@ import type { Props } from '../../personalize/engine/index.js';
 import type { EventInput } from '../../personalize/local/events-store.js';
 import { invalidInput } from './http-error.js';
 import type { PersonalizeRegistry } from './personalize-registry.js';
+import {
+  getPersonalizedRankingInput,
+  getRecommendationsInput,
+  parseInput,
+  putEventsInput,
+  putItemsInput,
+  putUsersInput,
+  recommendationsQuery,
+} from './personalize-schemas.js';
 import type { Router } from './router.js';
-
-type Json = Record<string, unknown>;
-
-function str(body: Json, key: string, required: true, max?: number): string;
-function str(body: Json, key: string, required?: false, max?: number): string | undefined;
-function str(body: Json, key: string, required = false, max = 256): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) {
-    if (required) throw invalidInput(`${key} is required.`);
-    return undefined;
-  }
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalidInput(`${key} must be a string of 1 to ${max} characters.`);
-  return v;
-}
-
-function list(body: Json, key: string, max: number): Json[] {
-  const v = body[key];
-  if (!Array.isArray(v) || v.length < 1 || v.length > max) throw invalidInput(`${key} must hold 1 to ${max} entries.`);
-  return v.map((e) => {
-    if (!e || typeof e !== 'object') throw invalidInput(`${key} entries must be objects.`);
-    return e as Json;
-  });
-}
 
 /** `numberOfRatings` → `NUMBER_OF_RATINGS` (Personalize's camelCase property keys → schema field names). */
 export function fieldName(key: string): string {
@@ -64,119 +50,95 @@ export function parseProperties(text: unknown, what: string): Props {
   return out;
 }
 
-/** sentAt as the SDK sends it (epoch seconds, maybe fractional), or an ISO string. */
-function epochSeconds(v: unknown, what: string): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v) / 1000;
-  throw invalidInput(`${what}.sentAt is required (a timestamp).`);
-}
-
 export function registerPersonalizeRoutes(router: Router, registry: PersonalizeRegistry): void {
   router.addRoute('POST', '/events', async (req) => {
-    const body = await req.json<Json>();
-    const trackingId = str(body, 'trackingId', true);
-    const sessionId = str(body, 'sessionId', true);
-    const userId = str(body, 'userId');
-    const events = list(body, 'eventList', 10).map((e, i): EventInput => {
-      const what = `eventList[${i}]`;
-      const properties = e.properties === undefined ? undefined : parseProperties(e.properties, what);
-      if (typeof e.properties === 'string' && e.properties.length > 1024)
-        throw invalidInput(`${what}.properties is longer than 1024 characters.`);
-      const eventValue = e.eventValue;
-      if (eventValue !== undefined && typeof eventValue !== 'number') throw invalidInput(`${what}.eventValue must be a number.`);
+    const body = parseInput(putEventsInput, await req.json(), 'PutEvents');
+    const events = body.eventList.map((e, i): EventInput => {
+      const properties = e.properties === undefined ? undefined : parseProperties(e.properties, `eventList[${i}]`);
       return {
-        userId: userId ?? sessionId,
-        sessionId,
-        eventType: str(e, 'eventType', true),
-        sentAt: epochSeconds(e.sentAt, what),
-        ...(str(e, 'itemId') !== undefined ? { itemId: str(e, 'itemId') as string } : {}),
-        ...(typeof eventValue === 'number' ? { eventValue } : {}),
-        ...(str(e, 'eventId') !== undefined ? { eventId: str(e, 'eventId') as string } : {}),
-        ...(str(e, 'recommendationId', false, 40) !== undefined
-          ? { recommendationId: str(e, 'recommendationId', false, 40) as string }
-          : {}),
+        userId: body.userId ?? body.sessionId,
+        sessionId: body.sessionId,
+        eventType: e.eventType,
+        sentAt: e.sentAt,
+        ...(e.itemId !== undefined ? { itemId: e.itemId } : {}),
+        ...(e.eventValue !== undefined ? { eventValue: e.eventValue } : {}),
+        ...(e.eventId !== undefined ? { eventId: e.eventId } : {}),
+        ...(e.recommendationId !== undefined ? { recommendationId: e.recommendationId } : {}),
         ...(properties && Object.keys(properties).length > 0 ? { properties: JSON.stringify(properties) } : {}),
       };
     });
-    const { runtime } = await registry.byTrackingId(trackingId);
+    const { runtime } = await registry.byTrackingId(body.trackingId);
     runtime.store.putEvents(events);
     return { status: 200, body: {} };
   });
 
   router.addRoute('POST', '/items', async (req) => {
-    const body = await req.json<Json>();
-    const datasetArn = str(body, 'datasetArn', true, 2048);
-    const items = list(body, 'items', 10).map((e, i) => ({
-      itemId: str(e, 'itemId', true),
-      props: parseProperties(e.properties, `items[${i}]`),
-    }));
-    const { runtime } = await registry.byDatasetArn(datasetArn, 'items');
+    const body = parseInput(putItemsInput, await req.json(), 'PutItems');
+    const items = body.items.map((e, i) => ({ itemId: e.itemId, props: parseProperties(e.properties, `items[${i}]`) }));
+    const { runtime } = await registry.byDatasetArn(body.datasetArn, 'items');
     runtime.store.putItems(items);
     return { status: 200, body: {} };
   });
 
   router.addRoute('POST', '/users', async (req) => {
-    const body = await req.json<Json>();
-    const datasetArn = str(body, 'datasetArn', true, 2048);
-    const users = list(body, 'users', 10).map((e, i) => ({
-      userId: str(e, 'userId', true),
-      props: parseProperties(e.properties, `users[${i}]`),
-    }));
-    const { runtime } = await registry.byDatasetArn(datasetArn, 'users');
+    const body = parseInput(putUsersInput, await req.json(), 'PutUsers');
+    const users = body.users.map((e, i) => ({ userId: e.userId, props: parseProperties(e.properties, `users[${i}]`) }));
+    const { runtime } = await registry.byDatasetArn(body.datasetArn, 'users');
     runtime.store.putUsers(users);
     return { status: 200, body: {} };
   });
 
   router.addRoute('POST', '/recommendations', async (req) => {
-    const body = await req.json<Json>();
-    const campaignArn = str(body, 'campaignArn', false, 2048);
-    if (!campaignArn)
+    const body = parseInput(getRecommendationsInput, await req.json(), 'GetRecommendations');
+    if (!body.campaignArn)
       throw invalidInput(
         body.recommenderArn ? 'Recommenders (domain dataset groups) are not served locally; use a campaign.' : 'campaignArn is required.',
       );
-    const { runtime, solution } = await registry.byCampaignArn(campaignArn);
-    const numResults = body.numResults === undefined ? 25 : Number(body.numResults);
-    if (!Number.isInteger(numResults) || numResults < 1 || numResults > 500) throw invalidInput('numResults must be 1 to 500.');
-    const filterArn = str(body, 'filterArn', false, 2048);
-    const filter = filterArn === undefined ? undefined : runtime.filterNameOfArn(filterArn);
-    if (filterArn !== undefined && filter === undefined) throw invalidInput(`Filter ${filterArn} is not defined in personalize.yaml.`);
+    if (body.userId === undefined && body.itemId === undefined) throw invalidInput('GetRecommendations needs a userId or an itemId.');
+    const { runtime, solution } = await registry.byCampaignArn(body.campaignArn);
+    const filter = body.filterArn === undefined ? undefined : runtime.filterNameOfArn(body.filterArn);
+    if (body.filterArn !== undefined && filter === undefined)
+      throw invalidInput(`Filter ${body.filterArn} is not defined in personalize.yaml.`);
     const result = await runtime.recommend({
       solution,
-      ...(str(body, 'userId') !== undefined ? { userId: str(body, 'userId') as string } : {}),
-      ...(str(body, 'itemId') !== undefined ? { itemId: str(body, 'itemId') as string } : {}),
-      numResults,
+      ...(body.userId !== undefined ? { userId: body.userId } : {}),
+      ...(body.itemId !== undefined ? { itemId: body.itemId } : {}),
+      numResults: body.numResults ?? 25,
       ...(filter !== undefined ? { filter } : {}),
-      ...(body.filterValues && typeof body.filterValues === 'object' ? { filterValues: body.filterValues as Record<string, string> } : {}),
+      ...(body.filterValues ? { filterValues: body.filterValues } : {}),
     });
     return { body: result };
   });
 
   router.addRoute('POST', '/personalize-ranking', async (req) => {
-    const body = await req.json<Json>();
-    const campaignArn = str(body, 'campaignArn', true, 2048);
-    const userId = str(body, 'userId', true);
-    const inputList = body.inputList;
-    if (!Array.isArray(inputList) || inputList.length === 0 || inputList.length > 500 || inputList.some((i) => typeof i !== 'string')) {
-      throw invalidInput('inputList must hold 1 to 500 item ids.');
-    }
-    const { runtime, solution } = await registry.byCampaignArn(campaignArn);
-    const filterArn = str(body, 'filterArn', false, 2048);
-    const filter = filterArn === undefined ? null : runtime.filterNameOfArn(filterArn);
-    if (filter === undefined) throw invalidInput(`Filter ${filterArn} is not defined in personalize.yaml.`);
-    return { body: await runtime.rank({ solution, userId, inputList: inputList as string[], filter }) };
+    const body = parseInput(getPersonalizedRankingInput, await req.json(), 'GetPersonalizedRanking');
+    const { runtime, solution } = await registry.byCampaignArn(body.campaignArn);
+    const filter = body.filterArn === undefined ? null : runtime.filterNameOfArn(body.filterArn);
+    if (filter === undefined) throw invalidInput(`Filter ${body.filterArn} is not defined in personalize.yaml.`);
+    return {
+      body: await runtime.rank({
+        solution,
+        userId: body.userId,
+        inputList: body.inputList,
+        filter,
+        ...(body.filterValues ? { filterValues: body.filterValues } : {}),
+      }),
+    };
   });
 
   router.addRoute('GET', '/recommendations/{userId}', async (req) => {
-    const num = Number(req.query.get('num') ?? '10');
-    if (!Number.isInteger(num) || num < 1 || num > 500) throw invalidInput('num must be 1 to 500.');
-    const { domain, runtime } = await registry.forApi(req.query.get('domain'));
-    const filter = req.query.get('filter');
+    const q = parseInput(
+      recommendationsQuery,
+      { ...Object.fromEntries(req.query), userId: req.params.userId },
+      'GET /recommendations/{userId}',
+    );
+    const { domain, runtime } = await registry.forApi(q.domain ?? null);
     const result = await runtime.recommend({
-      userId: req.params.userId as string,
-      numResults: num,
-      ...(filter !== null ? { filter: filter === 'none' ? null : filter } : {}),
-      ...(req.query.get('solution') ? { solution: req.query.get('solution') as string } : {}),
+      userId: q.userId,
+      numResults: q.num,
+      ...(q.filter !== undefined ? { filter: q.filter === 'none' ? null : q.filter } : {}),
+      ...(q.solution !== undefined ? { solution: q.solution } : {}),
     });
-    return { body: { userId: req.params.userId, domain, ...result } };
+    return { body: { userId: q.userId, domain, ...result } };
   });
 }

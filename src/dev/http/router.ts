@@ -11,9 +11,9 @@ export interface DevRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingMessage['headers'];
-  /** The body as text (read once, at most 1 MiB). */
+  /** The body as text (read once, at most MAX_REQUEST_BODY_BYTES; larger answers 413). */
   text(): Promise<string>;
-  /** The body parsed as JSON (an empty body is `{}`); a malformed body answers 400. */
+  /** The body as a JSON object (an empty body is `{}`); anything else (malformed, null, array, scalar, non-JSON type) answers 400. */
   json<T = unknown>(): Promise<T>;
   readonly raw: { readonly req: IncomingMessage; readonly res: ServerResponse };
 }

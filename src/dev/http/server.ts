@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Output } from '../../io/output.js';
 import type { Workspace } from '../../workspace/model.js';
+import { BodyTooLargeError, lingerAfterResponse, MAX_REQUEST_BODY_BYTES, readLimitedBody } from './body.js';
 import { HttpError, invalidInput, toHttpError } from './http-error.js';
 import { PersonalizeRegistry } from './personalize-registry.js';
 import { registerPersonalizeRoutes } from './personalize-routes.js';
@@ -22,6 +23,10 @@ export interface DevServerOptions {
   readonly output: Output;
   /** Serve the Personalize-compatible routes (default true). */
   readonly personalize?: boolean;
+  /** Default DEV_SERVER_TIMEOUTS (tests set short ones). */
+  readonly timeouts?: Partial<DevServerTimeouts>;
+  /** Body limit of the routes that read through DevRequest (default MAX_REQUEST_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
 }
 
 export interface DevServer {
@@ -29,26 +34,55 @@ export interface DevServer {
   readonly url: string;
   readonly port: number;
   readonly router: Router;
+  readonly limits: DevServerLimits;
   addRoute(method: string, path: string, handler: DevHandler): void;
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1024 * 1024;
+/**
+ * Timeouts of the node http server. A client must send its headers within 10 s and its whole request within 30 s
+ * (a slow or stalled upload is answered 408 and closed), and an idle keep-alive connection is closed after 5 s.
+ * Checked every second (Node's default check interval is 30 s, which would let a stalled request linger).
+ */
+export const DEV_SERVER_TIMEOUTS: DevServerTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+};
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(invalidInput('The request body is larger than 1 MiB.'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+export interface DevServerTimeouts {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly checkIntervalMs: number;
+}
+
+/** What the server enforces (read back from the node server, so a test sees what is really set). */
+export interface DevServerLimits extends DevServerTimeouts {
+  readonly maxBodyBytes: number;
+}
+
+const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]*\+)?(json|x-amz-json-1\.[01])\s*(;|$)/i;
+
+/** The body as a JSON object, or 400: not JSON, not an object (null, array, number, string, boolean), wrong type. */
+async function jsonObject(req: IncomingMessage, text: () => Promise<string>): Promise<Record<string, unknown>> {
+  const contentType = req.headers['content-type'];
+  const t = await text();
+  if (t.trim() === '') return {};
+  if (contentType !== undefined && !JSON_CONTENT_TYPE.test(contentType))
+    throw invalidInput(`The request body must be JSON (Content-Type application/json), not ${contentType.slice(0, 100)}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    throw invalidInput('The request body is not valid JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalidInput(
+      `The request body must be a JSON object, not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}.`,
+    );
+  return parsed as Record<string, unknown>;
 }
 
 function send(res: ServerResponse, response: DevResponse, head: boolean): void {
@@ -73,32 +107,46 @@ function sendError(res: ServerResponse, error: HttpError): void {
   );
 }
 
+function requestUrl(raw: string | undefined): URL {
+  try {
+    return new URL(raw ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'InvalidInputException', 'The request target is not a valid path.');
+  }
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const router = new Router();
   const registry = options.personalize === false ? undefined : new PersonalizeRegistry(options.workspace);
   if (registry) registerPersonalizeRoutes(router, registry);
   router.addRoute('GET', '/healthz', () => ({ body: { ok: true, routes: router.list().length, domains: registry?.domainNames() ?? [] } }));
+  const timeouts = { ...DEV_SERVER_TIMEOUTS, ...options.timeouts };
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
 
-  const server = createServer((req, res) => {
+  const server = createServer({
+    headersTimeout: timeouts.headersTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res);
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    let pathname = '?';
     try {
+      const url = requestUrl(req.url);
+      pathname = url.pathname;
       const match = router.match(method, url.pathname);
-      if (!match) throw new HttpError(404, 'UnknownOperationException', `No route for ${method} ${url.pathname}.`);
+      if (!match) throw new HttpError(404, 'UnknownOperationException', `No route for ${method} ${url.pathname.slice(0, 200)}.`);
       if ('allowed' in match) {
-        send(
-          res,
-          { status: 405, headers: { allow: match.allowed.join(', ') }, body: { message: `${method} is not allowed on ${url.pathname}.` } },
-          false,
-        );
-        return;
+        res.setHeader('allow', match.allowed.join(', '));
+        throw new HttpError(405, 'MethodNotAllowedException', `${method} is not allowed on ${url.pathname}.`);
       }
       let body: Promise<string> | undefined;
-      const text = () => (body ??= readBody(req));
+      const text = () => (body ??= readLimitedBody(req, maxBodyBytes).then((b) => b.toString('utf8')));
       const request: DevRequest = {
         method,
         path: url.pathname,
@@ -106,26 +154,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         query: url.searchParams,
         headers: req.headers,
         text,
-        async json<T>() {
-          const t = await text();
-          if (t.trim() === '') return {} as T;
-          try {
-            return JSON.parse(t) as T;
-          } catch {
-            throw invalidInput('The request body is not valid JSON.');
-          }
-        },
+        json: async <T>() => (await jsonObject(req, text)) as T,
         raw: { req, res },
       };
       const response = await match.handler(request);
       if (response) send(res, response, method === 'HEAD');
     } catch (error) {
-      const e = toHttpError(error);
-      if (e.status >= 500) options.output.warn(`dev server: ${method} ${url.pathname}: ${e.message}`);
+      // A body left unread (too large, or refused before reading) is not read on: a bounded rest is discarded, then the connection closes.
+      if (!req.complete) lingerAfterResponse(req, res);
+      const e = error instanceof BodyTooLargeError ? new HttpError(413, 'PayloadTooLargeException', error.message) : toHttpError(error);
+      if (e.status >= 500) options.output.warn(`dev server: ${method} ${pathname}: ${e.message}`);
       if (!res.headersSent) sendError(res, e);
       else res.end();
     } finally {
-      options.output.debug(`${method} ${url.pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      options.output.debug(`${method} ${pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
     }
   }
 
@@ -142,6 +184,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     url: `http://${host}:${address.port}`,
     port: address.port,
     router,
+    limits: {
+      maxBodyBytes,
+      headersTimeoutMs: server.headersTimeout,
+      requestTimeoutMs: server.requestTimeout,
+      keepAliveTimeoutMs: server.keepAliveTimeout,
+      checkIntervalMs: timeouts.checkIntervalMs,
+    },
     addRoute: (method, path, handler) => router.addRoute(method, path, handler),
     close: async () => {
       await new Promise<void>((resolve) => {

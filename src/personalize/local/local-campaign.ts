@@ -50,36 +50,80 @@ interface Loaded {
   itemsSeq: number;
 }
 
+export interface LocalCampaignOptions {
+  /**
+   * Re-reads the project (personalize.yaml) when the deployment changes. A long-lived runtime (`mesh dev`) passes
+   * it, so that what a `mesh personalize deploy` or rollback changes (served version, filters, default filter) is
+   * served from the next request on, without a restart.
+   */
+  readonly reopen?: () => PersonalizeProject;
+}
+
+/** Identifies one write of campaigns.json: deploy and rollback replace it by rename, so the inode changes too. */
+function stampOf(s: { mtimeMs: number; size: number; ino: number } | undefined): string {
+  return s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent';
+}
+
 export class LocalCampaignRuntime {
   private readonly loaded = new Map<string, Loaded>();
-  private readonly filters = new Map<string, ParsedFilter>();
+  private filters = new Map<string, ParsedFilter>();
   private campaigns: LocalCampaigns = {};
-  private campaignsMtime = -1;
+  private campaignsStamp: string | undefined;
+  private current: PersonalizeProject;
+  private deployments = 0;
 
   private constructor(
-    readonly project: PersonalizeProject,
+    project: PersonalizeProject,
     readonly store: EventsStore,
+    private readonly options: LocalCampaignOptions,
   ) {
-    for (const f of project.config.filters) this.filters.set(f.name, parseFilterExpression(f.expression, f.name));
+    this.current = project;
+    this.useProject(project);
   }
 
-  static async open(project: PersonalizeProject): Promise<LocalCampaignRuntime> {
-    return new LocalCampaignRuntime(project, await EventsStore.open(project.paths.eventsDb));
+  static async open(project: PersonalizeProject, options: LocalCampaignOptions = {}): Promise<LocalCampaignRuntime> {
+    return new LocalCampaignRuntime(project, await EventsStore.open(project.paths.eventsDb), options);
+  }
+
+  get project(): PersonalizeProject {
+    return this.current;
+  }
+
+  /** How many deployment states this runtime has loaded (1 after the first request; +1 per deploy or rollback seen). */
+  get deploymentsSeen(): number {
+    return this.deployments;
   }
 
   close(): void {
     this.store.close();
   }
 
+  private useProject(project: PersonalizeProject): void {
+    const filters = new Map<string, ParsedFilter>();
+    for (const f of project.config.filters) filters.set(f.name, parseFilterExpression(f.expression, f.name));
+    this.current = project;
+    this.filters = filters;
+  }
+
+  /**
+   * Re-reads campaigns.json when a deploy or rollback has rewritten it (a stat per request); then, with `reopen`,
+   * the project too, and drops the loaded models (a filter may now need other training data).
+   */
   private async refreshCampaigns(): Promise<void> {
-    const mtime = await stat(this.project.paths.campaignsFile).then(
-      (s) => s.mtimeMs,
-      () => 0,
-    );
-    if (mtime !== this.campaignsMtime) {
-      this.campaigns = readLocalCampaigns(this.project.paths.campaignsFile);
-      this.campaignsMtime = mtime;
+    const file = this.project.paths.campaignsFile;
+    const stamp = stampOf(await stat(file).catch(() => undefined));
+    if (stamp === this.campaignsStamp) return;
+    const first = this.campaignsStamp === undefined;
+    this.campaigns = readLocalCampaigns(file);
+    this.campaignsStamp = stamp;
+    this.deployments++;
+    if (first || !this.options.reopen) return;
+    try {
+      this.useProject(this.options.reopen());
+    } catch {
+      // personalize.yaml was edited into an invalid state after the deploy: keep serving the deployed filters.
     }
+    this.loaded.clear();
   }
 
   /** The solution that answers a request, by name or by kind. */
