@@ -5,7 +5,6 @@ import type { RuleInput } from './entries.js';
 import { isInside, relativeTo } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
-import { accessPolicyHonoured } from './rules-access.js';
 import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
@@ -379,7 +378,6 @@ export const RULES: readonly Rule[] = [
   productsOwnedByProducers,
   locationsOwned,
   subscriptionsResolve,
-  accessPolicyHonoured,
   topicNamesValid,
   glueIdentifiersValid,
   eventSchemasAgree,
