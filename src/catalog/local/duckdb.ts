@@ -1,4 +1,7 @@
 /** DuckDB helpers for the local target: SQL for reading a table's files with its declared types, value conversion. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TableFormat } from '../../workspace/model.js';
 import type { CatalogColumn } from '../port.js';
 
@@ -7,21 +10,58 @@ export type DuckConnection = import('@duckdb/node-api').DuckDBConnection;
 
 export interface DuckSession {
   readonly connection: DuckConnection;
+  /** DuckDB's private spill folder for this session (removed by close). */
+  readonly tempDir: string;
   close(): void;
 }
 
-/** An in-memory DuckDB (the module loads only when a command needs it). */
-export async function openDuckDb(): Promise<DuckSession> {
+export interface OpenDuckDbOptions {
+  /**
+   * The folder that holds this session's private temp folder: the workspace state (`.mesh/local`) for queries, so
+   * spills stay with the workspace. Default: the OS temp folder.
+   */
+  readonly tempParent?: string;
+}
+
+/** Prefix of the per-session temp folders (`<tempParent>/duckdb-tmp-XXXXXX`). */
+export const DUCKDB_TEMP_PREFIX = 'duckdb-tmp-';
+
+/**
+ * An in-memory DuckDB (the module loads only when a command needs it). Its temp folder is a fresh private folder
+ * (unique name, mode 0700), set when the instance is created and removed on close: DuckDB's default is `.tmp` in the
+ * current folder, which DuckDB also adds to the folders SQL may read and write. Extensions are never installed or
+ * loaded on demand (json and parquet are built in).
+ */
+export async function openDuckDb(options: OpenDuckDbOptions = {}): Promise<DuckSession> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  return {
-    connection,
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
-  };
+  const tempDir = mkdtempSync(path.join(options.tempParent ?? os.tmpdir(), DUCKDB_TEMP_PREFIX));
+  const removeTemp = () => rmSync(tempDir, { recursive: true, force: true });
+  let instance: Awaited<ReturnType<typeof DuckDBInstance.create>> | undefined;
+  try {
+    instance = await DuckDBInstance.create(':memory:', {
+      temp_directory: tempDir,
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const connection = await instance.connect();
+    const opened = instance;
+    return {
+      connection,
+      tempDir,
+      close() {
+        try {
+          connection.closeSync();
+          opened.closeSync();
+        } finally {
+          removeTemp();
+        }
+      },
+    };
+  } catch (error) {
+    instance?.closeSync();
+    removeTemp();
+    throw error;
+  }
 }
 
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
