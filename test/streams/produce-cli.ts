@@ -58,6 +58,8 @@ export async function produceWorkspace(options: WorkspaceOptions = {}): Promise<
       .replace(/^( +)entity: listens$/m, `$1entity: listens-${randomBytes(4).toString('hex')}`)
       .replace(/^( +)replicationFactor: 3$/m, '$1replicationFactor: 1'); // the test broker is one broker
   }
+  // The example names eventId: event_id; without the option the ids are hashes of the lines.
+  contract = contract.replace(/^ +# The field that identifies an event.*\n/m, '').replace(/^ +eventId: .*\n/m, '');
   if (options.eventIdField) contract = contract.replace(/^( +)keyField: user_id$/m, '$1keyField: user_id\n$1eventId: event_id');
   writeFileSync(productFile, contract);
   options.beforePublish?.(root);
