@@ -2,7 +2,8 @@
 // `npm run demo`: the running example end to end on the local target, in a temporary folder.
 // Scaffolds the music-streaming mesh, publishes the four products, subscribes Recommendations and Analytics,
 // trains and deploys the recommender, starts the consumers (`mesh dev`), sends a burst of new listens (podcast
-// listens for u0042, who had only played songs), and prints u0042's recommendations before and after.
+// listens for u0042, who had only played songs), and prints u0042's recommendations before and after. On the way,
+// Analytics requests the users table (access by approval): its query is refused, then works once approved and applied.
 // Leaves no process running and removes the folder (keep it with --keep).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,45 @@ function mesh(args, { json = false } = {}) {
     throw new Error(`mesh ${args.join(' ')} exited with ${res.status}`);
   }
   return json ? JSON.parse(res.stdout) : res.stdout;
+}
+
+/** A command expected to fail: its error code (from --json), or an error when it succeeds. */
+function refused(args) {
+  const res = spawnSync(process.execPath, [bin, ...args, '--json'], { cwd: ws, env, encoding: 'utf8' });
+  if (res.status === 0) throw new Error(`mesh ${args.join(' ')} succeeded, but should have been refused`);
+  return JSON.parse(res.stdout).error;
+}
+
+/** Analytics asks for users (access by approval; email is PII): refused before, granted after the approval and apply. */
+function accessRequest() {
+  const sql = 'SELECT country, subscription_tier, count(*) AS listeners FROM users GROUP BY ALL ORDER BY listeners DESC LIMIT 3';
+  const until = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  step('access request: analytics asks for users (no email), pending the users domain', [
+    'access',
+    'request',
+    'users',
+    '--domain',
+    'analytics',
+    '--columns',
+    'user_id,country,subscription_tier',
+    '--purpose',
+    'listeners by country and tier',
+    '--until',
+    until,
+  ]);
+  const before = refused(['query', sql, '--domain', 'analytics']);
+  say(`          query as analytics before the approval: ${before.code}: ${before.message}`);
+  step('access approve analytics/users (recorded in domains/users/domain.yaml)', [
+    'access',
+    'approve',
+    'analytics/users',
+    '--by',
+    'accounts-team',
+  ]);
+  const applied = step('apply: the grant follows the approval', ['apply', '--yes']);
+  say(`          ${applied.plan.summary.grant} granted`);
+  const after = mesh(['query', sql, '--domain', 'analytics'], { json: true });
+  say(`          query as analytics after: ${after.rows.map((r) => `${r.country}/${r.subscription_tier} ${r.listeners}`).join(', ')}`);
 }
 
 function step(title, args) {
@@ -109,6 +149,7 @@ async function main() {
     ]);
   }
   step('subscribe analytics → interactions (stream function)', ['subscribe', 'interactions', '--domain', 'analytics', '--stream', '--yes']);
+  accessRequest();
   const trained = step('personalize train: items merged from songs + podcasts, datasets validated, model trained', [
     'personalize',
     'train',

@@ -2,6 +2,7 @@
  * What should exist in the catalogs, from the workspace and the plan scope. Pure: no I/O (data hashes for the local
  * target are passed in).
  */
+import { accessNow, accessVerdict } from '../access/policy.js';
 import { configError, didYouMean } from '../core/errors.js';
 import type { DesiredResource } from '../engine/plan.js';
 import type { PlanScope } from '../engine/plane.js';
@@ -38,6 +39,8 @@ export interface ResolvedSubscription {
 export interface SubscriptionRemoval {
   readonly productName: string;
   readonly consumer: Domain;
+  /** Set when access was withdrawn (expired, revoked, denied, pending): revoked without a flag, for this reason. */
+  readonly accessReason?: string;
 }
 
 export interface DesiredCatalog {
@@ -56,6 +59,8 @@ export interface DesiredCatalog {
 export interface DesiredOptions {
   /** Extra table parameters per product (local: the sample data's hash). */
   readonly tableParameters?: (product: Product) => Readonly<Record<string, string>>;
+  /** The clock that decides whether an approval has expired (default: MESH_NOW, else now). */
+  readonly now?: Date;
 }
 
 class DesiredSet {
@@ -301,15 +306,44 @@ function resolveColumns(product: Product, consumer: Domain): readonly string[] |
   return sortedUnique(declared);
 }
 
-function resolveSubscriptions(ws: Workspace, scope: PlanScope): ResolvedSubscription[] {
+/**
+ * The subscriptions that get a grant: only what the access policy allows (open, or approved and not expired), narrowed
+ * to the approved columns. A full plan lists the others in `withheld` (their grants are revoked); a subscribe names
+ * one, and one that is not approved is an error.
+ */
+function resolveSubscriptions(
+  ws: Workspace,
+  scope: PlanScope,
+  now: Date,
+): { subscriptions: ResolvedSubscription[]; withheld: SubscriptionRemoval[] } {
   const out: ResolvedSubscription[] = [];
-  const push = (product: Product, consumer: Domain) => {
+  const withheld: SubscriptionRemoval[] = [];
+  const push = (product: Product, consumer: Domain, explicit: boolean) => {
     if (product.domain === consumer.name) {
       throw configError('SelfSubscription', `${consumer.name} owns ${product.name}; a domain reads its own products without subscribing.`, {
         location: { file: consumer.file },
       });
     }
-    out.push({ product, consumer, columns: resolveColumns(product, consumer) });
+    const columns = resolveColumns(product, consumer);
+    const subscription = consumer.subscriptions.find((s) => s.product === product.name) ?? {
+      product: product.name,
+      table: columns ? { columns } : {},
+    };
+    const verdict = accessVerdict(ws, consumer, product, subscription, now);
+    if (verdict.grant) {
+      out.push({ product, consumer, columns: verdict.columns });
+      return;
+    }
+    if (explicit) {
+      throw configError('AccessNotApproved', `${consumer.name} may not read ${product.name} yet: ${verdict.reason}.`, {
+        location: { file: consumer.file },
+        hint:
+          verdict.status === 'pending'
+            ? `The ${product.domain} domain approves it: mesh access approve ${consumer.name}/${product.name}.`
+            : `Request access: mesh access request ${product.name} --domain ${consumer.name} --purpose "..."`,
+      });
+    }
+    withheld.push({ productName: product.name, consumer, accessReason: `${verdict.reason} (${consumer.name} on ${product.name})` });
   };
   if (scope.subscriptions) {
     for (const s of scope.subscriptions) {
@@ -323,9 +357,9 @@ function resolveSubscriptions(ws: Workspace, scope: PlanScope): ResolvedSubscrip
           hint: 'Use --stream, or add a table port to the contract.',
         });
       }
-      push(product, consumer);
+      push(product, consumer, true);
     }
-    return out;
+    return { subscriptions: out, withheld };
   }
   for (const consumer of ws.domains) {
     for (const s of consumer.subscriptions) {
@@ -335,10 +369,10 @@ function resolveSubscriptions(ws: Workspace, scope: PlanScope): ResolvedSubscrip
         throw configError('NoTablePort', `${consumer.name} subscribes to the table of ${product.name}, which has no table port.`, {
           location: { file: consumer.file },
         });
-      push(product, consumer);
+      push(product, consumer, false);
     }
   }
-  return out;
+  return { subscriptions: out, withheld };
 }
 
 /** The desired catalog resources for a plan scope. */
@@ -366,13 +400,17 @@ export function desiredCatalog(ws: Workspace, scope: PlanScope, naming: CatalogN
     }
   }
   let subscriptions: ResolvedSubscription[] = [];
+  let withheld: SubscriptionRemoval[] = [];
   if (scope.include.subscriptions && !scope.removals) {
-    subscriptions = resolveSubscriptions(ws, scope);
+    ({ subscriptions, withheld } = resolveSubscriptions(ws, scope, options.now ?? accessNow()));
     for (const sub of subscriptions) addSubscription(set, ws, sub, naming);
   }
-  const removals: SubscriptionRemoval[] = (scope.removals ?? [])
-    .filter((r) => r.table !== false)
-    .map((r) => ({ productName: r.product, consumer: requireDomain(ws, r.domain, 'unsubscribe') }));
+  const removals: SubscriptionRemoval[] = [
+    ...(scope.removals ?? [])
+      .filter((r) => r.table !== false)
+      .map((r) => ({ productName: r.product, consumer: requireDomain(ws, r.domain, 'unsubscribe') })),
+    ...withheld,
+  ];
   return {
     resources: [...set.byKey.values()],
     published,

@@ -133,6 +133,7 @@ function removeUnused(
   naming: CatalogNaming,
   why: string,
   flag?: string,
+  linkDbNeedsFlag = true,
 ): void {
   const alive = (key: string) => !b.prunable.has(key) || desiredKeys.has(key);
   const dbGrant = index.grants.find(
@@ -152,7 +153,7 @@ function removeUnused(
   const inDb = index.links.filter((l) => l.spec.catalog === consumerCatalog && l.spec.database === linkDb);
   const desiredLinks = [...desiredKeys].some((k) => k.startsWith(`resource-link:${consumerCatalog}/${linkDb}/`));
   if (!desiredLinks && !desiredKeys.has(linkDbKey) && inDb.every((l) => !alive(l.key))) {
-    b.remove(linkDbKey, `${why} (no resource links left in it)`, DELETE_FLAG);
+    b.remove(linkDbKey, `${why} (no resource links left in it)`, linkDbNeedsFlag ? DELETE_FLAG : undefined);
     b.after(
       linkDbKey,
       inDb.map((l) => l.key),
@@ -203,12 +204,14 @@ export function planRemovals(
     const principal = naming.principalOf(r.consumer);
     const consumerCatalog = naming.catalogOf(r.consumer);
     for (const t of tables) {
-      const why = `unsubscribe ${r.consumer.name} from ${r.productName}`;
+      // Access withdrawn by the producer (expired, revoked, denied) is revoked on the next apply without a flag.
+      const why = r.accessReason ?? `unsubscribe ${r.consumer.name} from ${r.productName}`;
+      const linkFlag = r.accessReason ? undefined : DELETE_FLAG;
       for (const g of index.grants.filter((x) => x.spec.principal === principal && onTable(x.spec, t.spec))) b.remove(g.key, why);
       const links = index.links.filter((l) => l.spec.catalog === consumerCatalog && linksTo(l.spec, t.spec));
-      for (const l of links) b.remove(l.key, why, DELETE_FLAG);
+      for (const l of links) b.remove(l.key, why, linkFlag);
       const linkDb = naming.linkDatabase(t.spec.parameters['mesh:domain'] ?? '');
-      removeUnused(b, index, desiredKeys, principal, consumerCatalog, t.spec.database, linkDb, naming, why, undefined);
+      removeUnused(b, index, desiredKeys, principal, consumerCatalog, t.spec.database, linkDb, naming, why, undefined, !r.accessReason);
     }
   }
 

@@ -49,6 +49,27 @@ const streamSubscriptionSchema = z
   })
   .describe('a function that receives the product events');
 
+const isoDate = z.iso.date('a date, YYYY-MM-DD');
+
+const accessRequestSchema = z
+  .strictObject({
+    purpose: z.string().min(1).optional().describe('why the consumer needs the data'),
+    until: isoDate.optional().describe('last day of access asked for, YYYY-MM-DD'),
+    requested: isoDate.optional().describe('when it was requested, YYYY-MM-DD'),
+    by: z.string().min(1).optional().describe('who requested it'),
+  })
+  .describe('an access request (mesh access request): the producer approves it in its own domain file');
+
+const accessDecisionSchema = z.strictObject({
+  consumer: nameSchema.describe('the consumer domain'),
+  product: z.string().min(1),
+  by: z.string().min(1).describe('who decided (git user or --by)'),
+  date: isoDate.describe('when, YYYY-MM-DD'),
+  until: isoDate.optional().describe('approvals: last day of access, YYYY-MM-DD'),
+  columns: z.array(z.string().min(1)).min(1).optional().describe('approvals: the approved columns'),
+  reason: z.string().min(1).optional().describe('denials: why'),
+});
+
 const subscriptionSchema = z.strictObject({
   product: z.string().min(1),
   table: z
@@ -56,6 +77,7 @@ const subscriptionSchema = z.strictObject({
     .optional()
     .describe('true for the whole table, or the columns to grant'),
   stream: streamSubscriptionSchema.optional(),
+  request: accessRequestSchema.optional(),
 });
 
 const transformSchema = z.strictObject({
@@ -106,6 +128,14 @@ export const domainFileSchema = z
       .meta({ default: [...DOMAIN_DEFAULTS.products] })
       .describe('product contract files (ODCS v3); * matches within one folder'),
     subscriptions: z.array(subscriptionSchema).optional(),
+    approvals: z
+      .array(accessDecisionSchema)
+      .optional()
+      .describe("producer: access approved on this domain's products (mesh access approve)"),
+    denials: z
+      .array(accessDecisionSchema)
+      .optional()
+      .describe("producer: access requests denied or revoked on this domain's products (mesh access deny/revoke)"),
     transforms: z.array(transformSchema).optional(),
     personalize: relativePathSchema.optional().describe('Personalize project file, relative to the domain folder'),
     firehoseStream: z
@@ -130,3 +160,4 @@ export const domainFileSchema = z
 
 export type DomainFile = z.infer<typeof domainFileSchema>;
 export type SubscriptionEntry = z.infer<typeof subscriptionSchema>;
+export type AccessDecisionEntry = z.infer<typeof accessDecisionSchema>;

@@ -91,10 +91,45 @@ export interface StreamSubscription {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** The consumer's side of an access request (`mesh access request`), kept on its subscription. */
+export interface AccessRequest {
+  readonly purpose?: string;
+  /** Requested end of access, YYYY-MM-DD. */
+  readonly until?: string;
+  /** When it was requested, YYYY-MM-DD. */
+  readonly requested?: string;
+  readonly by?: string;
+}
+
 export interface Subscription {
   readonly product: string;
   readonly table?: { readonly columns?: readonly string[] };
   readonly stream?: StreamSubscription;
+  readonly request?: AccessRequest;
+}
+
+/** open: any domain may subscribe; approval: the producer approves each consumer; restricted: approval, listed domains only. */
+export type AccessPolicy = 'open' | 'approval' | 'restricted';
+
+export interface ProductAccess {
+  readonly policy: AccessPolicy;
+  /** restricted: the domains that may request. */
+  readonly allowedDomains: readonly string[];
+}
+
+/** A producer's decision on a consumer's request, recorded in the producer's domain file. */
+export interface AccessDecision {
+  readonly consumer: string;
+  readonly product: string;
+  readonly by: string;
+  /** YYYY-MM-DD */
+  readonly date: string;
+  /** Approvals: last day of access, YYYY-MM-DD (inclusive). */
+  readonly until?: string;
+  /** Approvals: the columns approved; absent = what the request asks for. */
+  readonly columns?: readonly string[];
+  /** Denials: why. */
+  readonly reason?: string;
 }
 
 export interface Transform {
@@ -136,6 +171,9 @@ export interface Domain {
    * cluster in another account; its event source mappings name it instead of the cluster.
    */
   readonly mskVpcConnectionArn?: string;
+  /** Access this (producer) domain approved, and denied, on its products. */
+  readonly approvals?: readonly AccessDecision[];
+  readonly denials?: readonly AccessDecision[];
 }
 
 export interface Column {
@@ -188,6 +226,8 @@ export interface Product {
   readonly description: string;
   readonly owner: Owner;
   readonly classification: string;
+  /** Who may read it (absent: the default for its classification, see src/access/policy.ts). */
+  readonly access?: ProductAccess;
   readonly columns: readonly Column[];
   readonly table?: TablePort;
   readonly stream?: StreamPort;

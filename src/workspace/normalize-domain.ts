@@ -1,7 +1,7 @@
-import { DOMAIN_DEFAULTS } from './domain-schema.js';
+import { type AccessDecisionEntry, DOMAIN_DEFAULTS } from './domain-schema.js';
 import type { DomainEntry } from './entries.js';
 import { formatS3Prefix, s3Prefix } from './locations.js';
-import type { Domain, MeshConfig, Product, StreamSubscription, Subscription, Transform } from './model.js';
+import type { AccessDecision, Domain, MeshConfig, Product, StreamSubscription, Subscription, Transform } from './model.js';
 import { exists, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { ParsedDomain } from './read-files.js';
@@ -11,6 +11,10 @@ import { readText } from './yaml-source.js';
 /** Default dead-letter topic of a stream subscription: `<topic>.dlq.<consumer>`. */
 export function defaultDeadLetterTopic(topic: string | undefined, consumer: string, product: string): string {
   return topic ? `${topic}.dlq.${consumer}` : `mesh.dlq.${consumer}.${product}`;
+}
+
+function decisionOf(entry: AccessDecisionEntry): AccessDecision {
+  return { ...entry, ...(entry.columns ? { columns: [...entry.columns] } : {}) };
 }
 
 /** A path from the domain file, resolved inside the workspace; reports an escape. */
@@ -61,7 +65,13 @@ export async function normalizeDomain(
       };
     }
     const table = entry.table === true ? {} : typeof entry.table === 'object' ? { columns: [...entry.table.columns] } : undefined;
-    subscriptions.push({ product: entry.product, ...(table ? { table } : {}), ...(stream ? { stream } : {}) });
+    const request = entry.request ? { ...entry.request } : undefined;
+    subscriptions.push({
+      product: entry.product,
+      ...(table ? { table } : {}),
+      ...(stream ? { stream } : {}),
+      ...(request ? { request } : {}),
+    });
   }
 
   const transforms: Transform[] = [];
@@ -118,6 +128,8 @@ export async function normalizeDomain(
     ...(personalizeFile ? { personalizeFile } : {}),
     ...(raw.firehoseStream ? { firehoseStream: raw.firehoseStream } : {}),
     ...(raw.streamAccess ? { mskVpcConnectionArn: raw.streamAccess.vpcConnectionArn } : {}),
+    ...(raw.approvals ? { approvals: raw.approvals.map(decisionOf) } : {}),
+    ...(raw.denials ? { denials: raw.denials.map(decisionOf) } : {}),
   };
   return { source: parsed.source, raw, domain };
 }

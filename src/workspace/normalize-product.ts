@@ -360,6 +360,11 @@ export async function normalizeProduct(
       contact: ownerMember?.username ?? owner.raw.owner?.contact ?? '',
     },
     classification: custom.values.classification ?? 'internal',
+    ...(custom.values.accessPolicy
+      ? { access: { policy: custom.values.accessPolicy, allowedDomains: [...(custom.values.allowedDomains ?? [])] } }
+      : custom.values.allowedDomains
+        ? { access: { policy: 'restricted' as const, allowedDomains: [...custom.values.allowedDomains] } }
+        : {}),
     columns,
     ...(table ? { table } : {}),
     ...(stream ? { stream: stream.port } : {}),

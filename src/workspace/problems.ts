@@ -63,6 +63,12 @@ export const ProblemCode = {
   EmptySubscription: 'EmptySubscription',
   MissingOwnerField: 'MissingOwnerField',
   PartitionKeyInvalid: 'PartitionKeyInvalid',
+  // access requests and approvals
+  AccessNotRequested: 'AccessNotRequested',
+  ApprovalWithoutRequest: 'ApprovalWithoutRequest',
+  ApprovalOutsideProducer: 'ApprovalOutsideProducer',
+  DomainNotAllowed: 'DomainNotAllowed',
+  DuplicateDecision: 'DuplicateDecision',
   // product locations (who may use which bucket or prefix)
   UnsafeLocation: 'UnsafeLocation',
   LocationNotDeclared: 'LocationNotDeclared',

@@ -121,7 +121,9 @@ export const productContractSchema = z
     slaDefaultElement: z.string().optional(),
     slaProperties: anyList.optional(),
     authoritativeDefinitions: anyList.optional(),
-    customProperties: customPropertiesSchema.optional().describe('mesh settings: classification, streamPort, sampleData, ownerTeam'),
+    customProperties: customPropertiesSchema
+      .optional()
+      .describe('mesh settings: classification, accessPolicy, allowedDomains, streamPort, sampleData, ownerTeam'),
     contractCreatedTs: z.string().optional(),
   })
   .describe('a data product contract, Open Data Contract Standard v3.0.2');
@@ -169,9 +171,17 @@ export const streamPortSchema = z
   })
   .describe('the stream port');
 
+export const ACCESS_POLICIES = ['open', 'approval', 'restricted'] as const;
+
 /** Custom properties mesh reads, with the schema of their value. */
 export const PRODUCT_CUSTOM_PROPERTIES = {
   classification: z.string().min(1),
+  accessPolicy: z
+    .enum(ACCESS_POLICIES)
+    .describe(
+      'open: any domain may subscribe; approval: the producer approves each consumer; restricted: approval, and only allowedDomains may request (default by classification: public/internal open, confidential approval, restricted/secret restricted)',
+    ),
+  allowedDomains: z.array(z.string().min(1)).describe('restricted: the domains that may request access'),
   streamPort: streamPortSchema,
   sampleData: relativePathSchema,
   ownerTeam: z.string().min(1),

@@ -5,6 +5,7 @@ import type { RuleInput } from './entries.js';
 import { isInside, relativeTo } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
+import { accessPolicyHonoured } from './rules-access.js';
 import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
@@ -367,7 +368,7 @@ export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) 
   }
 };
 
-export { locationsOwned, uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain };
+export { accessPolicyHonoured, locationsOwned, uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain };
 
 /** Every rule, in the order their problems are most useful. */
 export const RULES: readonly Rule[] = [
@@ -378,6 +379,7 @@ export const RULES: readonly Rule[] = [
   productsOwnedByProducers,
   locationsOwned,
   subscriptionsResolve,
+  accessPolicyHonoured,
   topicNamesValid,
   glueIdentifiersValid,
   eventSchemasAgree,

@@ -9,7 +9,7 @@ import { configError, usageError } from '../core/errors.js';
 import type { Domain, Workspace } from './model.js';
 
 /** Write options that leave the lines mesh did not touch as they were (no re-wrapping, `[a, b]` kept tight). */
-const KEEP_STYLE = { lineWidth: 0, flowCollectionPadding: false } as const;
+export const KEEP_STYLE = { lineWidth: 0, flowCollectionPadding: false } as const;
 
 export interface PortRequest {
   readonly table: boolean;
@@ -18,7 +18,7 @@ export interface PortRequest {
   readonly function?: string;
 }
 
-function subscriptionsOf(file: string): { doc: ReturnType<typeof parseDocument>; seq: YAMLSeq } {
+export function subscriptionsOf(file: string): { doc: ReturnType<typeof parseDocument>; seq: YAMLSeq } {
   const doc = parseDocument(readFileSync(file, 'utf8'));
   let seq = doc.get('subscriptions', true);
   if (!isSeq(seq)) {
@@ -28,7 +28,7 @@ function subscriptionsOf(file: string): { doc: ReturnType<typeof parseDocument>;
   return { doc, seq: seq as YAMLSeq };
 }
 
-function entryFor(seq: YAMLSeq, product: string): YAMLMap | undefined {
+export function entryFor(seq: YAMLSeq, product: string): YAMLMap | undefined {
   return seq.items.find((item): item is YAMLMap => isMap(item) && item.get('product') === product);
 }
 

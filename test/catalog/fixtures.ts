@@ -156,16 +156,18 @@ export function musicFixture(options: FixtureOptions): Fixture {
     { product: 'songs', table: {} },
     { product: 'podcasts', table: { columns: ['podcast_id', 'title', 'genre'] } },
   ];
+  // users and podcasts are confidential (access by approval): each producer approves recommendations' subscriptions.
+  const approved = (producer: string): Domain => {
+    const approvals = subscriptions
+      .filter((s) => (OWNERS[s.product] ?? 'music') === producer)
+      .map((s) => ({ consumer: 'recommendations', product: s.product, by: `${producer}-team`, date: '2026-01-01' }));
+    return { ...domain(ctx, producer, 'producer'), approvals };
+  };
   const workspace: Workspace = {
     root,
     meshFile: path.join(root, 'mesh.yaml'),
     mesh: meshConfig(root, options.target, accounts),
-    domains: [
-      domain(ctx, 'listeners', 'producer'),
-      domain(ctx, 'music', 'producer'),
-      domain(ctx, 'podcasts', 'producer'),
-      domain(ctx, 'recommendations', 'consumer', subscriptions),
-    ],
+    domains: [approved('listeners'), approved('music'), approved('podcasts'), domain(ctx, 'recommendations', 'consumer', subscriptions)],
     products,
   };
   return { root, workspace, accounts, cleanup: () => rmSync(root, { recursive: true, force: true }) };

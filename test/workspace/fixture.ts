@@ -86,6 +86,8 @@ customProperties:
       eventSchema: ../schemas/order.avsc
   - property: sampleData
     value: ../data/orders.csv
+  - property: accessPolicy
+    value: open
 `,
     'domains/shop/schemas/order.avsc': `{
   "type": "record",

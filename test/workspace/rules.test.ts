@@ -102,6 +102,12 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
     [{ code: 'UnknownColumn', path: 'subscriptions[0].table.columns[1]' }],
   ],
   [
+    'accessPolicyHonoured',
+    rules.accessPolicyHonoured,
+    edit(validFiles(), INSIGHTS, 'columns: [order_id, amount]', 'columns: [order_id, email]'),
+    [{ code: 'AccessNotRequested', path: 'subscriptions[0].product' }],
+  ],
+  [
     'topicNamesValid',
     rules.topicNamesValid,
     edit(validFiles(), INSIGHTS, 'function: orders-handler', 'function: orders-handler\n      deadLetterTopic: "bad topic"'),
