@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { accessCommand } from './commands/access.command.js';
 import { applyCommand } from './commands/apply.command.js';
 import { catalogCommand, describeCommand } from './commands/catalog.command.js';
 import { devCommand } from './commands/dev.command.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     publishCommand(),
     subscribeCommand(),
     unsubscribeCommand(),
+    accessCommand(),
     catalogCommand(),
     describeCommand(),
     queryCommand(),

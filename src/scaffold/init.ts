@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
-import { didYouMean, ExitCode, MeshError } from '../core/errors.js';
+import { didYouMean, ExitCode, MeshError, usageError } from '../core/errors.js';
 import type { PromptPolicy } from '../io/prompts.js';
 import { findWorkspaceRoot } from '../workspace/load.js';
 import type { Target } from '../workspace/model.js';
@@ -16,17 +16,27 @@ export interface InitRequest extends InitFlags {
   /** Where to start: the folder to create in, or inside the workspace to add a domain to. Absolute. */
   readonly dir: string;
   readonly example?: string;
+  /** `github`: write the CI workflow and CODEOWNERS (for the workspace `dir` is in, or with the example). */
+  readonly ci?: string;
+  /** GitHub organisation of the owner teams in CODEOWNERS (`@<org>/<team>`). */
+  readonly githubOrg?: string;
+  /** Team owning mesh.yaml and the workflow in CODEOWNERS. */
+  readonly platformTeam?: string;
   readonly force?: boolean;
   readonly dryRun?: boolean;
 }
 
 export interface InitResult extends WriteResult {
-  readonly kind: InitKind | 'example';
+  readonly kind: InitKind | 'example' | 'ci';
   readonly name: string;
   /** The workspace root the files are relative to. */
   readonly root: string;
   /** Commands worth running next. */
   readonly next: readonly string[];
+  /** Files already there with the same content (init --ci): left alone. */
+  readonly unchanged?: readonly string[];
+  /** What is left for the user to do by hand. */
+  readonly warnings?: readonly string[];
 }
 
 interface MeshSummary {
@@ -54,7 +64,9 @@ async function readMeshSummary(root: string): Promise<{ summary: MeshSummary; te
   };
 }
 
-async function initExample(request: InitRequest): Promise<InitResult> {
+const EXAMPLE_NEXT = ['mesh validate', 'mesh publish-product', 'mesh subscribe users --domain recommendations'];
+
+async function planExample(request: InitRequest): Promise<PlannedFile[]> {
   const example = request.example ?? '';
   if (!(EXAMPLES as readonly string[]).includes(example)) {
     throw new MeshError('UnknownExample', `There is no example "${example}".`, {
@@ -62,16 +74,31 @@ async function initExample(request: InitRequest): Promise<InitResult> {
       exitCode: ExitCode.Usage,
     });
   }
-  const target = request.target === 'aws' ? 'aws' : 'local';
-  const files = await planMusicExample({ target });
+  return planMusicExample({ target: request.target === 'aws' ? 'aws' : 'local' });
+}
+
+async function initExample(request: InitRequest): Promise<InitResult> {
+  const files = await planExample(request);
   const result = await writeFilePlan({ root: request.dir, files, edits: [] }, request);
-  return {
-    ...result,
-    kind: 'example',
-    name: example,
-    root: request.dir,
-    next: ['mesh validate', 'mesh publish-product', 'mesh subscribe users --domain recommendations'],
-  };
+  return { ...result, kind: 'example', name: request.example ?? '', root: request.dir, next: EXAMPLE_NEXT };
+}
+
+/** `--ci github`, alone in a workspace or with `--example`. */
+async function initCi(request: InitRequest & { ci: string }): Promise<InitResult> {
+  if (request.kind !== undefined) {
+    throw usageError(
+      '--ci writes the CI files of a whole workspace; it does not go with a kind.',
+      'Create the domain first, then run `mesh init --ci github --force` to regenerate the CI files.',
+    );
+  }
+  const exampleFiles = request.example !== undefined ? await planExample(request) : undefined;
+  const { runInitCi } = await import('./init-ci.js');
+  const result = await runInitCi({ ...request, exampleFiles });
+  const next = [
+    ...(exampleFiles ? EXAMPLE_NEXT : ['mesh validate']),
+    'git add .github && git commit -m "mesh: CI workflow and CODEOWNERS"',
+  ];
+  return { ...result, kind: exampleFiles ? 'example' : 'ci', name: request.example ?? request.ci, next };
 }
 
 /**
@@ -79,6 +106,7 @@ async function initExample(request: InitRequest): Promise<InitResult> {
  * flags leave out (per the prompt policy), then writes the files; never overwrites a file without `force`.
  */
 export async function runInit(request: InitRequest, policy: PromptPolicy): Promise<InitResult> {
+  if (request.ci !== undefined) return initCi({ ...request, ci: request.ci });
   if (request.example !== undefined) return initExample(request);
   const root = await findWorkspaceRoot(request.dir);
   const kind = await askKind(request, policy, root !== undefined);

@@ -16,6 +16,9 @@ interface InitOptions {
   useCase?: string;
   force?: boolean;
   dryRun?: boolean;
+  ci?: string;
+  githubOrg?: string;
+  platformTeam?: string;
 }
 
 function renderInit(result: InitResult): string {
@@ -26,6 +29,8 @@ function renderInit(result: InitResult): string {
   if (result.overwritten.length > 0)
     lines.push(`${result.dryRun ? 'Would overwrite' : 'Overwrote'} (--force):`, ...result.overwritten.map((f) => `  ${f}`));
   if (result.edited.length > 0) lines.push(`${result.dryRun ? 'Would update' : 'Updated'}: ${result.edited.join(', ')}`);
+  if (result.unchanged && result.unchanged.length > 0) lines.push(`Already up to date: ${result.unchanged.join(', ')}`);
+  if (result.warnings && result.warnings.length > 0) lines.push('To do by hand:', ...result.warnings.map((w) => `  ${w}`));
   lines.push('Next:', ...result.next.map((c) => `  ${c}`));
   return lines.join('\n');
 }
@@ -45,6 +50,9 @@ export function initCommand(): Command {
     .option('--mesh <name>', 'mesh name, when a domain is created outside a workspace')
     .option('--central-account <id>', 'central catalog account, when a domain is created outside a workspace')
     .option('--cluster-arn <arn>', 'MSK cluster ARN (target aws)')
+    .option('--ci <provider>', 'write the CI workflow and CODEOWNERS (github) for this workspace or with --example')
+    .option('--github-org <org>', 'GitHub organisation of the owner teams in CODEOWNERS (@<org>/<team>)')
+    .option('--platform-team <team>', 'team owning mesh.yaml and the workflow in CODEOWNERS', 'platform-team')
     .option('--force', 'overwrite files that exist')
     .option('--dry-run', 'list the files, write nothing')
     .addHelpText(
@@ -57,6 +65,7 @@ export function initCommand(): Command {
         '  mesh init mesh music --yes',
         '  mesh init producer songs --owner-contact catalog@example.com --storage relational --yes',
         '  mesh init consumer recs --owner-contact ml@example.com --use-case recommendations --yes',
+        '  mesh init --ci github --github-org acme          # PR workflow + CODEOWNERS for this workspace',
         '',
         'Global --target and --region answer those questions. Without a TTY (or with --yes / CI=true) nothing is',
         'asked: defaults are used, and a value without a default fails naming its flag.',
@@ -83,6 +92,9 @@ export function initCommand(): Command {
           useCase: opts.useCase,
           force: opts.force,
           dryRun: opts.dryRun,
+          ci: opts.ci,
+          githubOrg: opts.githubOrg,
+          platformTeam: opts.platformTeam,
         },
         ctx.prompts,
       );

@@ -1,18 +1,40 @@
-import { Command } from 'commander';
-import { ExitCode } from '../../core/errors.js';
+import { Command, Option } from 'commander';
+import { ExitCode, usageError } from '../../core/errors.js';
 import { hasPendingChanges } from '../../engine/plan.js';
 import { contextFor, requestExitCode } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
 import { planWorkspace } from './shared.js';
 
+type PlanFormat = 'table' | 'markdown' | 'json';
+
 export function planCommand(): Command {
   return new Command('plan')
     .description('show what publish and subscribe would do across every plane; changes nothing')
+    .addOption(
+      new Option('--format <format>', 'table, markdown (a pull-request comment) or json (the same as --json)')
+        .choices(['table', 'markdown', 'json'])
+        .default('table'),
+    )
     .option('--detailed-exitcode', 'exit 0 when nothing is pending, 3 when changes are pending (1 on error)')
-    .action(async (opts: { detailedExitcode?: boolean }, command: Command) => {
+    .action(async (opts: { detailedExitcode?: boolean; format: PlanFormat }, command: Command) => {
       const ctx = contextFor(command);
-      const { target, plan } = await planWorkspace(ctx);
-      ctx.output.result({ target, ...(planDocument(plan) as object) }, () => renderPlan(plan, ctx.output));
+      if (ctx.globals.json && opts.format === 'markdown') {
+        throw usageError('--json and --format markdown ask for two different outputs.', 'Pass one of them.');
+      }
+      const { workspace, target, plan } = await planWorkspace(ctx);
+      const doc = { target, ...(planDocument(plan) as object) };
+      if (opts.format === 'markdown') {
+        const { accountNames, renderPlanMarkdown } = await import('../render/plan-markdown.js');
+        const { accessEntries } = await import('../../access/state.js');
+        const pending = accessEntries(workspace).filter((e) => e.status === 'pending');
+        ctx.output.result(doc, () =>
+          renderPlanMarkdown({ plan, mesh: workspace.mesh.name, target, accounts: accountNames(workspace), pending }),
+        );
+      } else if (opts.format === 'json') {
+        ctx.output.result(doc, () => JSON.stringify(doc, null, 2));
+      } else {
+        ctx.output.result(doc, () => renderPlan(plan, ctx.output));
+      }
       if (opts.detailedExitcode && hasPendingChanges(plan)) requestExitCode(ExitCode.ChangesPending);
     });
 }
