@@ -9,6 +9,7 @@
 // - Env set here reaches the forked workers (they are forked after globalSetup, and inherit
 //   process.env); the endpoints are also `provide`d, and test/support/env.ts reads either.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -52,7 +53,17 @@ function startServices(): void {
   );
 }
 
+/** actionlint (a Go module) lints the workflow `mesh init --ci github` writes; installed once into .services/bin. */
+function ensureActionlint(): void {
+  if (existsSync(path.join(ROOT, '.services', 'bin', 'actionlint'))) return;
+  const res = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-actionlint.sh')], { cwd: ROOT, stdio: 'inherit' });
+  if (res.status !== 0) {
+    throw new Error('actionlint could not be installed (scripts/install-actionlint.sh needs Go); the workflow tests need it.');
+  }
+}
+
 export default function setup(project: TestProject): void {
+  ensureActionlint();
   let services = readStatus();
   if (!services.every((s) => s.ready)) {
     startServices();
