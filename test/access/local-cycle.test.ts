@@ -51,6 +51,8 @@ describe('access on the local target: request, approve, apply, expire', () => {
     const denied = await query('SELECT user_id FROM users');
     expect(denied.code).toBe(1);
     expect(errorOf(denied).code).toBe('AccessDenied');
+    // users needs the producer's approval: the way forward is a request, not a plain subscribe.
+    expect(errorOf(denied).hint).toContain('mesh access request users --domain analytics');
 
     const pending = await meshJson(ws.root, BEFORE, 'access', 'list', '--pending');
     expect(pending.entries).toEqual([

@@ -4,7 +4,9 @@
  * holding the granted columns only. The SQL must be one read-only statement reading products (query-guard.ts); file
  * access is off before it is bound; a product without a grant fails with AccessDenied.
  */
+
 import { existsSync } from 'node:fs';
+import { accessOf } from '../../access/policy.js';
 import { configError, didYouMean, MeshError } from '../../core/errors.js';
 import type { Domain, Workspace } from '../../workspace/model.js';
 import { catalogNaming, LOCAL_CENTRAL, sqlNameOf } from '../names.js';
@@ -94,8 +96,13 @@ async function createProductTable(connection: DuckConnection, localDir: string, 
   }
 }
 
-function accessDenied(product: string, domain: Domain, detail: string, column?: string): MeshError {
-  const subscribe = `mesh subscribe ${product} --domain ${domain.name} --table`;
+function accessDenied(workspace: Workspace, product: string, domain: Domain, detail: string, column?: string): MeshError {
+  // A product whose policy (or PII) needs the producer's approval is reached by a request, not a plain subscribe.
+  const contract = workspace.products.find((p) => p.name === product);
+  const approval = contract !== undefined && (accessOf(contract).policy !== 'open' || contract.columns.some((c) => c.pii));
+  const subscribe = approval
+    ? `mesh access request ${product} --domain ${domain.name} --purpose "<why>"   (the ${product} producer approves it)`
+    : `mesh subscribe ${product} --domain ${domain.name} --table`;
   return new MeshError('AccessDenied', `${domain.name} may not read ${product}: ${detail}.`, {
     hint: column ? `Add "${column}" to the columns of the ${product} subscription in ${domain.file}, then run: ${subscribe}` : subscribe,
     details: { product, domain: domain.name, ...(column ? { column } : {}) },
@@ -109,7 +116,7 @@ function queryError(error: unknown, workspace: Workspace, domain: Domain, access
   const missingTable = /Table with name "?([^\s"!]+)"? does not exist/i.exec(message)?.[1]?.toLowerCase();
   if (missingTable) {
     const denied = access.find((a) => a.sqlName === missingTable && !a.columns);
-    if (denied) return accessDenied(denied.product, domain, 'it has no grant on the product (not subscribed)');
+    if (denied) return accessDenied(workspace, denied.product, domain, 'it has no grant on the product (not subscribed)');
     const unpublished = workspace.products.find((p) => sqlNameOf(p.name) === missingTable);
     if (unpublished) {
       return new MeshError('NotPublished', `${unpublished.name} is not in the catalog yet.`, {
@@ -131,6 +138,7 @@ function queryError(error: unknown, workspace: Workspace, domain: Domain, access
     );
     if (hidden)
       return accessDenied(
+        workspace,
         hidden.product,
         domain,
         `column "${column}" is not in its grant (columns: ${(hidden.columns as readonly string[]).join(', ')})`,
@@ -215,7 +223,8 @@ function unreadable(table: TableReference, workspace: Workspace, domain: Domain,
   const product = access.find((a) => a.sqlName === name);
   if (!table.qualified && product?.columns) return undefined;
   const readable = readableNames(access);
-  if (!table.qualified && product) return accessDenied(product.product, domain, 'it has no grant on the product (not subscribed)');
+  if (!table.qualified && product)
+    return accessDenied(workspace, product.product, domain, 'it has no grant on the product (not subscribed)');
   const unpublished = table.qualified ? undefined : workspace.products.find((p) => sqlNameOf(p.name) === name);
   if (unpublished) {
     return new MeshError('NotPublished', `${unpublished.name} is not in the catalog yet.`, {
