@@ -109,7 +109,12 @@ export class AwsClients {
 
   private async makeProvider(access: AccountAccess): Promise<AwsCredentialIdentityProvider | undefined> {
     const { fromIni, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-    const profile = access.profile ?? (this.appliesGlobals(access) ? this.options.profile : undefined);
+    // A profile named in the files wins; then --profile (central account); then MESH_AWS_PROFILE_<account>, which a CI
+    // job sets for each account it wrote a profile for (the workflow `mesh init --ci github` generates does).
+    const profile =
+      access.profile ??
+      (this.appliesGlobals(access) ? this.options.profile : undefined) ??
+      nonEmpty(this.env[`MESH_AWS_PROFILE_${access.account}`]);
     const base = profile ? fromIni({ profile }) : undefined;
     if (access.roleArn) {
       return fromTemporaryCredentials({
@@ -137,3 +142,5 @@ export class AwsClients {
     this.cache.clear();
   }
 }
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);

@@ -64,7 +64,7 @@ const slashes = (p: string): string => p.split(path.sep).join('/');
 
 /**
  * The profile each account is reached with in CI, `<profile>:<account>:<region>`, and what the user must add for
- * mesh to pick them: a domain in another account than the central one needs `profile:` in its domain file.
+ * mesh to pick them (the workflow exports MESH_AWS_PROFILE_<account> for each, so domain files need no `profile:`).
  */
 function awsProfiles(
   workspace: Workspace,
@@ -85,11 +85,13 @@ function awsProfiles(
     if (access.account === central.account && !access.roleArn) continue; // reached with the central profile
     const profile = `mesh-${access.account}`;
     entries.set(profile, `${profile}:${access.account}:${access.region}`);
-    warnings.push(
-      access.roleArn
-        ? `${file}: add \`profile: ${profile}\` next to roleArn: in CI the role is assumed from that profile (the workflow writes it).`
-        : `${file}: add \`profile: ${profile}\` so CI reaches account ${access.account} (the workflow writes that profile; on your machine, name one of yours).`,
-    );
+    // The workflow exports MESH_AWS_PROFILE_<account>=<profile>, which mesh uses for an account whose domain file
+    // names no profile; a roleArn is then assumed from that profile's role, which must be allowed to assume it.
+    if (access.roleArn) {
+      warnings.push(
+        `${file}: the role ${access.roleArn} must trust the CI role in account ${access.account} (the workflow assumes it from profile ${profile}).`,
+      );
+    }
   }
   return {
     entries: [...entries.values()].sort(),

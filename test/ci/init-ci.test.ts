@@ -56,8 +56,10 @@ describe('mesh init --example music-streaming --ci github', () => {
     const again = await runInProcess(['init', '--ci', 'github', '--github-org', 'acme', '--dry-run', '--cwd', example]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`Already up to date: ${OWNERS}, ${WORKFLOW}`);
-    // The example's domains name no AWS profile: each needs one line for CI to reach its account.
-    expect(again.stdout).toContain('domains/users/domain.yaml: add `profile: mesh-222222222222`');
+    // The example's domains name no AWS profile, and need none: the workflow exports MESH_AWS_PROFILE_<account>.
+    expect(again.stdout).not.toContain('add `profile:');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell line of the workflow, not a template
+    expect(read(example, WORKFLOW)).toContain('echo "MESH_AWS_PROFILE_${account}=${profile}" >> "$GITHUB_ENV"');
     expect(again.stdout).toContain('package.json is missing');
     expect(read(example, 'mesh.yaml')).toContain('name: music');
   });
