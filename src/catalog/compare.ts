@@ -2,7 +2,8 @@
  * How a desired catalog resource compares with what exists. Pure. A dropped or retyped column is breaking for
  * subscribers (needs `--allow-breaking`); LF-Tag values only grow; grants must match exactly.
  */
-import type { Comparison, DesiredResource, ObservedResource } from '../engine/plan.js';
+import { ExitCode, isMeshError, MeshError } from '../core/errors.js';
+import type { Comparison, DesiredResource, ObservedResource, Plan } from '../engine/plan.js';
 import { sameSpec } from '../engine/planner.js';
 import type { CatalogColumn, CatalogSpec, GrantSpec, TableSpec } from './port.js';
 
@@ -99,4 +100,28 @@ export function compareCatalog(desired: DesiredResource<CatalogSpec>, observed: 
     return sameSpec(d, o) ? UP_TO_DATE : { action: 'update', reason: 'points at another target' };
   }
   return sameSpec(d, o) ? UP_TO_DATE : { action: 'update', reason: 'differs from the files' };
+}
+
+/**
+ * A sample file that no longer matches a contract whose table change is breaking: one message that says both, with
+ * `--allow-breaking` as the way forward once the file matches. Any other error is returned as it was.
+ */
+export function breakingWithSample(error: unknown, plan: Plan, tableKey: (product: string) => string | undefined): unknown {
+  if (!isMeshError(error) || error.code !== 'SampleDataMismatch') return error;
+  const details = error.details as { product?: string; problems?: string[] } | undefined;
+  const product = details?.product ?? '';
+  const key = tableKey(product);
+  const change = plan.changes.find((c) => c.key === key && c.breaking);
+  if (!change) return error;
+  return new MeshError(
+    'BreakingChange',
+    `Breaking change to ${product}: ${change.reason} (needs --allow-breaking), and the sample data no longer matches the new contract: ${(details?.problems ?? []).join('; ')}.`,
+    {
+      hint: `Update the sample file to the new contract, then: mesh publish-product ${product} --allow-breaking`,
+      exitCode: ExitCode.Usage,
+      location: error.location,
+      details: { product, breaking: change.reason, sampleData: details?.problems ?? [] },
+      cause: error,
+    },
+  );
 }

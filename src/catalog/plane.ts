@@ -173,7 +173,14 @@ async function checkPlannedSamples(plan: Plan, products: readonly Product[], nam
   const toCheck = products.filter((p) => pending.has(key(p)));
   if (toCheck.length === 0) return;
   const { checkSampleData } = await import('./local/sample-data.js');
-  await checkSampleData(toCheck);
+  try {
+    await checkSampleData(toCheck);
+  } catch (error) {
+    throw (await import('./compare.js')).breakingWithSample(error, plan, (name) => {
+      const p = toCheck.find((q) => q.name === name);
+      return p ? key(p) : undefined;
+    });
+  }
 }
 
 /** local: every published table's folder must lie inside the object store (links resolved), before anything runs. */

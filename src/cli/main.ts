@@ -4,7 +4,25 @@ import { storageError } from '../core/storage-errors.js';
 import { colorWanted } from '../io/env.js';
 import { createOutput } from '../io/output.js';
 import { clearCurrentContext, currentContext, installSignalHandlers, takeRequestedExitCode } from './context.js';
+import { addExamples } from './examples.js';
 import { buildProgram } from './program.js';
+import { quietCommanderErrors, usageError } from './usage-errors.js';
+
+let pipeHandlerInstalled = false;
+
+/**
+ * A reader that closes the pipe early (`mesh plan | head -1`) ends the command quietly with exit 0, as git does:
+ * nothing more can be shown to anyone, so there is nothing to report.
+ */
+function endQuietlyOnClosedStdout(): void {
+  if (pipeHandlerInstalled) return;
+  pipeHandlerInstalled = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exitCode = 0;
+    process.exit(0);
+  });
+}
 
 /**
  * The one place that turns results and errors into an exit code. Library code throws MeshError; this catches,
@@ -13,8 +31,9 @@ import { buildProgram } from './program.js';
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   installSignalHandlers();
+  endQuietlyOnClosedStdout();
   clearCurrentContext();
-  const program = buildProgram();
+  const program = quietCommanderErrors(addExamples(buildProgram()));
   let code: number;
   try {
     await program.parseAsync([...argv]);
@@ -26,7 +45,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     }
     code = takeRequestedExitCode();
   } catch (error) {
-    code = report(error, argv);
+    code = report(error instanceof CommanderError && !isHelp(error) ? usageError(error, program, argv) : error, argv);
   }
   process.exitCode = code;
   return code;
@@ -67,18 +86,12 @@ function fromSystemError(error: unknown): MeshError | undefined {
   }
 }
 
+function isHelp(error: CommanderError): boolean {
+  return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+}
+
 function report(error: unknown, argv: readonly string[]): number {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    // commander already printed its message to stderr; with --json the one stdout document is the error
-    if (argv.includes('--json')) {
-      const message = error.message.replace(/^error: /, '');
-      process.stdout.write(
-        `${JSON.stringify({ error: { code: 'UsageError', message, hint: 'Run the command with --help.' } }, null, 2)}\n`,
-      );
-    }
-    return ExitCode.Usage;
-  }
+  if (error instanceof CommanderError) return isHelp(error) ? 0 : ExitCode.Usage;
   const ctx = currentContext();
   const json = ctx?.output.json ?? argv.includes('--json');
   const output =

@@ -4,22 +4,45 @@ import { fromAwsError } from '../aws/errors.js';
 import type { AccountAccess, Workspace } from '../workspace/model.js';
 import { centralDataAccessRoleArn } from '../workspace/naming.js';
 
-/** One preflight check: what was checked, whether it passed, and the fix when it did not. */
+/**
+ * One preflight check: what was checked, whether it passed, and the fix when it did not. A check that could not run
+ * because the account has no usable credentials is `skipped` (not ok, no fix of its own: the credentials check
+ * names that fix once).
+ */
 export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;
+  readonly status: 'ok' | 'failed' | 'skipped';
   readonly detail: string;
   readonly fix?: string;
 }
 
-type Check = () => Promise<CheckResult>;
+export type Check = () => Promise<CheckResult>;
 
-async function attempt(name: string, run: () => Promise<string>, fix: string): Promise<CheckResult> {
+/** Which checks a command's preflight needs: the accounts its plan touches, and the planes (src/bootstrap/preflight.ts). */
+export interface AwsCheckScope {
+  readonly accounts: ReadonlySet<string>;
+  readonly catalog: boolean;
+  readonly streams: boolean;
+}
+
+async function attempt(
+  name: string,
+  run: () => Promise<string>,
+  fix: string,
+  options: { credentials?: boolean } = {},
+): Promise<CheckResult> {
   try {
-    return { name, ok: true, detail: await run() };
+    return { name, ok: true, status: 'ok', detail: await run() };
   } catch (error) {
     const e = fromAwsError(error, name);
-    return { name, ok: false, detail: e.message, fix: e.hint ? `${fix} (${e.hint})` : fix };
+    // the result column sits beside the name: no need to repeat it
+    const detail = e.message.startsWith(`${name}: `) ? e.message.slice(name.length + 2) : e.message;
+    if (e.code === 'Credentials' && !options.credentials) {
+      return { name, ok: false, status: 'skipped', detail: 'skipped: no credentials' };
+    }
+    // an access-denied hint names the missing action; other hints only restate the fix
+    return { name, ok: false, status: 'failed', detail, fix: e.code === 'AccessDenied' && e.hint ? `${fix} ${e.hint}` : fix };
   }
 }
 
@@ -28,8 +51,8 @@ function localChecks(ws: Workspace): Check[] {
     async () => {
       const major = Number(process.versions.node.split('.')[0]);
       return major >= 20
-        ? { name: 'node', ok: true, detail: `Node.js ${process.versions.node}` }
-        : { name: 'node', ok: false, detail: `Node.js ${process.versions.node}`, fix: 'Install Node.js 20 or later.' };
+        ? { name: 'node', ok: true, status: 'ok', detail: `Node.js ${process.versions.node}` }
+        : { name: 'node', ok: false, status: 'failed', detail: `Node.js ${process.versions.node}`, fix: 'Install Node.js 20 or later.' };
     },
     () =>
       attempt(
@@ -91,12 +114,13 @@ function localChecks(ws: Workspace): Check[] {
   return checks;
 }
 
-function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
+export function awsChecks(ws: Workspace, clients: AwsClients, only?: AwsCheckScope): Check[] {
   const accounts = new Map<string, { who: string; access: AccountAccess }>();
   accounts.set(`central ${ws.mesh.central.account}`, { who: 'central catalog', access: ws.mesh.central });
   for (const d of ws.domains) accounts.set(`${d.name} ${d.access.account}`, { who: `domain ${d.name}`, access: d.access });
   const checks: Check[] = [];
   for (const { who, access } of accounts.values()) {
+    if (only && !only.accounts.has(access.account)) continue;
     checks.push(() =>
       attempt(
         `credentials: ${who}`,
@@ -110,48 +134,51 @@ function awsChecks(ws: Workspace, clients: AwsClients): Check[] {
           return `account ${id.Account} as ${id.Arn?.replace(/\/[^/]+$/, '/…')}`;
         },
         `Give ${who} working credentials: a profile (aws sso login --profile …) or a roleArn in its file.`,
+        { credentials: true },
       ),
     );
   }
   const central = ws.mesh.central;
-  checks.push(() =>
-    attempt(
-      'lake formation settings (central)',
-      async () => {
-        const { LakeFormationClient, GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation');
-        const lf = await clients.get(LakeFormationClient, central);
-        const s = await lf.send(new GetDataLakeSettingsCommand({}));
-        const settings = s.DataLakeSettings;
-        const admins = settings?.DataLakeAdmins?.length ?? 0;
-        const version = settings?.Parameters?.CROSS_ACCOUNT_VERSION ?? '1';
-        const problems: string[] = [];
-        if (Number(version) < 3)
-          problems.push(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
-        // Default permissions for IAMAllowedPrincipals make every new database and table readable by IAM alone,
-        // bypassing the column grants mesh makes (and sharing them then needs version 4).
-        const defaults = [...(settings?.CreateDatabaseDefaultPermissions ?? []), ...(settings?.CreateTableDefaultPermissions ?? [])];
-        if (defaults.length > 0) problems.push('new databases and tables get default permissions for IAMAllowedPrincipals');
-        if (admins === 0) problems.push('there is no data lake administrator');
-        if (problems.length > 0) throw new Error(problems.join('; '));
-        return `${admins} data lake admin(s), cross-account version ${version}, no default IAM permissions`;
-      },
-      'In the central account run PutDataLakeSettings (read-modify-write) with Parameters.CROSS_ACCOUNT_VERSION = "4", CreateDatabaseDefaultPermissions and CreateTableDefaultPermissions empty, and the mesh admin role in DataLakeAdmins.',
-    ),
-  );
-  checks.push(() =>
-    attempt(
-      'data access role (central)',
-      async () => {
-        const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
-        const iam = await clients.get(IAMClient, central);
-        await iam.send(new GetRoleCommand({ RoleName: central.dataAccessRoleName }));
-        return centralDataAccessRoleArn(ws.mesh);
-      },
-      `Create the role ${central.dataAccessRoleName} in the central account, trusted by lakeformation.amazonaws.com, with S3 access to the producers' prefixes (never the service-linked role).`,
-    ),
-  );
+  if (!only || only.catalog)
+    checks.push(() =>
+      attempt(
+        'lake formation settings (central)',
+        async () => {
+          const { LakeFormationClient, GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation');
+          const lf = await clients.get(LakeFormationClient, central);
+          const s = await lf.send(new GetDataLakeSettingsCommand({}));
+          const settings = s.DataLakeSettings;
+          const admins = settings?.DataLakeAdmins?.length ?? 0;
+          const version = settings?.Parameters?.CROSS_ACCOUNT_VERSION ?? '1';
+          const problems: string[] = [];
+          if (Number(version) < 3)
+            problems.push(`CROSS_ACCOUNT_VERSION is ${version}; grants to role ARNs in other accounts need 3 or later`);
+          // Default permissions for IAMAllowedPrincipals make every new database and table readable by IAM alone,
+          // bypassing the column grants mesh makes (and sharing them then needs version 4).
+          const defaults = [...(settings?.CreateDatabaseDefaultPermissions ?? []), ...(settings?.CreateTableDefaultPermissions ?? [])];
+          if (defaults.length > 0) problems.push('new databases and tables get default permissions for IAMAllowedPrincipals');
+          if (admins === 0) problems.push('there is no data lake administrator');
+          if (problems.length > 0) throw new Error(problems.join('; '));
+          return `${admins} data lake admin(s), cross-account version ${version}, no default IAM permissions`;
+        },
+        'In the central account run PutDataLakeSettings (read-modify-write) with Parameters.CROSS_ACCOUNT_VERSION = "4", CreateDatabaseDefaultPermissions and CreateTableDefaultPermissions empty, and the mesh admin role in DataLakeAdmins.',
+      ),
+    );
+  if (!only || only.catalog)
+    checks.push(() =>
+      attempt(
+        'data access role (central)',
+        async () => {
+          const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
+          const iam = await clients.get(IAMClient, central);
+          await iam.send(new GetRoleCommand({ RoleName: central.dataAccessRoleName }));
+          return centralDataAccessRoleArn(ws.mesh);
+        },
+        `Create the role ${central.dataAccessRoleName} in the central account, trusted by lakeformation.amazonaws.com, with S3 access to the producers' prefixes (never the service-linked role).`,
+      ),
+    );
   const streaming = ws.mesh.streaming;
-  if (streaming.kind === 'msk') {
+  if (streaming.kind === 'msk' && (!only || only.streams)) {
     checks.push(() =>
       attempt(
         'MSK cluster',

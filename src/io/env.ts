@@ -17,3 +17,17 @@ export function colorWanted(flag: boolean | undefined, env: NodeJS.ProcessEnv = 
   // `mesh plan > plan.txt` never writes escape codes into the file.
   return Boolean(process.stderr.isTTY && process.stdout.isTTY);
 }
+
+/** Columns to lay text out in: the terminal's width, or 80 when output is not a terminal (CI logs, files). */
+export function terminalWidth(): number {
+  const columns = process.stdout.isTTY ? process.stdout.columns : process.stderr.isTTY ? process.stderr.columns : undefined;
+  return columns && columns >= 40 ? columns : 80;
+}
+
+/**
+ * A spinner can redraw stderr: it is a terminal that knows its width. A pseudo-terminal without a size (0 columns,
+ * e.g. `script` or `docker exec -t` in automation) would make ora clear lines without end, so it gets plain lines.
+ */
+export function stderrCanRedraw(): boolean {
+  return Boolean(process.stderr.isTTY && (process.stderr.columns ?? 0) > 0);
+}

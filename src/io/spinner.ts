@@ -1,3 +1,4 @@
+import { stderrCanRedraw } from './env.js';
 import type { Output } from './output.js';
 
 /** The only module that imports ora. On a non-TTY (or --json) it prints plain lines to stderr on state changes only. */
@@ -9,7 +10,7 @@ export interface Spinner {
 }
 
 export async function startSpinner(output: Output, text: string): Promise<Spinner> {
-  if (!output.interactive) {
+  if (!output.interactive || !stderrCanRedraw()) {
     let last = '';
     const say = (t: string) => {
       if (t !== last && !output.json) output.info(t);
@@ -34,4 +35,72 @@ export async function startSpinner(output: Output, text: string): Promise<Spinne
     fail: (t) => spinner.fail(t),
     stop: () => spinner.stop(),
   };
+}
+
+/** A step that may be long: nothing shows unless it runs past a second; then a spinner (TTY) or a plain line. */
+export interface Step {
+  /** Ends the step; when it showed, says so with the time it took. Synchronous: output that follows comes after. */
+  done(text?: string): void;
+  /** Ends the step without a success mark (an error follows from the caller). */
+  fail(): void;
+}
+
+/** How long a step runs before it shows (MESH_PROGRESS_AFTER_MS overrides the one second, e.g. 0 in tests). */
+function showAfterMs(): number {
+  const raw = process.env.MESH_PROGRESS_AFTER_MS;
+  const env = raw === undefined || raw === '' ? Number.NaN : Number(raw);
+  return Number.isFinite(env) && env >= 0 ? env : 1_000;
+}
+
+export function startStep(output: Output, text: string): Step {
+  const started = Date.now();
+  let spinner: Spinner | undefined;
+  let plain = false;
+  let ended = false;
+  const show = () => {
+    if (!output.interactive || !stderrCanRedraw()) {
+      // plain lines, written at once (CI logs, pipes); nothing on stderr with --json unless --verbose
+      plain = true;
+      if (output.json) output.debug(`${text}…`);
+      else output.info(`${text}…`);
+      return;
+    }
+    void startSpinner(output, `${text}…`).then((s) => {
+      // ended while ora was loading: nothing more to show
+      if (ended) s.stop();
+      else spinner = s;
+    });
+  };
+  const after = showAfterMs();
+  const timer = after === 0 ? undefined : setTimeout(show, after);
+  timer?.unref?.();
+  if (after === 0) show();
+  const end = (how: 'done' | 'fail', doneText?: string) => {
+    if (ended) return;
+    ended = true;
+    if (timer) clearTimeout(timer);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const line = how === 'done' ? `${doneText ?? text} (${seconds} s)` : `${text}: stopped after ${seconds} s`;
+    if (plain) {
+      if (output.json) output.debug(line);
+      else output.info(line);
+    } else if (spinner) {
+      if (how === 'done') spinner.succeed(line);
+      else spinner.fail(line);
+    }
+  };
+  return { done: (t) => end('done', t), fail: () => end('fail') };
+}
+
+/** Runs `work` as a step (see startStep). */
+export async function withStep<T>(output: Output, text: string, work: () => Promise<T>, doneText?: (result: T) => string): Promise<T> {
+  const step = startStep(output, text);
+  try {
+    const result = await work();
+    step.done(doneText?.(result));
+    return result;
+  } catch (error) {
+    step.fail();
+    throw error;
+  }
 }

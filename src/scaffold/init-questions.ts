@@ -140,17 +140,12 @@ export async function askMeshAnswers(
       },
       policy,
     ));
+  // On local an account id is only a name: a stable made-up one, never asked for.
   const account =
     checked(mode === 'explicit' ? flags.account : flags.centralAccount, accountFlag, validAccount) ??
-    (await askText(
-      {
-        message: 'Central catalog account id',
-        flag: accountFlag,
-        default: target === 'local' ? localAccountId(`${name}:central`) : undefined,
-        validate: validAccount,
-      },
-      policy,
-    ));
+    (target === 'local'
+      ? localAccountId(`${name}:central`)
+      : await askText({ message: 'Central catalog account id', flag: accountFlag, validate: validAccount }, policy));
   const region =
     checked(flags.region, '--region', validRegion) ??
     (await askText({ message: 'Region', flag: '--region', default: 'us-east-1', validate: validRegion }, policy));
@@ -180,15 +175,9 @@ export async function askDomainAnswers(
     (await askText({ message: 'Owner contact (email or channel)', flag: '--owner-contact', validate: notEmpty }, policy));
   const account =
     checked(flags.account, '--account', validAccount) ??
-    (await askText(
-      {
-        message: `AWS account id of ${name}`,
-        flag: '--account',
-        default: mesh.target === 'local' ? localAccountId(name) : undefined,
-        validate: validAccount,
-      },
-      policy,
-    ));
+    (mesh.target === 'local'
+      ? localAccountId(name)
+      : await askText({ message: `AWS account id of ${name}`, flag: '--account', validate: validAccount }, policy));
   const region =
     checked(flags.region, '--region', validRegion) ??
     (await askText({ message: 'Region', flag: '--region', default: mesh.region, validate: validRegion }, policy));

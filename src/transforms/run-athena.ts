@@ -10,7 +10,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Output } from '../io/output.js';
 import type { Domain, Workspace } from '../workspace/model.js';
 import { renderAthenaQuery } from './render-aws.js';
-import { toCsv } from './run-transform.js';
+import { toCsv, transformOutputPath } from './run-transform.js';
 import { findTransform } from './transform-sources.js';
 
 export interface RunAthenaTransformOptions {
@@ -59,7 +59,7 @@ export async function runAthenaTransform(options: RunAthenaTransformOptions): Pr
     transform.sql,
   );
   const columns = rows[0] ? Object.keys(rows[0]) : [];
-  const outputFile = path.resolve(options.domain.dir, transform.output);
+  const outputFile = transformOutputPath(options.workspace, options.domain, transform);
   mkdirSync(path.dirname(outputFile), { recursive: true });
   const temp = `${outputFile}.${process.pid}.tmp`;
   writeFileSync(temp, toCsv(columns, rows));

@@ -1,11 +1,12 @@
 /**
  * Runs a domain's SQL transform on the local target: DuckDB over the products the domain may read (the catalog's
  * runQuery, so subscriptions and grants apply), written as CSV (header row, RFC 4180 quoting) to the transform's
- * output, relative to the domain folder.
+ * output. Outputs are results, not sources: they go under the workspace's local state folder (`.mesh/local/`,
+ * git-ignored), at `transforms/<domain>/<output>`, never into the domain folder.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Workspace } from '../workspace/model.js';
+import type { Domain, Transform, Workspace } from '../workspace/model.js';
 import { findDomainOrThrow, findTransform, transformSources } from './transform-sources.js';
 
 export interface TransformRun {
@@ -31,6 +32,11 @@ export interface RunTransformOptions {
   readonly query?: QueryRunner;
 }
 
+/** Where a transform's result is written: `<localDir>/transforms/<domain>/<output>` (outside the source tree). */
+export function transformOutputPath(workspace: Workspace, domain: Domain, transform: Pick<Transform, 'output'>): string {
+  return path.resolve(workspace.mesh.localDir, 'transforms', domain.name, transform.output);
+}
+
 async function catalogRunQuery(): Promise<QueryRunner> {
   const { runQuery } = await import('../catalog/local/query.js');
   return runQuery;
@@ -50,7 +56,7 @@ export async function runTransform(
   const result = await query(workspace, domain.name, transform.sql);
   const columns = result.columns.map((c) => c.name);
 
-  const output = path.resolve(domain.dir, transform.output);
+  const output = transformOutputPath(workspace, domain, transform);
   mkdirSync(path.dirname(output), { recursive: true });
   const temp = `${output}.${process.pid}.tmp`;
   writeFileSync(temp, toCsv(columns, result.rows));

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { closestMatch, didYouMean } from '../core/errors.js';
 import { describeField, expectedAvroFor, typesAgree } from './avro-types.js';
 import { AWS_REGIONS, isAccountId, isRegion, isRoleArn, parseMskClusterArn } from './aws-ids.js';
@@ -348,6 +350,14 @@ export const ownerFieldsPresent: Rule = ({ mesh, domains }, report) => {
   }
 };
 
+function hasContractFiles(dir: string): boolean {
+  try {
+    return readdirSync(path.join(dir, 'products')).some((f) => /\.odcs\.ya?ml$/.test(f));
+  } catch {
+    return false;
+  }
+}
+
 export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) => {
   if (!isInside(root, mesh.config.localDir)) {
     report.at(mesh.source, ['local', 'dir'], ProblemCode.PathEscapesWorkspace, 'The local state folder must be inside the workspace.');
@@ -359,7 +369,8 @@ export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) 
     });
   }
   for (const entry of domains) {
-    if (entry.domain.kind !== 'consumer' && !products.some((p) => p.owner.source === entry.source)) {
+    // A contract that failed to load has its own error: the domain still has products.
+    if (entry.domain.kind !== 'consumer' && !products.some((p) => p.owner.source === entry.source) && !hasContractFiles(entry.domain.dir)) {
       report.at(entry.source, ['kind'], ProblemCode.NoProducts, `Producer domain "${entry.domain.name}" has no product contracts.`, {
         severity: 'warning',
         hint: 'Add products/<name>.odcs.yaml (mesh init producer writes a starter).',

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
-import { configError, usageError } from '../core/errors.js';
+import { configError, didYouMean, usageError } from '../core/errors.js';
 import type { Domain, Workspace } from './model.js';
 
 /** Write options that leave the lines mesh did not touch as they were (no re-wrapping, `[a, b]` kept tight). */
@@ -79,9 +79,21 @@ export function resolveSubscriptionPorts(
   flags: { readonly domain?: string; readonly table?: boolean; readonly stream?: boolean },
   mode: 'subscribe' | 'unsubscribe',
 ): { domain: Domain; table: boolean; stream: boolean } {
-  const name = flags.domain ?? soleSubscriber(workspace, product);
+  // A misspelt product first: every later message would lead the wrong way.
+  const known = [
+    ...new Set([...workspace.products.map((p) => p.name), ...workspace.domains.flatMap((d) => d.subscriptions.map((s) => s.product))]),
+  ];
+  if (!known.includes(product)) {
+    throw configError('UnknownProduct', `No product is named "${product}".`, {
+      hint: didYouMean(product, known) ?? `Products: ${known.join(', ')}.`,
+    });
+  }
+  const name = flags.domain ?? (mode === 'subscribe' ? soleConsumer(workspace) : soleSubscriber(workspace, product));
   const domain = workspace.domains.find((d) => d.name === name);
-  if (!domain) throw usageError(`No domain named "${name}".`, `Domains: ${workspace.domains.map((d) => d.name).join(', ')}.`);
+  if (!domain) {
+    const names = workspace.domains.map((d) => d.name);
+    throw usageError(`No domain named "${name}".`, didYouMean(name, names) ?? `Domains: ${names.join(', ')}.`);
+  }
   // Neither flag: the ports the domain file declares.
   if (!flags.table && !flags.stream) {
     const declared = domain.subscriptions.find((s) => s.product === product);
@@ -94,6 +106,20 @@ export function resolveSubscriptionPorts(
     return { domain, table: Boolean(declared.table), stream: Boolean(declared.stream) };
   }
   return { domain, table: Boolean(flags.table), stream: Boolean(flags.stream) };
+}
+
+/** subscribe without --domain: the workspace's one consumer domain, or a usage error listing them all. */
+function soleConsumer(workspace: Workspace): string {
+  const candidates = workspace.domains.filter((d) => d.kind !== 'producer').map((d) => d.name);
+  if (candidates.length === 1 && candidates[0]) return candidates[0];
+  throw usageError(
+    candidates.length === 0
+      ? 'The workspace has no consumer domain to subscribe.'
+      : `--domain is required: the workspace has ${candidates.length} consumer domains (${candidates.join(', ')}).`,
+    candidates.length === 0
+      ? 'Add one: mesh init consumer <name>.'
+      : `Pass --domain ${candidates[0]} (or ${candidates.slice(1).join(', ')}).`,
+  );
 }
 
 function soleSubscriber(workspace: Workspace, product: string): string {

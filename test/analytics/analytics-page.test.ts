@@ -1,14 +1,13 @@
 /**
- * The live analytics page in headless Chromium (Debian's `chromium`, driven by playwright-core): it loads, shows
+ * The live analytics page in headless Chromium (test/support/chromium.ts, driven by playwright-core): it loads, shows
  * the counts, and updates when plays arrive through the real FirehoseClient.
  */
-import { existsSync } from 'node:fs';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
 import { type AnalyticsServer, startAnalyticsServer } from './analytics-server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const T0 = 1_714_557_600; // 2024-05-01T10:00:00Z
 
 function playLine(n: number, itemId: string, contentType: 'song' | 'podcast', secondsAfter: number) {
@@ -24,16 +23,13 @@ describe('analytics live page', () => {
   let firehose: FirehoseClient;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
-    }
     server = await startAnalyticsServer(['music-listens']);
     firehose = new FirehoseClient({
       region: 'us-east-1',
       endpoint: server.analytics.firehoseEndpoint(server.baseUrl),
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    browser = await launchChromium();
     page = await browser.newPage();
   });
   afterAll(async () => {

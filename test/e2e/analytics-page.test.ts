@@ -1,21 +1,21 @@
 /**
- * The analytics live page over the whole local path, in headless Chromium (Debian's chromium, playwright-core):
+ * The analytics live page over the whole local path, in headless Chromium (test/support/chromium.ts, playwright-core):
  * listens produced on the interactions stream (`mesh events produce`) → the analytics domain's interactions-ingestor
  * (bundled, in its own process, run by a real `mesh dev` child process) → the local Firehose endpoint → the store →
  * the page. test/analytics/ covers the page and the endpoint fed directly; this covers the chain end to end.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt } from '../cli/run-cli.js';
+import { launchChromium } from '../support/chromium.js';
 import { mesh, setUpExample } from './local-example-setup.js';
 import { burst, type ExpectedAnalytics, expectedAnalytics, type Listen, writeJsonLines } from './local-listens.js';
 import { isAlive, processesOf, waitFor } from './local-processes.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The ingestor waits up to 5 s (its batching window) to fill a batch; then the page polls every second. */
 const PAGE_UPDATES_WITHIN_MS = 30_000;
 
@@ -91,14 +91,11 @@ async function expectPageShows(expected: ExpectedAnalytics): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
   ensureBuilt();
   root = mkdtempSync(path.join(os.tmpdir(), 'mesh-e2e-page-'));
   await setUpExample(root, { personalize: false });
   url = await startMeshDev();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 

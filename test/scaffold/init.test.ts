@@ -59,11 +59,7 @@ describe('mesh init (non-interactive)', () => {
     const mesh = await readFile(path.join(dir, 'mesh.yaml'), 'utf8');
     expect(mesh.split('\n')[0]).toBe('# yaml-language-server: $schema=node_modules/mesh-cli/schema/mesh.schema.json');
     expect(mesh).toContain('name: music\n');
-    expect(policy.lines).toEqual([
-      '? Where does it run? → auto: local (--target)',
-      expect.stringMatching(/^\? Central catalog account id → auto: \d{12} \(--account\)$/),
-      '? Region → auto: us-east-1 (--region)',
-    ]);
+    expect(policy.lines).toEqual(['? Where does it run? → auto: local (--target)', '? Region → auto: us-east-1 (--region)']);
     expect(await expectValid(dir)).toEqual(['NoDomains']);
   });
 

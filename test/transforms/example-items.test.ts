@@ -1,6 +1,6 @@
 // The running example's items merge: scaffolded with `mesh init --example music-streaming`, published and
 // subscribed on the local target, run by DuckDB; and the same transform rendered for aws.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,8 @@ describe('the example items transform', () => {
       .slice(1)
       .map((r) => r[0]);
 
-    expect(run.output).toBe(path.join(dir, 'domains', 'recommendations', 'datasets', 'items.csv'));
+    expect(run.output).toBe(path.join(ws.mesh.localDir, 'transforms', 'recommendations', 'datasets', 'items.csv'));
+    expect(existsSync(path.join(dir, 'domains', 'recommendations', 'datasets'))).toBe(false);
     expect(run.sources).toEqual(['songs', 'podcasts']);
     expect(run.columns.slice(0, 4)).toEqual(['item_id', 'content_type', 'genre', 'created_at']);
     expect(run.rowCount).toBe(songIds.length + episodeIds.length);

@@ -62,8 +62,8 @@ describe('runTransform on the local target', () => {
     await runCatalog(ws, subscribe('podcasts'));
     const run = await runTransform(ws, 'recommendations', 'items');
 
-    const domainDir = ws.domains.find((d) => d.name === 'recommendations')?.dir ?? '';
-    expect(run.output).toBe(path.join(domainDir, 'datasets', 'items.csv'));
+    // a result, not a source: under the local state folder, never in the domain folder
+    expect(run.output).toBe(path.join(ws.mesh.localDir, 'transforms', 'recommendations', 'datasets', 'items.csv'));
     expect(run).toMatchObject({ rowCount: 6, columns: ['item_id', 'content_type', 'genre', 'title'], sources: ['songs', 'podcasts'] });
     expect(readFileSync(run.output, 'utf8')).toBe(
       [

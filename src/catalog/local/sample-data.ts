@@ -82,11 +82,15 @@ export async function checkSampleData(products: readonly Product[]): Promise<voi
       }
       const problems = await problemsOf(session.connection, product, file);
       if (problems.length > 0) {
-        throw new MeshError('SampleDataMismatch', `${file} does not match the contract of ${product.name}: ${problems.join('; ')}.`, {
-          location: { file },
-          hint: `Fix the file or the contract (${product.file}); nothing was published.`,
-          details: { product: product.name, problems },
-        });
+        throw new MeshError(
+          'SampleDataMismatch',
+          `The sample data does not match the contract of ${product.name}: ${problems.join('; ')}.`,
+          {
+            location: { file },
+            hint: `Fix the file or the contract (${product.file}); nothing was published.`,
+            details: { product: product.name, problems },
+          },
+        );
       }
     }
   } finally {

@@ -16,16 +16,17 @@ export function doctorCommand(): Command {
       ctx.output.result({ target, checks: results }, () => {
         const table = formatTable(
           ['', 'check', 'result'],
-          results.map((r) => [r.ok ? 'ok' : 'FAIL', r.name, r.detail]),
+          results.map((r) => [r.status === 'ok' ? 'ok' : r.status === 'skipped' ? 'skip' : 'FAIL', r.name, r.detail]),
         );
-        const fixes = results.filter((r) => !r.ok).map((r) => `${s.red('✗')} ${r.name}: ${s.cyan('fix:')} ${r.fix ?? ''}`);
+        const fixes = results.filter((r) => r.status === 'failed').map((r) => `${s.red('✗')} ${r.name}: ${s.cyan('fix:')} ${r.fix ?? ''}`);
         return [table, ...(fixes.length > 0 ? ['', ...fixes] : [])].join('\n');
       });
-      const failed = results.filter((r) => !r.ok);
+      const failed = results.filter((r) => r.status === 'failed');
+      const skipped = results.filter((r) => r.status === 'skipped').length;
       if (failed.length > 0) {
         throw new MeshError(
           'DoctorFailed',
-          `${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}.`,
+          `${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}${skipped > 0 ? ` (${skipped} skipped: no credentials)` : ''}.`,
           {
             hint: failed[0]?.fix,
             details: { checks: results },

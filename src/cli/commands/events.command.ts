@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ExitCode, usageError } from '../../core/errors.js';
+import { ExitCode, MeshError, usageError } from '../../core/errors.js';
 import { contextFor, requestExitCode } from '../context.js';
 import { loadWorkspaceFor } from './shared.js';
 
@@ -31,6 +31,12 @@ function produceCommand(): Command {
       const ctx = contextFor(command);
       const { workspace, target } = await loadWorkspaceFor(ctx);
       const text = opts.file ? await readFile(opts.file, 'utf8') : await readStdin();
+      if (!/\S/.test(text)) {
+        throw new MeshError('NoEvents', `No events in ${opts.file ?? 'stdin'}: it is empty.`, {
+          hint: 'Give one JSON event per line (see the example: domains/interactions/data/u0042-podcast-listens.jsonl).',
+          exitCode: ExitCode.Usage,
+        });
+      }
       const { produceEvents, describeProduced } = await import('../../streams/events/produce.js');
       const { progressReporter } = await import('../../streams/events/produce-progress.js');
       const progress = progressReporter(ctx.output, product);

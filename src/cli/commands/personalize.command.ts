@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
+import { withStep } from '../../io/spinner.js';
 import { contextFor } from '../context.js';
 import { loadWorkspaceFor, lockTimeoutOption, withTargetLock } from './shared.js';
 
@@ -67,14 +68,17 @@ function trainCommand(): Command {
         command: Command,
       ) => {
         const { ctx, run, service, report } = await setup(command);
-        const result = await withTargetLock(ctx, run, opts, () =>
+        const train = () =>
           service.trainPersonalize(run, {
             ...(opts.solution ? { solutions: opts.solution } : {}),
             incremental: Boolean(opts.incremental),
             ...(opts.trainingMode ? { trainingMode: opts.trainingMode } : {}),
             newVersion: Boolean(opts.newVersion),
             dryRun: Boolean(opts.dryRun),
-          }),
+          });
+        // on aws the waits show their own progress (the waiter); locally the engine shows as one step
+        const result = await withTargetLock(ctx, run, opts, () =>
+          run.target === 'local' && !opts.dryRun ? withStep(ctx.output, 'Training the local recommender', train, () => 'Trained') : train(),
         );
         ctx.output.result(result, () => report.renderTrain(result, ctx.output.style));
       },

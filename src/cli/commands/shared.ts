@@ -4,6 +4,7 @@ import { parseDuration } from '../../engine/lock/duration.js';
 import type { Plan } from '../../engine/plan.js';
 import type { PlaneFactory, PlanScope } from '../../engine/plane.js';
 import { askConfirm } from '../../io/prompts.js';
+import { startStep } from '../../io/spinner.js';
 import type { Target, Workspace } from '../../workspace/model.js';
 import type { CommandContext } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
@@ -91,6 +92,8 @@ export async function planAndApply(
     throw usageError(`--concurrency takes a whole number from 1 to 64 (got ${String(opts.concurrency)}).`);
   }
   const out = ctx.output;
+  // Planning shows as one step; applying shows a line per change (the engine's), and on aws each wait its own progress.
+  const step = startStep(out, target === 'aws' ? 'Reading the current state from AWS' : 'Planning');
   const result = await runPlanes({
     workspace,
     target,
@@ -104,6 +107,7 @@ export async function planAndApply(
     aws: { profile: ctx.globals.profile, region: ctx.globals.region },
     lock: lockTimeout(opts),
     onPlan: (plan) => {
+      step.done('Planned');
       // A dry run's plan is its result (stdout); before an apply it is a diagnostic (stderr).
       if (!out.json && !opts.dryRun) out.info(renderPlan(plan, out));
     },
@@ -114,7 +118,16 @@ export async function planAndApply(
             { message: 'Apply these changes, including the removals above?', flag: '--yes', default: ctx.globals.yes ? true : undefined },
             ctx.prompts,
           ),
-  });
+  }).then(
+    (r) => {
+      step.done('Planned');
+      return r;
+    },
+    (error: unknown) => {
+      step.fail();
+      throw error;
+    },
+  );
   const verb = opts.dryRun
     ? `${renderPlan(result.plan, out)}\n\nDry run: nothing was changed.`
     : result.applied

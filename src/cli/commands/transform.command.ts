@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
+import { withStep } from '../../io/spinner.js';
 import { contextFor } from '../context.js';
 import { loadWorkspaceFor, lockTimeoutOption, withTargetLock } from './shared.js';
 
@@ -32,7 +33,14 @@ export function transformCommand(): Command {
           return;
         }
         const { runTransform } = await import('../../transforms/run-transform.js');
-        const run = await withTargetLock(ctx, { workspace, target }, opts, () => runTransform(workspace, domain.name, name));
+        const run = await withTargetLock(ctx, { workspace, target }, opts, () =>
+          withStep(
+            out,
+            `Running transform ${name} (DuckDB)`,
+            () => runTransform(workspace, domain.name, name),
+            (r) => `${r.rowCount} row(s) written`,
+          ),
+        );
         out.result(run, `${run.rowCount} row(s) from ${run.sources.join(', ')} → ${run.output}`);
         return;
       }

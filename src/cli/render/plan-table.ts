@@ -1,4 +1,5 @@
 import type { Plan } from '../../engine/plan.js';
+import { terminalWidth } from '../../io/env.js';
 import { formatTable, type Output } from '../../io/output.js';
 
 const GLYPH: Record<string, string> = {
@@ -29,16 +30,64 @@ export function renderPlan(plan: Plan, output: Output): string {
     c.ref.label ?? c.ref.id,
     `${c.reason}${c.breaking ? ' [BREAKING]' : ''}${c.requiresFlag ? ` (needs ${c.requiresFlag})` : ''}`,
   ]);
+  const width = terminalWidth();
   const table = rows.length > 0 ? formatTable(['action', 'type', 'resource', 'why'], rows) : 'No changes. Everything is up to date.';
-  const lines = table
-    .split('\n')
-    .map((line, i) => (i === 0 && rows.length > 0 ? s.bold(line) : i > 0 ? colour(shown[i - 1]?.action ?? '')(line) : line));
+  const fits = table.split('\n').every((line) => line.length <= width);
+  const lines = fits
+    ? table
+        .split('\n')
+        .map((line, i) => (i === 0 && rows.length > 0 ? s.bold(line) : i > 0 ? colour(shown[i - 1]?.action ?? '')(line) : line))
+    : // too wide for the terminal: one block per change, the reason on its own indented lines (as terraform does)
+      [
+        s.bold('action    type  resource'),
+        s.bold('            why'),
+        ...rows.flatMap((row, i) => {
+          const paint = colour(shown[i]?.action ?? '');
+          const [action = '', type = '', resource = '', why = ''] = row;
+          return [
+            ...wrap(`${action.padEnd(9)} ${type}  ${resource}`, width, '            '),
+            ...wrap(why, width, '            ', '            '),
+          ].map(paint);
+        }),
+      ];
   const sum = plan.summary;
   lines.push(
     '',
-    `Plan: ${sum.create} to create, ${sum.update} to update, ${sum.replace} to replace, ${sum.grant} to grant, ${sum.revoke} to revoke, ${sum.delete} to delete, ${sum.noop} unchanged.`,
+    ...wrap(
+      `Plan: ${sum.create} to create, ${sum.update} to update, ${sum.replace} to replace, ${sum.grant} to grant, ${sum.revoke} to revoke, ${sum.delete} to delete, ${sum.noop} unchanged.`,
+      width,
+      '      ',
+    ),
   );
   return lines.join('\n');
+}
+
+/**
+ * Splits text into lines of at most `width` characters at spaces; a word longer than a line is broken after its
+ * commas (column lists), and only a word without commas may overflow.
+ */
+export function wrap(text: string, width: number, indent: string, first = ''): string[] {
+  const room = width - indent.length;
+  const tokens = text
+    .split(' ')
+    .flatMap((word) =>
+      word.length <= room ? [{ text: word, space: true }] : word.split(/(?<=,)/).map((part, i) => ({ text: part, space: i === 0 })),
+    );
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const token of tokens) {
+    const joined = empty ? token.text : `${line}${token.space ? ' ' : ''}${token.text}`;
+    if (!empty && joined.length > width) {
+      lines.push(line);
+      line = indent + token.text;
+    } else {
+      line = empty ? `${line}${token.text}` : joined;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** The --json form of a plan. */
