@@ -1,13 +1,16 @@
 import { Command, Option } from 'commander';
 import { accessCommand } from './commands/access.command.js';
 import { applyCommand } from './commands/apply.command.js';
+import { bootstrapCommand } from './commands/bootstrap.command.js';
 import { catalogCommand, describeCommand } from './commands/catalog.command.js';
+import { destroyCommand } from './commands/destroy.command.js';
 import { devCommand } from './commands/dev.command.js';
 import { doctorCommand } from './commands/doctor.command.js';
 import { eventsCommand } from './commands/events.command.js';
 import { initCommand } from './commands/init.command.js';
 import { personalizeCommand } from './commands/personalize.command.js';
 import { planCommand } from './commands/plan.command.js';
+import { portalCommand } from './commands/portal.command.js';
 import { publishCommand } from './commands/publish.command.js';
 import { queryCommand } from './commands/query.command.js';
 import { statusCommand } from './commands/status.command.js';
@@ -35,6 +38,7 @@ export function buildProgram(): Command {
 
   for (const command of [
     initCommand(),
+    bootstrapCommand(),
     validateCommand(),
     planCommand(),
     applyCommand(),
@@ -49,9 +53,11 @@ export function buildProgram(): Command {
     eventsCommand(),
     devCommand(),
     personalizeCommand(),
+    portalCommand(),
     statusCommand(),
     doctorCommand(),
     unlockCommand(),
+    destroyCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -2,7 +2,7 @@
  * Plans are plain, serialisable data. A plane observes what exists (through its port), states what should exist, and
  * the pure planner compares the two. The apply engine then performs the changes in dependency order.
  */
-export type Plane = 'catalog' | 'streams' | 'schemas' | 'functions' | 'personalize';
+export type Plane = 'catalog' | 'streams' | 'schemas' | 'functions' | 'personalize' | 'bootstrap';
 export type ChangeAction = 'create' | 'update' | 'replace' | 'grant' | 'revoke' | 'delete' | 'noop';
 
 /** A resource mesh manages, identified by a deterministic key (`<type>:<id>`), e.g. `glue-table:222..:music_songs/songs`. */

@@ -26,6 +26,11 @@ export interface RunPlanesOptions {
   readonly aws?: { readonly profile?: string; readonly region?: string };
   /** Hold the target's lock from observing to the end of the apply (not on a dry run). */
   readonly lock?: { readonly timeoutMs: number };
+  /**
+   * aws: run the doctor's cheap checks for the accounts and planes the scope touches before anything else, and stop
+   * naming `mesh bootstrap` when one fails. Default: on for a locked run (every command that changes the target).
+   */
+  readonly preflight?: boolean;
 }
 
 export interface RunPlanesResult {
@@ -40,6 +45,10 @@ export function openState(workspace: Workspace, target: Target): StateStore {
 
 /** Observe → plan (pure) → show → confirm → apply, across planes. The shape of every mutating command. */
 export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesResult> {
+  if (!options.dryRun && (options.preflight ?? (options.target === 'aws' && options.lock !== undefined))) {
+    // Before the lock too: its first use creates a table, and an account that is not ready must stay untouched.
+    await (await import('../bootstrap/preflight.js')).preflight(options);
+  }
   if (!options.lock || options.dryRun) return observePlanApply(options);
   // Locked before observing: a second run then plans from what the first one applied.
   const { workspace, target, output, signal, aws } = options;

@@ -103,6 +103,20 @@ export const domainFileSchema = z
     profile: z.string().min(1).optional(),
     roleArn: z.string().optional(),
     roleName: z.string().min(1).max(64).optional().describe('the domain role mesh grants to (default mesh-<domain>)'),
+    trustedPrincipals: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]{1,512}|user\/[\w+=,.@/-]{1,512})$/,
+            'an IAM principal ARN: arn:aws:iam::<account>:role/<name>, …:user/<name> or …:root',
+          ),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        'aws: who may assume the domain role mesh bootstrap creates (the team SSO role, a CI role); default: the domain account itself',
+      ),
     storage: z
       .strictObject({
         kind: z.enum(['relational', 'key-value', 'event-files']),

@@ -151,6 +151,8 @@ export interface Domain {
   readonly access: AccountAccess;
   /** The domain's role that mesh grants to (producer role / consumer role). */
   readonly roleName: string;
+  /** aws: principals (IAM ARNs) the domain role `mesh bootstrap` creates trusts; absent: the domain account itself. */
+  readonly trustedPrincipals?: readonly string[];
   /** Producer storage the export job template matches. */
   readonly storage?: { readonly kind: 'relational' | 'key-value' | 'event-files'; readonly source?: string };
   /**

@@ -115,6 +115,7 @@ export async function normalizeDomain(
       ...(raw.roleArn ? { roleArn: raw.roleArn } : {}),
     },
     roleName: raw.roleName ?? `mesh-${raw.name}`,
+    ...(raw.trustedPrincipals ? { trustedPrincipals: [...raw.trustedPrincipals] } : {}),
     ...(raw.storage ? { storage: { kind: raw.storage.kind, ...(raw.storage.source ? { source: raw.storage.source } : {}) } } : {}),
     // Unsafe entries are left out here and reported by the location rules.
     locations: (raw.locations ?? []).flatMap((l) => {

@@ -77,6 +77,8 @@ beforeAll(async () => {
   rewriteExample(root, { accounts, clusterArn, topicPrefix });
   for (const product of PRODUCERS) await createBucket(accounts[product], bucketOf(contract(root, product).location));
   await preparePersonalize(R, personalizeBucket, 'music-recommendations-personalize');
+  // What a new user runs first on real accounts: without it, preflight refuses the first publish-product.
+  await run('bootstrap');
   fake = new AccountPersonalize(R, REGION);
 }, 60_000);
 
@@ -95,7 +97,8 @@ describe('the music-streaming example on aws: publish, subscribe, train, deploy'
       'create bucket-policy': 4,
       'create glue-database': 4,
       'create glue-table': 4,
-      'create lf-tag': 3,
+      // mesh bootstrap made the LF-Tag keys with these values already
+      'noop lf-tag': 3,
       'create lf-location': 4,
       'create resource-link-database': 4,
       'create topic': 4,
@@ -132,36 +135,58 @@ describe('the music-streaming example on aws: publish, subscribe, train, deploy'
     const statements = (
       JSON.parse(Policy ?? '{}') as { Statement: { Sid: string; Principal: { AWS: string[] }; Action: string[]; Resource: string[] }[] }
     ).Statement;
+    const bySid = new Map(statements.map((s) => [s.Sid, s]));
     expect(statements.map((s) => s.Sid)).toEqual([
       'MeshAnalyticsCluster',
-      'MeshAnalyticsData',
+      'MeshAnalyticsConnect',
+      'MeshAnalyticsInteractionsIngestorDeadLetter',
+      'MeshAnalyticsInteractionsIngestorGroups',
+      'MeshAnalyticsInteractionsIngestorRead',
       'MeshRecommendationsCluster',
-      'MeshRecommendationsData',
+      'MeshRecommendationsConnect',
+      'MeshRecommendationsInteractionsHandlerDeadLetter',
+      'MeshRecommendationsInteractionsHandlerGroups',
+      'MeshRecommendationsInteractionsHandlerRead',
+      'MeshRecommendationsItemsHandlerDeadLetter',
+      'MeshRecommendationsItemsHandlerGroups',
+      'MeshRecommendationsItemsHandlerRead',
+      'MeshRecommendationsUsersHandlerDeadLetter',
+      'MeshRecommendationsUsersHandlerGroups',
+      'MeshRecommendationsUsersHandlerRead',
     ]);
     const role = (consumer: 'analytics' | 'recommendations', fn: string) =>
       `arn:aws:iam::${accounts[consumer]}:role/music-${consumer}-${fn}-exec`;
-    expect(statements[0]?.Principal.AWS).toEqual([role('analytics', 'interactions-ingestor')]);
-    expect(statements[2]?.Principal.AWS).toEqual(
+    expect(bySid.get('MeshAnalyticsCluster')?.Principal.AWS).toEqual([role('analytics', 'interactions-ingestor')]);
+    expect(bySid.get('MeshRecommendationsCluster')?.Principal.AWS).toEqual(
       [
         role('recommendations', 'interactions-handler'),
         role('recommendations', 'items-handler'),
         role('recommendations', 'users-handler'),
       ].sort(),
     );
-    expect(statements[0]?.Action).toEqual([
+    expect(bySid.get('MeshAnalyticsCluster')?.Action).toEqual([
       'kafka:CreateVpcConnection',
       'kafka:DescribeCluster',
       'kafka:DescribeClusterV2',
       'kafka:GetBootstrapBrokers',
     ]);
-    expect(statements[1]?.Action).toContain('kafka-cluster:ReadData');
+    // least privilege: each role reads its source topics and writes only its own dead-letter topics
     const clusterPath = clusterArn.split(':cluster/')[1] ?? '';
-    expect(statements[1]?.Resource).toContain(
+    const topicArn = (name: string) => `arn:aws:kafka:${REGION}:${accounts.central}:topic/${clusterPath}/${name}`;
+    const read = bySid.get('MeshAnalyticsInteractionsIngestorRead');
+    expect(read?.Principal.AWS).toEqual([role('analytics', 'interactions-ingestor')]);
+    expect(read?.Action).toEqual(['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData']);
+    expect(read?.Resource).toEqual([topicArn(topicOf(ctx(), 'interactions'))]);
+    expect(bySid.get('MeshAnalyticsInteractionsIngestorGroups')?.Resource).toEqual([
       `arn:aws:kafka:${REGION}:${accounts.central}:group/${clusterPath}/mesh.analytics.interactions`,
-    );
-    expect(statements[1]?.Resource).toContain(
-      `arn:aws:kafka:${REGION}:${accounts.central}:topic/${clusterPath}/${topicOf(ctx(), 'interactions')}`,
-    );
+    ]);
+    const write = statements.filter((s) => s.Action.includes('kafka-cluster:WriteData'));
+    expect(write.map((s) => s.Sid)).toEqual(statements.filter((s) => s.Sid.endsWith('DeadLetter')).map((s) => s.Sid));
+    for (const s of write) {
+      expect(s.Principal.AWS).toHaveLength(1);
+      const consumer = s.Sid.startsWith('MeshAnalytics') ? 'analytics' : 'recommendations';
+      for (const arn of s.Resource) expect(arn).toMatch(new RegExp(`\\.dlq\\.${consumer}$`));
+    }
   });
 
   it('personalize train on aws reads the subscribed products through Athena in the recommendations account', async () => {

@@ -170,6 +170,9 @@ describe('a mutating command on aws takes the lock in the central account', () =
     const cluster = await createMskCluster(accounts.central, '3.5.1');
     rewriteExample(root, { accounts, clusterArn: cluster.arn, topicPrefix: `lock${randomBytes(4).toString('hex')}` });
     await createBucket(accounts.songs, bucketOf(contract(root, 'songs').location));
+    // Mutating commands on aws run their preflight first: the accounts are bootstrapped as a team would.
+    const bootstrap = await runInProcess(['bootstrap', '--yes', '--json', '-C', root]);
+    expect(bootstrap.code, bootstrap.stderr).toBe(0);
     central = await dynamo(accounts.central);
   }, 120_000);
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Bootstrap and destroy benchmark against moto: `mesh bootstrap` on empty accounts (first run) and again (a no-op
+// re-run), then 100 tables published and `mesh destroy --include-bootstrap`. Reports wall time and AWS calls (total,
+// mutating, by operation) of each. Imports the built CLI from ../dist (run `npm run build` first).
+//
+// Needs moto (`npm run services -- up`); without it the bench says so and exits 0, except with CI=true, which fails.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchWorkspace, motoEndpoint, randomAccount } from './catalog.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => import(path.join(ROOT, 'dist', p));
+
+async function main() {
+  const endpoint = motoEndpoint();
+  if (!endpoint) {
+    if (process.env.CI === 'true') throw new Error('moto is not running: npm run services -- up');
+    console.log('moto is not running (npm run services -- up): bootstrap bench skipped.');
+    return;
+  }
+  process.env.AWS_ENDPOINT_URL = endpoint;
+  process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+  process.env.AWS_REGION ??= 'us-east-1';
+  const { runBootstrap } = await dist('bootstrap/run.js');
+  const { runDestroy } = await dist('destroy/run.js');
+  const { runPlanes } = await dist('engine/run.js');
+  const { createCatalogPlane } = await dist('catalog/plane.js');
+  const { createOutput } = await dist('io/output.js');
+  const { AwsCallCounter, CountingAwsClients } = await dist('catalog/aws/call-counter.js');
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+
+  const accounts = { central: randomAccount(), producers: [randomAccount(), randomAccount()] };
+  const { workspace, buckets } = benchWorkspace('aws', accounts);
+  const counter = new AwsCallCounter();
+  const clients = new CountingAwsClients(counter);
+  for (const b of buckets) {
+    const s3 = await clients.get(S3Client, {
+      account: b.account,
+      region: 'us-east-1',
+      roleArn: `arn:aws:iam::${b.account}:role/mesh-bench`,
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: b.bucket }));
+  }
+  const sink = { write: () => true };
+  const common = {
+    workspace,
+    target: 'aws',
+    output: createOutput({ stdout: sink, stderr: sink }),
+    signal: new AbortController().signal,
+  };
+  const rows = [];
+  const measure = async (label, run) => {
+    counter.reset();
+    const t0 = performance.now();
+    const result = await run();
+    const ms = performance.now() - t0;
+    const ops = Object.entries(counter.byOperation())
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
+    rows.push(
+      `| ${label} | ${ms.toFixed(0)} | ${counter.total} | ${counter.mutating.length} | ${result.result?.applied.length ?? 0} | ${ops} |`,
+    );
+  };
+  await measure('bootstrap, first run', () => runBootstrap({ ...common, plane: { clients } }));
+  await measure('bootstrap, re-run (no-op)', () => runBootstrap({ ...common, plane: { clients } }));
+  counter.reset();
+  await runPlanes({
+    ...common,
+    scope: { include: { publish: true, subscriptions: false } },
+    factories: [(env) => createCatalogPlane(env, { clients })],
+  });
+  await measure(`destroy --include-bootstrap (${workspace.products.length} tables)`, () =>
+    runDestroy({ ...common, destroy: { deleteData: false, includeBootstrap: true, acknowledgeSubscribers: false, clients } }),
+  );
+  clients.destroy();
+  console.log(
+    `${workspace.domains.length} producer domains in 2 accounts + central, ${workspace.products.length} products, moto at ${endpoint}\n`,
+  );
+  console.log('| run | wall ms | AWS calls | mutating | changes | calls by operation |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const r of rows) console.log(r);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,156 @@
+/**
+ * The resources `mesh bootstrap` wants, from the workspace alone (pure; the admin principal is passed in). The same
+ * list is planned against what exists (aws) and written as CloudFormation templates (`--template`).
+ */
+import { LF_TAG_KEYS } from '../catalog/names.js';
+import { LOCK_TABLE } from '../engine/lock/aws/dynamodb-lock.js';
+import type { DesiredResource, ResourceRef } from '../engine/plan.js';
+import { keyOf } from '../engine/plan.js';
+import { s3Prefix } from '../workspace/locations.js';
+import type { Domain, Workspace } from '../workspace/model.js';
+import { managedTags } from '../workspace/naming.js';
+import type { BootstrapSpec, PolicyDocument } from './port.js';
+
+/** Lake Formation needs CROSS_ACCOUNT_VERSION 3 or later to grant to role ARNs in other accounts; mesh sets 4. */
+export const MIN_CROSS_ACCOUNT_VERSION = 3;
+export const TARGET_CROSS_ACCOUNT_VERSION = 4;
+
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+export function bootstrapRef(spec: BootstrapSpec): ResourceRef {
+  const base = { plane: 'bootstrap' as const, account: spec.account };
+  switch (spec.kind) {
+    case 'lf-settings':
+      return { ...base, type: 'lf-settings', id: spec.account, label: `Lake Formation settings (${spec.account})` };
+    case 'iam-role':
+      return { ...base, type: 'iam-role', id: `${spec.account}/${spec.name}`, label: `role ${spec.name} (${spec.account})` };
+    case 'schema-registry':
+      return { ...base, type: 'schema-registry', id: `${spec.account}/${spec.name}`, label: `schema registry ${spec.name}` };
+    case 'lf-tag':
+      return { ...base, type: 'lf-tag-key', id: `${spec.account}/${spec.key}`, label: `LF-Tag ${spec.key}` };
+    case 'lock-table':
+      return { ...base, type: 'lock-table', id: `${spec.account}/${spec.name}`, label: `lock table ${spec.name}` };
+  }
+}
+
+export function bootstrapKey(spec: BootstrapSpec): string {
+  return keyOf(bootstrapRef(spec));
+}
+
+/** Does bootstrap make this domain's role? Only the default `mesh-<domain>`; a roleName in the file names an existing role. */
+export function managesDomainRole(domain: Domain): boolean {
+  return domain.roleName === `mesh-${domain.name}`;
+}
+
+/** The principals a domain role trusts: the file's `trustedPrincipals`, else the domain account itself. */
+export function trustedPrincipalsOf(domain: Domain): string[] {
+  return domain.trustedPrincipals ? [...domain.trustedPrincipals] : [`arn:aws:iam::${domain.access.account}:root`];
+}
+
+function trustPolicy(principal: Record<string, string | string[]>): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] };
+}
+
+/** The data-access role's S3 access: exactly the locations the domain files declare (every product location lies inside one). */
+export function dataAccessPolicy(ws: Workspace): PolicyDocument | undefined {
+  const prefixes = ws.domains.flatMap((d) => (d.locations ?? []).flatMap((l) => s3Prefix(l) ?? []));
+  if (prefixes.length === 0) return undefined;
+  const objects = sortedUnique(prefixes.map((p) => `arn:aws:s3:::${p.bucket}/${p.prefix}*`));
+  const statements: Record<string, unknown>[] = [
+    { Sid: 'ProductObjects', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: objects },
+  ];
+  const byBucket = new Map<string, string[]>();
+  for (const p of prefixes) byBucket.set(p.bucket, [...(byBucket.get(p.bucket) ?? []), p.prefix]);
+  for (const [index, [bucket, keys]] of [...byBucket.entries()].sort(([a], [b]) => a.localeCompare(b)).entries()) {
+    const whole = keys.includes('');
+    statements.push({
+      Sid: `ListProductPrefixes${index}`,
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${bucket}`,
+      ...(whole ? {} : { Condition: { StringLike: { 's3:prefix': sortedUnique(keys.map((k) => `${k}*`)) } } }),
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** A domain role: reads the catalog it is granted on through Lake Formation (in its own and the central account). */
+export function domainRolePolicy(ws: Workspace, domain: Domain): PolicyDocument {
+  const glue = (region: string, account: string) => [
+    `arn:aws:glue:${region}:${account}:catalog`,
+    `arn:aws:glue:${region}:${account}:database/*`,
+    `arn:aws:glue:${region}:${account}:table/*/*`,
+  ];
+  const central = ws.mesh.central;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'LakeFormationDataAccess', Effect: 'Allow', Action: 'lakeformation:GetDataAccess', Resource: '*' },
+      {
+        Sid: 'CatalogRead',
+        Effect: 'Allow',
+        Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
+        Resource: sortedUnique([...glue(domain.access.region, domain.access.account), ...glue(central.region, central.account)]),
+      },
+    ],
+  };
+}
+
+/** LF-Tag keys with the values publishing would give them (publishing only ever adds values). */
+function lfTagValues(ws: Workspace): Record<(typeof LF_TAG_KEYS)[number], string[]> {
+  const tabled = ws.products.filter((p) => p.table);
+  return {
+    domain: sortedUnique(tabled.map((p) => p.domain)),
+    product: sortedUnique(tabled.map((p) => p.name)),
+    classification: sortedUnique(tabled.map((p) => p.classification)),
+  };
+}
+
+/** Every resource bootstrap makes, central account first, then one role per domain that mesh manages. */
+export function desiredBootstrap(ws: Workspace, admin: string): DesiredResource<BootstrapSpec>[] {
+  const central = ws.mesh.central.account;
+  const tags = managedTags(ws.mesh, 'central');
+  const specs: BootstrapSpec[] = [
+    {
+      kind: 'lf-settings',
+      account: central,
+      admins: [admin],
+      crossAccountVersion: TARGET_CROSS_ACCOUNT_VERSION,
+      noDefaultPermissions: true,
+    },
+  ];
+  const policy = dataAccessPolicy(ws);
+  specs.push({
+    kind: 'iam-role',
+    account: central,
+    name: ws.mesh.central.dataAccessRoleName,
+    description: `mesh ${ws.mesh.name}: Lake Formation reads and writes the registered product locations as this role`,
+    trust: trustPolicy({ Service: 'lakeformation.amazonaws.com' }),
+    ...(policy ? { policy } : {}),
+    tags,
+  });
+  specs.push({ kind: 'schema-registry', account: central, name: ws.mesh.schemaRegistry, tags });
+  const values = lfTagValues(ws);
+  for (const key of LF_TAG_KEYS) if (values[key].length > 0) specs.push({ kind: 'lf-tag', account: central, key, values: values[key] });
+  specs.push({ kind: 'lock-table', account: central, name: LOCK_TABLE });
+  for (const d of ws.domains) {
+    if (!managesDomainRole(d)) continue;
+    specs.push({
+      kind: 'iam-role',
+      account: d.access.account,
+      name: d.roleName,
+      description: `mesh ${ws.mesh.name}: the ${d.name} domain's role, granted on the mesh's products`,
+      trust: trustPolicy({ AWS: trustedPrincipalsOf(d) }),
+      policy: domainRolePolicy(ws, d),
+      tags: managedTags(ws.mesh, d.name),
+    });
+  }
+  // LF-Tags are created by a data lake admin: after the settings make mesh one.
+  const settingsKey = bootstrapKey(specs[0] as BootstrapSpec);
+  return specs.map((spec) => ({ ref: bootstrapRef(spec), spec, ...(spec.kind === 'lf-tag' ? { dependsOn: [settingsKey] } : {}) }));
+}
+
+/** Every principal ARN the domain files declare as trusted (to check they exist before anything is changed). */
+export function declaredPrincipals(ws: Workspace): string[] {
+  return sortedUnique(ws.domains.filter(managesDomainRole).flatMap((d) => d.trustedPrincipals ?? []));
+}

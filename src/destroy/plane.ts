@@ -1,0 +1,171 @@
+/**
+ * `mesh destroy` as one plane module on the engine: it plans, in reverse dependency order, the removal of everything
+ * the workspace made on its target. First every subscription is removed the way `unsubscribe` removes it (the catalog
+ * and streams planes plan those: grants, links, functions, mappings, execution roles); then what publishing made
+ * (grants left, databases with their tables and links, registered locations, mesh's bucket-policy statements,
+ * topics, schemas, and with --delete-data the data); last, with --include-bootstrap, what `mesh bootstrap` made.
+ * Re-running re-plans from what exists, so an interrupted destroy resumes.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { AwsClients } from '../aws/clients.js';
+import { MeshError } from '../core/errors.js';
+import { type Change, mergePlans, type Plan, summarize } from '../engine/plan.js';
+import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
+import { orderChanges } from '../engine/planner.js';
+
+export const LOCK_TABLE_TYPE = 'lock-table';
+
+export interface DestroyOptions {
+  readonly deleteData: boolean;
+  readonly includeBootstrap: boolean;
+  readonly acknowledgeSubscribers: boolean;
+  /** aws: the client factory (tests and the bench pass a counting one). */
+  readonly clients?: AwsClients;
+}
+
+/** Every subscription of the workspace, as `unsubscribe` would name it. */
+export function allSubscriptions(env: PlaneEnv): PlanScope {
+  const removals = env.workspace.domains.flatMap((d) =>
+    d.subscriptions.map((s) => ({ product: s.product, domain: d.name, table: Boolean(s.table), stream: Boolean(s.stream) })),
+  );
+  return { removals, include: { publish: false, subscriptions: true } };
+}
+
+const after = (change: Change, keys: readonly string[]): Change => ({ ...change, dependsOn: [...new Set([...change.dependsOn, ...keys])] });
+const pending = (plan: Plan) => plan.changes.filter((c) => c.action !== 'noop');
+
+/** local: the workspace's local state (catalog, log, registry) — the object store's data only with --delete-data. */
+async function localPlan(env: PlaneEnv, options: DestroyOptions): Promise<Plan> {
+  const dir = env.workspace.mesh.localDir;
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const changes: Change[] = entries
+    .filter((name) => options.deleteData || name !== 's3')
+    .sort()
+    .map((name) => ({
+      key: `local-path:${name}`,
+      action: 'delete',
+      ref: { plane: 'catalog', type: 'local-path', id: name, label: path.join(path.relative(env.workspace.root, dir), name) },
+      reason: name === 's3' ? 'the object store data (--delete-data)' : 'local state made by mesh',
+      before: { path: path.join(dir, name) },
+      dependsOn: [],
+    }));
+  return { changes, summary: summarize(changes) };
+}
+
+export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions): Promise<PlaneModule> {
+  const modules: PlaneModule[] = [];
+  const owners = new Map<string, PlaneModule>();
+  let destroyer: import('./aws.js').AwsDestroyer | undefined;
+  let clients: AwsClients | undefined;
+
+  return {
+    planes: ['catalog', 'streams', 'schemas', 'functions', 'bootstrap'],
+
+    async plan(): Promise<Plan> {
+      if (env.target === 'local') return localPlan(env, options);
+      const [{ createCatalogPlane }, { createStreamsPlane }, { AwsDestroyer }, { AwsClients: Clients }] = await Promise.all([
+        import('../catalog/plane.js'),
+        import('../streams/plane.js'),
+        import('./aws.js'),
+        import('../aws/clients.js'),
+      ]);
+      clients = options.clients ?? new Clients(env.aws);
+      const catalog = await createCatalogPlane(env, { clients });
+      const streams = await createStreamsPlane(env);
+      modules.push(catalog, streams);
+      const scope = allSubscriptions(env);
+      const unsubscribe = scope.removals?.length ? pending(mergePlans(await catalog.plan(scope, env), await streams.plan(scope, env))) : [];
+      for (const c of unsubscribe) owners.set(c.key, c.ref.plane === 'catalog' ? catalog : streams);
+      const first = unsubscribe.map((c) => c.key);
+
+      destroyer = new AwsDestroyer(clients, env.workspace);
+      const removals = await destroyer.observe({ deleteData: options.deleteData });
+      const others = removals.filter((r) => r.spec.kind === 'lf-grant' && r.spec.subscriber);
+      if (others.length > 0 && !options.acknowledgeSubscribers) {
+        throw new MeshError(
+          'HasSubscribers',
+          `Principals outside this workspace still hold grants on its products: ${[...new Set(others.map((r) => r.ref.label))].join('; ')}. Nothing was changed.`,
+          { hint: 'Ask those teams to unsubscribe, or re-run with --acknowledge-subscribers to revoke their access too.' },
+        );
+      }
+      const byLayer = (n: number) => removals.filter((r) => r.layer < n).map((r) => `${r.ref.type}:${r.ref.id}`);
+      const published: Change[] = removals.map((r) =>
+        after(
+          {
+            key: `${r.ref.type}:${r.ref.id}`,
+            action: r.action,
+            ref: r.ref,
+            reason: 'made by this workspace',
+            before: r.spec,
+            dependsOn: [],
+          },
+          [...first, ...byLayer(r.layer)],
+        ),
+      );
+      const topics = (await streamsTopics(env)).map((c) => after(c, first));
+      for (const c of topics) owners.set(c.key, streams);
+
+      let bootstrap: Change[] = [];
+      if (options.includeBootstrap) {
+        const { createBootstrapPlane } = await import('../bootstrap/plane.js');
+        const b = await createBootstrapPlane(env, { clients, mode: 'remove' });
+        modules.push(b);
+        const everything = [...first, ...published.map((c) => c.key), ...topics.map((c) => c.key)];
+        bootstrap = pending(await b.plan({ include: { publish: false, subscriptions: false } }, env)).map((c) =>
+          c.ref.type === LOCK_TABLE_TYPE
+            ? { ...c, reason: 'made by mesh bootstrap; deleted once this run releases its lock' }
+            : after(c, everything),
+        );
+        for (const c of bootstrap) owners.set(c.key, b);
+      }
+      const changes = orderChanges([...unsubscribe, ...published, ...topics, ...bootstrap]);
+      return { changes, summary: summarize(changes) };
+    },
+
+    async execute(change: Change): Promise<Record<string, unknown> | undefined> {
+      // It holds this run's lock: runDestroy deletes it after the lock is released.
+      if (change.ref.type === LOCK_TABLE_TYPE) return { deferred: true };
+      if (change.ref.type === 'local-path') {
+        await rm((change.before as { path: string }).path, { recursive: true, force: true });
+        return undefined;
+      }
+      if (change.ref.type === 'destroy' && destroyer) return destroyer.execute(change);
+      const owner = owners.get(change.key);
+      if (!owner) throw new MeshError('InternalError', `destroy has no plane for ${change.key}.`);
+      return owner.execute(change, env);
+    },
+
+    async close(): Promise<void> {
+      for (const m of modules) await m.close?.();
+      if (!options.clients) clients?.destroy();
+    },
+  };
+}
+
+/** Delete changes for the product and dead-letter topics that exist (executed by the streams plane). */
+async function streamsTopics(env: PlaneEnv): Promise<Change[]> {
+  const [{ StreamsContext }, { topicRef }] = await Promise.all([
+    import('../streams/topics/streams-context.js'),
+    import('../streams/topics/publish-resources.js'),
+  ]);
+  const ctx = new StreamsContext(env);
+  try {
+    const ws = env.workspace;
+    const names = new Set<string>();
+    for (const p of ws.products) if (p.stream) names.add(p.stream.topic);
+    for (const d of ws.domains) for (const s of d.subscriptions) if (s.stream) names.add(s.stream.deadLetterTopic);
+    if (names.size === 0) return [];
+    const admin = await ctx.topicAdmin();
+    const out: Change[] = [];
+    for (const name of [...names].sort()) {
+      const existing = await admin.describe(name);
+      if (!existing) continue;
+      const ref = topicRef(ctx, name);
+      out.push({ key: `${ref.type}:${ref.id}`, action: 'delete', ref, reason: 'made by this workspace', before: existing, dependsOn: [] });
+    }
+    return out;
+  } finally {
+    await ctx.close();
+  }
+}
