@@ -392,6 +392,8 @@ async function main(argv) {
       for (const r of results) if (r.status === 'fulfilled') console.log(r.value);
       const failed = results.filter((r) => r.status === 'rejected');
       if (failed.length > 0) throw new Error(failed.map((r) => r.reason?.message ?? String(r.reason)).join('\n'));
+      // The AWS service models the tests validate requests against, from the venv's pinned botocore.
+      if (services.some((s) => s.name === 'moto')) console.log((await import('./export-models.mjs')).exportModels());
     });
     console.log(`services up in ${seconds(Date.now() - t0)}`);
   } else if (command === 'down') {

@@ -144,19 +144,18 @@ describe('a stream subscription on aws', () => {
         Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
         Resource: [arn('topic', `${topic()}.dlq.recommendations`)],
       },
-      { Sid: 'MskCluster', Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'], Resource: [clusterArn] },
+      { Sid: 'MskCluster', Action: ['kafka:DescribeClusterV2'], Resource: [clusterArn] },
+      { Sid: 'MskBootstrapBrokers', Action: ['kafka:GetBootstrapBrokers'], Resource: ['*'] },
       { Sid: 'Logs', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup, `${logGroup}:*`] },
       {
         Sid: 'VpcNetworkInterfaces',
-        Action: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DeleteNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeVpcs',
-        ],
+        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
         Resource: ['*'],
+      },
+      {
+        Sid: 'VpcNetworkInterfaceLifecycle',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
+        Resource: ['network-interface', 'security-group', 'subnet'].map((t) => `arn:aws:ec2:${region}:${accounts.central}:${t}/*`),
       },
       {
         Sid: 'Declared1',

@@ -72,6 +72,10 @@ export default function setup(project: TestProject): void {
     if (down.length > 0) throw new Error(`Test services still not answering after start: ${down.join(', ')}`);
   }
 
+  // The AWS service models the conformance check (test/support/aws-conformance-setup.ts) validates requests against.
+  const models = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'export-models.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (models.status !== 0) throw new Error(`Exporting the AWS service models failed:\n${models.stderr}`);
+
   const testServices: TestServices = {
     awsEndpoint: endpointOf(services, 'moto'),
     kafkaBrokers: [endpointOf(services, 'kafka')],

@@ -34,7 +34,12 @@ export interface ClusterPolicySpec {
 
 const MESH_SID = /^Mesh/;
 const sorted = (values: readonly string[]) => [...new Set(values)].sort();
-const sidOf = (domain: string) => domain.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase());
+/** `interactions-handler` → `InteractionsHandler` (a Sid is alphanumeric). */
+const sidOf = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.replace(/^./, (c) => c.toUpperCase()))
+    .join('');
 
 /** The account a cluster ARN lives in. */
 export function clusterAccountOf(clusterArn: string): string {
@@ -71,41 +76,62 @@ export function desiredClusterPolicy(
   const statements: ClusterPolicyStatement[] = [];
   for (const [domainName, list] of [...byDomain.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const domain = list[0]?.domain as Domain;
-    const roles = sorted(
-      list.map((s) =>
-        roleArnOf(domain.access.account, executionRoleName(lambdaFunctionName(workspace.mesh, domain.name, s.stream.function))),
-      ),
-    );
+    const sid = `Mesh${sidOf(domainName)}`;
+    // One execution role per function; a function may serve several subscriptions.
+    const byRole = new Map<string, { fn: string; subs: ResolvedStreamSubscription[] }>();
+    for (const s of list) {
+      const role = roleArnOf(domain.access.account, executionRoleName(lambdaFunctionName(workspace.mesh, domain.name, s.stream.function)));
+      const entry = byRole.get(role) ?? { fn: s.stream.function, subs: [] };
+      entry.subs.push(s);
+      byRole.set(role, entry);
+    }
+    const roles = sorted([...byRole.keys()]);
     statements.push(
       {
-        Sid: `Mesh${sidOf(domainName)}Cluster`,
+        Sid: `${sid}Cluster`,
         Effect: 'Allow',
         Principal: { AWS: roles },
         Action: sorted(['kafka:CreateVpcConnection', 'kafka:GetBootstrapBrokers', 'kafka:DescribeCluster', 'kafka:DescribeClusterV2']),
         Resource: [clusterArn],
       },
       {
-        Sid: `Mesh${sidOf(domainName)}Data`,
+        Sid: `${sid}Connect`,
         Effect: 'Allow',
         Principal: { AWS: roles },
-        Action: sorted([
-          'kafka-cluster:Connect',
-          'kafka-cluster:DescribeClusterDynamicConfiguration',
-          'kafka-cluster:DescribeTopic',
-          'kafka-cluster:ReadData',
-          'kafka-cluster:WriteData',
-          'kafka-cluster:DescribeGroup',
-          'kafka-cluster:AlterGroup',
-        ]),
-        Resource: sorted([
-          clusterArn,
-          ...list.map((s) => arns.topic(s.port.topic)),
-          ...list.map((s) => arns.topic(s.stream.deadLetterTopic)),
-          ...list.map((s) => arns.group(consumerGroupId(workspace.mesh, domain.name, s.product.name))),
-        ]),
+        Action: sorted(['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration']),
+        Resource: [clusterArn],
       },
     );
+    // Least privilege per role: read its source topics, use its consumer groups, write only its dead-letter topics.
+    for (const role of roles) {
+      const { fn, subs } = byRole.get(role) as { fn: string; subs: ResolvedStreamSubscription[] };
+      const principal = { AWS: [role] };
+      statements.push(
+        {
+          Sid: `${sid}${sidOf(fn)}Read`,
+          Effect: 'Allow',
+          Principal: principal,
+          Action: sorted(['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData']),
+          Resource: sorted(subs.map((s) => arns.topic(s.port.topic))),
+        },
+        {
+          Sid: `${sid}${sidOf(fn)}Groups`,
+          Effect: 'Allow',
+          Principal: principal,
+          Action: sorted(['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']),
+          Resource: sorted(subs.map((s) => arns.group(consumerGroupId(workspace.mesh, domain.name, s.product.name)))),
+        },
+        {
+          Sid: `${sid}${sidOf(fn)}DeadLetter`,
+          Effect: 'Allow',
+          Principal: principal,
+          Action: sorted(['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData']),
+          Resource: sorted(subs.map((s) => arns.topic(s.stream.deadLetterTopic))),
+        },
+      );
+    }
   }
+  statements.sort((a, b) => (a.Sid < b.Sid ? -1 : a.Sid > b.Sid ? 1 : 0));
   return { clusterArn, statements };
 }
 

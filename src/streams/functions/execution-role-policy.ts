@@ -2,13 +2,24 @@
  * The execution role of a stream subscription's Lambda function holds only what it needs (pure, no I/O):
  *   - MSK data plane for the event source mapping (as AWSLambdaMSKExecutionRole + the IAM access-control actions):
  *     kafka-cluster:Connect and DescribeClusterDynamicConfiguration on the cluster; DescribeTopic and ReadData on the
- *     source topic; DescribeGroup and AlterGroup on the consumer group; kafka:DescribeClusterV2 and
- *     GetBootstrapBrokers on the cluster
+ *     source topic; DescribeGroup and AlterGroup on the consumer group; kafka:DescribeClusterV2 on the cluster and
+ *     kafka:GetBootstrapBrokers (which has no resource-level form, so "*")
  *   - the dead-letter topic: kafka-cluster:WriteData (+ DescribeTopic, which producing requires) on that topic only
  *   - CloudWatch Logs for the function's own log group
- *   - the EC2 network-interface actions Lambda's pollers use in the cluster's VPC (these have no resource-level form)
+ *   - the EC2 network-interface actions Lambda's pollers use in the cluster's VPC: the Describe actions on "*" (they
+ *     have no resource-level form), Create/DeleteNetworkInterface on the function's account and region
  *   - whatever the subscriptions declare in `permissions` (each distinct statement once)
+ *
+ * IAM limits a role's inline policies to 10,240 characters together (whitespace not counted). A function with many
+ * subscriptions (100 lists ~300 MSK ARNs) would not fit, so, only when the exact document is too large, it is
+ * compressed in two steps: (1) the cluster UUID in topic and group ARNs becomes `*` (the same cluster name in the same
+ * account and region); (2) the function's consumer groups and its dead-letter topics become one pattern each (their
+ * common prefix and suffix, e.g. `…/mesh.recommendations.*` and `…/mesh.*.v1.dlq.recommendations`: only this
+ * consumer's own groups and dead letters). Source topics stay exact: reads are never widened. A document still too
+ * large is refused (ExecutionPolicyTooLarge).
  */
+import { MeshError } from '../../core/errors.js';
+
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';
@@ -44,8 +55,72 @@ export interface ExecutionPolicyInput {
 
 const sorted = (values: readonly string[]) => [...new Set(values)].sort();
 
+/** IAM's limit on the aggregate size of a role's inline policies (characters, whitespace not counted). */
+export const INLINE_POLICY_LIMIT = 10_240;
+
+/** The size IAM counts for a policy document: its JSON without whitespace. */
+export function policySize(document: unknown): number {
+  return JSON.stringify(document).length;
+}
+
+/** The cluster UUID in a topic or group ARN replaced by a wildcard (`topic/<cluster>/<uuid>/<name>`). */
+function withoutClusterUuid(arn: string): string {
+  return arn.replace(/^(arn:[^:]+:kafka:[^:]*:[^:]*:(?:topic|group)\/[^/]+\/)[^/]+(\/.+)$/, '$1*$2');
+}
+
+/** One pattern covering all the ARNs: their common prefix, `*`, their common suffix (no overlap). */
+function commonPattern(arns: readonly string[]): string[] {
+  const list = sorted(arns);
+  if (list.length < 2) return list;
+  const first = list[0] as string;
+  let prefix = first.length;
+  let suffix = first.length;
+  for (const arn of list.slice(1)) {
+    let i = 0;
+    while (i < prefix && i < arn.length && arn[i] === first[i]) i++;
+    prefix = i;
+    let j = 0;
+    while (j < suffix && j < arn.length && arn[arn.length - 1 - j] === first[first.length - 1 - j]) j++;
+    suffix = j;
+  }
+  const shortest = Math.min(...list.map((a) => a.length));
+  suffix = Math.min(suffix, shortest - prefix);
+  // Never widen beyond the resource name: the pattern must keep `…:topic/<cluster>/<uuid>/` (or group) whole.
+  const head = first.slice(0, prefix);
+  if (!/^arn:[^:]+:kafka:[^:]*:[^:]*:(topic|group)\/[^/]+\/[^/]+\//.test(head)) return list;
+  return [`${head}*${first.slice(first.length - suffix)}`];
+}
+
 export function executionRolePolicy(input: ExecutionPolicyInput): PolicyDocument {
-  const logGroup = `arn:aws:logs:${input.region}:${input.account}:log-group:/aws/lambda/${input.functionName}`;
+  const exact = buildPolicy(input);
+  if (policySize(exact) <= INLINE_POLICY_LIMIT) return exact;
+  const uuidFree: ExecutionPolicyInput = {
+    ...input,
+    topicArns: sorted(input.topicArns.map(withoutClusterUuid)),
+    groupArns: sorted(input.groupArns.map(withoutClusterUuid)),
+    deadLetterTopicArns: sorted(input.deadLetterTopicArns.map(withoutClusterUuid)),
+  };
+  const step1 = buildPolicy(uuidFree);
+  if (policySize(step1) <= INLINE_POLICY_LIMIT) return step1;
+  const step2 = buildPolicy({
+    ...uuidFree,
+    groupArns: commonPattern(uuidFree.groupArns),
+    deadLetterTopicArns: commonPattern(uuidFree.deadLetterTopicArns),
+  });
+  if (policySize(step2) <= INLINE_POLICY_LIMIT) return step2;
+  throw new MeshError(
+    'ExecutionPolicyTooLarge',
+    `The execution role policy of ${input.functionName} has ${policySize(step2)} characters, over IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies (${sorted(input.topicArns).length} source topics).`,
+    {
+      hint: 'Split the subscriptions of this function across more functions (the `function` of each subscription in the domain file), or merge the declared permissions.',
+    },
+  );
+}
+
+function buildPolicy(input: ExecutionPolicyInput): PolicyDocument {
+  const partition = input.clusterArn.split(':')[1] || 'aws';
+  const logGroup = `arn:${partition}:logs:${input.region}:${input.account}:log-group:/aws/lambda/${input.functionName}`;
+  const ec2 = `arn:${partition}:ec2:${input.region}:${input.account}`;
   const statements: PolicyStatement[] = [
     {
       Sid: 'MskConnect',
@@ -71,12 +146,9 @@ export function executionRolePolicy(input: ExecutionPolicyInput): PolicyDocument
       Action: sorted(['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData']),
       Resource: sorted(input.deadLetterTopicArns),
     },
-    {
-      Sid: 'MskCluster',
-      Effect: 'Allow',
-      Action: sorted(['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers']),
-      Resource: [input.clusterArn],
-    },
+    { Sid: 'MskCluster', Effect: 'Allow', Action: ['kafka:DescribeClusterV2'], Resource: [input.clusterArn] },
+    // GetBootstrapBrokers has no resource-level permissions: IAM matches it only with Resource "*".
+    { Sid: 'MskBootstrapBrokers', Effect: 'Allow', Action: ['kafka:GetBootstrapBrokers'], Resource: ['*'] },
     ...(input.vpcConnectionArn
       ? [{ Sid: 'MskVpcConnection', Effect: 'Allow' as const, Action: ['kafka:DescribeVpcConnection'], Resource: [input.vpcConnectionArn] }]
       : []),
@@ -87,17 +159,18 @@ export function executionRolePolicy(input: ExecutionPolicyInput): PolicyDocument
       Resource: [logGroup, `${logGroup}:*`],
     },
     {
+      // The Describe actions have no resource-level form.
       Sid: 'VpcNetworkInterfaces',
       Effect: 'Allow',
-      Action: sorted([
-        'ec2:CreateNetworkInterface',
-        'ec2:DeleteNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeVpcs',
-      ]),
+      Action: sorted(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs']),
       Resource: ['*'],
+    },
+    {
+      // Lambda's pollers create and delete their network interfaces in the function's account and region only.
+      Sid: 'VpcNetworkInterfaceLifecycle',
+      Effect: 'Allow',
+      Action: sorted(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']),
+      Resource: ['network-interface', 'security-group', 'subnet'].map((type) => `${ec2}:${type}/*`),
     },
   ];
   // Several subscriptions of one function often declare the same permission (PutItems on * from songs and from

@@ -39,7 +39,12 @@ const PROTOCOL_ERRORS: Record<string, { code: string; hint: string; exitCode?: E
     code: 'KafkaAuthFailed',
     hint: 'Check the credentials and region used to sign the MSK IAM token, and that the cluster has IAM auth enabled.',
   },
-  UNKNOWN_TOPIC_OR_PARTITION: { code: 'TopicNotFound', hint: 'Create the topic first (mesh apply).' },
+  UNKNOWN_TOPIC_OR_PARTITION: {
+    code: 'TopicNotFound',
+    hint:
+      'A topic just created can take a moment to reach every broker: re-run the same command to resume. ' +
+      'If it was never created, publish its product first (mesh publish-product).',
+  },
   INVALID_PARTITIONS: { code: 'TopicPartitionsInvalid', hint: 'Use a partition count ≥ 1.', exitCode: ExitCode.Usage },
   INVALID_REPLICATION_FACTOR: {
     code: 'TopicReplicationInvalid',
@@ -140,7 +145,7 @@ export async function waitForLeaders(admin: Admin, topic: string, partitions: nu
     if (known.length >= partitions && known.every((p) => p.leader >= 0)) return;
     if (Date.now() > deadline) {
       throw new MeshError('KafkaTopicNotReady', `Topic "${topic}" has no leader for all ${partitions} partitions after 15 s.`, {
-        hint: 'The cluster may be short of brokers or still electing leaders; run the command again shortly.',
+        hint: 'The cluster may be short of brokers or still electing leaders. Re-run the same command to resume.',
       });
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

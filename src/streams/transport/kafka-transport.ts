@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import { MeshError } from '../../core/errors.js';
-import { retryStaleMetadata, staleMetadataType, toMeshError, waitForLeaders } from './kafka-errors.js';
+import { retryStaleMetadata, toMeshError, waitForLeaders } from './kafka-errors.js';
 import { KafkaGroupReader } from './kafka-group-reader.js';
+import { createTopicIdempotent } from './kafka-topic-create.js';
 import { guardKafkaJs } from './kafkajs-guards.js';
 import { type MskIamAuthOptions, mskIamConnection } from './msk-iam-auth.js';
 import { KeyPartitioner } from './partitioner.js';
@@ -64,29 +65,8 @@ export class KafkaTransport implements StreamTransport {
 
   async ensureTopic(spec: TopicSpec): Promise<{ readonly created: boolean }> {
     assertTopicSpec(spec);
-    return this.call(`create topic ${spec.name}`, async ({ admin }) => {
-      let created: boolean;
-      try {
-        created = await admin.createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic: spec.name,
-              numPartitions: spec.partitions,
-              replicationFactor: spec.replicationFactor,
-              configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        });
-      } catch (error) {
-        // On a freshly started broker kafkajs's own leader wait can fail with UNKNOWN_TOPIC_OR_PARTITION although the
-        // topic was created; the tolerant poll below then waits for the leaders instead.
-        if (staleMetadataType(error) === undefined || !(await admin.listTopics()).includes(spec.name)) throw error;
-        created = true;
-      }
-      if (created) await waitForLeaders(admin, spec.name, spec.partitions);
-      return { created };
-    });
+    // Idempotent and tolerant of the broker's metadata lag after CreateTopics (see kafka-topic-create.ts).
+    return this.call(`create topic ${spec.name}`, ({ admin }) => createTopicIdempotent(admin, spec));
   }
 
   async describeTopic(name: string): Promise<TopicDescription | undefined> {
