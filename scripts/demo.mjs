@@ -162,6 +162,7 @@ async function main() {
 
   dev = await startDev();
   say(`[${secs()}] mesh dev: consumers running, API on ${dev.url}`);
+  say(`          portal: ${dev.url}/portal while the demo runs (to browse later: --keep, then npx mesh dev -C <workspace>)`);
   const types = contentTypes();
   const before = (await getJson(`${dev.url}/recommendations/${USER}?num=10`)).itemList;
 

@@ -39,6 +39,7 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
   const { personalizeEnvironment, readPersonalizeOutputs } = await import('../personalize/outputs.js');
   const server = await startDevServer({ workspace: options.workspace, port: options.port ?? 0, output: options.output });
   const analytics = await mountAnalytics(server, { workspace: options.workspace });
+  const portal = await (await import('../portal/dev.js')).mountDevPortal(server, { ...options, plays: analytics.store });
   const environment: Record<string, string> = {
     // Local only: every AWS call the handlers make goes to this server, never to a real account.
     AWS_ENDPOINT_URL: server.url,
@@ -68,6 +69,7 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
       });
     }
   } catch (error) {
+    await portal.close();
     analytics.close();
     await server.close();
     throw error;
@@ -83,6 +85,7 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
       stopped = true;
       await runner?.stop();
       await server.close();
+      await portal.close();
       analytics.close();
     },
   };

@@ -1,0 +1,55 @@
+/**
+ * `mesh portal`: the portal on its own HTTP server (the dev server's, without the Personalize routes), on
+ * 127.0.0.1 unless a host is given. Read-only unless allowWrites.
+ */
+import type { DiscoveryOptions } from '../catalog/discovery.js';
+import type { Output } from '../io/output.js';
+import type { Target, Workspace } from '../workspace/model.js';
+import { assetsDir } from './assets.js';
+import { mountPortal, PORTAL_PATH } from './routes.js';
+
+export interface StartPortalOptions {
+  readonly workspace: Workspace;
+  readonly target: Target;
+  readonly output: Output;
+  readonly host?: string;
+  /** 0 = any free port. */
+  readonly port?: number;
+  readonly allowWrites?: boolean;
+  readonly discovery?: DiscoveryOptions;
+}
+
+export interface PortalServer {
+  /** The portal page, e.g. http://127.0.0.1:7880/portal */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startPortal(options: StartPortalOptions): Promise<PortalServer> {
+  assetsDir();
+  const { startDevServer } = await import('../dev/http/server.js');
+  const { loadWorkspace } = await import('../workspace/load.js');
+  const server = await startDevServer({
+    workspace: options.workspace,
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    output: options.output,
+    personalize: false,
+  });
+  const portal = mountPortal(server, {
+    initial: options.workspace,
+    load: () => loadWorkspace(options.workspace.root, { target: options.target }),
+    target: options.target,
+    allowWrites: options.allowWrites === true,
+    snapshot: { discovery: options.discovery ?? {} },
+  });
+  try {
+    // The first snapshot before the URL is printed: the first page load is then a warm one.
+    await portal.warm();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  server.addRoute('GET', '/', () => ({ status: 302, headers: { location: PORTAL_PATH }, body: '' }));
+  return { url: `${server.url}${PORTAL_PATH}`, close: () => server.close() };
+}
