@@ -7,21 +7,22 @@
 //      plus latency p50/p99 of recommend() and of an event's effect (recordEvents + recommend) on that model;
 //   2. NDCG@10 / precision@10 / coverage of each recipe vs popularity-count on the same splits
 //      (music-like synthetic data and the airline data set), mean of 3 Personalize-style splits.
-// Environment: AIRLINE_DIR (default /work/shared/data/airline-personalize), BENCH_SIZES (e.g. "100000").
+// Environment: AIRLINE_DIR (default test/data/airline: the repository's gzip-compressed copy), BENCH_SIZES (e.g. "100000").
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const engine = await import(path.join(HERE, '..', 'dist', 'personalize', 'engine', 'index.js'));
-const AIRLINE_DIR = process.env.AIRLINE_DIR ?? '/work/shared/data/airline-personalize';
+const AIRLINE_DIR = process.env.AIRLINE_DIR ?? path.join(HERE, '..', 'test', 'data', 'airline');
 const MB = 1024 * 1024;
 
 /** Synthetic music data of about `n` interactions (25 events per user on average, 1.5 items per 100 events). */
-function musicOfSize(n) {
+function musicOfSize(n, itemCount) {
   const users = Math.round(n / 25);
-  const items = Math.round(n * 0.015);
+  const items = itemCount ?? Math.round(n * 0.015);
   return engine.generateMusicDataset({
     seed: 3,
     users,
@@ -37,8 +38,8 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-function childTrain(n) {
-  const data = musicOfSize(n);
+function childTrain(n, items) {
+  const data = musicOfSize(n, items);
   const baseRss = process.memoryUsage().rss;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -89,8 +90,10 @@ function childTrain(n) {
 }
 
 function loadAirline() {
-  if (!existsSync(path.join(AIRLINE_DIR, 'df_interactions.csv'))) return undefined;
-  const read = (f) => readFileSync(path.join(AIRLINE_DIR, f), 'utf8');
+  const gz = existsSync(path.join(AIRLINE_DIR, 'df_interactions.csv.gz'));
+  if (!gz && !existsSync(path.join(AIRLINE_DIR, 'df_interactions.csv'))) return undefined;
+  const read = (f) =>
+    gz ? gunzipSync(readFileSync(path.join(AIRLINE_DIR, `${f}.gz`))).toString('utf8') : readFileSync(path.join(AIRLINE_DIR, f), 'utf8');
   return {
     interactions: engine.parseInteractionsCsv(read('df_interactions.csv')).records,
     items: engine.parseItemsCsv(read('df_item_deduplicated.csv')).records,
@@ -101,39 +104,45 @@ function loadAirline() {
 const CANDIDATES = [
   ['popularity-count', 'popularity-count', {}],
   ['user-personalization (auto, tuned)', 'user-personalization', {}],
-  ['user-personalization, EASE (tuned λ)', 'user-personalization', { method: 'ease' }],
+  ['user-personalization, EASE (tuned λ, recency, trend)', 'user-personalization', { method: 'ease' }],
   ['user-personalization, item-kNN (tuned k)', 'user-personalization', { method: 'item-knn' }],
-  ['user-personalization, EASE, untuned, no recency', 'user-personalization', { method: 'ease', tune: false, recencyWeight: 0 }],
+  ['plain EASE (λ = 2 × mean degree, untuned, no trend)', 'user-personalization', { method: 'ease', tune: false, trendWeight: 0 }],
   ['similar-items (as user recommender)', 'similar-items', {}],
 ];
 
+/** Each candidate on the same 3 disjoint holdout splits (the CLI's evaluation: seed 42). */
 function quality(name, data) {
   const rows = [];
   for (const [label, recipe, params] of CANDIDATES) {
-    const runs = [1, 2, 3].map((seed) => engine.evaluateRecipe(data, { recipe, seed, params, holdoutFraction: 0.1 }));
-    const mean = (f) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
+    const r = engine.evaluateSplits(data, { recipe, params });
+    const m = (k) => r.metrics[k];
+    const sd = (k) => r.std[k];
     rows.push({
       name,
       label,
-      methods: [...new Set(runs.map((r) => r.method))].join('/'),
-      ndcg10: mean((r) => r.metrics.normalized_discounted_cumulative_gain_at_10),
-      p10: mean((r) => r.metrics.precision_at_10),
-      mrr: mean((r) => r.metrics.mean_reciprocal_rank_at_25),
-      coverage: mean((r) => r.metrics.coverage),
-      trainMs: mean((r) => r.trainMs),
-      testUsers: mean((r) => r.testUsers),
+      methods: r.method,
+      ndcg10: m('normalized_discounted_cumulative_gain_at_10'),
+      ndcg10sd: sd('normalized_discounted_cumulative_gain_at_10'),
+      p10: m('precision_at_10'),
+      mrr: m('mean_reciprocal_rank_at_25'),
+      mrrSd: sd('mean_reciprocal_rank_at_25'),
+      coverage: m('coverage'),
+      trainMs: r.trainMs / r.plan.count,
+      testUsers: r.testUsers.reduce((a, b) => a + b, 0) / r.testUsers.length,
     });
   }
   return rows;
 }
 
 if (process.argv[2] === '--child') {
-  process.stdout.write(JSON.stringify(childTrain(Number(process.argv[3]))));
+  const [n, items] = process.argv[3].split(':').map(Number);
+  process.stdout.write(JSON.stringify(childTrain(n, items)));
   process.exit(0);
 }
 
 const started = performance.now();
-const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
+// "interactions" or "interactions:items" (default items = 1.5 % of interactions)
+const sizes = (process.env.BENCH_SIZES ?? '100000,100000:10000,1000000').split(',');
 const f = (x, d = 0) => x.toFixed(d);
 console.log('## Local recommendation engine: training, memory, latency (user-personalization)\n');
 console.log(
@@ -155,7 +164,9 @@ for (const n of sizes) {
   );
 }
 
-console.log('\n## Offline metrics vs popularity-count (Personalize holdout: 10 % of users, newest 10 % as truth; mean of 3 splits)\n');
+console.log(
+  '\n## Offline metrics vs popularity-count (Personalize holdout: 10 % of users, newest 10 % as truth; mean ± std of 3 disjoint splits)\n',
+);
 console.log('| data | recipe | method | NDCG@10 | × popularity | precision@10 | MRR@25 | coverage | train s | test users |');
 console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
 const sets = [['music (synthetic, 3,000 users)', engine.generateMusicDataset({ seed: 7, users: 3000 })]];
@@ -166,7 +177,7 @@ for (const [name, data] of sets) {
   const base = rows[0].ndcg10;
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${r.label} | ${r.methods} | ${f(r.ndcg10, 4)} | ${f(r.ndcg10 / base, 2)} | ${f(r.p10, 4)} | ${f(r.mrr, 4)} | ${f(r.coverage, 3)} | ${f(r.trainMs / 1000, 2)} | ${f(r.testUsers)} |`,
+      `| ${r.name} | ${r.label} | ${r.methods} | ${f(r.ndcg10, 4)} ± ${f(r.ndcg10sd, 4)} | ${f(r.ndcg10 / base, 2)} | ${f(r.p10, 4)} | ${f(r.mrr, 4)} ± ${f(r.mrrSd, 4)} | ${f(r.coverage, 3)} | ${f(r.trainMs / 1000, 2)} | ${f(r.testUsers)} |`,
     );
   }
 }

@@ -26,15 +26,51 @@ const SHORT: Record<string, string> = {
   coverage: 'coverage',
 };
 
+export interface MetricsRow {
+  solution: string;
+  metrics: Readonly<Record<string, number>>;
+  /** Standard deviation over holdout splits: cells read `mean ± std`. */
+  metricsStd?: Readonly<Record<string, number>>;
+}
+
+function cell(r: MetricsRow, name: string): string {
+  const v = r.metrics[name];
+  if (v === undefined) return '-';
+  const sd = r.metricsStd?.[name];
+  return sd === undefined ? v.toFixed(4) : `${v.toFixed(4)} ± ${sd.toFixed(4)}`;
+}
+
 /** Metrics per solution as a table (GetSolutionMetrics names, shortened in the header). */
-export function metricsTable(rows: readonly { solution: string; metrics: Readonly<Record<string, number>> }[]): string {
+export function metricsTable(rows: readonly MetricsRow[]): string {
   const names = [
     ...new Set([...METRIC_ORDER.filter((m) => rows.some((r) => m in r.metrics)), ...rows.flatMap((r) => Object.keys(r.metrics))]),
   ];
   return formatTable(
     ['solution', ...names.map((n) => SHORT[n] ?? n)],
-    rows.map((r) => [r.solution, ...names.map((n) => (r.metrics[n] === undefined ? '-' : (r.metrics[n] as number).toFixed(4)))]),
+    rows.map((r) => [r.solution, ...names.map((n) => cell(r, n))]),
   );
+}
+
+/** The solutions' rows, each followed by its popularity baseline on the same splits (once per distinct baseline). */
+export function trainMetricsRows(solutions: TrainResult['solutions']): MetricsRow[] {
+  const rows: MetricsRow[] = [];
+  const shown = new Set<string>();
+  for (const s of solutions) {
+    rows.push({ solution: s.solution, metrics: s.metrics, ...(s.metricsStd ? { metricsStd: s.metricsStd } : {}) });
+    const key = s.baseline ? JSON.stringify(s.baseline.metrics) : '';
+    if (s.baseline && !shown.has(key)) {
+      shown.add(key);
+      rows.push({ solution: 'popularity baseline', metrics: s.baseline.metrics, metricsStd: s.baseline.metricsStd });
+    }
+  }
+  return rows;
+}
+
+function metricsTitle(solutions: TrainResult['solutions']): string {
+  const splits = solutions.find((s) => s.splits !== undefined)?.splits;
+  return splits === undefined
+    ? 'Metrics (GetSolutionMetrics names; holdout: 10% of users, newest 10% of their events)'
+    : `Metrics: mean ± std over ${splits} holdout splits (GetSolutionMetrics names; each split holds out 10% of users, newest 10% of their events)`;
 }
 
 export function renderTrain(r: TrainResult, style: Styles): string {
@@ -73,8 +109,8 @@ export function renderTrain(r: TrainResult, style: Styles): string {
       ]),
     ),
     '',
-    style.bold('Metrics (GetSolutionMetrics names; holdout: 10% of users, newest 10% of their events)'),
-    metricsTable(r.solutions),
+    style.bold(metricsTitle(r.solutions)),
+    metricsTable(trainMetricsRows(r.solutions)),
     '',
     style.dim('Next: mesh personalize deploy'),
   ];
@@ -175,8 +211,12 @@ export function renderStatus(r: StatusResult, style: Styles): string {
 
 export function renderRecommendations(r: RecommendationsResult): string {
   if (r.itemList.length === 0) return 'No recommendations.';
-  return formatTable(
+  const table = formatTable(
     ['#', 'item', 'score'],
     r.itemList.map((i, n) => [String(n + 1), i.itemId, i.score.toFixed(4)]),
   );
+  return r.coldStart ? `${table}\n${COLD_START_NOTE}` : table;
 }
+
+/** Shown under a cold-start answer (as Amazon Personalize does, a user without history gets popular items). */
+export const COLD_START_NOTE = 'Note: this user has no history yet: these are the most popular items (score = share of users).';

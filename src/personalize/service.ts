@@ -56,6 +56,10 @@ export interface TrainedSolution {
   readonly trainingMode: 'FULL' | 'UPDATE';
   readonly reused: boolean;
   readonly metrics: Readonly<Record<string, number>>;
+  /** Local: standard deviation over the holdout splits, the number of splits, and popularity-count on the same splits. */
+  readonly metricsStd?: Readonly<Record<string, number>>;
+  readonly splits?: number;
+  readonly baseline?: { readonly metrics: Readonly<Record<string, number>>; readonly metricsStd: Readonly<Record<string, number>> };
   readonly method?: string;
   readonly trainingHours?: number;
 }
@@ -223,6 +227,9 @@ export async function trainPersonalize(ctx: PersonalizeContext, input: TrainInpu
         trainingMode: s.trainingMode,
         reused: false,
         metrics: s.metrics,
+        ...(s.metricsStd ? { metricsStd: s.metricsStd } : {}),
+        ...(s.splits ? { splits: s.splits.count } : {}),
+        ...(s.baseline ? { baseline: { metrics: s.baseline.metrics, metricsStd: s.baseline.metricsStd } } : {}),
         method: s.method,
       })),
     };

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,7 @@ import {
   writeItemsCsv,
   writeUsersCsv,
 } from '../../src/personalize/engine/index.js';
-
-const AIRLINE = '/work/shared/data/airline-personalize';
+import { type AirlineFile, airlineText } from '../data/airline/airline.js';
 
 describe('parseCsv', () => {
   it('reads quoted fields with commas, quotes and line breaks, CRLF, a BOM, and skips blank lines', () => {
@@ -95,9 +94,11 @@ describe('Personalize CSV datasets', () => {
     });
 
     it('reads the airline dataset (34,853 interactions, 355 items, 24,500 users) and writes it back', async () => {
-      const i = await readInteractionsCsv(`${AIRLINE}/df_interactions.csv`);
-      const it = await readItemsCsv(`${AIRLINE}/df_item_deduplicated.csv`);
-      const u = await readUsersCsv(`${AIRLINE}/df_users_deduplicated.csv`);
+      const files: AirlineFile[] = ['df_interactions.csv', 'df_item_deduplicated.csv', 'df_users_deduplicated.csv'];
+      for (const f of files) await writeFile(path.join(dir, f), airlineText(f));
+      const i = await readInteractionsCsv(path.join(dir, 'df_interactions.csv'));
+      const it = await readItemsCsv(path.join(dir, 'df_item_deduplicated.csv'));
+      const u = await readUsersCsv(path.join(dir, 'df_users_deduplicated.csv'));
       expect([i.records.length, it.records.length, u.records.length]).toEqual([34_853, 355, 24_500]);
       expect(i.records[0]).toEqual({
         userId: '8120125224640029423',

@@ -201,11 +201,22 @@ describe('trainModel on small or filtered data', () => {
 });
 
 describe('trainModel errors', () => {
-  it('names unknown recipes and refuses EASE above easeMaxItems', () => {
+  it('names unknown recipes; above easeMaxItems EASE is solved per item on its neighbourhood, not refused', () => {
     // @ts-expect-error an unknown recipe name, as from an untyped config
     expect(() => trainModel(data, { recipe: 'aws-hrnn' })).toThrow(/Unknown recipe 'aws-hrnn'/);
-    expect(() => trainModel(data, { recipe: 'user-personalization', params: { method: 'ease', easeMaxItems: 100, tune: false } })).toThrow(
-      expect.objectContaining({ code: 'PersonalizeEaseTooLarge' }),
-    );
+    const sparse = trainModel(data, { recipe: 'user-personalization', params: { method: 'ease', easeMaxItems: 100, tune: false } });
+    expect(sparse.method).toBe('ease');
+    expect(sparse.easeWeights).toBeUndefined();
+    expect(sparse.neighbors?.idx.length).toBeGreaterThan(0);
+    const dense = trainModel(data, { recipe: 'user-personalization', params: { method: 'ease', tune: false } });
+    expect(dense.easeWeights).toBeDefined();
+    // the two agree on most of each user's top 10
+    let common = 0;
+    const users = data.users.slice(0, 20).map((u) => u.userId);
+    for (const userId of users) {
+      const a = new Set(recommend(dense, { userId, numResults: 10 }).map((r) => r.itemId));
+      common += recommend(sparse, { userId, numResults: 10 }).filter((r) => a.has(r.itemId)).length;
+    }
+    expect(common / users.length).toBeGreaterThanOrEqual(6);
   });
 });

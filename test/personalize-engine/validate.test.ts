@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AvroRecordSchema, Interaction, ItemRecord, UserRecord, ValidateDatasetsInput } from '../../src/personalize/engine/index.js';
 import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv, validateDatasets } from '../../src/personalize/engine/index.js';
+import { airlineText } from '../data/airline/airline.js';
 
 const T0 = 1_700_000_000;
 
@@ -333,10 +333,9 @@ describe('validateDatasets', () => {
   });
 
   it('finds the stray rows at the end of the airline items file (ITEM_ID "0" twice, "No")', () => {
-    const dir = '/work/shared/data/airline-personalize';
-    const interactions = parseInteractionsCsv(readFileSync(`${dir}/df_interactions.csv`, 'utf8'));
-    const items = parseItemsCsv(readFileSync(`${dir}/df_item_deduplicated.csv`, 'utf8'));
-    const users = parseUsersCsv(readFileSync(`${dir}/df_users_deduplicated.csv`, 'utf8'));
+    const interactions = parseInteractionsCsv(airlineText('df_interactions.csv'));
+    const items = parseItemsCsv(airlineText('df_item_deduplicated.csv'));
+    const users = parseUsersCsv(airlineText('df_users_deduplicated.csv'));
     const issues = validateDatasets({
       interactions: interactions.records,
       items: items.records,

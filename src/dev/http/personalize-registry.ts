@@ -3,7 +3,7 @@
  * campaign ARN (GetRecommendations), from each domain's outputs.json (re-read when a deploy rewrites it). Keeps
  * one local campaign runtime per domain.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { LocalCampaignRuntime } from '../../personalize/local/local-campaign.js';
 import { type PersonalizeOutputs, readOutputsFile } from '../../personalize/outputs.js';
 import { openPersonalizeProject, personalizeDomains, personalizePaths } from '../../personalize/project.js';
@@ -28,7 +28,8 @@ export class PersonalizeRegistry {
   async outputsOf(domain: string): Promise<PersonalizeOutputs | undefined> {
     const file = personalizePaths(this.workspace, domain).outputsFile;
     // mtime, size and inode: a deploy replaces the file by rename, so two writes within one mtime tick still differ.
-    const s = await stat(file).catch(() => undefined);
+    // statSync: µs on a cached inode; the promise version's thread-pool round trip dominated request time (profiled)
+    const s = statSync(file, { throwIfNoEntry: false });
     const stamp = s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent';
     const cached = this.outputs.get(domain);
     if (cached && cached.stamp === stamp) return cached.outputs;

@@ -26,12 +26,15 @@ export function evaluateModel(
   catalogSize: number,
   overrides: Partial<ScoringOptions> = {},
 ): SolutionMetrics {
-  const opts = scoringOptions(model, overrides);
+  // Exploration slots are a campaign setting (Personalize's itemExplorationConfig), not part of the solution
+  // version its metrics describe: offline metrics rank without them.
+  const scored = model.params.explorationWeight > 0 ? { ...model, params: { ...model.params, explorationWeight: 0 } } : model;
+  const opts = scoringOptions(scored, overrides);
   const req: RankRequest = { numResults: EVALUATION_DEPTH, excludeSeen: true };
   const perUser: UserMetrics[] = [];
   const recommended = new Set<string>();
   for (const c of cases) {
-    const ranked = rankForEvents(model, caseEvents(model, c), req, opts).map((r) => model.itemIds[r.index] as string);
+    const ranked = rankForEvents(scored, caseEvents(scored, c), req, opts).map((r) => scored.itemIds[r.index] as string);
     for (const id of ranked) recommended.add(id);
     perUser.push(userMetrics(ranked, c.relevant));
   }

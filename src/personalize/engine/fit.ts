@@ -1,11 +1,12 @@
 /** Fits one model with fixed parameters (no tuning): the building block of trainModel and of tuning. */
-import { MeshError } from '../../core/errors.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { buildInteractionMatrix, uniqueUserItems } from './interaction-matrix.js';
 import { buildItemFeatures } from './item-features.js';
 import type { NeighborLists } from './item-item.js';
 import { fitEase, fitItemKnn, meanItemDegree } from './item-item.js';
 import type { EngineParams, TrainedModel } from './model.js';
+import { fitSparseEase } from './sparse-ease.js';
+import { buildTrend } from './trend.js';
 import type { Interaction, ItemRecord, RecipeName, ScoringMethod } from './types.js';
 
 /** Personalize's solution-level event filters (`eventType`, `eventValueThreshold`). */
@@ -56,10 +57,9 @@ function cappedHistories(m: InteractionMatrix, maxHistory: number): Pick<Trained
   return { userPtr, eventItems, eventTs };
 }
 
-/** The method user-personalization uses without tuning: EASE while the catalog fits, item-kNN beyond. */
-export function untunedMethod(params: EngineParams, warmItems: number): ScoringMethod {
-  if (params.method !== 'auto') return params.method;
-  return warmItems <= params.easeMaxItems ? 'ease' : 'item-knn';
+/** The method user-personalization uses without tuning: EASE (dense up to easeMaxItems items, sparse beyond). */
+export function untunedMethod(params: EngineParams, _warmItems: number): ScoringMethod {
+  return params.method === 'auto' ? 'ease' : params.method;
 }
 
 export interface FitSpec {
@@ -78,12 +78,10 @@ export function fitWeights(
   if (spec.method === 'popularity') return {};
   const userItems = uniqueUserItems(m, spec.params.maxHistory);
   if (spec.method === 'ease') {
-    if (n > spec.params.easeMaxItems) {
-      throw new MeshError('PersonalizeEaseTooLarge', `EASE needs ${n}² weights; the limit is easeMaxItems = ${spec.params.easeMaxItems}.`, {
-        hint: "Use method 'item-knn' (or 'auto'), or raise easeMaxItems if memory and time allow.",
-      });
-    }
     const lambda = spec.params.easeLambda ?? spec.params.easeLambdaPerDegree * Math.max(1, meanItemDegree(userItems, n));
+    if (n > spec.params.easeMaxItems) {
+      return { neighbors: fitSparseEase(userItems, n, spec.params.easeNeighbors, lambda), easeLambda: lambda };
+    }
     return { easeWeights: fitEase(userItems, n, lambda), easeLambda: lambda };
   }
   return { neighbors: reuse.neighbors ?? fitItemKnn(userItems, n, spec.params.knnNeighbors, spec.params.knnShrink) };
@@ -99,6 +97,7 @@ export function assembleModel(
   const { features, vocabIndex } = buildItemFeatures(items ?? [], m.itemIndex, m.itemIds.length);
   const params = weights.easeLambda === undefined ? spec.params : { ...spec.params, easeLambda: weights.easeLambda };
   const interactions = m.eventItems.length;
+  const withTrend = spec.recipe === 'user-personalization' && spec.method !== 'popularity' && params.trendWeight > 0;
   return {
     formatVersion: 1,
     recipe: spec.recipe,
@@ -113,6 +112,7 @@ export function assembleModel(
     ...cappedHistories(m, spec.params.maxHistory),
     ...(weights.easeWeights ? { easeWeights: weights.easeWeights } : {}),
     ...(weights.neighbors ? { neighbors: weights.neighbors } : {}),
+    ...(withTrend ? { trend: buildTrend(m, m.warmItemCount, params.trendHalfLifeDays) } : {}),
     features,
     realtime: new Map(),
     itemIndex: m.itemIndex,

@@ -33,6 +33,11 @@ export interface HoldoutOptions {
   /** Share of each held-out user's newest events used as truth (Personalize: 0.1). */
   truthFraction?: number;
   seed: number;
+  /**
+   * Which block of the seeded user shuffle is held out: fold k holds out users [k·size, (k+1)·size), so folds
+   * 0, 1, 2 of one seed are disjoint (repeated holdout without overlap while k·size fits). Default 0.
+   */
+  fold?: number;
 }
 
 export function groupByUser(interactions: readonly Interaction[]): Map<string, Interaction[]> {
@@ -50,7 +55,9 @@ export function holdoutSplit(interactions: readonly Interaction[], options: Hold
   const truthFraction = options.truthFraction ?? 0.1;
   const byUser = groupByUser(interactions);
   const users = shuffleInPlace([...byUser.keys()], seededRandom(options.seed));
-  const heldOut = new Set(users.slice(0, Math.round(users.length * options.holdoutFraction)));
+  const size = Math.round(users.length * options.holdoutFraction);
+  const start = size > 0 ? ((options.fold ?? 0) * size) % users.length : 0;
+  const heldOut = new Set(users.slice(start, start + size));
   const train: Interaction[] = [];
   for (const it of interactions) if (!heldOut.has(it.userId)) train.push(it);
   const cases: HoldoutCase[] = [];

@@ -20,17 +20,17 @@ export {
   writeItemsCsv,
   writeUsersCsv,
 } from './dataset-csv.js';
-export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
-export { catalogSize, evaluateRecipe } from './evaluate.js';
+export type { EvaluateOptions, EvaluationResult, SplitEvaluation, SplitPlan } from './evaluate.js';
+export { catalogSize, DEFAULT_SPLITS, evaluateRecipe, evaluateSplits } from './evaluate.js';
 export { EVALUATION_DEPTH, evaluateModel } from './evaluate-model.js';
 export type { HoldoutCase, HoldoutOptions, HoldoutSplit } from './holdout.js';
 export { holdoutSplit } from './holdout.js';
 export type { MetricName, SolutionMetrics, UserMetrics } from './metrics.js';
-export { aggregateMetrics, METRIC_NAMES, userMetrics } from './metrics.js';
+export { aggregateMetrics, METRIC_NAMES, meanAndStd, summarizeSplits, userMetrics } from './metrics.js';
 export type { EngineParams, RealtimeEvent, TrainedModel, TrainingStats, TuningTrial } from './model.js';
 export { DEFAULT_PARAMS } from './model.js';
 export type { RecommendRequest, SimilarItemsRequest } from './recommend.js';
-export { addItems, recommend, recordEvents, similarItems } from './recommend.js';
+export { addItems, hasHistory, recommend, recordEvents, similarItems } from './recommend.js';
 export type { AvroField, AvroRecordSchema, SchemaInput } from './schema-rules.js';
 export { deserializeModel, serializeModel } from './serialize.js';
 export type { MusicDataset, MusicDatasetOptions } from './synthetic-music.js';

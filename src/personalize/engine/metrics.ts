@@ -63,3 +63,25 @@ export function aggregateMetrics(
   out.coverage = catalogSize > 0 ? recommendedItems.size / catalogSize : 0;
   return out;
 }
+
+/** Mean and sample standard deviation (n − 1; 0 for fewer than two values). */
+export function meanAndStd(values: readonly number[]): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, std: 0 };
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  if (n < 2) return { mean, std: 0 };
+  const ss = values.reduce((s, v) => s + (v - mean) ** 2, 0);
+  return { mean, std: Math.sqrt(ss / (n - 1)) };
+}
+
+/** Per-metric mean and sample standard deviation over splits. */
+export function summarizeSplits(perSplit: readonly SolutionMetrics[]): { mean: SolutionMetrics; std: SolutionMetrics } {
+  const mean = {} as SolutionMetrics;
+  const std = {} as SolutionMetrics;
+  for (const name of METRIC_NAMES) {
+    const s = meanAndStd(perSplit.map((m) => m[name]));
+    mean[name] = s.mean;
+    std[name] = s.std;
+  }
+  return { mean, std };
+}

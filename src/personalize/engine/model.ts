@@ -1,6 +1,7 @@
 /** The trained model: plain data (typed arrays + JSON-able fields) so it serialises byte for byte. */
 import type { ItemFeatures } from './item-features.js';
 import type { NeighborLists } from './item-item.js';
+import type { TrendIndex } from './trend.js';
 import type { RecipeName, ScoringMethod } from './types.js';
 
 export interface EngineParams {
@@ -10,8 +11,10 @@ export interface EngineParams {
   easeLambda: number | null;
   /** Untuned EASE λ as a multiple of the mean number of distinct users per item. */
   easeLambdaPerDegree: number;
-  /** EASE is O(items³): above this many items with interactions, item-kNN is used. */
+  /** Dense EASE is O(items³): above this many items with interactions, EASE is solved per item on its neighbourhood (sparse-ease.ts). */
   easeMaxItems: number;
+  /** Neighbourhood size of the sparse EASE (items per column). */
+  easeNeighbors: number;
   /** Item-kNN neighbours kept per item (and used when scoring). */
   knnNeighbors: number;
   /** Item-kNN cosine shrink term (damps similarities built on few co-occurrences). */
@@ -22,6 +25,10 @@ export interface EngineParams {
   recentEvents: number;
   /** Half-life of history weights in days, counted back from the user's latest event; null = no decay. */
   halfLifeDays: number | null;
+  /** Weight of time-aware popularity (trend.ts) added to the normalised item-item scores; 0 = off. */
+  trendWeight: number;
+  /** Half-life of the time-aware popularity, in days. */
+  trendHalfLifeDays: number;
   /** Most recent events per user kept in the model and used for scoring. */
   maxHistory: number;
   /** Share of result slots given to cold items (no interactions yet), like Personalize's exploration. */
@@ -43,11 +50,14 @@ export const DEFAULT_PARAMS: Readonly<EngineParams> = {
   easeLambda: null,
   easeLambdaPerDegree: 2,
   easeMaxItems: 2500,
+  easeNeighbors: 64,
   knnNeighbors: 100,
   knnShrink: 10,
   recencyWeight: 0.5,
   recentEvents: 5,
   halfLifeDays: null,
+  trendWeight: 0,
+  trendHalfLifeDays: 30,
   maxHistory: 200,
   explorationWeight: 0.1,
   metadataWeight: 0.2,
@@ -63,6 +73,8 @@ export interface TuningTrial {
   knnNeighbors?: number;
   recencyWeight: number;
   halfLifeDays: number | null;
+  trendWeight?: number;
+  trendHalfLifeDays?: number;
   ndcgAt10: number;
 }
 
@@ -103,6 +115,8 @@ export interface TrainedModel {
   easeWeights?: Float32Array;
   /** Item-item neighbours (methods 'item-knn', and similar-items). */
   neighbors?: NeighborLists;
+  /** Time-aware popularity (user-personalization with trendWeight > 0). */
+  trend?: TrendIndex;
   features: ItemFeatures;
   realtime: Map<string, RealtimeEvent[]>;
   /** Runtime lookups (rebuilt on deserialise, not serialised). */

@@ -8,6 +8,7 @@ import type { TrainedModel } from './model.js';
 import type { HistoryWeights, ProfileEvent, ScoringOptions } from './scoring.js';
 import { combineParts, historyWeights, scoreParts } from './scoring.js';
 import { TopK } from './top-k.js';
+import { trendScores } from './trend.js';
 
 export interface RankRequest {
   numResults: number;
@@ -80,12 +81,32 @@ function withExplorationSlots(warm: RankedIndex[], cold: number[], numResults: n
   return out;
 }
 
+/**
+ * Popularity lists score each item by its share of training users (0..1), so that a cold-start answer (a user
+ * without history: Personalize answers with popular items) carries meaningful scores instead of zeros.
+ */
+function popularShares(model: TrainedModel, ranked: RankedIndex[]): RankedIndex[] {
+  const users = Math.max(1, model.userIds.length);
+  return ranked.map((r) => ({ index: r.index, score: r.score / users }));
+}
+
+/** scores += trendWeight × time-aware popularity at the user's latest event (users with history only). */
+function addTrend(model: TrainedModel, events: readonly ProfileEvent[], opts: ScoringOptions, scores: Float64Array): void {
+  const last = events[events.length - 1];
+  if (!model.trend || opts.trendWeight <= 0 || last === undefined) return;
+  const trend = trendScores(model.trend, last.ts);
+  const n = Math.min(scores.length, trend.length);
+  for (let i = 0; i < n; i++) scores[i] = (scores[i] as number) + opts.trendWeight * (trend[i] as number);
+}
+
 /** Ranks items for one user's events with the model's method. */
 export function rankForEvents(model: TrainedModel, events: readonly ProfileEvent[], req: RankRequest, opts: ScoringOptions): RankedIndex[] {
   const seen = new Set(events.map((e) => e.item));
-  if (model.method === 'popularity') return topWarmItems(model, undefined, req, seen, req.numResults);
+  if (model.method === 'popularity' || events.length === 0)
+    return popularShares(model, topWarmItems(model, undefined, req, seen, req.numResults));
   const weights = historyWeights(events, opts);
   const scores = combineParts(scoreParts(model, weights, opts), opts.recencyWeight);
+  addTrend(model, events, opts, scores);
   if (model.recipe !== 'user-personalization' || model.params.explorationWeight <= 0) {
     return topWarmItems(model, scores, req, seen, req.numResults);
   }

@@ -59,6 +59,14 @@ export function recommend(model: TrainedModel, req: RecommendRequest): ScoredIte
   return ranked.map((r) => ({ itemId: model.itemIds[r.index] as string, score: r.score }));
 }
 
+/**
+ * Does the model know any event of this user (training history, recorded events, or `history`) on an item it
+ * knows? A user without one is a cold start: `recommend` answers with the popularity list.
+ */
+export function hasHistory(model: TrainedModel, userId: string, history?: readonly Interaction[]): boolean {
+  return userEvents(model, userId, toProfileEvents(model, history)).length > 0;
+}
+
 export interface SimilarItemsRequest {
   itemId: string;
   numResults?: number;

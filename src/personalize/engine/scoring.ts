@@ -19,6 +19,7 @@ export interface ScoringOptions {
   halfLifeDays: number | null;
   maxHistory: number;
   knnNeighbors: number;
+  trendWeight: number;
 }
 
 export function scoringOptions(model: TrainedModel, overrides: Partial<ScoringOptions> = {}): ScoringOptions {
@@ -29,6 +30,7 @@ export function scoringOptions(model: TrainedModel, overrides: Partial<ScoringOp
     halfLifeDays: overrides.halfLifeDays === undefined ? p.halfLifeDays : overrides.halfLifeDays,
     maxHistory: overrides.maxHistory ?? p.maxHistory,
     knnNeighbors: overrides.knnNeighbors ?? p.knnNeighbors,
+    trendWeight: overrides.trendWeight ?? p.trendWeight ?? 0,
   };
 }
 
@@ -90,7 +92,8 @@ export function accumulateItemScores(
   for (const [i, w] of weights) {
     if (i >= n) continue;
     const start = nb.ptr[i] as number;
-    const end = Math.min(nb.ptr[i + 1] as number, start + opts.knnNeighbors);
+    // sparse EASE rows are weights of a regression: all of them count; kNN rows are cut at knnNeighbors
+    const end = model.method === 'ease' ? (nb.ptr[i + 1] as number) : Math.min(nb.ptr[i + 1] as number, start + opts.knnNeighbors);
     for (let p = start; p < end; p++) {
       const j = nb.idx[p] as number;
       out[j] = (out[j] as number) + w * (nb.val[p] as number);

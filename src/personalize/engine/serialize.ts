@@ -28,6 +28,7 @@ interface Header {
     | 'eventTs'
     | 'easeWeights'
     | 'neighbors'
+    | 'trend'
     | 'features'
     | 'realtime'
     | 'itemIndex'
@@ -36,6 +37,7 @@ interface Header {
   >;
   features: Omit<ItemFeatures, 'itemTokens'>;
   realtime: [string, [number, number][]][];
+  trend?: { refTs: number; halfLifeDays: number };
   sections: SectionInfo[];
 }
 
@@ -65,6 +67,7 @@ export function serializeModel(model: TrainedModel): Buffer {
     eventTs,
     easeWeights,
     neighbors,
+    trend,
     features,
     realtime,
     itemIndex: _itemIndex,
@@ -84,6 +87,7 @@ export function serializeModel(model: TrainedModel): Buffer {
   ];
   if (easeWeights) arrays.push(['easeWeights', easeWeights]);
   if (neighbors) arrays.push(['neighborPtr', neighbors.ptr], ['neighborIdx', neighbors.idx], ['neighborVal', neighbors.val]);
+  if (trend) arrays.push(['trendPtr', trend.ptr], ['trendTs', trend.ts], ['trendCum', trend.cum]);
   let offset = 0;
   const sections: SectionInfo[] = arrays.map(([name, a]) => {
     const info = { name, type: typeOf(a), offset, length: a.length };
@@ -94,6 +98,7 @@ export function serializeModel(model: TrainedModel): Buffer {
     model: plain,
     features: featurePlain,
     realtime: [...realtime].map(([user, events]) => [user, events.map((e) => [e.item, e.ts] as [number, number])]),
+    ...(trend ? { trend: { refTs: trend.refTs, halfLifeDays: trend.halfLifeDays } } : {}),
     sections,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -155,6 +160,7 @@ export function deserializeModel(buf: Buffer | Uint8Array): TrainedModel {
   const features: ItemFeatures = { ...header.features, itemTokens };
   const neighborPtr = get<Int32Array>('neighborPtr');
   const easeWeights = get<Float32Array>('easeWeights');
+  const trendPtr = get<Int32Array>('trendPtr');
   const model: TrainedModel = {
     ...header.model,
     popularity: need<Float32Array>('popularity'),
@@ -164,6 +170,9 @@ export function deserializeModel(buf: Buffer | Uint8Array): TrainedModel {
     ...(easeWeights ? { easeWeights } : {}),
     ...(neighborPtr
       ? { neighbors: { ptr: neighborPtr, idx: need<Int32Array>('neighborIdx'), val: need<Float32Array>('neighborVal') } }
+      : {}),
+    ...(trendPtr && header.trend
+      ? { trend: { ptr: trendPtr, ts: need<Float64Array>('trendTs'), cum: need<Float64Array>('trendCum'), ...header.trend } }
       : {}),
     features,
     realtime: new Map(header.realtime.map(([user, events]) => [user, events.map(([item, ts]): RealtimeEvent => ({ item, ts }))])),

@@ -9,11 +9,14 @@ import type { FitSpec } from './fit.js';
 import { assembleModel, fitWeights, untunedMethod } from './fit.js';
 import type { HoldoutCase } from './holdout.js';
 import { holdoutSplit } from './holdout.js';
+import type { InteractionMatrix } from './interaction-matrix.js';
 import { buildInteractionMatrix, uniqueUserItems } from './interaction-matrix.js';
 import { easeFromGram, fitItemKnn, gramMatrix, meanItemDegree } from './item-item.js';
-import type { EngineParams, TrainingStats, TuningTrial } from './model.js';
+import type { EngineParams, TrainedModel, TrainingStats, TuningTrial } from './model.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import type { ScoringOptions } from './scoring.js';
+import { fitSparseEase } from './sparse-ease.js';
+import { buildTrend } from './trend.js';
 import type { Interaction, ItemRecord, ScoringMethod } from './types.js';
 
 /** Fewer validation users than this → no tuning (defaults are used). */
@@ -27,15 +30,20 @@ export interface TuningGrid {
   knnNeighbors: number[];
   recencyWeight: number[];
   halfLifeDays: (number | null)[];
+  /** Second stage, on the best fit: weight and half-life of time-aware popularity (trend.ts); weight 0 = off. */
+  trendWeight: number[];
+  trendHalfLifeDays: number[];
 }
 
 export const DEFAULT_GRID: TuningGrid = {
-  lambdaPerDegree: [0.5, 2, 8],
+  lambdaPerDegree: [0.5, 2, 8, 32],
   knnNeighbors: [25, 100, 400],
   // ≥ 0.5 on purpose: recent events must change the list at once (real-time personalization); offline,
   // 0.25 / 0.5 / 0.75 were within noise of each other on both test data sets
   recencyWeight: [0.5, 0.75],
   halfLifeDays: [null, 14],
+  trendWeight: [0.15, 0.3, 0.5],
+  trendHalfLifeDays: [30, 90],
 };
 
 export interface TuningResult {
@@ -48,6 +56,31 @@ function scoringGrid(grid: TuningGrid): Partial<ScoringOptions>[] {
   const out: Partial<ScoringOptions>[] = [];
   for (const recencyWeight of grid.recencyWeight) {
     for (const halfLifeDays of grid.halfLifeDays) out.push({ recencyWeight, halfLifeDays });
+  }
+  return out;
+}
+
+/** Stage two: time-aware popularity on top of the best stage-one trial (same fit, same validation users). */
+function tuneTrend(
+  m: InteractionMatrix,
+  probe: TrainedModel,
+  best: TuningTrial,
+  cases: readonly HoldoutCase[],
+  grid: TuningGrid,
+): TuningTrial[] {
+  const out: TuningTrial[] = [];
+  for (const trendHalfLifeDays of grid.trendHalfLifeDays) {
+    const withTrend: TrainedModel = { ...probe, trend: buildTrend(m, m.warmItemCount, trendHalfLifeDays) };
+    for (const trendWeight of grid.trendWeight) {
+      if (trendWeight <= 0) continue;
+      const metrics = evaluateModel(withTrend, cases, m.warmItemCount, {
+        recencyWeight: best.recencyWeight,
+        halfLifeDays: best.halfLifeDays,
+        ...(best.knnNeighbors === undefined ? {} : { knnNeighbors: best.knnNeighbors }),
+        trendWeight,
+      });
+      out.push({ ...best, trendWeight, trendHalfLifeDays, ndcgAt10: metrics.normalized_discounted_cumulative_gain_at_10 });
+    }
   }
   return out;
 }
@@ -74,28 +107,36 @@ export function tuneUserPersonalization(
   }
   const probeParams: EngineParams = { ...params, explorationWeight: 0 };
   const trials: TuningTrial[] = [];
+  const probes = new Map<TuningTrial, TrainedModel>();
   const score = (spec: FitSpec, weights: Parameters<typeof assembleModel>[2], extra: Partial<TuningTrial>, knn?: number): void => {
     const probe = assembleModel(m, spec, weights, undefined);
     for (const overrides of scoringGrid(grid)) {
       const metrics = evaluateModel(probe, cases, n, knn === undefined ? overrides : { ...overrides, knnNeighbors: knn });
-      trials.push({
+      const trial: TuningTrial = {
         method: spec.method,
         ...extra,
         recencyWeight: overrides.recencyWeight ?? params.recencyWeight,
         halfLifeDays: overrides.halfLifeDays === undefined ? params.halfLifeDays : overrides.halfLifeDays,
         ndcgAt10: metrics.normalized_discounted_cumulative_gain_at_10,
-      });
+      };
+      trials.push(trial);
+      probes.set(trial, probe);
     }
   };
   const userItems = uniqueUserItems(m, params.maxHistory);
-  const easeFeasible = n <= params.easeMaxItems;
-  if ((params.method === 'auto' && easeFeasible) || params.method === 'ease') {
+  if (params.method === 'auto' || params.method === 'ease') {
     const spec: FitSpec = { recipe: 'user-personalization', method: 'ease', params: probeParams };
     const degree = Math.max(1, meanItemDegree(userItems, n));
-    const lambdas = params.easeLambda === null ? grid.lambdaPerDegree.map((f) => f * degree) : [params.easeLambda];
-    const gram = gramMatrix(userItems, n);
-    for (const easeLambda of lambdas) {
-      score(spec, { easeWeights: easeFromGram(gram.slice(), n, easeLambda) }, { easeLambda });
+    if (n <= params.easeMaxItems) {
+      const lambdas = params.easeLambda === null ? grid.lambdaPerDegree.map((f) => f * degree) : [params.easeLambda];
+      const gram = gramMatrix(userItems, n);
+      for (const easeLambda of lambdas) {
+        score(spec, { easeWeights: easeFromGram(gram.slice(), n, easeLambda) }, { easeLambda });
+      }
+    } else {
+      // sparse EASE (one fit costs seconds at 10k items): the default λ only
+      const easeLambda = params.easeLambda ?? params.easeLambdaPerDegree * degree;
+      score(spec, { neighbors: fitSparseEase(userItems, n, params.easeNeighbors, easeLambda) }, { easeLambda });
     }
   }
   if (params.method === 'auto' || params.method === 'item-knn') {
@@ -105,11 +146,19 @@ export function tuneUserPersonalization(
     for (const k of grid.knnNeighbors) score(spec, fitWeights(m, spec, { neighbors }), { knnNeighbors: k }, k);
   }
   trials.sort((a, b) => b.ndcgAt10 - a.ndcgAt10);
+  const first = trials[0] as TuningTrial;
+  const trendTrials =
+    params.trendWeight > 0 || grid.trendWeight.length === 0 ? [] : tuneTrend(m, probes.get(first) as TrainedModel, first, cases, grid);
+  trials.push(...trendTrials);
+  trials.sort((a, b) => b.ndcgAt10 - a.ndcgAt10);
   const best = trials[0] as TuningTrial;
   const tuned: EngineParams = {
     ...params,
     recencyWeight: best.recencyWeight,
     halfLifeDays: best.halfLifeDays,
+    ...(best.trendWeight === undefined
+      ? {}
+      : { trendWeight: best.trendWeight, trendHalfLifeDays: best.trendHalfLifeDays ?? params.trendHalfLifeDays }),
     // λ scales with the data: the final fit sees all training users, the trial fit only the non-validation ones
     ...(best.easeLambda === undefined ? {} : { easeLambda: (best.easeLambda * interactions.length) / split.train.length }),
     ...(best.knnNeighbors === undefined ? {} : { knnNeighbors: best.knnNeighbors }),

@@ -14,7 +14,7 @@ import { type CampaignDeployment, campaignSolutions, type DeployInput } from '..
 import { enforceGate, evaluateGate, type GateVerdict } from '../gate.js';
 import { type PersonalizeOutputs, readOutputsFile, writePersonalizeOutputs } from '../outputs.js';
 import { type PersonalizeProject, resourceNames } from '../project.js';
-import { latestVersionWith, readVersion } from './versions.js';
+import { type LocalSolutionVersion, type LocalVersionMetadata, latestVersionWith, readVersion } from './versions.js';
 
 export interface LocalCampaign {
   readonly campaignArn: string;
@@ -102,6 +102,7 @@ export async function deployLocal(
           ...project.config.deployGate,
           candidate: candidateMetrics,
           ...(deployedMetrics ? { deployed: deployedMetrics } : {}),
+          ...splitsForGate(project.config.deployGate.metric, latest, deployed, solution.name),
         }),
         solution.name,
         input.force ?? false,
@@ -205,4 +206,24 @@ export async function rollbackLocal(project: PersonalizeProject, input: { soluti
   writeLocalCampaigns(project.paths.campaignsFile, campaigns);
   writeLocalOutputs(project, campaigns);
   return out;
+}
+
+/** Per-split values of the gate's metric for both versions, and whether they come from the same splits. */
+function splitsForGate(
+  metric: string,
+  candidate: LocalVersionMetadata,
+  deployed: LocalVersionMetadata | undefined,
+  solution: string,
+): { candidateSplits?: number[]; deployedSplits?: number[]; sameSplits?: boolean } {
+  const c = candidate.solutions[solution];
+  const d = deployed?.solutions[solution];
+  const values = (v: LocalSolutionVersion | undefined): number[] | undefined => {
+    const list = v?.splitMetrics?.map((m) => m[metric]);
+    return list && list.length > 1 && list.every((x) => typeof x === 'number') ? (list as number[]) : undefined;
+  };
+  const candidateSplits = values(c);
+  const deployedSplits = values(d);
+  if (!candidateSplits || !deployedSplits || !deployed) return {};
+  const sameSplits = candidate.dataFingerprint === deployed.dataFingerprint && JSON.stringify(c?.splits) === JSON.stringify(d?.splits);
+  return { candidateSplits, deployedSplits, sameSplits };
 }

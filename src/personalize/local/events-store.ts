@@ -47,7 +47,19 @@ function parseProps(text: string | null): Props {
 }
 
 export class EventsStore {
+  /** Statements on the serving path, prepared once (preparing per request cost more than running them). */
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
   private constructor(private readonly db: BetterSqlite3.Database) {}
+
+  private statement(sql: string): BetterSqlite3.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
 
   static async open(file: string): Promise<EventsStore> {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -140,9 +152,10 @@ export class EventsStore {
 
   /** A user's events after `afterSeq`, oldest first. */
   userEvents(userId: string, afterSeq = 0): StoredEvent[] {
-    const rows = this.db
-      .prepare('SELECT * FROM events WHERE user_id = ? AND seq > ? ORDER BY sent_at, seq')
-      .all(userId, afterSeq) as Record<string, unknown>[];
+    const rows = this.statement('SELECT * FROM events WHERE user_id = ? AND seq > ? ORDER BY sent_at, seq').all(userId, afterSeq) as Record<
+      string,
+      unknown
+    >[];
     return rows.map((r) => this.toEvent(r));
   }
 
@@ -153,7 +166,7 @@ export class EventsStore {
   }
 
   itemsAfter(afterSeq = 0): StoredEntity<ItemRecord>[] {
-    const rows = this.db.prepare('SELECT seq, item_id, properties FROM items WHERE seq > ? ORDER BY seq').all(afterSeq) as {
+    const rows = this.statement('SELECT seq, item_id, properties FROM items WHERE seq > ? ORDER BY seq').all(afterSeq) as {
       seq: number;
       item_id: string;
       properties: string;

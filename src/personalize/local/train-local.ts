@@ -1,6 +1,7 @@
 /**
  * `mesh personalize train` on local: each solution is evaluated on Personalize's holdout (10 % of users held out;
- * their oldest 90 % as input, newest 10 % as truth; same metric names as GetSolutionMetrics), then trained on all
+ * their oldest 90 % as input, newest 10 % as truth; same metric names as GetSolutionMetrics) repeated on 3
+ * disjoint blocks of users (mean and standard deviation; popularity-count on the same splits as the baseline), then trained on all
  * the data and saved as a new local solution version. UPDATE training is a full retrain locally (same result,
  * the engine trains in seconds).
  */
@@ -10,7 +11,7 @@ import { interrupted } from '../../core/errors.js';
 import type { Output } from '../../io/output.js';
 import { engineRecipe } from '../config.js';
 import type { BuiltDatasets } from '../datasets/build.js';
-import { type EngineParams, evaluateRecipe, serializeModel, trainModel } from '../engine/index.js';
+import { type EngineParams, evaluateSplits, serializeModel, trainModel } from '../engine/index.js';
 import type { PersonalizeProject } from '../project.js';
 import { type LocalSolutionVersion, type LocalVersionMetadata, writeVersion } from './versions.js';
 
@@ -42,8 +43,12 @@ export async function trainLocal(
       if (input.signal?.aborted) throw interrupted('Training stopped; no new version was saved.');
       const recipe = engineRecipe(solution);
       const params: Partial<EngineParams> = { ...input.params, ...(solution.eventType ? { eventType: solution.eventType } : {}) };
-      output.info(`solution ${solution.name} (${recipe}): evaluating on the holdout…`);
-      const evaluation = evaluateRecipe(data, { recipe, params });
+      output.info(`solution ${solution.name} (${recipe}): evaluating on 3 holdout splits…`);
+      const evaluation = evaluateSplits(data, { recipe, params });
+      const baseline =
+        recipe === 'popularity-count'
+          ? evaluation
+          : evaluateSplits(data, { recipe: 'popularity-count', params: { ...params, tune: false } });
       output.info(`solution ${solution.name} (${recipe}): training on all ${built.interactions.length} interactions…`);
       const model = trainModel(data, { recipe, params });
       const modelFile = `${solution.name}.model`;
@@ -55,9 +60,13 @@ export async function trainLocal(
         method: model.method,
         trainingMode: input.trainingMode ?? solution.trainingMode,
         metrics: { ...evaluation.metrics },
+        metricsStd: { ...evaluation.std },
+        splitMetrics: evaluation.perSplit.map((m) => ({ ...m })),
+        splits: { ...evaluation.plan },
+        baseline: { recipe: 'popularity-count', metrics: { ...baseline.metrics }, metricsStd: { ...baseline.std } },
         trainMs: Math.round(model.stats.trainMs),
         evaluateMs: Math.round(evaluation.trainMs + evaluation.evaluateMs),
-        testUsers: evaluation.testUsers,
+        testUsers: Math.round(evaluation.testUsers.reduce((a, b) => a + b, 0) / evaluation.testUsers.length),
         modelFile,
       };
     }

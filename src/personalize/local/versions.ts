@@ -14,7 +14,20 @@ export interface LocalSolutionVersion {
   readonly recipeArn: string;
   readonly method: string;
   readonly trainingMode: 'FULL' | 'UPDATE';
+  /** Mean over the holdout splits (GetSolutionMetrics names). */
   readonly metrics: Readonly<Record<string, number>>;
+  /** Standard deviation over the splits (absent in versions trained before repeated holdout). */
+  readonly metricsStd?: Readonly<Record<string, number>>;
+  /** Each split's metrics, in split order (the gate pairs them with the deployed version's). */
+  readonly splitMetrics?: readonly Readonly<Record<string, number>>[];
+  /** How the splits were drawn (count, seed, fractions); equal plans on equal data mean the same splits. */
+  readonly splits?: { readonly count: number; readonly seed: number; readonly holdoutFraction: number; readonly truthFraction: number };
+  /** popularity-count on the same splits: the baseline Personalize recommends comparing with. */
+  readonly baseline?: {
+    readonly recipe: 'popularity-count';
+    readonly metrics: Readonly<Record<string, number>>;
+    readonly metricsStd: Readonly<Record<string, number>>;
+  };
   readonly trainMs: number;
   readonly evaluateMs: number;
   readonly testUsers: number;
