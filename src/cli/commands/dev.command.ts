@@ -28,6 +28,7 @@ export function devCommand(): Command {
       out.info(`mesh dev on ${session.url}`);
       out.info(`  recommendations  GET ${session.url}/recommendations/{userId}`);
       out.info(`  analytics        ${session.url}/analytics`);
+      out.info(`  portal           ${session.url}/portal`);
       out.info(`  personalize API  AWS_ENDPOINT_URL_PERSONALIZE_EVENTS=${session.url}`);
       for (const f of session.functions) out.info(`  function         ${f}`);
       out.info(out.style.dim('Ctrl-C stops.'));
