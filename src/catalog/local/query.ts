@@ -172,13 +172,13 @@ function refused(refusal: Refusal, domain: Domain, access: readonly ProductAcces
           : pivot
             ? 'A PIVOT without IN (…) runs as more than one statement in DuckDB.'
             : `mesh query runs one statement; this SQL holds ${refusal.count}.`;
-      const todo =
+      const advice =
         refusal.count === 0
           ? 'Write one query, e.g. SELECT * FROM <product> LIMIT 10.'
           : pivot
             ? "List the values, e.g. PIVOT songs ON genre IN ('pop', 'rock') USING count(*)."
             : 'Run one query at a time.';
-      return new MeshError('QueryRefused', message, { hint: `${todo} ${products}`, details });
+      return new MeshError('QueryRefused', message, { hint: `${advice} ${products}`, details });
     }
     case 'not-read-only':
       return new MeshError(
