@@ -196,7 +196,8 @@ describe('the portal in a browser', () => {
     await page.locator('#search').fill('artist');
     await expect.poll(() => texts('#results li h2')).toEqual(['songs']);
     await page.click('#results a');
-    expect(await texts('#subscribers tbody tr td:first-child')).toEqual(['recommendations']);
+    // The product page renders after the click: wait for its subscribers rather than reading at once.
+    await expect.poll(() => texts('#subscribers tbody tr td:first-child')).toEqual(['recommendations']);
     expect(await page.locator('#sample-show').count()).toBe(0);
     await page.goto(`${pathToFileURL(path.join(out, 'index.html')).href}#/lineage`);
     await page.waitForSelector('#lineage[data-nodes]');
