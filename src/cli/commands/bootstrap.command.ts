@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
-import { usageError } from '../../core/errors.js';
 import { contextFor } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
-import { loadWorkspaceFor, lockTimeout, lockTimeoutOption } from './shared.js';
+import { concurrencyOf, concurrencyOption, loadWorkspaceFor, lockTimeout, lockTimeoutOption } from './shared.js';
 
 export function bootstrapCommand(): Command {
   return new Command('bootstrap')
@@ -12,7 +11,7 @@ export function bootstrapCommand(): Command {
     .option('--dry-run', 'show the plan and change nothing')
     .option('--template <dir>', 'write one CloudFormation template per account to this folder instead (no AWS call)')
     .addOption(new Option('--format <format>', 'template format').choices(['json', 'yaml']).default('json'))
-    .option('--concurrency <n>', 'changes applied at once (1-64)', (v) => Number(v), 4)
+    .addOption(concurrencyOption())
     .addOption(lockTimeoutOption())
     .action(async (opts: Record<string, unknown>, command: Command) => {
       const ctx = contextFor(command);
@@ -24,10 +23,7 @@ export function bootstrapCommand(): Command {
         out.result({ target: 'aws', templates: files }, files.map((f) => `wrote ${f}`).join('\n'));
         return;
       }
-      const concurrency = opts.concurrency;
-      if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-        throw usageError(`--concurrency takes a whole number from 1 to 64 (got ${String(opts.concurrency)}).`);
-      }
+      const concurrency = concurrencyOf(opts);
       const { runBootstrap } = await import('../../bootstrap/run.js');
       const dryRun = Boolean(opts.dryRun);
       const result = await runBootstrap({

@@ -4,7 +4,7 @@ import { isInteractive } from '../../io/env.js';
 import { askConfirm } from '../../io/prompts.js';
 import { contextFor } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
-import { loadWorkspaceFor, lockTimeout, lockTimeoutOption } from './shared.js';
+import { concurrencyOf, concurrencyOption, loadWorkspaceFor, lockTimeout, lockTimeoutOption } from './shared.js';
 
 export function destroyCommand(): Command {
   return new Command('destroy')
@@ -13,7 +13,7 @@ export function destroyCommand(): Command {
     .option('--acknowledge-subscribers', "also revoke other workspaces' subscribers' access to these products")
     .option('--delete-data', 'also delete the data under the product locations (kept by default)')
     .option('--include-bootstrap', 'also remove what `mesh bootstrap` made (roles, registry, LF-Tags)')
-    .option('--concurrency <n>', 'changes applied at once (1-64)', (v) => Number(v), 4)
+    .addOption(concurrencyOption())
     .addOption(lockTimeoutOption())
     .action(async (opts: Record<string, unknown>, command: Command) => {
       const ctx = contextFor(command);
@@ -25,10 +25,7 @@ export function destroyCommand(): Command {
           'Review `mesh destroy --dry-run`, then re-run with --yes.',
         );
       }
-      const concurrency = opts.concurrency;
-      if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-        throw usageError(`--concurrency takes a whole number from 1 to 64 (got ${String(opts.concurrency)}).`);
-      }
+      const concurrency = concurrencyOf(opts);
       const { workspace, target } = await loadWorkspaceFor(ctx);
       const { runDestroy } = await import('../../destroy/run.js');
       const result = await runDestroy({

@@ -32,11 +32,25 @@ export function addApplyOptions(command: Command): Command {
     .option('--allow-breaking', 'apply changes marked breaking (dropped or retyped columns, incompatible schemas)')
     .option('--allow-replace', 'apply replacements (e.g. a create-only field changed)')
     .option('--allow-delete', 'apply deletions the plan lists')
-    .option('--concurrency <n>', 'changes applied at once (1-64)', (v) => Number(v), 4)
+    .addOption(concurrencyOption())
     .addOption(lockTimeoutOption());
 }
 
 /** `--lock-timeout`, on every command that changes a target: how long to wait for another run's lock. */
+/** `--concurrency <n>`, the changes applied at once: checked by concurrencyOf. */
+export function concurrencyOption(): Option {
+  return new Option('--concurrency <n>', 'changes applied at once (1-64)').argParser((v) => Number(v)).default(4);
+}
+
+/** The checked --concurrency (4 when absent); a usage error for anything but a whole number from 1 to 64. */
+export function concurrencyOf(opts: { concurrency?: unknown }): number {
+  const concurrency = opts.concurrency === undefined ? 4 : opts.concurrency;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw usageError(`--concurrency takes a whole number from 1 to 64 (got ${String(opts.concurrency)}).`);
+  }
+  return concurrency;
+}
+
 export function lockTimeoutOption(): Option {
   return new Option('--lock-timeout <duration>', "wait this long for another run's lock, e.g. 30s or 5m (0s: fail at once)")
     .default(0, '0s')
@@ -87,10 +101,7 @@ export async function planAndApply(
 ): Promise<void> {
   const { workspace, target } = await loadWorkspaceFor(ctx);
   const { runPlanes } = await import('../../engine/run.js');
-  const concurrency = opts.concurrency === undefined ? 4 : opts.concurrency;
-  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw usageError(`--concurrency takes a whole number from 1 to 64 (got ${String(opts.concurrency)}).`);
-  }
+  const concurrency = concurrencyOf(opts);
   const out = ctx.output;
   // Planning shows as one step; applying shows a line per change (the engine's), and on aws each wait its own progress.
   const step = startStep(out, target === 'aws' ? 'Reading the current state from AWS' : 'Planning');
