@@ -33,7 +33,7 @@ export const INTEGRATION = [
   'test/security/lock-local.test.ts',
   'test/cli/cli-process.test.ts',
   'test/cli/cli-interactive.test.ts',
-  'test/personalize-engine/quality-*.test.ts',
+  'test/personalize-recommender/quality-*.test.ts',
 ];
 
 const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts'];

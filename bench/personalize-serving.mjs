@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '../dist/dev/http/server.js';
 import { createOutput } from '../dist/io/output.js';
-import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/engine/index.js';
+import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/recommender/index.js';
 import { readPersonalizeOutputs } from '../dist/personalize/outputs.js';
 import { deployPersonalize, trainPersonalize } from '../dist/personalize/service.js';
 

@@ -15,7 +15,7 @@ import type { AwsStatusResult } from './aws/status-aws.js';
 import { buildDatasets, type QueryRows, type RealtimeRecords } from './datasets/build.js';
 import { checkDatasets, enforceDatasetCheck } from './datasets/check.js';
 import { type CampaignDeployment, campaignSolutions, checkTpsCeiling, type DeployInput } from './deployment.js';
-import type { EngineParams } from './engine/index.js';
+import type { EngineParams } from './recommender/index.js';
 import type { LocalRecommendRequest, RecommendationsResult } from './local/local-campaign.js';
 import type { PersonalizeOutputs } from './outputs.js';
 import { openPersonalizeProject, type PersonalizeProject } from './project.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createOutput, type Output } from '../../src/io/output.js';
-import { generateMusicDataset, interactionsToCsv, itemsToCsv, type MusicDataset, usersToCsv } from '../../src/personalize/engine/index.js';
+import { generateMusicDataset, interactionsToCsv, itemsToCsv, type MusicDataset, usersToCsv } from '../../src/personalize/recommender/index.js';
 import type { Domain, Subscription, Transform, Workspace } from '../../src/workspace/model.js';
 
 export const ACCOUNT = '111122223333';

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interactionsToCsv, itemsToCsv } from '../../src/personalize/engine/index.js';
+import { interactionsToCsv, itemsToCsv } from '../../src/personalize/recommender/index.js';
 import { deployPersonalize, rollbackPersonalize, trainPersonalize } from '../../src/personalize/service.js';
 import { recordingOutput } from '../personalize/helpers.js';
 import { type DevFixture, startDevFixture } from './dev-server-fixture.js';

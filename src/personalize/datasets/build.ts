@@ -10,9 +10,9 @@ import { sqlNameOf } from '../../catalog/names.js';
 import { MeshError } from '../../core/errors.js';
 import { DATASET_TYPES, type DatasetType, type SchemaField } from '../avro-rules.js';
 import type { ColumnMapping, DatasetConfig } from '../config.js';
-import { type CsvTable, parseCsv, stringifyCsv } from '../engine/csv.js';
-import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../engine/dataset-csv.js';
-import type { Interaction, ItemRecord, UserRecord } from '../engine/types.js';
+import { type CsvTable, parseCsv, stringifyCsv } from '../recommender/csv.js';
+import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../recommender/dataset-csv.js';
+import type { Interaction, ItemRecord, UserRecord } from '../recommender/types.js';
 import type { PersonalizeProject } from '../project.js';
 
 /** Runs SQL over the domain's subscribed products (addressable by product name) and returns plain rows. */

@@ -6,7 +6,7 @@
 import { MeshError } from '../../core/errors.js';
 import type { Output } from '../../io/output.js';
 import type { DatasetType } from '../avro-rules.js';
-import { type ValidationIssue, validateDatasets } from '../engine/index.js';
+import { type ValidationIssue, validateDatasets } from '../recommender/index.js';
 import type { PersonalizeProject } from '../project.js';
 import type { BuiltDatasets } from './build.js';
 

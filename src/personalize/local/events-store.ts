@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Interaction, ItemRecord, Props, UserRecord } from '../engine/index.js';
+import type { Interaction, ItemRecord, Props, UserRecord } from '../recommender/index.js';
 
 export interface StoredEvent extends Interaction {
   readonly seq: number;

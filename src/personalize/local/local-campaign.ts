@@ -19,7 +19,7 @@ import {
   recommend,
   similarItems,
   type TrainedModel,
-} from '../engine/index.js';
+} from '../recommender/index.js';
 import { compileFilter, type FilterContext, type ParsedFilter, parseFilterExpression } from '../filter-expression.js';
 import type { PersonalizeProject } from '../project.js';
 import { type LocalCampaigns, readLocalCampaigns } from './deploy-local.js';

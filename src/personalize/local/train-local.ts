@@ -11,7 +11,7 @@ import { interrupted } from '../../core/errors.js';
 import type { Output } from '../../io/output.js';
 import { engineRecipe } from '../config.js';
 import type { BuiltDatasets } from '../datasets/build.js';
-import { type EngineParams, evaluateSplits, serializeModel, trainModel } from '../engine/index.js';
+import { type EngineParams, evaluateSplits, serializeModel, trainModel } from '../recommender/index.js';
 import type { PersonalizeProject } from '../project.js';
 import { type LocalSolutionVersion, type LocalVersionMetadata, writeVersion } from './versions.js';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { Datasets } from '../../../src/personalize/engine/index.js';
-import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../../../src/personalize/engine/index.js';
+import type { Datasets } from '../../../src/personalize/recommender/index.js';
+import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../../../src/personalize/recommender/index.js';
 
 export const AIRLINE_DIR = path.dirname(fileURLToPath(import.meta.url));
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MeshError } from '../../src/core/errors.js';
-import type { Interaction, MusicDataset, TrainedModel } from '../../src/personalize/engine/index.js';
+import type { Interaction, MusicDataset, TrainedModel } from '../../src/personalize/recommender/index.js';
 import {
   addItems,
   deserializeModel,
@@ -10,7 +10,7 @@ import {
   serializeModel,
   similarItems,
   trainModel,
-} from '../../src/personalize/engine/index.js';
+} from '../../src/personalize/recommender/index.js';
 
 let data: MusicDataset;
 let model: TrainedModel;

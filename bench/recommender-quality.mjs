@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Benchmark of the local recommendation engine (src/personalize/engine, compiled to dist/).
-//   node bench/personalize-engine.mjs            → markdown tables on stdout (< 3 min on 2 cores)
+// Benchmark of the local recommendation engine (src/personalize/recommender, compiled to dist/).
+//   node bench/recommender-quality.mjs            → markdown tables on stdout (< 3 min on 2 cores)
 // Sections:
 //   1. training time and peak memory at 100k and 1M synthetic interactions, one child process per size
 //      (peak = the child's maxRSS from process.resourceUsage(); heap = heapUsed after training),

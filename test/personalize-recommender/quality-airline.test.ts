@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SplitEvaluation } from '../../src/personalize/engine/index.js';
-import { evaluateSplits } from '../../src/personalize/engine/index.js';
+import type { SplitEvaluation } from '../../src/personalize/recommender/index.js';
+import { evaluateSplits } from '../../src/personalize/recommender/index.js';
 import { loadAirline } from '../data/airline/airline.js';
 
 const NDCG10 = 'normalized_discounted_cumulative_gain_at_10';

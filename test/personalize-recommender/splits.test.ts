@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Interaction } from '../../src/personalize/engine/index.js';
+import type { Interaction } from '../../src/personalize/recommender/index.js';
 import {
   evaluateRecipe,
   evaluateSplits,
@@ -7,7 +7,7 @@ import {
   holdoutSplit,
   meanAndStd,
   summarizeSplits,
-} from '../../src/personalize/engine/index.js';
+} from '../../src/personalize/recommender/index.js';
 import { differenceNoise, evaluateGate, tQuantile975 } from '../../src/personalize/gate.js';
 
 /** `users` users, each with `events` events on items I0, I1, … in time order. */

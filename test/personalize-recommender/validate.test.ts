@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AvroRecordSchema, Interaction, ItemRecord, UserRecord, ValidateDatasetsInput } from '../../src/personalize/engine/index.js';
-import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv, validateDatasets } from '../../src/personalize/engine/index.js';
+import type { AvroRecordSchema, Interaction, ItemRecord, UserRecord, ValidateDatasetsInput } from '../../src/personalize/recommender/index.js';
+import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv, validateDatasets } from '../../src/personalize/recommender/index.js';
 import { airlineText } from '../data/airline/airline.js';
 
 const T0 = 1_700_000_000;

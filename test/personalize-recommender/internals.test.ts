@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildInteractionMatrix, uniqueUserItems } from '../../src/personalize/engine/interaction-matrix.js';
-import { fitEase, fitItemKnn } from '../../src/personalize/engine/item-item.js';
-import { invertSpdInPlace } from '../../src/personalize/engine/linalg.js';
-import { seededRandom } from '../../src/personalize/engine/random.js';
-import { TopK } from '../../src/personalize/engine/top-k.js';
+import { buildInteractionMatrix, uniqueUserItems } from '../../src/personalize/recommender/interaction-matrix.js';
+import { fitEase, fitItemKnn } from '../../src/personalize/recommender/item-item.js';
+import { invertSpdInPlace } from '../../src/personalize/recommender/linalg.js';
+import { seededRandom } from '../../src/personalize/recommender/random.js';
+import { TopK } from '../../src/personalize/recommender/top-k.js';
 
 function randomSpd(n: number, seed: number): Float64Array {
   const random = seededRandom(seed);

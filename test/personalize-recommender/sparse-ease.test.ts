@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { deserializeModel, generateMusicDataset, recommend, serializeModel, trainModel } from '../../src/personalize/engine/index.js';
-import { buildInteractionMatrix, uniqueUserItems } from '../../src/personalize/engine/interaction-matrix.js';
-import { fitEase } from '../../src/personalize/engine/item-item.js';
-import { fitSparseEase } from '../../src/personalize/engine/sparse-ease.js';
-import type { Interaction } from '../../src/personalize/engine/types.js';
+import { deserializeModel, generateMusicDataset, recommend, serializeModel, trainModel } from '../../src/personalize/recommender/index.js';
+import { buildInteractionMatrix, uniqueUserItems } from '../../src/personalize/recommender/interaction-matrix.js';
+import { fitEase } from '../../src/personalize/recommender/item-item.js';
+import { fitSparseEase } from '../../src/personalize/recommender/sparse-ease.js';
+import type { Interaction } from '../../src/personalize/recommender/types.js';
 
 /** Users' item sets over 5 items in which every pair of items co-occurs at least once. */
 const BASKETS = [

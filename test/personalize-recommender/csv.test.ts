@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction, ItemRecord, UserRecord } from '../../src/personalize/engine/index.js';
+import type { Interaction, ItemRecord, UserRecord } from '../../src/personalize/recommender/index.js';
 import {
   interactionsToCsv,
   itemsToCsv,
@@ -18,7 +18,7 @@ import {
   writeInteractionsCsv,
   writeItemsCsv,
   writeUsersCsv,
-} from '../../src/personalize/engine/index.js';
+} from '../../src/personalize/recommender/index.js';
 import { type AirlineFile, airlineText } from '../data/airline/airline.js';
 
 describe('parseCsv', () => {

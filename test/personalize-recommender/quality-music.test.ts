@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Datasets, RecipeName } from '../../src/personalize/engine/index.js';
-import { evaluateRecipe, generateMusicDataset } from '../../src/personalize/engine/index.js';
+import type { Datasets, RecipeName } from '../../src/personalize/recommender/index.js';
+import { evaluateRecipe, generateMusicDataset } from '../../src/personalize/recommender/index.js';
 
 const SEEDS = [1, 2, 3];
 
