@@ -21,6 +21,7 @@ export const INTEGRATION = [
   'test/analytics/ingestor-to-store.test.ts',
   'test/bootstrap/bootstrap-template.test.ts', // cfn-lint from the services' venv
   'test/ci/init-ci.test.ts',
+  'test/ci/go-toolchain.test.ts', // fetches a Go release from the Go module proxy
   'test/cli/doctor-aws.test.ts',
   'test/security/location-matrix.test.ts',
   'test/security/lock-aws.test.ts',
