@@ -12,7 +12,9 @@ export function actionlintBinary(): string {
   if (existsSync(local)) return local;
   const found = spawnSync('actionlint', ['-version'], { encoding: 'utf8' });
   if (found.status === 0) return 'actionlint';
-  throw new Error('actionlint is not installed: run scripts/install-actionlint.sh, which puts it in .services/bin/ (with the machine's Go 1.22+ or one fetched from the Go module proxy).');
+  throw new Error(
+    'actionlint is not installed: run scripts/install-actionlint.sh, which puts it in .services/bin/ (built with the Go on this machine, or one fetched from the Go module proxy).',
+  );
 }
 
 /** Runs actionlint on one workflow file (from the repository root it belongs to); its exit code and report. */
