@@ -1,4 +1,15 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -15,13 +26,19 @@ export interface StateEntry {
 
 export interface StateFile {
   readonly version: 1;
+  /** Bytes of the journal the snapshot includes: entries after it are replayed on read. */
+  journalBytes?: number;
   resources: Record<string, StateEntry>;
   /** Free-form records kept by planes (e.g. a Personalize job in progress, to resume). */
   records: Record<string, unknown>;
 }
 
+/** How often, at most, the snapshot is rewritten while changes are recorded (the journal has every change at once). */
+const SNAPSHOT_INTERVAL_MS = 500;
+
 export class StateStore {
   private data: StateFile;
+  private lastFlush = 0;
   readonly file: string;
   readonly journal: string;
 
@@ -30,6 +47,7 @@ export class StateStore {
     this.file = path.join(dir, `${name}.json`);
     this.journal = path.join(dir, `${name}.journal.jsonl`);
     this.data = StateStore.read(this.file);
+    this.replayJournal();
   }
 
   private static read(file: string): StateFile {
@@ -42,6 +60,45 @@ export class StateStore {
     return { version: 1, resources: {}, records: {} };
   }
 
+  /**
+   * The snapshot is rewritten at most every SNAPSHOT_INTERVAL_MS (rewriting it per change made an apply quadratic in
+   * its changes); every change is appended to the journal at once, and the entries after the snapshot's
+   * `journalBytes` are applied here. A torn last line (a kill mid-write) is ignored.
+   */
+  private replayJournal(): void {
+    const from = this.data.journalBytes;
+    if (from === undefined) return; // a snapshot from before the journal offset: it was written per change
+    let fd: number;
+    try {
+      fd = openSync(this.journal, 'r');
+    } catch {
+      return;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= from) return;
+      const buffer = Buffer.alloc(size - from);
+      readSync(fd, buffer, 0, buffer.length, from);
+      // End a torn line, so the next entry appended starts a line of its own.
+      if (buffer[buffer.length - 1] !== 0x0a) appendFileSync(this.journal, '\n');
+      for (const line of buffer.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          this.apply(JSON.parse(line) as StateEntry);
+        } catch {
+          // a torn line at the end
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private apply(entry: StateEntry): void {
+    if (entry.action === 'delete' || entry.action === 'revoke') delete this.data.resources[entry.key];
+    else this.data.resources[entry.key] = entry;
+  }
+
   get(key: string): StateEntry | undefined {
     return this.data.resources[key];
   }
@@ -52,10 +109,9 @@ export class StateStore {
 
   record(key: string, action: string, attributes?: Record<string, unknown>): void {
     const entry: StateEntry = { key, action, at: new Date().toISOString(), ...(attributes ? { attributes } : {}) };
-    if (action === 'delete' || action === 'revoke') delete this.data.resources[key];
-    else this.data.resources[key] = entry;
+    this.apply(entry);
     appendFileSync(this.journal, `${JSON.stringify(entry)}\n`);
-    this.flush();
+    if (Date.now() - this.lastFlush >= SNAPSHOT_INTERVAL_MS) this.flush();
   }
 
   getRecord<T>(name: string): T | undefined {
@@ -69,9 +125,19 @@ export class StateStore {
   }
 
   /** Atomic write: temp file then rename, so an interrupted write never leaves half a file. */
-  private flush(): void {
+  flush(): void {
+    this.data.journalBytes = journalSize(this.journal);
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(this.data, null, 2)}\n`);
     renameSync(tmp, this.file);
+    this.lastFlush = Date.now();
+  }
+}
+
+function journalSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
