@@ -64,6 +64,7 @@ async function scenario(proxy, { name, rates }, seed) {
   const { applyPlan } = await dist('engine/apply.js');
   const { StateStore } = await dist('engine/state.js');
   const { createOutput } = await dist('io/output.js');
+  const { createCliHost, loadRenderers } = await dist('cli/io-host.js');
   const { AwsCallCounter, CountingAwsClients } = await dist('catalog/aws/call-counter.js');
   const accounts = { central: randomAccount(), producers: [randomAccount(), randomAccount()] };
   const { workspace, buckets } = benchWorkspace('aws', accounts);
@@ -71,17 +72,19 @@ async function scenario(proxy, { name, rates }, seed) {
   const lines = [];
   const sink = { write: (s) => lines.push(...String(s).split('\n').filter(Boolean)) || true };
   const output = createOutput({ stdout: { write: () => true }, stderr: sink });
+  // the retry lines as a user sees them: the CLI's host renders the clients' aws.retry messages onto the output
+  const host = createCliHost({ output, prompts: { interactive: false }, yes: false, renderers: await loadRenderers() });
   const env = {
     workspace,
     target: 'aws',
-    output,
+    host,
     signal: new AbortController().signal,
     state: new StateStore(path.join(workspace.root, '.mesh', 'state'), 'aws'),
     allowed: new Set(),
   };
   const counter = new AwsCallCounter();
   const once = async () => {
-    const clients = new CountingAwsClients(counter, undefined, { output });
+    const clients = new CountingAwsClients(counter, undefined, { host });
     const plane = await createCatalogPlane(env, { clients });
     try {
       const plan = await plane.plan(SCOPE, env);

@@ -46,6 +46,8 @@ async function main() {
   const common = {
     workspace,
     target: 'aws',
+    // The run's one AwsClients (the destroy plane's streams plane takes it from the engine).
+    clients,
     output: createOutput({ stdout: sink, stderr: sink }),
     signal: new AbortController().signal,
   };

@@ -116,7 +116,7 @@ async function measure(target, concurrency, endpoint) {
   const { createCatalogPlane } = await dist('catalog/plane.js');
   const { applyPlan } = await dist('engine/apply.js');
   const { StateStore } = await dist('engine/state.js');
-  const { createOutput } = await dist('io/output.js');
+  const { silentHost } = await dist('core/messages.js');
   const { AwsCallCounter, CountingAwsClients } = await dist('catalog/aws/call-counter.js');
   const accounts = { central: randomAccount(), producers: [randomAccount(), randomAccount()] };
   const { workspace, buckets } = benchWorkspace(target, accounts);
@@ -134,11 +134,10 @@ async function measure(target, concurrency, endpoint) {
         await s3.send(new CreateBucketCommand({ Bucket: b.bucket }));
       }
     }
-    const sink = { write: () => true };
     const env = {
       workspace,
       target,
-      output: createOutput({ stdout: sink, stderr: sink }),
+      host: silentHost,
       signal: new AbortController().signal,
       state: new StateStore(path.join(workspace.root, '.mesh', 'state'), target),
       allowed: new Set(),

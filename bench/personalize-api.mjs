@@ -11,8 +11,8 @@ import { PersonalizeEventsClient, PutEventsCommand } from '@aws-sdk/client-perso
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { startDevServer } from '../dist/dev/http/server.js';
 import { createOutput } from '../dist/io/output.js';
-import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/recommender/index.js';
 import { readPersonalizeOutputs } from '../dist/personalize/outputs.js';
+import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/recommender/index.js';
 import { deployPersonalize, trainPersonalize } from '../dist/personalize/service.js';
 
 const arg = (name, fallback) => {

@@ -17,8 +17,8 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '../dist/dev/http/server.js';
 import { createOutput } from '../dist/io/output.js';
-import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/recommender/index.js';
 import { readPersonalizeOutputs } from '../dist/personalize/outputs.js';
+import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/recommender/index.js';
 import { deployPersonalize, trainPersonalize } from '../dist/personalize/service.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -1,54 +1,24 @@
 #!/usr/bin/env node
-// Portal benchmark: a generated workspace of 1,000 products (the example, plus 996 copies of the songs contract
-// with their own names, locations, topics and descriptions), served by `mesh portal` (startPortal from ../dist).
+// Portal benchmark: the scale workspace (bench/scale/generate.mjs: 50 domains, 1,000 table products, 5,000
+// subscriptions), served by `mesh portal` (startPortal from ../dist).
 // Reports the start-up (workspace load + first snapshot, before the URL is printed), the first load (page, bundle
 // and catalog JSON over HTTP; and in Chromium, from navigation to the rendered catalog when /usr/bin/chromium is there) and the search time (the same
 // SearchIndex the browser runs, and the /portal/api/search round trip). Targets: first load < 1 s, search < 50 ms.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateScaleWorkspace } from './scale/generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(ROOT, 'dist', p));
 const PRODUCTS = 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WORDS = ['revenue', 'churn', 'device', 'session', 'campaign', 'region', 'catalog', 'ledger', 'invoice', 'cohort'];
 
 function generate() {
   const root = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-portal-'));
-  const init = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'bin', 'mesh.js'), 'init', '--example', 'music-streaming', '--yes', '-C', root],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, CI: 'true' },
-    },
-  );
-  if (init.status !== 0) throw new Error(`mesh init failed: ${init.stderr}`);
-  const dir = path.join(root, 'domains', 'songs', 'products');
-  const songs = readFileSync(path.join(dir, 'songs.odcs.yaml'), 'utf8');
-  for (let i = 1; i <= PRODUCTS - 4; i++) {
-    const name = `gen-${String(i).padStart(4, '0')}`;
-    const word = WORDS[i % WORDS.length];
-    const text = songs
-      .replace('urn:mesh:music:songs:songs', `urn:mesh:music:songs:${name}`)
-      .replace(/^name: songs$/m, `name: ${name}`)
-      .replace('dataProduct: songs', `dataProduct: ${name}`)
-      .replace(
-        '  - name: songs\n    physicalName: songs',
-        `  - name: ${name.replace('-', '_')}\n    physicalName: ${name.replace('-', '_')}`,
-      )
-      .replace('/products/songs/', `/products/${name}/`)
-      .replace('entity: song-changes', `entity: ${name}`)
-      .replace('purpose: "The song catalog: every track listeners can play."', `purpose: "Generated ${word} product ${i}."`)
-      .replace(
-        '- name: explicit',
-        `- name: ${word}_${i}\n        logicalType: string\n        physicalType: string\n        required: false\n        description: A ${word} column.\n      - name: explicit`,
-      );
-    writeFileSync(path.join(dir, `${name}.odcs.yaml`), text);
-  }
+  // The scale workspace of `npm run bench scale`: 50 domains, 1,000 table products, 5,000 subscriptions.
+  generateScaleWorkspace(root, { tables: PRODUCTS, target: 'local' });
   return root;
 }
 
@@ -83,7 +53,7 @@ async function main() {
       rows.push(['`mesh portal` start-up (workspace load + first snapshot)', ms(t1 - t0), 'before the URL is printed']);
       const data = JSON.parse(catalog);
       const index = new SearchIndex(data.products);
-      for (const q of ['artist', 'churn', 'gen-09', 'revenue device', 'song id']) {
+      for (const q of ['orders', 'customers_id', 'c03_decimal', 'invoices payments', 'd01-catalog']) {
         const times = [];
         let total = 0;
         for (let i = 0; i < 30; i++) {
@@ -96,7 +66,7 @@ async function main() {
       const api = [];
       for (let i = 0; i < 20; i++) {
         const s = performance.now();
-        await fetch(`${base}/portal/api/search?q=churn`).then((r) => r.json());
+        await fetch(`${base}/portal/api/search?q=orders`).then((r) => r.json());
         api.push(performance.now() - s);
       }
       rows.push(['search API round trip (median of 20)', ms(median(api)), '']);
@@ -109,9 +79,9 @@ async function main() {
           await page.goto(server.url);
           await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
           rows.push(['first load in Chromium (navigation to the rendered catalog)', ms(performance.now() - s), '']);
-          await page.locator('#search').fill('churn');
+          await page.locator('#search').fill('orders');
           const inPage = Number(await page.locator('#result-count').getAttribute('data-ms'));
-          rows.push(['search as you type in Chromium ("churn")', ms(inPage), String(await page.locator('#result-count').textContent())]);
+          rows.push(['search as you type in Chromium ("orders")', ms(inPage), String(await page.locator('#result-count').textContent())]);
         } finally {
           await browser.close();
         }

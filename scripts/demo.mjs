@@ -4,6 +4,8 @@
 // trains and deploys the recommender, starts the consumers (`mesh dev`), sends a burst of new listens (podcast
 // listens for u0042, who had only played songs), and prints u0042's recommendations before and after. On the way,
 // Analytics requests the users table (access by approval): its query is refused, then works once approved and applied.
+// On a terminal it then keeps `mesh dev` and its portal running, with a trickle of listens so plays keep arriving on
+// the portal's live charts, until Ctrl-C. Not on a terminal (CI, tests), or with --exit, it ends there.
 // Leaves no process running and removes the folder (keep it with --keep).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,16 +16,29 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'mesh.js');
 const keep = process.argv.includes('--keep');
+/** Keep mesh dev and the portal up after the demo, until Ctrl-C: only when a person is at a terminal. */
+const stay = process.stdin.isTTY === true && process.stdout.isTTY === true && !process.argv.includes('--exit');
+const TRICKLE_MS = 2000;
 const USER = 'u0042';
 const started = Date.now();
 const ws = mkdtempSync(path.join(os.tmpdir(), 'mesh-demo-'));
 const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
 let dev;
+let interrupted = false;
+let wake = () => {};
+// Ctrl-C reaches the whole terminal's process group (mesh dev stops itself); the demo then stops what it started.
+process.on('SIGINT', () => {
+  interrupted = true;
+  wake();
+  // Sent to this process alone (not from a terminal): mesh dev gets it from here.
+  if (dev && dev.child.exitCode === null) dev.child.kill('SIGINT');
+});
 
 const secs = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const say = (text) => process.stdout.write(`${text}\n`);
 
 function mesh(args, { json = false } = {}) {
+  if (interrupted) throw new Error('interrupted');
   const res = spawnSync(process.execPath, [bin, ...args, ...(json ? ['--json'] : [])], { cwd: ws, env, encoding: 'utf8' });
   if (res.status !== 0) {
     process.stderr.write(res.stderr);
@@ -162,7 +177,11 @@ async function main() {
 
   dev = await startDev();
   say(`[${secs()}] mesh dev: consumers running, API on ${dev.url}`);
-  say(`          portal: ${dev.url}/portal while the demo runs (to browse later: --keep, then npx mesh dev -C <workspace>)`);
+  say(
+    stay
+      ? `          portal: ${dev.url}/portal (stays up when the demo is done, until Ctrl-C)`
+      : `          portal: ${dev.url}/portal while the demo runs (to browse later: --keep, then npx mesh dev -C <workspace>)`,
+  );
   const types = contentTypes();
   const before = (await getJson(`${dev.url}/recommendations/${USER}?num=10`)).itemList;
 
@@ -213,17 +232,84 @@ async function main() {
     `analytics: ${summary.totalPlays} plays in the last 5 minutes (${summary.byContentType.song} songs, ${summary.byContentType.podcast} podcasts)`,
   );
   if (podcastsAfter <= podcastsBefore) throw new Error('the recommendations did not pick up the podcast listens');
+  return others;
+}
+
+/** Sleeps, or less when Ctrl-C comes (or mesh dev stops). */
+const pause = (ms) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+
+/** `mesh events produce`, not blocking: Ctrl-C is handled while it runs. */
+function produce(file) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'events', 'produce', 'interactions', '--file', file, '--restart', '--json'], {
+      cwd: ws,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c) => {
+      err += c;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 || interrupted ? resolve() : reject(new Error(`mesh events produce exited with ${code}:\n${err}`)),
+    );
+  });
+}
+
+/** After the demo, on a terminal: the portal stays up and a few listens arrive every TRICKLE_MS, until Ctrl-C. */
+async function keepRunning(listens) {
+  say(`\nThe mesh keeps running. Open the portal: ${dev.url}/portal`);
+  say('  Catalog   search for a column, e.g. "artist": it finds songs');
+  say('  Product   songs: the contract, owner and subscribers; interactions: subscribed by recommendations and analytics');
+  say('  Lineage   producers, topics, functions, down to the Personalize campaign (click songs: everything downstream)');
+  say(`  Live      events per second, consumer lag, dead letters, and plays arriving (${dev.url}/portal#/live)`);
+  say('Ctrl-C stops mesh dev and removes the workspace.\n');
+  const file = path.join(ws, 'trickle.jsonl');
+  dev.child.once('exit', () => wake());
+  let sent = 0;
+  while (!interrupted && dev.child.exitCode === null) {
+    const now = Math.floor(Date.now() / 1000);
+    const batch = Array.from({ length: 4 }, (_, i) => ({
+      ...listens[(sent + i) % listens.length],
+      event_id: `trickle-${now}-${sent + i}`,
+      session_id: `trickle-${now}`,
+      timestamp: now,
+    }));
+    writeFileSync(file, `${batch.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    await produce(file);
+    sent += batch.length;
+    if (!interrupted) process.stdout.write(`\r  ${sent} listens sent since the demo ended (Ctrl-C stops) `);
+    await pause(TRICKLE_MS);
+  }
+  process.stdout.write('\n');
+  if (!interrupted) throw new Error(`mesh dev stopped (exit ${dev.child.exitCode})`);
 }
 
 try {
-  await main();
+  const listens = await main();
   say(`\ndone in ${secs()}`);
+  if (stay && !interrupted) await keepRunning(listens);
 } catch (error) {
-  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (dev) process.stderr.write(dev.log());
-  process.exitCode = 1;
+  if (interrupted) {
+    // Ctrl-C before the demo was done (after it, on a terminal, Ctrl-C is how it ends: exit 0).
+    say('\ninterrupted');
+    process.exitCode = 130;
+  } else {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (dev) process.stderr.write(dev.log());
+    process.exitCode = 1;
+  }
 } finally {
   await stopDev();
   if (!keep) rmSync(ws, { recursive: true, force: true });
   else say(`workspace kept: ${ws}`);
+  if (stay && interrupted) say(`stopped mesh dev${keep ? '' : ' and removed the workspace'}`);
 }

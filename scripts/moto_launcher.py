@@ -4,9 +4,11 @@ Same CLI as `moto_server` (e.g. `python scripts/moto_launcher.py -H 127.0.0.1 -p
 Started by scripts/services.mjs. Pinned moto version: scripts/requirements-test.txt.
 Environment:
   MOTO_MSK_BOOTSTRAP  broker address GetBootstrapBrokers answers with (default 127.0.0.1:19092)
+  MESH_MOTO_PAGE_SIZE page size of the list calls mesh makes (unset: moto's own behaviour, one page). For tests that
+                      check pagination on a moto of their own: it applies to the whole process, every account.
 
-Every patch below names the moto gap it closes (see shared/design/test-services.md §1.5, §1.6 and
-the addendum G2, G3, G6). Each wraps moto's own code and keeps its behaviour for everything else.
+Every patch below names the moto gap it closes (the test-services design notes number them: §1.5, §1.6 and
+the addendum's G2, G3, G6). Each wraps moto's own code and keeps its behaviour for everything else.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import InvalidParameterValueException
 from moto.core import config as moto_config
 from moto.core.exceptions import JsonRESTError
+from moto.core.responses import ActionResult
+from moto.glue import responses as glue_responses
 from moto.glue import models as glue_models
 from moto.glue.exceptions import EntityNotFoundException
 from moto.kafka import models as kafka_models
@@ -29,6 +33,7 @@ from moto.kafka import responses as kafka_responses
 from moto.kafka.exceptions import NotFoundException
 from moto.lakeformation import models as lf_models
 from moto.lakeformation import responses as lf_responses
+from moto.lakeformation import urls as lf_urls
 from moto.s3 import exceptions as s3_exceptions
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
@@ -270,6 +275,22 @@ lf_models.LakeFormationBackend.get_resource_lf_tags = _get_resource_lf_tags  # t
 lf_responses.LakeFormationResponse.get_resource_lf_tags = _get_resource_lf_tags_response  # type: ignore[method-assign]
 
 
+# Gap: UpdateResource (a registered location moved to another role) is not implemented: moto answers 404 HTML.
+# The same checks as DeregisterResource (EntityNotFoundException when the location is not registered).
+def _update_resource(self: Any, resource_arn: str, role_arn: str) -> None:
+    self.describe_resource(resource_arn).role_arn = role_arn
+
+
+def _update_resource_response(self: Any) -> str:
+    self.lakeformation_backend.update_resource(resource_arn=self._get_param("ResourceArn"), role_arn=self._get_param("RoleArn"))
+    return "{}"
+
+
+lf_models.LakeFormationBackend.update_resource = _update_resource  # type: ignore[attr-defined]
+lf_responses.LakeFormationResponse.update_resource = _update_resource_response  # type: ignore[attr-defined]
+lf_urls.url_paths["{0}/UpdateResource$"] = lf_urls.response.dispatch
+
+
 # --- Glue ----------------------------------------------------------------------------------
 
 # Gap G2: GetResourcePolicy with no policy returns {}; AWS raises EntityNotFoundException.
@@ -305,6 +326,65 @@ def _expect_owner(handler: Any) -> Any:
 
 s3_responses.S3Response._bucket_response = _expect_owner(s3_responses.S3Response._bucket_response)  # type: ignore[method-assign]
 s3_responses.S3Response._key_response = _expect_owner(s3_responses.S3Response._key_response)  # type: ignore[method-assign]
+
+
+# --- Pagination ----------------------------------------------------------------------------
+
+# Gap: moto answers Glue GetDatabases/GetTables/GetPartitions and Lake Formation ListPermissions/ListResources/ListLFTags
+# in one page, whatever their size and MaxResults; AWS pages them (GetTables: at most 100 tables a page). With
+# MESH_MOTO_PAGE_SIZE=N each answers at most N items (or MaxResults, when smaller) and a NextToken for the rest, so a
+# client that does not follow NextToken misses items. S3 ListObjectsV2 pages by itself: its default MaxKeys is set to N.
+# The token is the offset of the next item; moto's item order is stable while nothing is created or deleted.
+PAGE_SIZE = int(os.environ.get("MESH_MOTO_PAGE_SIZE") or 0)
+_TOKEN_PREFIX = "mesh-moto-page-"
+
+
+class _InvalidToken(JsonRESTError):
+    def __init__(self, token: str) -> None:
+        super().__init__("InvalidInputException", f"Invalid NextToken: {token}")
+
+
+def _page(items: list[Any], token: str | None, max_results: Any) -> tuple[list[Any], str | None]:
+    size = min(n for n in (PAGE_SIZE, int(max_results or 0)) if n > 0)
+    start = 0
+    if token:
+        if not token.startswith(_TOKEN_PREFIX) or not token[len(_TOKEN_PREFIX) :].isdigit():
+            raise _InvalidToken(token)
+        start = int(token[len(_TOKEN_PREFIX) :])
+    end = start + size
+    return items[start:end], (f"{_TOKEN_PREFIX}{end}" if end < len(items) else None)
+
+
+def _paged(handler: Any, list_key: str, param: Any) -> Any:
+    """Wraps a response method that returns every item (an ActionResult or a JSON string) to answer one page."""
+
+    def wrapper(self: Any) -> Any:
+        out = handler(self)
+        action = isinstance(out, ActionResult)
+        body = dict(out.result) if action else json.loads(out)  # type: ignore[arg-type]
+        page, next_token = _page(body.get(list_key) or [], param(self, "NextToken"), param(self, "MaxResults"))
+        body[list_key] = page
+        body.pop("NextToken", None)
+        if next_token:
+            body["NextToken"] = next_token
+        return ActionResult(body) if action else json.dumps(body)
+
+    return wrapper
+
+
+if PAGE_SIZE > 0:
+    os.environ.setdefault("MOTO_S3_DEFAULT_MAX_KEYS", str(PAGE_SIZE))
+    _glue_param = lambda self, name: self.parameters.get(name)  # noqa: E731
+    _lf_param = lambda self, name: self._get_param(name)  # noqa: E731
+    for _cls, _method, _key, _param in [
+        (glue_responses.GlueResponse, "get_databases", "DatabaseList", _glue_param),
+        (glue_responses.GlueResponse, "get_tables", "TableList", _glue_param),
+        (glue_responses.GlueResponse, "get_partitions", "Partitions", _glue_param),
+        (lf_responses.LakeFormationResponse, "list_permissions", "PrincipalResourcePermissions", _lf_param),
+        (lf_responses.LakeFormationResponse, "list_resources", "ResourceInfoList", _lf_param),
+        (lf_responses.LakeFormationResponse, "list_lf_tags", "LFTags", _lf_param),
+    ]:
+        setattr(_cls, _method, _paged(getattr(_cls, _method), _key, _param))
 
 
 if __name__ == "__main__":

@@ -4,13 +4,14 @@
  * edit and writes nothing. No grant happens here: the next `mesh apply` follows the files.
  */
 import path from 'node:path';
+import { type AccessStatus, accessOf, accessVerdict, decisionsFor, isExpired, isoDay } from '../workspace/access-policy.js';
 import type { AccessDecision, Workspace } from '../workspace/model.js';
+import { requireDomain } from '../workspace/require-domain.js';
 import { applyEdit, decisionEdit, type FileEdit, requestEdit } from './edits.js';
 import { gitIdentity } from './git.js';
 import {
   accessError,
   assertActsAsProducer,
-  domainNamed,
   parseColumns,
   parseRequestRef,
   parseUntil,
@@ -18,7 +19,6 @@ import {
   requestOf,
   requiredText,
 } from './inputs.js';
-import { type AccessStatus, accessOf, accessVerdict, decisionsFor, isExpired, isoDay } from './policy.js';
 
 export interface AccessChange {
   readonly action: 'request' | 'approve' | 'deny' | 'revoke';
@@ -76,7 +76,7 @@ export async function requestAccess(
   options: ActionOptions,
 ): Promise<AccessChange> {
   const product = productNamed(ws, input.product);
-  const consumer = domainNamed(ws, input.domain);
+  const consumer = requireDomain(ws, input.domain);
   if (product.domain === consumer.name) {
     throw accessError('SelfSubscription', `${consumer.name} owns ${product.name}; a domain reads its own products without a request.`);
   }
@@ -137,8 +137,8 @@ export async function requestAccess(
 function decisionTarget(ws: Workspace, ref: string, options: ActionOptions & { as?: string }, verb: string) {
   const { consumer: consumerName, product: productName } = parseRequestRef(ref);
   const product = productNamed(ws, productName);
-  const consumer = domainNamed(ws, consumerName);
-  const producer = domainNamed(ws, product.domain);
+  const consumer = requireDomain(ws, consumerName);
+  const producer = requireDomain(ws, product.domain);
   assertActsAsProducer(ws, producer, options.cwd, options.as, verb);
   const subscription = requestOf(consumer, product);
   const decisions = decisionsFor(producer, consumer.name, product.name);

@@ -1,11 +1,11 @@
 /** Checks on what `mesh access` is given: names, columns, dates. Each bad input is a MeshError that changes nothing. */
 import path from 'node:path';
-import { didYouMean, ExitCode, MeshError } from '../core/errors.js';
+import { didYouMean, type ErrorCode, MeshError } from '../core/errors.js';
+import { isoDay } from '../workspace/access-policy.js';
 import type { Domain, Product, Subscription, Workspace } from '../workspace/model.js';
-import { isoDay } from './policy.js';
 
-export function accessError(code: string, message: string, hint?: string): MeshError {
-  return new MeshError(code, message, { hint, exitCode: ExitCode.Usage });
+export function accessError(code: ErrorCode, message: string, hint?: string): MeshError {
+  return new MeshError(code, message, { hint });
 }
 
 export function productNamed(ws: Workspace, name: string): Product {
@@ -16,15 +16,6 @@ export function productNamed(ws: Workspace, name: string): Product {
   }
   if (!product.table) throw accessError('NoTablePort', `${name} has no table port: access requests are for tables.`);
   return product;
-}
-
-export function domainNamed(ws: Workspace, name: string): Domain {
-  const domain = ws.domains.find((d) => d.name === name);
-  if (!domain) {
-    const names = ws.domains.map((d) => d.name);
-    throw accessError('UnknownDomain', `No domain is named "${name}".`, didYouMean(name, names) ?? `Domains: ${names.join(', ')}.`);
-  }
-  return domain;
 }
 
 /** `<consumer>/<product>` → its parts. */
@@ -69,7 +60,7 @@ export function parseUntil(text: string | undefined, now: Date, what = '--until'
   return text;
 }
 
-export function requiredText(value: string | undefined, flag: string, code: string, example: string): string {
+export function requiredText(value: string | undefined, flag: string, code: ErrorCode, example: string): string {
   const text = value?.trim();
   if (!text) throw accessError(code, `${flag} is required and may not be empty.`, `For example: ${example}`);
   return text;

@@ -1,7 +1,8 @@
 /** `mesh access list` filters and the text of `mesh access log`. */
+
+import { accessNow } from '../workspace/access-policy.js';
 import type { Workspace } from '../workspace/model.js';
 import { type AccessLog, accessLog } from './log.js';
-import { accessNow } from './policy.js';
 import { type AccessEntry, accessEntries } from './state.js';
 
 export { accessLog };

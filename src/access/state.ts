@@ -2,8 +2,9 @@
  * The access state of the mesh, from the files: one entry per table subscription to another domain's product, with
  * its status on `now` (pending, approved, denied, expired, or open when the product needs no approval).
  */
+
+import { type AccessStatus, accessNow, accessOf, accessVerdict } from '../workspace/access-policy.js';
 import type { Workspace } from '../workspace/model.js';
-import { type AccessStatus, accessNow, accessOf, accessVerdict } from './policy.js';
 
 export interface AccessEntry {
   consumer: string;

@@ -7,19 +7,13 @@
  * `mesh --help` never loads the SDK. Callers pass the constructor: `clients.get(GlueClient, access)`.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Output } from '../io/output.js';
+import { MeshError } from '../core/errors.js';
+import type { IoHost } from '../core/messages.js';
 import type { AccountAccess } from '../workspace/model.js';
 import { DEFAULT_RETRY_POLICY, ReportingRetryStrategy, type RetryListener, retryReporter, serviceDisplayName } from './retry.js';
 
 /** Attempts of the STS calls behind an assumed role's credentials: every client of that account waits on them. */
 const CREDENTIALS_MAX_ATTEMPTS = 10;
-
-export interface ClientConfigBase {
-  region: string;
-  credentials?: AwsCredentialIdentityProvider;
-  maxAttempts?: number;
-  forcePathStyle?: boolean;
-}
 
 // why: every SDK v3 client constructor has this shape; a narrower type would need one overload per client
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -36,9 +30,9 @@ export interface AwsClientsOptions {
    */
   readonly centralAccount?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** The run's Output: each retry of an AWS call is shown there (debounced per service). */
-  readonly output?: Output;
-  /** Sees every retry (tests); default: lines on `output`, when given. */
+  /** The run's host: each retry of an AWS call is reported there (`aws.retry`, debounced per service). */
+  readonly host?: IoHost;
+  /** Sees every retry (tests); default: messages to `host`, when given. */
   readonly onRetry?: RetryListener;
 }
 
@@ -55,7 +49,7 @@ export class AwsClients {
 
   constructor(private readonly options: AwsClientsOptions = {}) {
     this.env = options.env ?? process.env;
-    this.onRetry = options.onRetry ?? (options.output ? retryReporter(options.output) : undefined);
+    this.onRetry = options.onRetry ?? (options.host ? retryReporter(options.host) : undefined);
     if (this.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
       // Node 20 is supported by the pinned SDK versions; the warning is about future releases.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -115,17 +109,20 @@ export class AwsClients {
       access.profile ??
       (this.appliesGlobals(access) ? this.options.profile : undefined) ??
       nonEmpty(this.env[`MESH_AWS_PROFILE_${access.account}`]);
-    const base = profile ? fromIni({ profile }) : undefined;
+    const base = profile ? shareCredentials(fromIni({ profile })) : undefined;
     if (access.roleArn) {
-      return fromTemporaryCredentials({
-        params: { RoleArn: access.roleArn, RoleSessionName: 'mesh-cli', DurationSeconds: 3600 },
-        ...(base ? { masterCredentials: base } : {}),
-        clientConfig: {
-          region: (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region,
-          // Every client's credentials come through here: as patient as the catalog's clients.
-          retryStrategy: this.retryStrategy('STSClient', this.maxAttempts(CREDENTIALS_MAX_ATTEMPTS)),
-        },
-      });
+      // One AssumeRole per role and run: every SDK client of the account shares these credentials until they near expiry.
+      return shareCredentials(
+        fromTemporaryCredentials({
+          params: { RoleArn: access.roleArn, RoleSessionName: 'mesh-cli', DurationSeconds: 3600 },
+          ...(base ? { masterCredentials: base } : {}),
+          clientConfig: {
+            region: (this.appliesGlobals(access) ? this.options.region : undefined) ?? access.region,
+            // Every client's credentials come through here: as patient as the catalog's clients.
+            retryStrategy: this.retryStrategy('STSClient', this.maxAttempts(CREDENTIALS_MAX_ATTEMPTS)),
+          },
+        }),
+      );
     }
     return base;
   }
@@ -141,6 +138,45 @@ export class AwsClients {
     }
     this.cache.clear();
   }
+}
+
+/**
+ * The run's AwsClients, which the toolkit makes once per run and passes down (PlaneEnv.clients); an aws code path
+ * reached without them is a wiring error, not a user's.
+ */
+export function requireClients(clients: AwsClients | undefined, who: string): AwsClients {
+  if (clients) return clients;
+  throw new MeshError('InternalError', `${who} needs the run's AWS clients and was given none.`, {
+    hint: 'Run it through the toolkit (createToolkit) or pass `clients` (one AwsClients per run).',
+  });
+}
+
+/** Refreshed this long before they expire (the SDK's own margin is 5 minutes). */
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+/**
+ * One provider's credentials shared by every client that uses it: the SDK memoizes per client, so without this each
+ * client of an account would assume the role again. A failed call is not kept (the next client tries again).
+ */
+export function shareCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  let expiresAt = Number.POSITIVE_INFINITY;
+  return (props) => {
+    if (current && Date.now() < expiresAt - REFRESH_BEFORE_EXPIRY_MS) return current;
+    expiresAt = Number.POSITIVE_INFINITY;
+    const pending = provider(props).then(
+      (identity) => {
+        expiresAt = identity.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+        return identity;
+      },
+      (error: unknown) => {
+        if (current === pending) current = undefined;
+        throw error;
+      },
+    );
+    current = pending;
+    return pending;
+  };
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);

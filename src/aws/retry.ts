@@ -11,7 +11,7 @@
  * (and stops waiting when the call's abortSignal fires), as @smithy/types' RetryToken documents.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
-import { debouncedLines, type Output } from '../io/output.js';
+import { emit, type IoHost } from '../core/messages.js';
 
 /** One retry about to happen. */
 export interface RetryNotice {
@@ -29,6 +29,13 @@ export interface RetryNotice {
 }
 
 export type RetryListener = (notice: RetryNotice) => void;
+
+declare module '../core/messages.js' {
+  interface MessageCatalog {
+    /** An AWS call is retried. At most one per service every few seconds: `heldBack` says how many were not sent. */
+    'aws.retry': RetryNotice & { readonly heldBack: number };
+  }
+}
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -75,11 +82,6 @@ function errorLabel(error: RetryErrorInfo['error']): string {
   const e = error as { name?: string; code?: unknown } | undefined;
   if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
   return e?.name && e.name !== 'Error' ? e.name : 'no answer';
-}
-
-/** `40 ms`, `1.2 s`. */
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Standard retries with full-jitter exponential backoff, reporting each retry to a listener. */
@@ -133,19 +135,20 @@ export class ReportingRetryStrategy implements RetryStrategyV2 {
   }
 }
 
-/** The line a person sees, e.g. `Lake Formation is throttling (ThrottlingException); retrying in 1.2 s (attempt 3 of 10)`. */
-export function describeRetry(n: RetryNotice): string {
-  const what =
-    n.kind === 'throttling'
-      ? `${n.service} is throttling (${n.error})`
-      : n.status !== undefined
-        ? `${n.service} answered ${n.status} (${n.error})`
-        : `${n.service} did not answer (${n.error})`;
-  return `${what}; retrying in ${formatDelay(n.delayMs)} (attempt ${n.attempt} of ${n.maxAttempts})`;
-}
-
-/** Retry notices as stderr lines through the run's Output: at most one line per service every `windowMs`. */
-export function retryReporter(output: Output, windowMs = 3_000, now: () => number = Date.now): RetryListener {
-  const say = debouncedLines(output, windowMs, now);
-  return (notice) => say(notice.service, describeRetry(notice));
+/**
+ * Retry notices as `aws.retry` messages to the run's host: retries come in storms, so at most one message per service
+ * every `windowMs`; the next one after a quiet spell says how many were held back.
+ */
+export function retryReporter(host: IoHost, windowMs = 3_000, now: () => number = Date.now): RetryListener {
+  const last = new Map<string, { at: number; held: number }>();
+  return (notice) => {
+    const t = now();
+    const seen = last.get(notice.service);
+    if (seen && t - seen.at < windowMs) {
+      seen.held++;
+      return;
+    }
+    last.set(notice.service, { at: t, held: 0 });
+    emit(host, 'info', 'aws.retry', { ...notice, heldBack: seen?.held ?? 0 });
+  };
 }

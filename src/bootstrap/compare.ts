@@ -3,6 +3,7 @@ import type { Comparison, DesiredResource, ObservedResource } from '../engine/pl
 import { stableStringify } from '../engine/planner.js';
 import { MIN_CROSS_ACCOUNT_VERSION } from './desired.js';
 import type { BootstrapSpec, PolicyDocument } from './port.js';
+import type { BootstrapResourceType } from './resources.js';
 
 const UP_TO_DATE: Comparison = { action: 'noop', reason: 'up to date' };
 
@@ -33,7 +34,10 @@ export function roleDifferences(d: BootstrapSpec & { kind: 'iam-role' }, o: Boot
   return out;
 }
 
-export function compareBootstrap(desired: DesiredResource<BootstrapSpec>, observed: ObservedResource<BootstrapSpec>): Comparison {
+export function compareBootstrap(
+  desired: DesiredResource<BootstrapResourceType>,
+  observed: ObservedResource<BootstrapResourceType>,
+): Comparison {
   const d = desired.spec;
   const o = observed.spec;
   if (d.kind === 'lf-settings' && o.kind === 'lf-settings') {

@@ -3,13 +3,14 @@
  * list is planned against what exists (aws) and written as CloudFormation templates (`--template`).
  */
 import { LF_TAG_KEYS } from '../catalog/names.js';
-import { LOCK_TABLE } from '../engine/lock/aws/dynamodb-lock.js';
 import type { DesiredResource, ResourceRef } from '../engine/plan.js';
 import { keyOf } from '../engine/plan.js';
+import { LOCK_TABLE } from '../lock/port.js';
 import { s3Prefix } from '../workspace/locations.js';
 import type { Domain, Workspace } from '../workspace/model.js';
 import { managedTags } from '../workspace/naming.js';
 import type { BootstrapSpec, PolicyDocument } from './port.js';
+import type { BootstrapResource, BootstrapResourceType } from './resources.js';
 
 /** Lake Formation needs CROSS_ACCOUNT_VERSION 3 or later to grant to role ARNs in other accounts; mesh sets 4. */
 export const MIN_CROSS_ACCOUNT_VERSION = 3;
@@ -17,19 +18,24 @@ export const TARGET_CROSS_ACCOUNT_VERSION = 4;
 
 const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
 
-export function bootstrapRef(spec: BootstrapSpec): ResourceRef {
+export function bootstrapRef(spec: BootstrapSpec): ResourceRef<BootstrapResourceType> {
+  return bootstrapResource(spec).ref;
+}
+
+/** The (ref, spec) pair of a bootstrap spec: its kind decides its resource type. */
+export function bootstrapResource(spec: BootstrapSpec): BootstrapResource {
   const base = { plane: 'bootstrap' as const, account: spec.account };
   switch (spec.kind) {
     case 'lf-settings':
-      return { ...base, type: 'lf-settings', id: spec.account, label: `Lake Formation settings (${spec.account})` };
+      return { spec, ref: { ...base, type: 'lf-settings', id: spec.account, label: `Lake Formation settings (${spec.account})` } };
     case 'iam-role':
-      return { ...base, type: 'iam-role', id: `${spec.account}/${spec.name}`, label: `role ${spec.name} (${spec.account})` };
+      return { spec, ref: { ...base, type: 'iam-role', id: `${spec.account}/${spec.name}`, label: `role ${spec.name} (${spec.account})` } };
     case 'schema-registry':
-      return { ...base, type: 'schema-registry', id: `${spec.account}/${spec.name}`, label: `schema registry ${spec.name}` };
+      return { spec, ref: { ...base, type: 'schema-registry', id: `${spec.account}/${spec.name}`, label: `schema registry ${spec.name}` } };
     case 'lf-tag':
-      return { ...base, type: 'lf-tag-key', id: `${spec.account}/${spec.key}`, label: `LF-Tag ${spec.key}` };
+      return { spec, ref: { ...base, type: 'lf-tag-key', id: `${spec.account}/${spec.key}`, label: `LF-Tag ${spec.key}` } };
     case 'lock-table':
-      return { ...base, type: 'lock-table', id: `${spec.account}/${spec.name}`, label: `lock table ${spec.name}` };
+      return { spec, ref: { ...base, type: 'lock-table', id: `${spec.account}/${spec.name}`, label: `lock table ${spec.name}` } };
   }
 }
 
@@ -107,7 +113,7 @@ function lfTagValues(ws: Workspace): Record<(typeof LF_TAG_KEYS)[number], string
 }
 
 /** Every resource bootstrap makes, central account first, then one role per domain that mesh manages. */
-export function desiredBootstrap(ws: Workspace, admin: string): DesiredResource<BootstrapSpec>[] {
+export function desiredBootstrap(ws: Workspace, admin: string): DesiredResource<BootstrapResourceType>[] {
   const central = ws.mesh.central.account;
   const tags = managedTags(ws.mesh, 'central');
   const specs: BootstrapSpec[] = [
@@ -147,7 +153,7 @@ export function desiredBootstrap(ws: Workspace, admin: string): DesiredResource<
   }
   // LF-Tags are created by a data lake admin: after the settings make mesh one.
   const settingsKey = bootstrapKey(specs[0] as BootstrapSpec);
-  return specs.map((spec) => ({ ref: bootstrapRef(spec), spec, ...(spec.kind === 'lf-tag' ? { dependsOn: [settingsKey] } : {}) }));
+  return specs.map((spec) => ({ ...bootstrapResource(spec), ...(spec.kind === 'lf-tag' ? { dependsOn: [settingsKey] } : {}) }));
 }
 
 /** Every principal ARN the domain files declare as trusted (to check they exist before anything is changed). */

@@ -4,15 +4,18 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
-import { type Change, keyOf, type Plan } from '../engine/plan.js';
+import { type Change, isChangeOf, type Plan } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule } from '../engine/plane.js';
 import { createPlan } from '../engine/planner.js';
 import { compareBootstrap } from './compare.js';
 import { declaredPrincipals, desiredBootstrap } from './desired.js';
-import type { BootstrapPort, BootstrapSpec } from './port.js';
+import type { BootstrapPort } from './port.js';
+import type { BootstrapResourceType } from './resources.js';
+
+const BOOTSTRAP_PORT_TYPES: readonly BootstrapResourceType[] = ['lf-settings', 'iam-role', 'schema-registry', 'lf-tag-key', 'lock-table'];
 
 export interface BootstrapPlaneOptions {
-  /** aws: the client factory (tests and the bench pass a counting one). */
+  /** aws: the client factory (tests and the bench pass a counting one). Default: the run's (PlaneEnv.clients). */
   readonly clients?: AwsClients;
   /** A ready port (tests). */
   readonly port?: BootstrapPort;
@@ -24,9 +27,10 @@ export const BOOTSTRAP_DELETE_FLAG = '--include-bootstrap';
 
 async function openPort(env: PlaneEnv, options: BootstrapPlaneOptions): Promise<BootstrapPort> {
   if (options.port) return options.port;
-  const [{ AwsBootstrapPort }, { AwsClients }] = await Promise.all([import('./aws/adapter.js'), import('../aws/clients.js')]);
-  const clients = options.clients ?? new AwsClients(env.aws);
-  return new AwsBootstrapPort(clients, env.workspace, !options.clients);
+  const [{ AwsBootstrapPort }, { requireClients }] = await Promise.all([import('./aws/adapter.js'), import('../aws/clients.js')]);
+  // The run's clients (or a test's): whoever made them destroys them.
+  const clients = options.clients ?? requireClients(env.clients, 'The bootstrap plane');
+  return new AwsBootstrapPort(clients, env.workspace, false);
 }
 
 export async function createBootstrapPlane(env: PlaneEnv, options: BootstrapPlaneOptions = {}): Promise<PlaneModule> {
@@ -48,7 +52,7 @@ export async function createBootstrapPlane(env: PlaneEnv, options: BootstrapPlan
       if (options.mode === 'remove') {
         const candidates = desiredBootstrap(ws, 'unused').filter((d) => d.spec.kind !== 'lf-settings');
         const observed = await p.observe(candidates.map((d) => d.spec));
-        return createPlan<BootstrapSpec>([], observed, { pruneScope: () => true, deleteFlag: BOOTSTRAP_DELETE_FLAG });
+        return createPlan<BootstrapResourceType>([], observed, { pruneScope: () => true, deleteFlag: BOOTSTRAP_DELETE_FLAG });
       }
       const missing = await p.missingPrincipals(declaredPrincipals(ws));
       if (missing.length > 0) {
@@ -64,20 +68,17 @@ export async function createBootstrapPlane(env: PlaneEnv, options: BootstrapPlan
       }
       const desired = desiredBootstrap(ws, await p.callerPrincipal());
       const observed = await p.observe(desired.map((d) => d.spec));
-      return createPlan<BootstrapSpec>(desired, observed, { compare: compareBootstrap });
+      return createPlan(desired, observed, { compare: compareBootstrap });
     },
 
     async execute(change: Change): Promise<Record<string, unknown> | undefined> {
-      return (await portOnce()).execute(change as Change<BootstrapSpec>);
+      if (!isChangeOf(change, BOOTSTRAP_PORT_TYPES))
+        throw new MeshError('InternalError', `The bootstrap plane cannot apply ${change.key}.`);
+      return (await portOnce()).execute(change);
     },
 
     async close(): Promise<void> {
       await port?.close();
     },
   };
-}
-
-/** Keys of the bootstrap resources (destroy orders the other planes' deletes before them). */
-export function bootstrapKeys(plan: Plan): string[] {
-  return plan.changes.filter((c) => c.ref.plane === 'bootstrap').map((c) => keyOf(c.ref));
 }

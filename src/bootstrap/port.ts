@@ -3,6 +3,7 @@
  * observes and changes them; the local target needs none of them.
  */
 import type { Change, ObservedResource } from '../engine/plan.js';
+import type { BootstrapResourceType } from './resources.js';
 
 /** An IAM policy document, as IAM reads it. */
 export interface PolicyDocument {
@@ -44,7 +45,7 @@ export interface BootstrapPort {
   callerPrincipal(): Promise<string>;
   /** Which of these principal ARNs do not exist (checked in the accounts mesh can read; others are left to IAM). */
   missingPrincipals(arns: readonly string[]): Promise<string[]>;
-  observe(desired: readonly BootstrapSpec[]): Promise<ObservedResource<BootstrapSpec>[]>;
-  execute(change: Change<BootstrapSpec>): Promise<Record<string, unknown> | undefined>;
+  observe(desired: readonly BootstrapSpec[]): Promise<ObservedResource<BootstrapResourceType>[]>;
+  execute(change: Change<BootstrapResourceType>): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
 }

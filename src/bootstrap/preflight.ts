@@ -3,10 +3,19 @@
  * and planes its plan touches, plus that the domain roles it grants to exist. A failed check stops the run before
  * any mutating call, naming the check and `mesh bootstrap` as the fix.
  */
+import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
 import type { PlanScope } from '../engine/plane.js';
-import type { RunPlanesOptions } from '../engine/run.js';
-import type { Workspace } from '../workspace/model.js';
+import type { Target, Workspace } from '../workspace/model.js';
+
+/** What preflight needs of a run (the engine's PreflightStep is called with the run's options). */
+export interface PreflightOptions {
+  readonly workspace: Workspace;
+  readonly target: Target;
+  readonly scope: PlanScope;
+  /** aws: the run's AwsClients. */
+  readonly clients?: AwsClients;
+}
 
 /** The accounts and planes a run's scope touches: products' domains, subscribers, and the central account. */
 export function preflightScope(ws: Workspace, scope: PlanScope): { accounts: Set<string>; catalog: boolean; streams: boolean } {
@@ -42,40 +51,37 @@ export function preflightScope(ws: Workspace, scope: PlanScope): { accounts: Set
   return { accounts, catalog, streams };
 }
 
-export async function preflight(options: Pick<RunPlanesOptions, 'workspace' | 'target' | 'scope' | 'aws'>): Promise<void> {
+export async function preflight(options: PreflightOptions): Promise<void> {
   if (options.target !== 'aws') return;
   const ws = options.workspace;
   const { accounts, catalog, streams } = preflightScope(ws, options.scope);
-  const [{ AwsClients }, { awsChecks }, { IAMClient, GetRoleCommand }, { isAwsError, fromAwsError }] = await Promise.all([
+  const [{ requireClients }, { awsChecks }, { IAMClient, GetRoleCommand }, { isAwsError, fromAwsError }] = await Promise.all([
     import('../aws/clients.js'),
     import('../doctor/checks.js'),
     import('@aws-sdk/client-iam'),
     import('../aws/errors.js'),
   ]);
-  const clients = new AwsClients({ ...options.aws, centralAccount: ws.mesh.central.account });
+  // The run's clients: the credentials resolved here serve the lock and the planes after it.
+  const clients = requireClients(options.clients, 'The aws preflight');
   const failed: { name: string; detail: string; fix?: string }[] = [];
-  try {
-    for (const check of awsChecks(ws, clients, { accounts, catalog, streams })) {
-      const r = await check();
-      if (!r.ok) failed.push(r);
-    }
-    if (catalog && failed.length === 0) {
-      // The grantees: Lake Formation refuses grants to roles that do not exist.
-      for (const d of ws.domains.filter((x) => accounts.has(x.access.account))) {
-        try {
-          await (await clients.get(IAMClient, d.access)).send(new GetRoleCommand({ RoleName: d.roleName }));
-        } catch (error) {
-          if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity')) throw fromAwsError(error, `Checking the role ${d.roleName}`);
-          failed.push({
-            name: `domain role ${d.name}`,
-            detail: `the role ${d.roleName} does not exist in account ${d.access.account}`,
-            fix: `Create it with mesh bootstrap, or name an existing role as roleName in ${d.file}.`,
-          });
-        }
+  for (const check of awsChecks(ws, clients, { accounts, catalog, streams })) {
+    const r = await check();
+    if (!r.ok) failed.push(r);
+  }
+  if (catalog && failed.length === 0) {
+    // The grantees: Lake Formation refuses grants to roles that do not exist.
+    for (const d of ws.domains.filter((x) => accounts.has(x.access.account))) {
+      try {
+        await (await clients.get(IAMClient, d.access)).send(new GetRoleCommand({ RoleName: d.roleName }));
+      } catch (error) {
+        if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity')) throw fromAwsError(error, `Checking the role ${d.roleName}`);
+        failed.push({
+          name: `domain role ${d.name}`,
+          detail: `the role ${d.roleName} does not exist in account ${d.access.account}`,
+          fix: `Create it with mesh bootstrap, or name an existing role as roleName in ${d.file}.`,
+        });
       }
     }
-  } finally {
-    clients.destroy();
   }
   if (failed.length === 0) return;
   throw new MeshError(

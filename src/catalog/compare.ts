@@ -2,10 +2,10 @@
  * How a desired catalog resource compares with what exists. Pure. A dropped or retyped column is breaking for
  * subscribers (needs `--allow-breaking`); LF-Tag values only grow; grants must match exactly.
  */
-import { ExitCode, isMeshError, MeshError } from '../core/errors.js';
+import { isMeshError, MeshError } from '../core/errors.js';
 import type { Comparison, DesiredResource, ObservedResource, Plan } from '../engine/plan.js';
 import { sameSpec } from '../engine/planner.js';
-import type { CatalogColumn, CatalogSpec, GrantSpec, TableSpec } from './port.js';
+import type { CatalogColumn, CatalogResourceType, GrantSpec, TableSpec } from './port.js';
 
 const UP_TO_DATE: Comparison = { action: 'noop', reason: 'up to date' };
 
@@ -63,7 +63,7 @@ function permissionDiff(d: GrantSpec, o: GrantSpec): string {
   return parts.join(' ');
 }
 
-export function compareCatalog(desired: DesiredResource<CatalogSpec>, observed: ObservedResource<CatalogSpec>): Comparison {
+export function compareCatalog(desired: DesiredResource<CatalogResourceType>, observed: ObservedResource<CatalogResourceType>): Comparison {
   const d = desired.spec;
   const o = observed.spec;
   if (d.kind === 'glue-table' && o.kind === 'glue-table') {
@@ -118,7 +118,6 @@ export function breakingWithSample(error: unknown, plan: Plan, tableKey: (produc
     `Breaking change to ${product}: ${change.reason} (needs --allow-breaking), and the sample data no longer matches the new contract: ${(details?.problems ?? []).join('; ')}.`,
     {
       hint: `Update the sample file to the new contract, then: mesh publish-product ${product} --allow-breaking`,
-      exitCode: ExitCode.Usage,
       location: error.location,
       details: { product, breaking: change.reason, sampleData: details?.problems ?? [] },
       cause: error,

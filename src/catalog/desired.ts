@@ -2,27 +2,27 @@
  * What should exist in the catalogs, from the workspace and the plan scope. Pure: no I/O (data hashes for the local
  * target are passed in).
  */
-import { accessNow, accessVerdict } from '../access/policy.js';
 import { configError, didYouMean } from '../core/errors.js';
 import type { DesiredResource } from '../engine/plan.js';
 import type { PlanScope } from '../engine/plane.js';
+import { accessNow, accessVerdict } from '../workspace/access-policy.js';
 import { assertOwnedLocation } from '../workspace/locations.js';
 import type { Domain, Product, Workspace } from '../workspace/model.js';
 import { findProduct } from '../workspace/model.js';
+import { requireDomain } from '../workspace/require-domain.js';
 import { storageFormat } from './formats.js';
 import {
   type CatalogNaming,
   catalogKey,
+  catalogResource,
   LF_TAG_KEYS,
   parseS3,
-  refOf,
   registeredLocationOf,
-  requireDomain,
   sortedUnique,
   tableNameOf,
   withTrailingSlash,
 } from './names.js';
-import type { BucketPolicySpec, CatalogSpec, DatabaseSpec, GrantResource, GrantSpec, TableSpec } from './port.js';
+import type { BucketPolicySpec, CatalogResourceType, CatalogSpec, DatabaseSpec, GrantResource, GrantSpec, TableSpec } from './port.js';
 
 export const PRODUCER_TABLE_PERMISSIONS = ['ALTER', 'DELETE', 'DESCRIBE', 'INSERT', 'SELECT'] as const;
 export const PRODUCER_TABLE_GRANTABLE = ['DESCRIBE', 'SELECT'] as const;
@@ -44,7 +44,7 @@ export interface SubscriptionRemoval {
 }
 
 export interface DesiredCatalog {
-  readonly resources: readonly DesiredResource<CatalogSpec>[];
+  readonly resources: readonly DesiredResource<CatalogResourceType>[];
   readonly published: readonly Product[];
   readonly subscriptions: readonly ResolvedSubscription[];
   readonly removals: readonly SubscriptionRemoval[];
@@ -64,7 +64,7 @@ export interface DesiredOptions {
 }
 
 class DesiredSet {
-  readonly byKey = new Map<string, DesiredResource<CatalogSpec>>();
+  readonly byKey = new Map<string, DesiredResource<CatalogResourceType>>();
   constructor(private readonly naming: CatalogNaming) {}
 
   add(spec: CatalogSpec, dependsOn: readonly (string | undefined)[] = []): string {
@@ -78,13 +78,12 @@ class DesiredSet {
         grantable: sortedUnique([...existing.spec.grantable, ...spec.grantable]),
       };
       this.byKey.set(key, {
-        ref: refOf(merged, this.naming),
-        spec: merged,
+        ...catalogResource(merged, this.naming),
         isGrant: true,
         dependsOn: sortedUnique([...(existing.dependsOn ?? []), ...deps]),
       });
     } else if (!existing) {
-      this.byKey.set(key, { ref: refOf(spec, this.naming), spec, isGrant: spec.kind === 'lf-grant', dependsOn: deps });
+      this.byKey.set(key, { ...catalogResource(spec, this.naming), isGrant: spec.kind === 'lf-grant', dependsOn: deps });
     }
     return key;
   }
@@ -201,6 +200,20 @@ function bucketPolicySpec(ws: Workspace, account: string, bucket: string, naming
   };
 }
 
+// One bucket policy per bucket and plan: bucketPolicySpec reads every product, so once per product was O(products²).
+const policies = new WeakMap<DesiredSet, Map<string, BucketPolicySpec>>();
+function bucketPolicyOnce(set: DesiredSet, ws: Workspace, account: string, bucket: string, naming: CatalogNaming): BucketPolicySpec {
+  let memo = policies.get(set);
+  if (!memo) {
+    memo = new Map();
+    policies.set(set, memo);
+  }
+  const key = `${account}/${bucket}`;
+  const spec = memo.get(key) ?? bucketPolicySpec(ws, account, bucket, naming);
+  memo.set(key, spec);
+  return spec;
+}
+
 function tagKey(naming: CatalogNaming, key: string): string {
   return catalogKey({ kind: 'lf-tag', catalog: naming.central, key, values: [] });
 }
@@ -213,7 +226,7 @@ function addPublish(set: DesiredSet, ws: Workspace, product: Product, naming: Ca
   const db = set.add(centralDatabaseSpec(domain, naming));
   const tags = LF_TAG_KEYS.map((k) => tagKey(naming, k));
   const s3 = parseS3(port.location);
-  const policy = naming.target === 'aws' && s3 ? set.add(bucketPolicySpec(ws, domain.access.account, s3.bucket, naming)) : undefined;
+  const policy = naming.target === 'aws' && s3 ? set.add(bucketPolicyOnce(set, ws, domain.access.account, s3.bucket, naming)) : undefined;
   const resourceArn = registeredLocationOf(port.location);
   const location = set.add({ kind: 'lf-location', catalog: naming.central, resourceArn, roleArn: naming.dataAccessRole }, [policy]);
   const tableSpec = tableSpecFor(product, domain, naming, options.tableParameters?.(product));

@@ -15,7 +15,6 @@ const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 
 export const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
 export const CSV_SERDE = 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe';
-export const OPEN_CSV_SERDE = 'org.apache.hadoop.hive.serde2.OpenCSVSerde';
 export const JSON_SERDE = 'org.openx.data.jsonserde.JsonSerDe';
 
 export function storageFormat(format: TableFormat): StorageFormat {

@@ -5,29 +5,29 @@
  * The others find their outcome already there.
  */
 import { MeshError } from '../core/errors.js';
-import type { Change } from '../engine/plan.js';
-import type { CatalogChange, CatalogPort, CatalogSpec, GrantOutcome } from './port.js';
+import { type Change, specOf } from '../engine/plan.js';
+import type { CatalogPort, GrantChange, GrantOutcome } from './port.js';
 
-export function isGrantChange(change: Change): boolean {
-  return change.ref.type === 'lf-grant' && (change.action === 'grant' || change.action === 'revoke');
+export function isGrantChange(change: Change): change is GrantChange {
+  return change.type === 'lf-grant' && (change.action === 'grant' || change.action === 'revoke');
 }
 
-function groupOf(change: Change): string {
-  const spec = (change.after ?? change.before) as CatalogSpec | undefined;
-  const catalog = spec && 'catalog' in spec ? spec.catalog : '';
-  return `${catalog}|${change.action}`;
+function groupOf(change: GrantChange): string {
+  return `${specOf(change).catalog}|${change.action}`;
 }
 
 export class GrantBatcher {
   private readonly groupByKey = new Map<string, string>();
-  private readonly members = new Map<string, CatalogChange[]>();
+  private readonly members = new Map<string, GrantChange[]>();
   private readonly runs = new Map<string, Promise<Map<string, GrantOutcome>>>();
 
   constructor(private readonly port: CatalogPort) {}
 
   /**
-   * Registers the plan's grant changes and returns the changes with each group's dependencies unified, so the
-   * members of a group become ready at the same time.
+   * Registers the plan's grant changes and returns them ordered for one batch per group: the group's first member (its
+   * leader) depends on the union of the group's dependencies, and the other members on the leader, whose run sends
+   * the whole batch. (The union on every member made a plan quadratic in size: at 1,000 tables about 7,600 grants ×
+   * 6,400 dependencies, and `plan --json` overflowed a string.)
    */
   prepare<C extends Change>(changes: readonly C[]): C[] {
     this.groupByKey.clear();
@@ -40,21 +40,24 @@ export class GrantBatcher {
       const group = groupOf(c);
       this.groupByKey.set(c.key, group);
       if (!this.members.has(group)) this.members.set(group, []);
-      this.members.get(group)?.push(c as CatalogChange);
+      this.members.get(group)?.push(c);
       if (!deps.has(group)) deps.set(group, new Set());
       for (const d of c.dependsOn) if (pending.has(d)) deps.get(group)?.add(d);
     }
     return changes.map((c) => {
       const group = this.groupByKey.get(c.key);
-      return group ? { ...c, dependsOn: [...(deps.get(group) ?? [])].sort() } : c;
+      if (!group) return c;
+      const leader = this.members.get(group)?.[0]?.key;
+      if (leader !== undefined && leader !== c.key) return { ...c, dependsOn: [leader] };
+      return { ...c, dependsOn: [...(deps.get(group) ?? [])].filter((d) => this.groupByKey.get(d) !== group).sort() };
     });
   }
 
-  async run(change: Change): Promise<Record<string, unknown> | undefined> {
+  async run(change: GrantChange): Promise<Record<string, unknown> | undefined> {
     const group = this.groupByKey.get(change.key);
     let outcomes = group ? this.runs.get(group) : undefined;
     if (!outcomes) {
-      const batch = group ? (this.members.get(group) ?? []) : [change as CatalogChange];
+      const batch = group ? (this.members.get(group) ?? []) : [change];
       outcomes = this.port.applyGrants(batch);
       if (group) this.runs.set(group, outcomes);
     }

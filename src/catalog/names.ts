@@ -3,8 +3,7 @@
  * the same keys on every machine, which is what lets observation find what a teammate created.
  */
 import path from 'node:path';
-import { configError } from '../core/errors.js';
-import { keyOf } from '../engine/plan.js';
+import { keyOf, type ResourceRef, type ResourceSpecs } from '../engine/plan.js';
 import type { AccountAccess, Domain, Product, Target, Workspace } from '../workspace/model.js';
 import { centralDataAccessRoleArn, centralDatabaseName, glueIdentifier, linkDatabaseName, roleArn } from '../workspace/naming.js';
 import type { CatalogId, CatalogResourceType, CatalogSpec, GrantResource, GrantSpec } from './port.js';
@@ -86,15 +85,6 @@ export function registeredLocationOf(location: string): string {
   return `local:${path.resolve(location)}`;
 }
 
-export function requireDomain(ws: Workspace, name: string, why: string): Domain {
-  const d = ws.domains.find((x) => x.name === name);
-  if (!d)
-    throw configError('UnknownDomain', `${why}: no domain named "${name}" in the workspace.`, {
-      hint: 'Check the domain files under domains/.',
-    });
-  return d;
-}
-
 export function resourceKeyOf(r: GrantResource): string {
   switch (r.kind) {
     case 'database':
@@ -172,24 +162,37 @@ export function principalLabel(spec: Pick<GrantSpec, 'principal'>, naming: Catal
   return naming.domainOfPrincipal(spec.principal)?.name ?? spec.principal;
 }
 
-export function refOf(
-  spec: CatalogSpec,
-  naming: CatalogNaming,
-): {
-  plane: 'catalog';
-  type: CatalogResourceType;
-  id: string;
-  label: string;
-  account?: string;
-} {
+/** The catalog ref of a spec: its kind is its resource type. */
+export function refOf(spec: CatalogSpec, naming: CatalogNaming): ResourceRef<CatalogResourceType> {
+  return catalogResource(spec, naming).ref;
+}
+
+/** A catalog resource as the planner takes it (desired or observed): the ref's type is the spec's kind. */
+export type CatalogResource = {
+  [K in CatalogResourceType]: { readonly ref: ResourceRef<K>; readonly spec: ResourceSpecs[K] };
+}[CatalogResourceType];
+
+export function catalogResource(spec: CatalogSpec, naming: CatalogNaming): CatalogResource {
   const account = spec.kind === 'bucket-policy' ? spec.account : spec.catalog;
-  return {
-    plane: 'catalog',
-    type: spec.kind,
-    id: idOf(spec),
-    label: labelOf(spec, naming),
-    ...(naming.target === 'aws' ? { account } : {}),
-  };
+  const base = { plane: 'catalog' as const, id: idOf(spec), label: labelOf(spec, naming), ...(naming.target === 'aws' ? { account } : {}) };
+  switch (spec.kind) {
+    case 'glue-database':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'resource-link-database':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'glue-table':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'resource-link':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'lf-location':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'lf-tag':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'lf-grant':
+      return { ref: { ...base, type: spec.kind }, spec };
+    case 'bucket-policy':
+      return { ref: { ...base, type: spec.kind }, spec };
+  }
 }
 
 export function sortedUnique(values: Iterable<string>): string[] {

@@ -5,7 +5,7 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
-import { type Change, keyOf, type Plan, summarize } from '../engine/plan.js';
+import { type Change, isChangeOf, keyOf, type Plan, summarize } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
 import { createPlan, orderChanges } from '../engine/planner.js';
 import type { Product, Workspace } from '../workspace/model.js';
@@ -13,16 +13,15 @@ import { compareCatalog } from './compare.js';
 import { type DesiredCatalog, desiredCatalog } from './desired.js';
 import { GrantBatcher, isGrantChange } from './grant-batcher.js';
 import { type CatalogNaming, catalogKey, catalogNaming, tableNameOf } from './names.js';
-import type { CatalogObserved, CatalogPort, CatalogQuery, CatalogSpec, TableSpec } from './port.js';
+import type { CatalogObserved, CatalogPort, CatalogQuery, TableSpec } from './port.js';
 import { DELETE_FLAG, planRemovals, type RemovalPlan, subscriberQueries, unpublishCandidates } from './removals.js';
+import { CATALOG_TYPES } from './resources.js';
 
 export interface CatalogPlaneOptions {
-  /** aws: the client factory (tests and the bench pass an instrumented one). Default: a new AwsClients. */
+  /** aws: the client factory (tests and the bench pass an instrumented one). Default: the run's (PlaneEnv.clients). */
   readonly clients?: AwsClients;
   /** A ready port (tests). Default: the target's adapter. */
   readonly port?: CatalogPort;
-  /** Global --profile/--region for the default AwsClients. */
-  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string };
 }
 
 /** Opens the target's adapter. SDK and native modules are imported here, lazily. */
@@ -37,8 +36,8 @@ export async function openCatalogPort(
     return LocalCatalogPort.open(workspace, naming);
   }
   const { AwsCatalogPort } = await import('./aws/adapter.js');
-  const { AwsClients } = await import('../aws/clients.js');
-  return new AwsCatalogPort(options.clients ?? new AwsClients(options.aws), naming);
+  const { requireClients } = await import('../aws/clients.js');
+  return new AwsCatalogPort(requireClients(options.clients, 'The aws catalog'), naming);
 }
 
 type MutableQuery = {
@@ -122,7 +121,7 @@ function requirePublished(desired: DesiredCatalog, observed: readonly CatalogObs
     } as TableSpec);
     if (!keys.has(key)) {
       throw new MeshError(
-        'NotPublished',
+        'ProductNotPublished',
         `${sub.product.name} is not in the central catalog yet, so ${sub.consumer.name} cannot subscribe to it.`,
         {
           hint: `Publish it first: mesh publish-product ${sub.product.name}`,
@@ -193,7 +192,7 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
   const naming = catalogNaming(env.workspace, env.target);
   let port: CatalogPort | undefined = options.port;
   const portOnce = async () => {
-    port ??= await openCatalogPort(env.workspace, naming, { aws: env.aws, ...options });
+    port ??= await openCatalogPort(env.workspace, naming, { ...options, clients: options.clients ?? env.clients });
     return port;
   };
   let batcher: GrantBatcher | undefined;
@@ -228,7 +227,7 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
         }
       }
       const removal = planRemovals(ws, desired, observed, naming);
-      const plan = createPlan<CatalogSpec>(desired.resources, observed, {
+      const plan = createPlan(desired.resources, observed, {
         compare: compareCatalog,
         pruneScope: (o) => removal.prunable.has(keyOf(o.ref)),
         deleteFlag: DELETE_FLAG,
@@ -242,7 +241,8 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
       const p = await portOnce();
       batcher ??= new GrantBatcher(p);
       if (isGrantChange(change)) return batcher.run(change);
-      return p.execute(change as Change<CatalogSpec>);
+      if (!isChangeOf(change, CATALOG_TYPES)) throw new MeshError('InternalError', `The catalog plane cannot apply ${change.key}.`);
+      return p.execute(change);
     },
 
     async close(): Promise<void> {

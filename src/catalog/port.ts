@@ -4,7 +4,7 @@
  * object store on disk). Both speak the same resource model, so the plane plans the same way on both targets.
  */
 import type { Change, ObservedResource } from '../engine/plan.js';
-import type { AccountAccess, ColumnType, TableFormat } from '../workspace/model.js';
+import type { ColumnType, TableFormat } from '../workspace/model.js';
 
 export type CatalogResourceType =
   | 'glue-database'
@@ -142,8 +142,9 @@ export type CatalogSpec =
   | GrantSpec
   | BucketPolicySpec;
 
-export type CatalogObserved = ObservedResource<CatalogSpec>;
-export type CatalogChange = Change<CatalogSpec>;
+export type CatalogObserved = ObservedResource<CatalogResourceType>;
+export type CatalogChange = Change<CatalogResourceType>;
+export type GrantChange = Change<'lf-grant'>;
 
 /** What to read in one catalog (account). The aws adapter turns each flag into one paginated list call. */
 export interface CatalogQuery {
@@ -173,9 +174,6 @@ export interface CatalogPort {
   /** Performs one change that is not a grant or revoke. */
   execute(change: CatalogChange): Promise<Record<string, unknown> | undefined>;
   /** Performs grant/revoke changes of one catalog, batched. */
-  applyGrants(changes: readonly CatalogChange[]): Promise<Map<string, GrantOutcome>>;
+  applyGrants(changes: readonly GrantChange[]): Promise<Map<string, GrantOutcome>>;
   close(): Promise<void>;
 }
-
-/** How the plane reaches an account on aws. */
-export type AccessResolver = (catalog: CatalogId) => AccountAccess;

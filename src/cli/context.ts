@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { colorWanted, isCI, isInteractive } from '../io/env.js';
+import { colorLevel, isInteractive, type ProcessIo, processIo, stderrCanRedraw } from '../io/env.js';
 import { createOutput, type Output } from '../io/output.js';
 import type { PromptPolicy } from '../io/prompts.js';
 import type { Target } from '../workspace/model.js';
+import { type CliHost, createCliHost } from './io-host.js';
 
 /** The global flags, on every command. */
 export interface GlobalOptions {
@@ -17,10 +18,15 @@ export interface GlobalOptions {
   readonly color: boolean;
 }
 
-/** What a command's action gets: parsed globals, an Output, a prompt policy and a cancellation signal. */
+/**
+ * What a command's action gets: parsed globals, an Output (the command's result and its own lines), the host the
+ * engine, the planes and the toolkit send their messages to (rendered onto that Output), a prompt policy and a
+ * cancellation signal.
+ */
 export interface CommandContext {
   readonly globals: GlobalOptions;
   readonly output: Output;
+  readonly host: CliHost;
   readonly prompts: PromptPolicy;
   readonly signal: AbortSignal;
 }
@@ -57,20 +63,40 @@ export function globalsOf(command: Command): GlobalOptions {
 }
 
 let current: CommandContext | undefined;
+let io: ProcessIo | undefined;
+
+/** The streams, environment and terminals commands run with (main sets them; default: the process's). */
+export function useProcessIo(given: ProcessIo | undefined): void {
+  io = given;
+}
+
+export function currentIo(): ProcessIo {
+  io ??= processIo();
+  return io;
+}
 
 export function contextFor(command: Command): CommandContext {
   const globals = globalsOf(command);
-  const interactive = isInteractive() && !globals.yes && !globals.json;
+  const pio = currentIo();
+  const person = isInteractive(pio.env, pio);
   const output = createOutput({
     json: globals.json,
     verbose: globals.verbose,
-    color: colorWanted(globals.color),
-    interactive: isInteractive() && !isCI(),
+    color: colorLevel(globals.color, pio.env, pio),
+    interactive: person,
+    redraw: stderrCanRedraw(pio),
+    stdout: pio.stdout,
+    stderr: pio.stderr,
   });
+  const prompts: PromptPolicy = {
+    interactive: person && !globals.yes && !globals.json,
+    log: (line) => output.info(output.style.dim(line)),
+  };
   current = {
     globals,
     output,
-    prompts: { interactive, log: (line) => output.info(output.style.dim(line)) },
+    host: createCliHost({ output, prompts, yes: globals.yes }),
+    prompts,
     signal: controller.signal,
   };
   return current;

@@ -12,8 +12,16 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'mesh init producer songs --owner-contact catalog@example.com --storage relational --yes',
   ],
   validate: ['mesh validate', 'mesh validate --json              # problems as one JSON document', 'mesh -C ../other-mesh validate'],
-  plan: ['mesh plan', 'mesh plan --detailed-exitcode     # exit 3 when changes are pending (CI)', 'mesh plan --format markdown > plan.md'],
-  apply: ['mesh apply --dry-run', 'mesh apply', 'mesh apply --allow-breaking --allow-delete'],
+  plan: [
+    'mesh plan --detailed-exitcode     # exit 3 when changes are pending (CI)',
+    'mesh plan --format markdown > plan.md',
+    'mesh plan --out plan.json         # saved for `mesh apply plan.json`',
+  ],
+  apply: [
+    'mesh apply --dry-run',
+    'mesh apply --allow-breaking --allow-delete',
+    'mesh apply plan.json              # exactly the saved plan; refused if the target changed since',
+  ],
   'publish-product': [
     'mesh publish-product                # every product',
     'mesh publish-product songs podcasts',

@@ -1,5 +1,5 @@
 import type { Command, CommanderError } from 'commander';
-import { closestMatch, ExitCode, MeshError } from '../core/errors.js';
+import { closestMatch, MeshError } from '../core/errors.js';
 
 /**
  * Silences commander's own error lines on every command, so that main renders usage errors in mesh's format, and
@@ -52,7 +52,6 @@ export function usageError(error: CommanderError, program: Command, argv: readon
   // one code for every usage error (exit 2), as for mesh's own; `details.kind` says which
   return new MeshError('UsageError', message, {
     hint: error.code === 'commander.unknownOption' ? optionHint : hint,
-    exitCode: ExitCode.Usage,
     details: { kind: error.code.replace(/^commander\./, '') },
     cause: error,
   });

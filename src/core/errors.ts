@@ -1,17 +1,11 @@
 /**
  * The one error type of mesh. Library code throws it; only src/cli/main.ts turns it into an exit code.
- * Exit codes (documented in README "Exit codes"):
- *   0 success · 1 failure · 2 usage or config error · 3 plan has pending changes (`mesh plan --detailed-exitcode`)
- *   130 interrupted (Ctrl-C or a declined prompt)
+ * Its code is one of the registered codes (src/core/error-codes.ts), which also fixes its exit code; the README's
+ * "Exit codes" section lists them all.
  */
-export const ExitCode = {
-  Ok: 0,
-  Failure: 1,
-  Usage: 2,
-  ChangesPending: 3,
-  Interrupted: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { type ErrorCode, type ExitCode, exitCodeOf } from './error-codes.js';
+
+export { type ErrorCode, ExitCode } from './error-codes.js';
 
 /** Where an error points in the workspace files (1-based line and column). */
 export interface SourceLocation {
@@ -24,7 +18,6 @@ export interface SourceLocation {
 
 export interface MeshErrorOptions {
   readonly hint?: string;
-  readonly exitCode?: ExitCode;
   readonly location?: SourceLocation;
   readonly cause?: unknown;
   /** Extra machine-readable detail for --json. Never put secrets here. */
@@ -32,22 +25,22 @@ export interface MeshErrorOptions {
 }
 
 /**
- * code: a stable PascalCase identifier users can search for (e.g. `ConfigInvalid`, `AccessDenied`).
- * message: what went wrong, in words a user can act on. hint: what to do about it.
+ * code: a stable PascalCase identifier users can search for (e.g. `ConfigInvalid`, `AccessDenied`), registered in
+ * src/core/error-codes.ts with its exit code. message: what went wrong, in words a user can act on. hint: what to do.
  */
 export class MeshError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly exitCode: ExitCode;
   readonly location?: SourceLocation;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: string, message: string, options: MeshErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: MeshErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MeshError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? ExitCode.Failure;
+    this.exitCode = exitCodeOf(code);
     this.location = options.location;
     this.details = options.details;
   }
@@ -65,17 +58,17 @@ export class MeshError extends Error {
 
 /** A bad flag or argument combination. Exit 2. */
 export function usageError(message: string, hint?: string): MeshError {
-  return new MeshError('UsageError', message, { hint, exitCode: ExitCode.Usage });
+  return new MeshError('UsageError', message, { hint });
 }
 
-/** A workspace file that is wrong. Exit 2. */
-export function configError(code: string, message: string, options: Omit<MeshErrorOptions, 'exitCode'> = {}): MeshError {
-  return new MeshError(code, message, { ...options, exitCode: ExitCode.Usage });
+/** A workspace file that is wrong (the registry gives these codes exit 2). */
+export function configError(code: ErrorCode, message: string, options: MeshErrorOptions = {}): MeshError {
+  return new MeshError(code, message, options);
 }
 
 /** The user interrupted (Ctrl-C) or declined. Exit 130. */
 export function interrupted(message = 'Interrupted.', hint?: string): MeshError {
-  return new MeshError('Interrupted', message, { hint, exitCode: ExitCode.Interrupted });
+  return new MeshError('Interrupted', message, { hint });
 }
 
 export function isMeshError(error: unknown): error is MeshError {

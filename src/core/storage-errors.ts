@@ -3,7 +3,7 @@
  * (better-sqlite3 gives the code, not the file) become one MeshError, `DiskFull`, naming the path and the space needed
  * when the caller knows them. src/cli/main.ts maps errors nobody else mapped with storageError(error).
  */
-import { ExitCode, MeshError } from './errors.js';
+import { MeshError } from './errors.js';
 
 const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
@@ -43,7 +43,6 @@ export function storageError(error: unknown, context: StorageContext = {}): Mesh
     `The disk is full: could not write ${where ?? 'a file'}${need !== undefined ? ` (about ${formatBytes(need)} more needed)` : ''}.`,
     {
       hint: `Free some space on that disk${where ? ` (\`df -h ${where}\` shows how much is left)` : ''}, then run the command again.`,
-      exitCode: ExitCode.Failure,
       cause: error,
       details: { ...(where ? { path: where } : {}), ...(need !== undefined ? { bytesNeeded: need } : {}) },
     },

@@ -1,6 +1,6 @@
-import type { Output } from '../io/output.js';
-import { startSpinner } from '../io/spinner.js';
-import { ExitCode, MeshError } from './errors.js';
+import { MeshError } from './errors.js';
+import type { IoHost } from './messages.js';
+import { startProgress } from './progress.js';
 
 /** One observation of a long-running job (an import, a training run, a campaign, a topic, a mapping). */
 export interface JobStatus {
@@ -14,7 +14,8 @@ export interface WaitOptions {
   /** What is being waited on, e.g. `solution version music-recs/3`. */
   readonly label: string;
   readonly poll: () => Promise<JobStatus>;
-  readonly output: Output;
+  /** Where the wait shows its progress (`progress.*` messages: a spinner on a TTY, plain lines otherwise). */
+  readonly host: IoHost;
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly factor?: number;
@@ -50,9 +51,9 @@ function formatElapsed(ms: number): string {
 }
 
 /**
- * The one waiter: polls with exponential backoff (and jitter), shows a spinner with the resource, its status and the
- * elapsed time on a TTY (plain lines on status changes otherwise), and stops cleanly on abort, leaving the job
- * resumable.
+ * The one waiter: polls with exponential backoff (and jitter), reports the resource, its status and the elapsed time
+ * as progress messages (the CLI shows a spinner on a TTY, plain lines on status changes otherwise), and stops cleanly
+ * on abort, leaving the job resumable.
  */
 export async function waitFor(options: WaitOptions): Promise<JobStatus> {
   const now = options.now ?? Date.now;
@@ -61,32 +62,31 @@ export async function waitFor(options: WaitOptions): Promise<JobStatus> {
   let delay = options.initialDelayMs ?? 2000;
   const maxDelay = options.maxDelayMs ?? 60_000;
   const factor = options.factor ?? 1.6;
-  const spinner = await startSpinner(options.output, `${options.label}: checking…`);
+  const progress = startProgress(options.host, `${options.label}: checking…`);
   try {
     for (;;) {
       if (options.signal?.aborted) {
-        spinner.stop();
+        progress.end(false);
         throw new MeshError('Interrupted', `Stopped waiting for ${options.label}; it goes on in the background.`, {
           hint: options.resumeHint,
-          exitCode: ExitCode.Interrupted,
         });
       }
       const status = await options.poll();
       const elapsed = formatElapsed(now() - start);
       if (status.failed) {
-        spinner.fail(`${options.label}: ${status.status} after ${elapsed}`);
+        progress.end(false, `${options.label}: ${status.status} after ${elapsed}`);
         throw new MeshError('JobFailed', `${options.label} ended ${status.status}${status.reason ? `: ${status.reason}` : ''}.`, {
           hint: options.resumeHint,
           details: { status: status.status, reason: status.reason },
         });
       }
       if (status.done) {
-        spinner.succeed(`${options.label}: ${status.status} (${elapsed})`);
+        progress.end(true, `${options.label}: ${status.status} (${elapsed})`);
         return status;
       }
-      spinner.update(`${options.label}: ${status.status} (${elapsed})`);
+      progress.update(`${options.label}: ${status.status} (${elapsed})`);
       if (options.timeoutMs !== undefined && now() - start > options.timeoutMs) {
-        spinner.fail(`${options.label}: still ${status.status} after ${elapsed}`);
+        progress.end(false, `${options.label}: still ${status.status} after ${elapsed}`);
         throw new MeshError('WaitTimeout', `${options.label} is still ${status.status} after ${elapsed}.`, { hint: options.resumeHint });
       }
       const jitter = 0.8 + Math.random() * 0.4;
@@ -94,6 +94,6 @@ export async function waitFor(options: WaitOptions): Promise<JobStatus> {
       delay = Math.min(maxDelay, delay * factor);
     }
   } finally {
-    spinner.stop();
+    progress.end(false);
   }
 }

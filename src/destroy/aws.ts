@@ -24,7 +24,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import { fromAwsError, isAwsError } from '../aws/errors.js';
 import { MeshError } from '../core/errors.js';
-import type { Change, ResourceRef } from '../engine/plan.js';
+import { type Change, type ResourceRef, specOf } from '../engine/plan.js';
 import { s3Prefix } from '../workspace/locations.js';
 import type { AccountAccess, Workspace } from '../workspace/model.js';
 import { centralDataAccessRoleArn, centralDatabaseName, linkDatabaseName, roleArn } from '../workspace/naming.js';
@@ -38,14 +38,14 @@ export type DestroySpec =
   | { readonly kind: 'data'; readonly account: string; readonly bucket: string; readonly prefix: string };
 
 export interface Removal {
-  readonly ref: ResourceRef;
+  readonly ref: ResourceRef<'destroy'>;
   readonly spec: DestroySpec;
   readonly action: 'delete' | 'revoke';
   /** Runs after the removals of these layers (grants → databases → locations). */
   readonly layer: number;
 }
 
-const TYPE = 'destroy';
+const TYPE = 'destroy' as const;
 
 function describeResource(e: PrincipalResourcePermissions): string {
   const r = e.Resource ?? {};
@@ -106,7 +106,13 @@ export class AwsDestroyer {
     const linkDbs = new Set(ws.domains.map((d) => linkDatabaseName(ws.mesh, d.name)));
     const buckets = new Set(this.productLocations().map((l) => `arn:aws:s3:::${l.bucket}`));
     const out: Removal[] = [];
-    const ref = (id: string, label: string, account: string): ResourceRef => ({ plane: 'catalog', type: TYPE, id, label, account });
+    const ref = (id: string, label: string, account: string): ResourceRef<'destroy'> => ({
+      plane: 'catalog',
+      type: TYPE,
+      id,
+      label,
+      account,
+    });
 
     for (const account of this.accounts.keys()) {
       const glue = await this.clients.get(GlueClient, this.access(account));
@@ -174,7 +180,7 @@ export class AwsDestroyer {
     return out;
   }
 
-  private async schemas(ref: (id: string, label: string, account: string) => ResourceRef): Promise<Removal[]> {
+  private async schemas(ref: (id: string, label: string, account: string) => ResourceRef<'destroy'>): Promise<Removal[]> {
     const central = this.ws.mesh.central;
     const glue = await this.clients.get(GlueClient, central);
     const out: Removal[] = [];
@@ -197,7 +203,7 @@ export class AwsDestroyer {
     return out;
   }
 
-  private async bucketStatements(ref: (id: string, label: string, account: string) => ResourceRef): Promise<Removal[]> {
+  private async bucketStatements(ref: (id: string, label: string, account: string) => ResourceRef<'destroy'>): Promise<Removal[]> {
     const sid = `MeshLfDataAccess${this.ws.mesh.name.replace(/[^A-Za-z0-9]/g, '')}`;
     const seen = new Set<string>();
     const out: Removal[] = [];
@@ -224,8 +230,8 @@ export class AwsDestroyer {
     return out;
   }
 
-  async execute(change: Change): Promise<undefined> {
-    const spec = change.before as DestroySpec;
+  async execute(change: Change<'destroy'>): Promise<undefined> {
+    const spec = specOf(change);
     try {
       await this.remove(spec);
     } catch (error) {

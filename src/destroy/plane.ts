@@ -10,17 +10,18 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
-import { type Change, mergePlans, type Plan, summarize } from '../engine/plan.js';
+import { type Change, mergePlans, type Plan, specOf, summarize } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
 import { orderChanges } from '../engine/planner.js';
+import type { LocalPathSpec } from './resources.js';
 
-export const LOCK_TABLE_TYPE = 'lock-table';
+export const LOCK_TABLE_TYPE = 'lock-table' as const;
 
 export interface DestroyOptions {
   readonly deleteData: boolean;
   readonly includeBootstrap: boolean;
   readonly acknowledgeSubscribers: boolean;
-  /** aws: the client factory (tests and the bench pass a counting one). */
+  /** aws: the client factory (tests and the bench pass a counting one). Default: the run's (PlaneEnv.clients). */
   readonly clients?: AwsClients;
 }
 
@@ -43,11 +44,12 @@ async function localPlan(env: PlaneEnv, options: DestroyOptions): Promise<Plan> 
     .filter((name) => options.deleteData || name !== 's3')
     .sort()
     .map((name) => ({
+      type: 'local-path' as const,
       key: `local-path:${name}`,
       action: 'delete',
-      ref: { plane: 'catalog', type: 'local-path', id: name, label: path.join(path.relative(env.workspace.root, dir), name) },
+      ref: { plane: 'catalog', type: 'local-path' as const, id: name, label: path.join(path.relative(env.workspace.root, dir), name) },
       reason: name === 's3' ? 'the object store data (--delete-data)' : 'local state made by mesh',
-      before: { path: path.join(dir, name) },
+      before: { path: path.join(dir, name) } satisfies LocalPathSpec,
       dependsOn: [],
     }));
   return { changes, summary: summarize(changes) };
@@ -64,13 +66,13 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
 
     async plan(): Promise<Plan> {
       if (env.target === 'local') return localPlan(env, options);
-      const [{ createCatalogPlane }, { createStreamsPlane }, { AwsDestroyer }, { AwsClients: Clients }] = await Promise.all([
+      const [{ createCatalogPlane }, { createStreamsPlane }, { AwsDestroyer }, { requireClients }] = await Promise.all([
         import('../catalog/plane.js'),
         import('../streams/plane.js'),
         import('./aws.js'),
         import('../aws/clients.js'),
       ]);
-      clients = options.clients ?? new Clients(env.aws);
+      clients = options.clients ?? requireClients(env.clients, 'The destroy plane');
       const catalog = await createCatalogPlane(env, { clients });
       const streams = await createStreamsPlane(env);
       modules.push(catalog, streams);
@@ -93,6 +95,7 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
       const published: Change[] = removals.map((r) =>
         after(
           {
+            type: r.ref.type,
             key: `${r.ref.type}:${r.ref.id}`,
             action: r.action,
             ref: r.ref,
@@ -125,20 +128,20 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
 
     async execute(change: Change): Promise<Record<string, unknown> | undefined> {
       // It holds this run's lock: runDestroy deletes it after the lock is released.
-      if (change.ref.type === LOCK_TABLE_TYPE) return { deferred: true };
-      if (change.ref.type === 'local-path') {
-        await rm((change.before as { path: string }).path, { recursive: true, force: true });
+      if (change.type === LOCK_TABLE_TYPE) return { deferred: true };
+      if (change.type === 'local-path') {
+        await rm(specOf(change).path, { recursive: true, force: true });
         return undefined;
       }
-      if (change.ref.type === 'destroy' && destroyer) return destroyer.execute(change);
+      if (change.type === 'destroy' && destroyer) return destroyer.execute(change);
       const owner = owners.get(change.key);
       if (!owner) throw new MeshError('InternalError', `destroy has no plane for ${change.key}.`);
       return owner.execute(change, env);
     },
 
     async close(): Promise<void> {
+      // The clients are the run's (or a test's): whoever made them destroys them.
       for (const m of modules) await m.close?.();
-      if (!options.clients) clients?.destroy();
     },
   };
 }
@@ -146,10 +149,10 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
 /** Delete changes for the product and dead-letter topics that exist (executed by the streams plane). */
 async function streamsTopics(env: PlaneEnv): Promise<Change[]> {
   const [{ StreamsContext }, { topicRef }] = await Promise.all([
-    import('../streams/topics/streams-context.js'),
+    import('../streams/context.js'),
     import('../streams/topics/publish-resources.js'),
   ]);
-  const ctx = new StreamsContext(env);
+  const ctx = await StreamsContext.open(env);
   try {
     const ws = env.workspace;
     const names = new Set<string>();
@@ -162,7 +165,15 @@ async function streamsTopics(env: PlaneEnv): Promise<Change[]> {
       const existing = await admin.describe(name);
       if (!existing) continue;
       const ref = topicRef(ctx, name);
-      out.push({ key: `${ref.type}:${ref.id}`, action: 'delete', ref, reason: 'made by this workspace', before: existing, dependsOn: [] });
+      out.push({
+        type: 'topic',
+        key: `${ref.type}:${ref.id}`,
+        action: 'delete',
+        ref,
+        reason: 'made by this workspace',
+        before: existing,
+        dependsOn: [],
+      });
     }
     return out;
   } finally {

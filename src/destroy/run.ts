@@ -27,7 +27,7 @@ export async function runDestroy(options: RunDestroyOptions): Promise<RunPlanesR
     scope: { include: { publish: false, subscriptions: false } },
     factories: [(env: Parameters<typeof createDestroyPlane>[0]) => createDestroyPlane(env, d)],
     allowed,
-    preflight: false,
+    preflight: false as const,
   };
   // Planned without the lock first: taking the aws lock creates its table, and a workspace with nothing to destroy
   // must be left exactly as it is.
@@ -45,20 +45,18 @@ export async function runDestroy(options: RunDestroyOptions): Promise<RunPlanesR
 /** The lock table goes last, after the run released its lock (a later locked run creates it again). */
 async function dropLockTable(plan: Plan, options: RunDestroyOptions, given: AwsClients | undefined): Promise<void> {
   if (!plan.changes.some((c) => c.ref.type === LOCK_TABLE_TYPE && c.action === 'delete')) return;
-  const [{ DynamoDBClient, DeleteTableCommand }, { AwsClients }, { isAwsError, fromAwsError }, { LOCK_TABLE }] = await Promise.all([
+  const [{ DynamoDBClient, DeleteTableCommand }, { requireClients }, { isAwsError, fromAwsError }, { LOCK_TABLE }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('../aws/clients.js'),
     import('../aws/errors.js'),
-    import('../engine/lock/aws/dynamodb-lock.js'),
+    import('../lock/port.js'),
   ]);
   const central = options.workspace.mesh.central;
-  const clients = given ?? new AwsClients({ ...options.aws, centralAccount: central.account });
+  const clients = given ?? requireClients(options.clients, 'Deleting the lock table');
   try {
     await (await clients.get(DynamoDBClient, central)).send(new DeleteTableCommand({ TableName: LOCK_TABLE }));
   } catch (error) {
     if (!isAwsError(error, 'ResourceNotFoundException', 'ResourceInUseException'))
       throw fromAwsError(error, `Deleting the lock table ${LOCK_TABLE}`);
-  } finally {
-    if (!given) clients.destroy();
   }
 }

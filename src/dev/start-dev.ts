@@ -5,13 +5,14 @@
  * the server through AWS_ENDPOINT_URL_* so the same handler code runs on both targets.
  */
 import { usageError } from '../core/errors.js';
-import type { Output } from '../io/output.js';
+import type { IoHost } from '../core/messages.js';
 import type { Target, Workspace } from '../workspace/model.js';
 
 export interface StartDevOptions {
   readonly workspace: Workspace;
   readonly target: Target;
-  readonly output: Output;
+  /** Where the server's and the functions' messages go. Default: nowhere. */
+  readonly host?: IoHost;
   readonly signal: AbortSignal;
   /** 0 = any free port. */
   readonly port?: number;
@@ -37,7 +38,11 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
   const { startDevServer } = await import('./http/server.js');
   const { mountAnalytics } = await import('./analytics/index.js');
   const { personalizeEnvironment, readPersonalizeOutputs } = await import('../personalize/outputs.js');
-  const server = await startDevServer({ workspace: options.workspace, port: options.port ?? 0, output: options.output });
+  const server = await startDevServer({
+    workspace: options.workspace,
+    port: options.port ?? 0,
+    ...(options.host ? { ioHost: options.host } : {}),
+  });
   const analytics = await mountAnalytics(server, { workspace: options.workspace });
   const portal = await (await import('../portal/dev.js')).mountDevPortal(server, { ...options, plays: analytics.store });
   const environment: Record<string, string> = {
@@ -62,7 +67,7 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
       runner = await startFunctionRunner({
         workspace: options.workspace,
         target: options.target,
-        output: options.output,
+        ...(options.host ? { host: options.host } : {}),
         signal: options.signal,
         only: options.only,
         environment,

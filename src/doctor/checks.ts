@@ -1,5 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { AwsClients } from '../aws/clients.js';
+import { type AwsClients, requireClients } from '../aws/clients.js';
 import { fromAwsError } from '../aws/errors.js';
 import type { AccountAccess, Workspace } from '../workspace/model.js';
 import { centralDataAccessRoleArn } from '../workspace/naming.js';
@@ -184,7 +184,7 @@ export function awsChecks(ws: Workspace, clients: AwsClients, only?: AwsCheckSco
         'MSK cluster',
         async () => {
           const { KafkaClient, DescribeClusterV2Command } = await import('@aws-sdk/client-kafka');
-          const { clusterAccess } = await import('../streams/topics/msk-cluster.js');
+          const { clusterAccess } = await import('../streams/topics/aws/msk-cluster.js');
           const kafka = await clients.get(KafkaClient, clusterAccess(ws));
           const c = await kafka.send(new DescribeClusterV2Command({ ClusterArn: streaming.clusterArn }));
           const state = c.ClusterInfo?.State;
@@ -200,18 +200,10 @@ export function awsChecks(ws: Workspace, clients: AwsClients, only?: AwsCheckSco
 }
 
 /** Runs every preflight check for the target; never throws for a failed check. */
-export async function runDoctor(
-  ws: Workspace,
-  target: 'local' | 'aws',
-  options: { profile?: string; region?: string } = {},
-): Promise<CheckResult[]> {
+export async function runDoctor(ws: Workspace, target: 'local' | 'aws', clients?: AwsClients): Promise<CheckResult[]> {
   if (target === 'local') return Promise.all(localChecks(ws).map((c) => c()));
-  const clients = new AwsClients({ ...options, centralAccount: ws.mesh.central.account });
-  try {
-    const results: CheckResult[] = [];
-    for (const c of awsChecks(ws, clients)) results.push(await c());
-    return results;
-  } finally {
-    clients.destroy();
-  }
+  const run = requireClients(clients, 'mesh doctor on aws');
+  const results: CheckResult[] = [];
+  for (const c of awsChecks(ws, run)) results.push(await c());
+  return results;
 }

@@ -1,4 +1,4 @@
-import { ExitCode, MeshError } from '../core/errors.js';
+import { MeshError } from '../core/errors.js';
 import type { Change, Plan } from './plan.js';
 import type { StateStore } from './state.js';
 
@@ -41,7 +41,7 @@ export async function applyPlan(plan: Plan, execute: ChangeExecutor, options: Ap
     throw new MeshError(
       'ChangeNeedsFlag',
       `${blocked.length} change(s) need an explicit flag: ${blocked.map((c) => `${c.action} ${c.ref.label ?? c.key}${c.breaking ? ' (breaking)' : ''}`).join('; ')}. Nothing was applied.`,
-      { hint: `Review the plan, then re-run with ${flags}.`, exitCode: ExitCode.Usage, details: { blocked: blocked.map((c) => c.key) } },
+      { hint: `Review the plan, then re-run with ${flags}.`, details: { blocked: blocked.map((c) => c.key) } },
     );
   }
   const pending = plan.changes.filter((c) => c.action !== 'noop');
@@ -103,7 +103,6 @@ export async function applyPlan(plan: Plan, execute: ChangeExecutor, options: Ap
         {
           hint: `${cause.hint ? `${cause.hint} ` : ''}${applied.length} change(s) were applied and recorded; ${left} remain. Re-run the same command to resume.`,
           cause,
-          exitCode: cause.exitCode,
           details: cause.details,
         },
       );
@@ -120,7 +119,6 @@ export async function applyPlan(plan: Plan, execute: ChangeExecutor, options: Ap
   if (options.signal?.aborted) {
     throw new MeshError('Interrupted', `Interrupted after ${applied.length} of ${pending.length} change(s).`, {
       hint: 'Re-run the same command to resume.',
-      exitCode: ExitCode.Interrupted,
     });
   }
   return { applied, attributes };

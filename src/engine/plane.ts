@@ -1,4 +1,5 @@
-import type { Output } from '../io/output.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { IoHost } from '../core/messages.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import type { Change, Plan, Plane } from './plan.js';
 import type { StateStore } from './state.js';
@@ -24,13 +25,19 @@ export interface PlanScope {
 export interface PlaneEnv {
   readonly workspace: Workspace;
   readonly target: Target;
-  readonly output: Output;
+  /** Where the plane's messages go and its questions are asked: planes never print. */
+  readonly host: IoHost;
   readonly signal: AbortSignal;
   readonly state: StateStore;
   /** Flags the user passed that unlock guarded changes, e.g. `--allow-breaking`. */
   readonly allowed: ReadonlySet<string>;
-  /** Global --profile/--region, for the AwsClients a plane makes (and the run's Output, where they show retries). */
-  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string; readonly output?: Output };
+  /** Global --profile/--region (and the run's host, where the clients report retries): what `clients` was made with. */
+  readonly aws?: { readonly profile?: string; readonly region?: string; readonly centralAccount?: string; readonly host?: IoHost };
+  /**
+   * aws: the run's one AwsClients (made by the toolkit, destroyed at the end of the run): every plane takes its SDK
+   * clients and credentials here, so a run resolves credentials and assumes each role once. Absent on local.
+   */
+  readonly clients?: AwsClients;
 }
 
 /**

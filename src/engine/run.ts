@@ -1,37 +1,61 @@
 import path from 'node:path';
-import { ExitCode, MeshError } from '../core/errors.js';
+import type { AwsClients } from '../aws/clients.js';
+import { MeshError } from '../core/errors.js';
+import { emit, type IoHost, silentHost } from '../core/messages.js';
 import type { Output } from '../io/output.js';
+import { withLock } from '../lock/index.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { type ApplyResult, applyPlan, blockedChanges } from './apply.js';
-import { withLock } from './lock/index.js';
-import { hasPendingChanges, mergePlans, type Plan } from './plan.js';
+import type { ChangeMessage } from './messages.js';
+import { type Change, hasPendingChanges, mergePlans, type Plan } from './plan.js';
+import type { SavedPlan } from './plan-file.js';
 import type { PlaneEnv, PlaneFactory, PlaneModule, PlanScope } from './plane.js';
 import { StateStore } from './state.js';
 
 export interface RunPlanesOptions {
   readonly workspace: Workspace;
   readonly target: Target;
-  readonly output: Output;
+  /** @deprecated Ignored: the engine and the planes print nothing; their messages go to `host`. */
+  readonly output?: Output;
+  /** Where the run's messages go (each change as it starts, ends or fails) and its question is asked. Default: none. */
+  readonly host?: IoHost;
   readonly signal: AbortSignal;
   readonly scope: PlanScope;
   readonly factories: readonly PlaneFactory[];
   readonly allowed?: ReadonlySet<string>;
   /** Plan only. */
   readonly dryRun?: boolean;
-  /** Ask before applying (returns false → abort). */
-  readonly confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * Ask the host before applying (`engine.apply.confirm`; the answer false aborts): `removals` when the plan deletes,
+   * replaces or revokes something, `destroy` always. Default: never ask.
+   */
+  readonly confirm?: 'removals' | 'destroy';
   readonly concurrency?: number;
   readonly onPlan?: (plan: Plan) => void;
   /** Global --profile/--region for AWS clients. */
   readonly aws?: { readonly profile?: string; readonly region?: string };
+  /** aws: the run's one AwsClients (the caller makes and destroys it): preflight, lock and every plane use it. */
+  readonly clients?: AwsClients;
   /** Hold the target's lock from observing to the end of the apply (not on a dry run). */
   readonly lock?: { readonly timeoutMs: number };
   /**
-   * aws: run the doctor's cheap checks for the accounts and planes the scope touches before anything else, and stop
-   * naming `mesh bootstrap` when one fails. Default: on for a locked run (every command that changes the target).
+   * aws: the doctor's cheap checks for the accounts and planes the scope touches, run before anything else (stopping
+   * with `mesh bootstrap` as the fix when one fails). Run for a locked run (every command that changes the target);
+   * none when not given.
    */
-  readonly preflight?: boolean;
+  readonly preflight?: PreflightStep | false;
+  /**
+   * `mesh apply plan.json`: the saved plan this run must apply. After planning, the fresh plan is compared with it;
+   * any difference (the target changed, the files changed, the file was edited) fails with StalePlan, nothing applied.
+   */
+  readonly savedPlan?: SavedPlan;
 }
+
+/**
+ * The checks before a run's first change (src/bootstrap/preflight.ts on aws), injected by the caller (the toolkit) so
+ * the engine never imports a plane. Runs only for a locked, non-dry run.
+ */
+export type PreflightStep = (options: Pick<RunPlanesOptions, 'workspace' | 'target' | 'scope' | 'clients'>) => Promise<void>;
 
 export interface RunPlanesResult {
   readonly plan: Plan;
@@ -45,27 +69,48 @@ export function openState(workspace: Workspace, target: Target): StateStore {
 
 /** Observe → plan (pure) → show → confirm → apply, across planes. The shape of every mutating command. */
 export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesResult> {
-  if (!options.dryRun && (options.preflight ?? (options.target === 'aws' && options.lock !== undefined))) {
+  if (options.preflight && !options.dryRun && options.lock !== undefined) {
     // Before the lock too: its first use creates a table, and an account that is not ready must stay untouched.
-    await (await import('../bootstrap/preflight.js')).preflight(options);
+    await options.preflight(options);
   }
   if (!options.lock || options.dryRun) return observePlanApply(options);
   // Locked before observing: a second run then plans from what the first one applied.
-  const { workspace, target, output, signal, aws } = options;
-  return withLock({ workspace, target, output, signal, aws, timeoutMs: options.lock.timeoutMs }, () => observePlanApply(options));
+  const { workspace, target, signal, aws, clients } = options;
+  const host = options.host ?? silentHost;
+  return withLock({ workspace, target, host, signal, aws, clients, timeoutMs: options.lock.timeoutMs }, () => observePlanApply(options));
+}
+
+/** What a change message names. */
+function changeMessage(change: Change): ChangeMessage {
+  const { plane, type, id, label } = change.ref;
+  return { plane, action: change.action, type, id, ...(label === undefined ? {} : { label }) };
+}
+
+/** Asks the host whether to apply, when `options.confirm` says this plan needs it. */
+async function confirmed(plan: Plan, host: IoHost, options: RunPlanesOptions): Promise<boolean> {
+  const removals = plan.summary.delete + plan.summary.replace + plan.summary.revoke;
+  if (options.confirm === undefined || (options.confirm === 'removals' && removals === 0)) return true;
+  return host.request({
+    code: 'engine.apply.confirm',
+    data: { target: options.target, reason: options.confirm, summary: plan.summary },
+    // nobody to ask: removals are not applied unasked
+    defaultAnswer: false,
+  });
 }
 
 async function observePlanApply(options: RunPlanesOptions): Promise<RunPlanesResult> {
   const state = openState(options.workspace, options.target);
+  const host = options.host ?? silentHost;
   const env: PlaneEnv = {
     workspace: options.workspace,
     target: options.target,
-    output: options.output,
+    host,
     signal: options.signal,
     state,
     allowed: options.allowed ?? new Set(),
-    // output: the AwsClients a plane makes show their retries there.
-    aws: { ...options.aws, centralAccount: options.workspace.mesh.central.account, output: options.output },
+    // host: the AwsClients a plane makes report their retries there.
+    aws: { ...options.aws, centralAccount: options.workspace.mesh.central.account, host },
+    ...(options.clients ? { clients: options.clients } : {}),
   };
   const modules: PlaneModule[] = [];
   try {
@@ -73,11 +118,12 @@ async function observePlanApply(options: RunPlanesOptions): Promise<RunPlanesRes
     const plans: Plan[] = [];
     for (const m of modules) plans.push(await m.plan(options.scope, env));
     const plan = mergePlans(...plans);
+    if (options.savedPlan) (await import('./plan-file.js')).assertSamePlan(options.savedPlan, plan);
     options.onPlan?.(plan);
     if (options.dryRun || !hasPendingChanges(plan)) return { plan, applied: false };
     const blocked = blockedChanges(plan, env.allowed);
-    if (blocked.length === 0 && options.confirm && !(await options.confirm(plan))) {
-      throw new MeshError('Aborted', 'Nothing was applied.', { exitCode: ExitCode.Interrupted });
+    if (blocked.length === 0 && !(await confirmed(plan, host, options))) {
+      throw new MeshError('Aborted', 'Nothing was applied.');
     }
     const owner = new Map<string, PlaneModule>();
     for (const m of modules) for (const p of m.planes) owner.set(p, m);
@@ -94,10 +140,10 @@ async function observePlanApply(options: RunPlanesOptions): Promise<RunPlanesRes
         state,
         signal: options.signal,
         onEvent: (e) => {
-          const label = `${e.change.action} ${e.change.ref.type} ${e.change.ref.label ?? e.change.ref.id}`;
-          if (e.status === 'done') options.output.info(`${options.output.style.green('✓')} ${label}`);
-          else if (e.status === 'failed') options.output.info(`${options.output.style.red('✗')} ${label}`);
-          else options.output.debug(`… ${label}`);
+          const change = changeMessage(e.change);
+          if (e.status === 'done') emit(host, 'info', 'engine.change.done', change);
+          else if (e.status === 'failed') emit(host, 'info', 'engine.change.failed', { ...change, error: errorText(e.error) });
+          else emit(host, 'debug', 'engine.change.start', change);
         },
       },
     );
@@ -105,4 +151,8 @@ async function observePlanApply(options: RunPlanesOptions): Promise<RunPlanesRes
   } finally {
     for (const m of modules) await m.close?.();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

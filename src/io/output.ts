@@ -1,20 +1,14 @@
 import type { MeshError } from '../core/errors.js';
+import type { ColorLevel } from './env.js';
+import { makeStyles, type Styles } from './style.js';
+
+export { makeStyles, type Style, type Styles } from './style.js';
 
 /**
  * All output goes through an Output. Only `result` writes to stdout; everything else goes to stderr.
  * With --json, `result` documents are collected and printed once, as one JSON value, by src/cli/main.ts.
+ * The CLI's IoHost (src/cli/io-host.ts) renders the engine's and the planes' messages onto it.
  */
-export type Style = (text: string) => string;
-
-export interface Styles {
-  readonly bold: Style;
-  readonly dim: Style;
-  readonly red: Style;
-  readonly green: Style;
-  readonly yellow: Style;
-  readonly cyan: Style;
-  readonly magenta: Style;
-}
 
 export interface Output {
   readonly json: boolean;
@@ -22,6 +16,8 @@ export interface Output {
   readonly color: boolean;
   /** A person is watching a TTY: spinners and live redraws are allowed. */
   readonly interactive: boolean;
+  /** Where a spinner draws (stderr); absent in hand-made Outputs, which then get plain lines. */
+  readonly spinnerStream?: NodeJS.WritableStream;
   readonly style: Styles;
   info(message: string): void;
   success(message: string): void;
@@ -44,32 +40,14 @@ export interface Output {
 export interface OutputOptions {
   readonly json?: boolean;
   readonly verbose?: boolean;
-  readonly color?: boolean;
+  /** true: 16 colours; a number: chalk's level (see colorLevel in env.ts). Colour needs `loadStyles()` first. */
+  readonly color?: boolean | ColorLevel;
+  /** A person is watching a terminal (no CI). */
   readonly interactive?: boolean;
+  /** Spinners may redraw stderr (a terminal that knows its width; see stderrCanRedraw in env.ts). */
+  readonly redraw?: boolean;
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream;
-}
-
-const identity: Style = (t) => t;
-const ansi =
-  (open: number, close: number): Style =>
-  (t) =>
-    `\u001b[${open}m${t}\u001b[${close}m`;
-
-export function makeStyles(color: boolean): Styles {
-  if (!color) {
-    return { bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity, magenta: identity };
-  }
-  // Plain ANSI codes: chalk would cost start-up time for the same escapes.
-  return {
-    bold: ansi(1, 22),
-    dim: ansi(2, 22),
-    red: ansi(31, 39),
-    green: ansi(32, 39),
-    yellow: ansi(33, 39),
-    cyan: ansi(36, 39),
-    magenta: ansi(35, 39),
-  };
 }
 
 export function createOutput(options: OutputOptions = {}): Output {
@@ -77,9 +55,10 @@ export function createOutput(options: OutputOptions = {}): Output {
   const stderr = options.stderr ?? process.stderr;
   const json = options.json ?? false;
   const verbose = options.verbose ?? false;
-  const color = (options.color ?? false) && !json;
+  const level = json ? 0 : options.color === true ? 1 : options.color === false || options.color === undefined ? 0 : options.color;
+  const style = makeStyles(level);
+  const color = level > 0;
   const interactive = (options.interactive ?? false) && !json;
-  const style = makeStyles(color);
   let jsonValue: unknown;
   let hasJson = false;
   let streamed = false;
@@ -90,6 +69,7 @@ export function createOutput(options: OutputOptions = {}): Output {
     verbose,
     color,
     interactive,
+    ...(interactive && options.redraw ? { spinnerStream: stderr } : {}),
     style,
     info: (m) => err(m),
     success: (m) => err(color ? style.green(`✔ ${m}`) : m),
@@ -136,23 +116,4 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .join('  ')
       .trimEnd();
   return [fmt(headers), ...rows.map(fmt)].join('\n');
-}
-
-/**
- * Progress lines that may come in storms (retries, waits): at most one stderr line per key every `windowMs`. A line
- * after a quiet spell says how many were held back, e.g. `… (+4 more since the last line)`.
- */
-export function debouncedLines(output: Output, windowMs = 3_000, now: () => number = Date.now): (key: string, message: string) => void {
-  const last = new Map<string, { at: number; held: number }>();
-  return (key, message) => {
-    const t = now();
-    const seen = last.get(key);
-    if (seen && t - seen.at < windowMs) {
-      seen.held++;
-      return;
-    }
-    const held = seen?.held ?? 0;
-    last.set(key, { at: t, held: 0 });
-    output.info(output.style.yellow(held > 0 ? `${message} (+${held} more since the last line)` : message));
-  };
 }

@@ -1,4 +1,4 @@
-import { ExitCode, MeshError } from '../core/errors.js';
+import { MeshError } from '../core/errors.js';
 
 /**
  * The only module that imports @inquirer/prompts. Every prompt names the flag that answers it; when prompts are not
@@ -29,7 +29,6 @@ function nonInteractive<T>(prompt: BasePrompt<T>, policy: PromptPolicy): T {
   if (prompt.default === undefined) {
     throw new MeshError('MissingFlag', `${prompt.message} needs an answer, and prompts are off (--yes, CI or no TTY).`, {
       hint: `Pass ${prompt.flag}.`,
-      exitCode: ExitCode.Usage,
     });
   }
   policy.log?.(`? ${prompt.message} → auto: ${String(prompt.default)} (${prompt.flag})`);
@@ -38,7 +37,7 @@ function nonInteractive<T>(prompt: BasePrompt<T>, policy: PromptPolicy): T {
 
 function mapAbort(error: unknown): never {
   if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
-    throw new MeshError('Interrupted', 'Prompt cancelled.', { exitCode: ExitCode.Interrupted });
+    throw new MeshError('Interrupted', 'Prompt cancelled.');
   }
   throw error;
 }
@@ -47,7 +46,7 @@ export async function askText(prompt: TextPrompt, policy: PromptPolicy): Promise
   if (!policy.interactive) {
     const value = nonInteractive(prompt, policy);
     const verdict = prompt.validate?.(value) ?? true;
-    if (verdict !== true) throw new MeshError('InvalidFlag', verdict, { hint: `Pass a valid ${prompt.flag}.`, exitCode: ExitCode.Usage });
+    if (verdict !== true) throw new MeshError('InvalidFlag', verdict, { hint: `Pass a valid ${prompt.flag}.` });
     return value;
   }
   const { input } = await import('@inquirer/prompts');

@@ -1,7 +1,9 @@
-import { stderrCanRedraw } from './env.js';
 import type { Output } from './output.js';
 
-/** The only module that imports ora. On a non-TTY (or --json) it prints plain lines to stderr on state changes only. */
+/**
+ * The only module that imports ora, and the renderer of progress: the CLI's host shows `progress.*` messages with it.
+ * On a non-TTY (or --json) it prints plain lines to stderr on state changes only.
+ */
 export interface Spinner {
   update(text: string): void;
   succeed(text?: string): void;
@@ -9,24 +11,33 @@ export interface Spinner {
   stop(): void;
 }
 
+/** Can this Output show a spinner (a terminal that redraws, a person watching, no --json)? */
+export function canSpin(output: Output): boolean {
+  return output.interactive && output.spinnerStream !== undefined;
+}
+
+/** A spinner's plain stand-in: a stderr line when the text changes (a debug line with --json). Synchronous. */
+export function plainSpinner(output: Output, text: string): Spinner {
+  let last = '';
+  const say = (t: string) => {
+    if (t !== last && !output.json) output.info(t);
+    else if (t !== last) output.debug(t);
+    last = t;
+  };
+  say(text);
+  return {
+    update: say,
+    succeed: (t) => say(t ?? last),
+    fail: (t) => say(t ?? last),
+    stop: () => {},
+  };
+}
+
 export async function startSpinner(output: Output, text: string): Promise<Spinner> {
-  if (!output.interactive || !stderrCanRedraw()) {
-    let last = '';
-    const say = (t: string) => {
-      if (t !== last && !output.json) output.info(t);
-      else if (t !== last) output.debug(t);
-      last = t;
-    };
-    say(text);
-    return {
-      update: say,
-      succeed: (t) => say(t ?? last),
-      fail: (t) => say(t ?? last),
-      stop: () => {},
-    };
-  }
+  const stream = output.spinnerStream;
+  if (!canSpin(output) || !stream) return plainSpinner(output, text);
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr, color: 'cyan' }).start();
+  const spinner = ora({ text, stream, color: 'cyan' }).start();
   return {
     update: (t) => {
       spinner.text = t;
@@ -58,7 +69,7 @@ export function startStep(output: Output, text: string): Step {
   let plain = false;
   let ended = false;
   const show = () => {
-    if (!output.interactive || !stderrCanRedraw()) {
+    if (!canSpin(output)) {
       // plain lines, written at once (CI logs, pipes); nothing on stderr with --json unless --verbose
       plain = true;
       if (output.json) output.debug(`${text}…`);
@@ -90,17 +101,4 @@ export function startStep(output: Output, text: string): Step {
     }
   };
   return { done: (t) => end('done', t), fail: () => end('fail') };
-}
-
-/** Runs `work` as a step (see startStep). */
-export async function withStep<T>(output: Output, text: string, work: () => Promise<T>, doneText?: (result: T) => string): Promise<T> {
-  const step = startStep(output, text);
-  try {
-    const result = await work();
-    step.done(doneText?.(result));
-    return result;
-  } catch (error) {
-    step.fail();
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 /** Shapes shared by deploy and rollback on both targets. */
 import { MeshError } from '../core/errors.js';
 import type { SolutionConfig } from './config.js';
+import type { CampaignDecision } from './deploy-plan.js';
 import type { GateVerdict } from './gate.js';
 
 export interface DeployInput {
@@ -17,9 +18,22 @@ export interface CampaignDeployment {
   readonly campaignArn: string;
   readonly solutionVersionArn: string;
   readonly previousVersionArn?: string;
-  readonly action: 'create' | 'update' | 'unchanged' | 'rollback';
+  readonly action: 'create' | 'update' | 'replace' | 'unchanged' | 'rollback';
   readonly minProvisionedTPS: number;
   readonly gate?: GateVerdict;
+}
+
+/** What a deploy reports for one planned decision, once the campaign's ARN is known. */
+export function deploymentOf(d: CampaignDecision, campaignArn: string): CampaignDeployment {
+  return {
+    solution: d.solution,
+    campaignArn,
+    solutionVersionArn: d.candidate,
+    ...(d.deployed && d.deployed !== d.candidate ? { previousVersionArn: d.deployed } : {}),
+    action: d.action,
+    minProvisionedTPS: d.minProvisionedTPS,
+    ...(d.gate ? { gate: d.gate } : {}),
+  };
 }
 
 /** The solutions that have a campaign (optionally only those named). */
@@ -31,7 +45,6 @@ export function campaignSolutions(solutions: readonly SolutionConfig[], names?: 
       names ? `No solution named ${names.join(', ')} has a campaign.` : 'No solution in personalize.yaml has a campaign.',
       {
         hint: 'Add `campaign: { minProvisionedTPS: 1 }` to the solution that should serve recommendations.',
-        exitCode: 2,
       },
     );
   }
@@ -51,7 +64,6 @@ export function checkTpsCeiling(solutions: readonly SolutionConfig[], ceiling: n
         `The campaign of solution "${s.name}" would provision ${tps} TPS, above the ceiling of ${ceiling} (maxProvisionedTPS in ${file}). Nothing was changed.`,
         {
           hint: `Lower ${override !== undefined ? '--min-tps' : `solutions.${s.name}.campaign.minProvisionedTPS`}, or raise maxProvisionedTPS if you mean to pay for ${tps} TPS around the clock.`,
-          exitCode: 2,
         },
       );
     }

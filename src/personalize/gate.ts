@@ -8,8 +8,6 @@
  * t(0.975, df) · se with df = n − 1 (paired) or min(n_c, n_d) − 1. A difference inside the band is "within noise":
  * reported as such, and a drop inside it is not refused (it is not distinguishable from the split's luck).
  */
-import { MeshError } from '../core/errors.js';
-
 export interface GateInput {
   readonly metric: string;
   readonly threshold: number;
@@ -108,17 +106,4 @@ export function evaluateGate(input: GateInput): GateVerdict {
     ? `${metric} ${fmt(candidate)} vs ${fmt(deployed)} deployed (${change >= 0 ? '+' : ''}${fmt(change)}, allowed drop ${fmt(threshold)}${noiseText})`
     : `${metric} ${fmt(candidate)} is ${fmt(-change)} below the deployed ${fmt(deployed)} (allowed drop ${fmt(threshold)}${noiseText})`;
   return { pass, metric, candidate, deployed, change, ...(noise ? { noise } : {}), reason };
-}
-
-/** Throws the refusal (exit 1) unless forced; returns the verdict otherwise. */
-export function enforceGate(verdict: GateVerdict, solution: string, force: boolean, warn: (m: string) => void): GateVerdict {
-  if (verdict.pass) return verdict;
-  if (force) {
-    warn(`--force: deploying solution "${solution}" although the gate refuses it: ${verdict.reason}.`);
-    return verdict;
-  }
-  throw new MeshError('PersonalizeGateRefused', `Not deploying solution "${solution}": ${verdict.reason}.`, {
-    hint: 'Improve the data or recipe and train again, raise deployGate.threshold in personalize.yaml, or pass --force to deploy anyway.',
-    details: { ...verdict },
-  });
 }

@@ -2,10 +2,13 @@
  * A domain's Personalize project: the domain, its personalize.yaml, where its local files live, and the names
  * of its AWS resources. Everything the train/deploy/status/recommend flows share.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { didYouMean, MeshError, usageError } from '../core/errors.js';
 import type { Domain, Workspace } from '../workspace/model.js';
 import { fill } from '../workspace/naming.js';
+import { personalizeOutputsFile } from '../workspace/personalize-outputs.js';
+import { requireDomain } from '../workspace/require-domain.js';
 import type { DatasetType } from './avro-rules.js';
 import { loadPersonalizeConfig, type PersonalizeConfig, recipeKind, type SolutionConfig } from './config.js';
 
@@ -39,7 +42,7 @@ export function personalizePaths(workspace: Workspace, domain: string): Personal
     versionsDir: path.join(root, 'versions'),
     campaignsFile: path.join(root, 'campaigns.json'),
     eventsDb: path.join(root, 'events.db'),
-    outputsFile: path.join(root, 'outputs.json'),
+    outputsFile: personalizeOutputsFile(workspace, domain),
   };
 }
 
@@ -52,18 +55,10 @@ export function personalizeDomains(workspace: Workspace): Domain[] {
 export function selectPersonalizeDomain(workspace: Workspace, name?: string): Domain {
   const candidates = personalizeDomains(workspace);
   if (name !== undefined) {
-    const domain = workspace.domains.find((d) => d.name === name);
-    if (!domain) {
-      const hint = didYouMean(
-        name,
-        workspace.domains.map((d) => d.name),
-      );
-      throw usageError(`No domain named "${name}".`, hint ?? `Domains: ${workspace.domains.map((d) => d.name).join(', ') || '(none)'}.`);
-    }
+    const domain = requireDomain(workspace, name);
     if (!domain.personalizeFile) {
       throw new MeshError('PersonalizeNotConfigured', `Domain "${name}" has no Personalize template.`, {
         hint: 'Add `personalize: personalize/personalize.yaml` to its domain file (mesh init writes one for the recommendations use case).',
-        exitCode: 2,
       });
     }
     return domain;
@@ -72,7 +67,6 @@ export function selectPersonalizeDomain(workspace: Workspace, name?: string): Do
   if (candidates.length === 0) {
     throw new MeshError('PersonalizeNotConfigured', 'No domain in this workspace has a Personalize template.', {
       hint: 'Create a consumer domain for recommendations (`mesh init consumer <name> --use-case recommendations`).',
-      exitCode: 2,
     });
   }
   throw usageError(`Several domains have a Personalize template: ${candidates.map((d) => d.name).join(', ')}.`, 'Pass --domain <name>.');
@@ -96,6 +90,15 @@ export const resourceNames = {
   campaign: (p: PersonalizeProject, s: SolutionConfig) => `${p.config.datasetGroup}-${s.name}`,
   filter: (p: PersonalizeProject, filter: string) => `${p.config.datasetGroup}-${filter}`,
 };
+
+/** Fingerprint of the filters (names and expressions) and the default filter: what a deploy hands to serving. */
+export function filtersFingerprint(p: PersonalizeProject): string {
+  const text = JSON.stringify({
+    filters: p.config.filters.map((f) => [f.name, f.expression]),
+    defaultFilter: p.config.defaultFilter ?? null,
+  });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
 
 /** The service role Personalize assumes (placeholders {account} {mesh} {domain} filled in). */
 export function personalizeRoleArn(p: PersonalizeProject): string | undefined {
@@ -134,7 +137,6 @@ export function selectSolution(p: PersonalizeProject, kind: 'user' | 'item', nam
       `No solution in ${p.config.file} answers ${kind === 'user' ? '--user' : '--item'} requests.`,
       {
         hint: kind === 'user' ? 'Add a solution with recipe: user-personalization.' : 'Add a solution with recipe: similar-items.',
-        exitCode: 2,
       },
     );
   }

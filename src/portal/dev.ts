@@ -13,7 +13,12 @@ export async function mountDevPortal(router: RouteTable, options: DevPortalOptio
   const { openStreamConnection } = await import('../streams/topics/stream-connection.js');
   const { loadWorkspace } = await import('../workspace/load.js');
   const connection = await openStreamConnection({ workspace: options.workspace, target: options.target, clientId: 'mesh-portal' });
-  const live = new LiveMetrics({ workspace: options.workspace, transport: connection.transport, plays: options.plays });
+  const live = new LiveMetrics({
+    workspace: options.workspace,
+    transport: connection.transport,
+    plays: options.plays,
+    recommendations: true,
+  });
   mountPortal(router, {
     load: () => loadWorkspace(options.workspace.root, { target: options.target }),
     target: options.target,

@@ -1,11 +1,13 @@
 /**
- * Live metrics for the portal while `mesh dev` runs, sampled when the page asks (no timer of its own): each topic's
+ * Live metrics for the portal (in `mesh dev`, and in `mesh portal` over the workspace's streams: the embedded log,
+ * the Kafka broker, or MSK on aws), sampled when the page asks (no timer of its own): each topic's
  * end offsets (events per second from the previous sample), each stream subscription's consumer group lag (end
  * offset minus committed offset, summed over partitions), the records in each dead-letter topic, and the analytics
  * domain's plays per minute. Item metadata for the recommendations explorer is read through runQuery as the
  * recommending domain, so it shows only what that domain may read.
  */
 import { sqlNameOf } from '../catalog/names.js';
+import { isMeshError } from '../core/errors.js';
 import type { StreamTransport } from '../streams/transport/index.js';
 import type { Workspace } from '../workspace/model.js';
 import { consumerGroupId } from '../workspace/naming.js';
@@ -21,14 +23,19 @@ export interface LiveOptions {
   readonly workspace: Workspace;
   readonly transport: StreamTransport;
   readonly plays?: PlaysSource;
+  /** The server answers GET /recommendations/{userId} (`mesh dev`): the page offers the recommendations explorer. */
+  readonly recommendations?: boolean;
 }
 
+/** The records a topic holds (its end offsets summed); undefined when the topic is not there (yet). */
 async function sumEnds(transport: StreamTransport, topic: string): Promise<number | undefined> {
   try {
     const ranges = await transport.endOffsets(topic);
     return ranges.reduce((n, r) => n + r.end, 0);
-  } catch {
-    return undefined;
+  } catch (error) {
+    // A missing topic is a fact to show (0); an unreachable broker fails the sample (the page shows "offline").
+    if (isMeshError(error) && error.code === 'TopicNotFound') return undefined;
+    throw error;
   }
 }
 
@@ -92,7 +99,7 @@ export class LiveMetrics {
       }
     }
     const summary = this.options.plays?.summary({ minutes: 60, top: 1 });
-    const recommender = ws.domains.find((d) => d.personalizeFile);
+    const recommender = this.options.recommendations ? ws.domains.find((d) => d.personalizeFile) : undefined;
     return {
       at,
       topics,
@@ -107,7 +114,7 @@ export class LiveMetrics {
   async items(ids: readonly string[]): Promise<Record<string, Record<string, unknown>>> {
     const ws = this.options.workspace;
     const domain = ws.domains.find((d) => d.personalizeFile);
-    if (!domain || ids.length === 0) return {};
+    if (!this.options.recommendations || !domain || ids.length === 0) return {};
     const { runQuery } = await import('../catalog/local/query.js');
     const out: Record<string, Record<string, unknown>> = {};
     const list = ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');

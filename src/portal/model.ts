@@ -17,8 +17,11 @@ export interface PortalSubscriber {
   readonly domain: string;
   /** The table subscription: 'all' columns, a subset, or none. */
   readonly table?: 'all' | readonly string[];
-  /** The stream subscription's function and consumer group. */
-  readonly stream?: { readonly function: string; readonly group: string };
+  /**
+   * The stream subscription's function and consumer group; on aws, its deployment: the event source mapping's state
+   * ('Enabled', 'Creating', …), 'not deployed', or 'unknown'.
+   */
+  readonly stream?: { readonly function: string; readonly group: string; readonly deployment?: string };
   /** A grant on the table is in the catalog. */
   readonly granted: boolean;
   /** The access request's status (approval products), from the files. */

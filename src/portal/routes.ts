@@ -6,12 +6,13 @@
  *   GET  /portal/api/catalog                   PortalData: products, domains, lineage, access requests
  *   GET  /portal/api/search?q=&domain=&classification=&plane=&owner=
  *   GET  /portal/api/products/{name}           one product
- *   GET  /portal/api/products/{name}/sample?domain=&limit=   rows as `mesh query --domain` would show them
+ *   GET  /portal/api/products/{name}/sample?domain=&limit=   rows as `mesh query --domain` would show them (local;
+ *                                                            400 SampleRowsLocalOnly on aws)
  *   GET  /portal/api/products/{name}/history   the contract's versions from git, breaking changes marked
  *   GET  /portal/api/access?producer=&status=  access requests
  *   POST /portal/api/access/request            `mesh access request` (only with --allow-writes)
- *   GET  /portal/api/live                      live metrics (mesh dev only)
- *   GET  /portal/api/live/items?ids=           item rows for the recommendations explorer (mesh dev only)
+ *   GET  /portal/api/live                      live metrics (mesh portal and mesh dev; 503 while the streams are unreachable)
+ *   GET  /portal/api/live/items?ids=           item rows for the recommendations explorer (mesh dev)
  * Bad input answers 4xx with `{message, __type}`; nothing here answers a secret.
  */
 import { isMeshError } from '../core/errors.js';
@@ -63,6 +64,20 @@ interface PortalState {
 
 function badRequest(message: string): HttpError {
   return new HttpError(400, 'InvalidInputException', message);
+}
+
+/**
+ * Sample rows on aws: not served. They would be read in a consumer's account through Athena as the domain the viewer
+ * picks: a billed query per click, run with that domain's role for whoever reaches the page. `mesh query` is
+ * local-only for the same reason.
+ */
+function sampleRowsLocalOnly(): HttpError {
+  return new HttpError(
+    400,
+    'SampleRowsLocalOnly',
+    'Sample rows are a local-target feature: the portal reads them as `mesh query --domain` does, on the local target. ' +
+      'On aws, query the resource link in the consumer account with Athena, as that domain; or run the portal with --target local.',
+  );
 }
 
 /** MeshErrors to 4xx by their meaning; anything else is the server's fault. */
@@ -192,11 +207,11 @@ export function mountPortal(router: RouteTable, options: MountPortalOptions): { 
   });
   get(`${PORTAL_PATH}/api/products/{name}/sample`, async (req) => {
     const product = await productNamed(req.params.name ?? '');
+    if (options.target !== 'local') throw sampleRowsLocalOnly();
     const domain = param(req, 'domain');
     if (!domain) throw badRequest('Pick the domain to read as: ?domain=<name>.');
     const limit = param(req, 'limit', 3) ?? '10';
     if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 100) throw badRequest('limit must be 1 to 100.');
-    if (options.target !== 'local') throw badRequest('Sample rows are read on the local target only (mesh query).');
     const { workspace } = await current();
     const rows: SampleRows = await sampleRows(workspace, product, domain, Number(limit));
     return { headers: noStore, body: rows };
@@ -257,11 +272,17 @@ export function mountPortal(router: RouteTable, options: MountPortalOptions): { 
     }),
   );
   get(`${PORTAL_PATH}/api/live`, async () => {
-    if (!options.live) throw new HttpError(404, 'NotLive', 'Live metrics are served by `mesh dev`.');
-    return { headers: noStore, body: await options.live.snapshot() };
+    if (!options.live) throw new HttpError(404, 'NotLive', 'Live metrics are served by `mesh portal` and `mesh dev`.');
+    try {
+      return { headers: noStore, body: await options.live.snapshot() };
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      const reason = (isMeshError(error) ? error.message : error instanceof Error ? error.message : String(error)).split('\n')[0];
+      throw new HttpError(503, 'LiveUnavailable', `The workspace's streams could not be read: ${reason?.slice(0, 300)}`);
+    }
   });
   get(`${PORTAL_PATH}/api/live/items`, async (req) => {
-    if (!options.live) throw new HttpError(404, 'NotLive', 'Live metrics are served by `mesh dev`.');
+    if (!options.live) throw new HttpError(404, 'NotLive', 'The recommendations explorer is served by `mesh dev`.');
     const ids = (param(req, 'ids', 2000) ?? '').split(',').filter(Boolean);
     if (ids.length === 0 || ids.length > 50 || ids.some((id) => !/^[\w.:-]{1,100}$/.test(id))) {
       throw badRequest('ids must be 1 to 50 item ids (letters, digits, _ . : -), comma-separated.');

@@ -1,9 +1,10 @@
 /**
  * `mesh portal`: the portal on its own HTTP server (the dev server's, without the Personalize routes), on
- * 127.0.0.1 unless a host is given. Read-only unless allowWrites.
+ * 127.0.0.1 unless a host is given. Read-only unless allowWrites. The live views read the workspace's streams
+ * (live-source.ts) unless live is false.
  */
 import type { DiscoveryOptions } from '../catalog/discovery.js';
-import type { Output } from '../io/output.js';
+import type { IoHost } from '../core/messages.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { assetsDir } from './assets.js';
 import { mountPortal, PORTAL_PATH } from './routes.js';
@@ -11,12 +12,16 @@ import { mountPortal, PORTAL_PATH } from './routes.js';
 export interface StartPortalOptions {
   readonly workspace: Workspace;
   readonly target: Target;
-  readonly output: Output;
+  /** Where the server's messages go. Default: nowhere. */
+  readonly ioHost?: IoHost;
   readonly host?: string;
   /** 0 = any free port. */
   readonly port?: number;
   readonly allowWrites?: boolean;
+  /** On aws, discovery.clients also reach MSK for the live views. */
   readonly discovery?: DiscoveryOptions;
+  /** Serve the live views (default true). */
+  readonly live?: boolean;
 }
 
 export interface PortalServer {
@@ -29,11 +34,17 @@ export async function startPortal(options: StartPortalOptions): Promise<PortalSe
   assetsDir();
   const { startDevServer } = await import('../dev/http/server.js');
   const { loadWorkspace } = await import('../workspace/load.js');
+  const { PortalLive } = await import('./live-source.js');
+  const clients = options.discovery?.clients;
+  const live =
+    options.live === false
+      ? undefined
+      : new PortalLive({ workspace: options.workspace, target: options.target, ...(clients ? { clients } : {}) });
   const server = await startDevServer({
     workspace: options.workspace,
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
-    output: options.output,
+    ...(options.ioHost ? { ioHost: options.ioHost } : {}),
     personalize: false,
   });
   const portal = mountPortal(server, {
@@ -42,14 +53,19 @@ export async function startPortal(options: StartPortalOptions): Promise<PortalSe
     target: options.target,
     allowWrites: options.allowWrites === true,
     snapshot: { discovery: options.discovery ?? {} },
+    ...(live ? { live } : {}),
   });
+  const close = async () => {
+    await server.close();
+    await live?.close();
+  };
   try {
     // The first snapshot before the URL is printed: the first page load is then a warm one.
     await portal.warm();
   } catch (error) {
-    await server.close();
+    await close();
     throw error;
   }
   server.addRoute('GET', '/', () => ({ status: 302, headers: { location: PORTAL_PATH }, body: '' }));
-  return { url: `${server.url}${PORTAL_PATH}`, close: () => server.close() };
+  return { url: `${server.url}${PORTAL_PATH}`, close };
 }

@@ -1,13 +1,15 @@
 /**
  * The portal's view of a workspace: the catalog (readCatalog: what the target holds, plus unpublished products from
  * the files), the subscribers declared in the domain files and granted in the catalog, the access requests
- * (accessEntries), and the lineage. Nothing secret: no credentials, no role ARNs, no local absolute paths.
+ * (accessEntries), the lineage, and on aws where each stream subscription is deployed (deployments.ts). Nothing
+ * secret: no credentials, no role ARNs, no local absolute paths.
  */
 import path from 'node:path';
 import { accessEntries } from '../access/state.js';
 import { type CatalogEntry, type DiscoveryOptions, readCatalog } from '../catalog/discovery.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { consumerGroupId } from '../workspace/naming.js';
+import { type DeploymentStates, deploymentKey } from './deployments.js';
 import { buildLineage, type PersonalizeLoader } from './lineage.js';
 import type { PortalData, PortalProduct, PortalSubscriber } from './model.js';
 
@@ -22,7 +24,12 @@ function shownLocation(ws: Workspace, location: string): string {
   return path.relative(ws.root, location).split(path.sep).join('/') || '.';
 }
 
-function subscribersOf(ws: Workspace, entry: CatalogEntry, access: ReturnType<typeof accessEntries>): PortalSubscriber[] {
+function subscribersOf(
+  ws: Workspace,
+  entry: CatalogEntry,
+  access: ReturnType<typeof accessEntries>,
+  deployments: DeploymentStates | undefined,
+): PortalSubscriber[] {
   const granted = new Map(entry.subscribers.flatMap((s) => (s.domain ? [[s.domain, s] as const] : [])));
   const out: PortalSubscriber[] = [];
   for (const d of ws.domains) {
@@ -33,7 +40,15 @@ function subscribersOf(ws: Workspace, entry: CatalogEntry, access: ReturnType<ty
     out.push({
       domain: d.name,
       ...(s.table ? { table: s.table.columns && s.table.columns.length > 0 ? [...s.table.columns] : 'all' } : {}),
-      ...(s.stream ? { stream: { function: s.stream.function, group: consumerGroupId(ws.mesh, d.name, entry.name) } } : {}),
+      ...(s.stream
+        ? {
+            stream: {
+              function: s.stream.function,
+              group: consumerGroupId(ws.mesh, d.name, entry.name),
+              ...(deployments ? { deployment: deployments.get(deploymentKey(d.name, entry.name)) ?? 'unknown' } : {}),
+            },
+          }
+        : {}),
       granted: grant !== undefined,
       ...(status ? { access: status } : {}),
     });
@@ -43,7 +58,12 @@ function subscribersOf(ws: Workspace, entry: CatalogEntry, access: ReturnType<ty
   return out.sort((a, b) => a.domain.localeCompare(b.domain));
 }
 
-function productOf(ws: Workspace, entry: CatalogEntry, access: ReturnType<typeof accessEntries>): PortalProduct {
+function productOf(
+  ws: Workspace,
+  entry: CatalogEntry,
+  access: ReturnType<typeof accessEntries>,
+  deployments: DeploymentStates | undefined,
+): PortalProduct {
   const files = ws.products.find((p) => p.name === entry.name);
   const fileColumns = new Map((files?.columns ?? []).map((c) => [c.name, c]));
   const columns = entry.columns.map((c) => {
@@ -97,12 +117,16 @@ function productOf(ws: Workspace, entry: CatalogEntry, access: ReturnType<typeof
         : {}),
     },
     columns,
-    subscribers: subscribersOf(ws, entry, access),
+    subscribers: subscribersOf(ws, entry, access, deployments),
   };
 }
 
 export async function portalSnapshot(ws: Workspace, target: Target, options: SnapshotOptions = {}): Promise<PortalData> {
-  const entries = await readCatalog(ws, target, options.discovery ?? {});
+  const clients = target === 'aws' ? options.discovery?.clients : undefined;
+  const [entries, deployments] = await Promise.all([
+    readCatalog(ws, target, options.discovery ?? {}),
+    clients ? import('./deployments.js').then((m) => m.streamDeployments(ws, clients)) : undefined,
+  ]);
   const access = accessEntries(ws, options.now);
   const { loadPersonalizeConfig } = await import('../personalize/config.js');
   const personalize: PersonalizeLoader = (d) => {
@@ -122,7 +146,7 @@ export async function portalSnapshot(ws: Workspace, target: Target, options: Sna
       owner: { team: d.owner.team, ...(d.owner.contact ? { contact: d.owner.contact } : {}) },
       ...(d.description ? { description: d.description } : {}),
     })),
-    products: entries.map((e) => productOf(ws, e, access)),
+    products: entries.map((e) => productOf(ws, e, access, deployments)),
     lineage: buildLineage(ws, personalize),
     access: access.map((a) => ({
       consumer: a.consumer,

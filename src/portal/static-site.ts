@@ -34,7 +34,6 @@ export async function buildStaticSite(
       `${out} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}).`,
       {
         hint: 'Give an empty or new folder with --out (a previous export there is overwritten).',
-        exitCode: 2,
       },
     );
   }

@@ -5,7 +5,6 @@ import { exists } from '../workspace/paths.js';
 import { collectTemplate, type PlannedFile, renderPlaceholders, templatesDir } from './template-files.js';
 
 export const CI_PROVIDERS = ['github'] as const;
-export type CiProvider = (typeof CI_PROVIDERS)[number];
 
 /** Actions the workflow uses, pinned by commit (the tag is the comment beside it). */
 export const PINNED_ACTIONS = {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { closestMatch, didYouMean, ExitCode, MeshError } from '../core/errors.js';
+import { closestMatch, didYouMean, MeshError } from '../core/errors.js';
 import { askSelect, askText, type PromptPolicy } from '../io/prompts.js';
 import { AWS_REGIONS, isAccountId, isRegion, localAccountId, parseMskClusterArn } from '../workspace/aws-ids.js';
 import type { Target } from '../workspace/model.js';
@@ -66,7 +66,7 @@ const validClusterArn = (value: string): true | string =>
 function checked(value: string | undefined, flag: string, validate: (v: string) => true | string): string | undefined {
   if (value === undefined) return undefined;
   const verdict = validate(value);
-  if (verdict !== true) throw new MeshError('InvalidFlag', `${flag} ${value}: ${verdict}`, { exitCode: ExitCode.Usage });
+  if (verdict !== true) throw new MeshError('InvalidFlag', `${flag} ${value}: ${verdict}`);
   return value;
 }
 
@@ -75,7 +75,6 @@ export function checkedChoice<T extends string>(value: string | undefined, choic
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new MeshError('InvalidFlag', `${flag} ${value}: choose one of ${choices.join(', ')}.`, {
     hint: didYouMean(value, choices),
-    exitCode: ExitCode.Usage,
   });
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
-import { didYouMean, ExitCode, MeshError, usageError } from '../core/errors.js';
+import { didYouMean, MeshError, usageError } from '../core/errors.js';
 import type { PromptPolicy } from '../io/prompts.js';
 import { findWorkspaceRoot } from '../workspace/load.js';
 import type { Target } from '../workspace/model.js';
@@ -71,7 +71,6 @@ async function planExample(request: InitRequest): Promise<PlannedFile[]> {
   if (!(EXAMPLES as readonly string[]).includes(example)) {
     throw new MeshError('UnknownExample', `There is no example "${example}".`, {
       hint: didYouMean(example, EXAMPLES) ?? `Examples: ${EXAMPLES.join(', ')}.`,
-      exitCode: ExitCode.Usage,
     });
   }
   return planMusicExample({ target: request.target === 'aws' ? 'aws' : 'local' });

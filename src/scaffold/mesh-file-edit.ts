@@ -13,7 +13,6 @@ export function addDomainToMeshFile(text: string, entry: string): { text: string
       `mesh.yaml is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'parse error'}); not changing it.`,
       {
         hint: 'Fix it first: `mesh validate` shows where.',
-        exitCode: 2,
       },
     );
   }
@@ -32,7 +31,6 @@ export function addDomainToMeshFile(text: string, entry: string): { text: string
   } else {
     throw new MeshError('ConfigInvalid', 'mesh.yaml has "domains" but it is not a list; not changing it.', {
       hint: 'Write domains as a list of folders, e.g. domains: [domains/songs].',
-      exitCode: 2,
     });
   }
   return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), changed: true };

@@ -7,7 +7,6 @@ import { type ExportColumn, planHandlerFiles, planPersonalizeFiles, producerVari
 import { collectTemplate, type PlannedFile, templatesDir, textFile } from './template-files.js';
 
 export const EXAMPLES = ['music-streaming'] as const;
-export type ExampleName = (typeof EXAMPLES)[number];
 /** New podcast listens by the demo user, for `mesh events produce interactions --file`. */
 export const DEMO_LISTENS_FILE = 'domains/interactions/data/u0042-podcast-listens.jsonl';
 

@@ -1,6 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, MeshError } from '../core/errors.js';
+import { MeshError } from '../core/errors.js';
 import { exists } from '../workspace/paths.js';
 import type { PlannedFile } from './template-files.js';
 
@@ -44,7 +44,6 @@ export async function writeFilePlan(plan: FilePlan, options: WriteOptions = {}):
       `${existing.length} file${existing.length === 1 ? '' : 's'} already exist${existing.length === 1 ? 's' : ''}: ${shown}${existing.length > 10 ? ', …' : ''}. Nothing was written.`,
       {
         hint: 'Pass --force to overwrite them, or run init in an empty folder (--dir <folder>).',
-        exitCode: ExitCode.Usage,
         details: { files: existing },
       },
     );

@@ -12,20 +12,27 @@
  *   local: dead-letter topic, consumer group (registered at its starting position), function record → `mesh dev`.
  *   aws:   dead-letter topic, execution role, Lambda function, event source mapping (create-only change → replace).
  *
- * Targets: local → the embedded log (or the Kafka broker the mesh names) and the local schema registry;
- * aws → MSK (topic API, or kafkajs over IAM) or Kafka brokers, and the Glue Schema Registry in the central account.
+ * Targets, through the streams port (port.ts; the adapter is picked in open-port.ts): local → the embedded log (or the
+ * Kafka broker the mesh names) and the local schema registry; aws → MSK (topic API, or kafkajs over IAM) or Kafka
+ * brokers, and the Glue Schema Registry in the central account.
  */
 import { MeshError } from '../core/errors.js';
 import { type Change, type Plan, summarize } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
 import { orderChanges } from '../engine/planner.js';
-import { executeConsumerGroup, executeFunctionsChange, planSubscriptions } from './functions/subscription-resources.js';
+import { StreamsContext } from './context.js';
+import { planSubscriptions } from './functions/subscription-resources.js';
+import type { StreamsPort } from './port.js';
 import { executeSchemaChange, executeTopicChange, planSchemas, planTopics, publishedProducts } from './topics/publish-resources.js';
-import { StreamsContext } from './topics/streams-context.js';
 import { topicSpecOf } from './topics/topic-spec.js';
 
-export async function createStreamsPlane(env: PlaneEnv): Promise<PlaneModule> {
-  const ctx = new StreamsContext(env);
+export interface StreamsPlaneOptions {
+  /** A ready port (tests). Default: the target's adapter. */
+  readonly port?: StreamsPort;
+}
+
+export async function createStreamsPlane(env: PlaneEnv, options: StreamsPlaneOptions = {}): Promise<PlaneModule> {
+  const ctx = await StreamsContext.open(env, options.port);
   return {
     planes: ['streams', 'schemas', 'functions'],
 
@@ -46,20 +53,19 @@ export async function createStreamsPlane(env: PlaneEnv): Promise<PlaneModule> {
     },
 
     async execute(change: Change): Promise<Record<string, unknown> | undefined> {
-      switch (change.ref.type) {
+      switch (change.type) {
         case 'topic':
           return executeTopicChange(ctx, change);
         case 'schema':
           return executeSchemaChange(ctx, change);
         case 'consumer-group':
-          return executeConsumerGroup(ctx, change);
         case 'function':
         case 'execution-role':
         case 'event-source-mapping':
         case 'msk-cluster-policy':
-          return executeFunctionsChange(ctx, change);
+          return ctx.port.execute(change);
         default:
-          throw new MeshError('InternalError', `The streams plane cannot apply a ${change.ref.type}.`);
+          throw new MeshError('InternalError', `The streams plane cannot apply ${change.key}.`);
       }
     },
 

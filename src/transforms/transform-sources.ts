@@ -29,20 +29,6 @@ export function findTransform(domain: Domain, name: string): Transform {
   return transform;
 }
 
-export function findDomainOrThrow(workspace: Workspace, name: string): Domain {
-  const domain = workspace.domains.find((d) => d.name === name);
-  if (!domain) {
-    throw configError('UnknownDomain', `No domain named "${name}".`, {
-      hint:
-        didYouMean(
-          name,
-          workspace.domains.map((d) => d.name),
-        ) ?? 'Check the domain files under domains/.',
-    });
-  }
-  return domain;
-}
-
 /** The products the transform's SQL reads; every one must be the domain's own or a table subscription. */
 export function transformSources(workspace: Workspace, domain: Domain, transform: Transform): TransformSource[] {
   const names = tableNamesIn(transform.sql);

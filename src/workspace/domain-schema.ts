@@ -173,5 +173,4 @@ export const domainFileSchema = z
   .describe('domain.yaml: one producer or consumer domain');
 
 export type DomainFile = z.infer<typeof domainFileSchema>;
-export type SubscriptionEntry = z.infer<typeof subscriptionSchema>;
 export type AccessDecisionEntry = z.infer<typeof accessDecisionSchema>;

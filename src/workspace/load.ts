@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ExitCode, MeshError } from '../core/errors.js';
+import { MeshError } from '../core/errors.js';
 import type { DomainEntry, MeshEntry, ProductEntry, RuleInput } from './entries.js';
 import type { Product, Target, Workspace } from './model.js';
 import { normalizeDomain } from './normalize-domain.js';
@@ -36,7 +36,6 @@ export async function findWorkspaceRoot(start: string): Promise<string | undefin
 export function workspaceNotFound(start: string): MeshError {
   return new MeshError('WorkspaceNotFound', `No ${MESH_FILE} in ${start} or any folder above it.`, {
     hint: 'Run `mesh init` to create a workspace (or `mesh init --example music-streaming`), or pass --cwd <folder>.',
-    exitCode: ExitCode.Usage,
   });
 }
 
@@ -89,7 +88,6 @@ export function configInvalid(problems: readonly Problem[]): MeshError {
     `The workspace has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; first: ${formatProblem(first)}` : ''}`,
     {
       hint: first?.hint ? `${first.hint} Run \`mesh validate\` to see every problem.` : 'Run `mesh validate` to see every problem.',
-      exitCode: ExitCode.Usage,
       ...(first ? { location: { file: first.file, line: first.line, column: first.column, path: first.path } } : {}),
       details: { problems },
     },

@@ -67,16 +67,6 @@ export function prefixesOverlap(a: S3Prefix, b: S3Prefix): boolean {
   return prefixWithin(a, b) || prefixWithin(b, a);
 }
 
-/** The first declared location that holds `location`, if any. */
-export function declaredLocationOf(location: string, declared: readonly string[]): string | undefined {
-  const inner = s3Prefix(location);
-  if (!inner) return undefined;
-  return declared.find((d) => {
-    const outer = s3Prefix(d);
-    return outer !== undefined && prefixWithin(inner, outer);
-  });
-}
-
 /**
  * The table location must be the domain's own: an s3 location inside one of its declared locations and no other
  * domain's, a local folder inside its domain folder. Validation reports the same; this guards every plan built from a

@@ -228,7 +228,7 @@ export interface Product {
   readonly description: string;
   readonly owner: Owner;
   readonly classification: string;
-  /** Who may read it (absent: the default for its classification, see src/access/policy.ts). */
+  /** Who may read it (absent: the default for its classification, see src/workspace/access-policy.ts). */
   readonly access?: ProductAccess;
   readonly columns: readonly Column[];
   readonly table?: TablePort;
@@ -247,13 +247,19 @@ export interface Workspace {
   readonly products: readonly Product[];
 }
 
+// Products by name, per products list: a plan looks up every subscription's product (a scan each was O(subs × products)).
+const productIndex = new WeakMap<readonly Product[], { readonly size: number; readonly byName: Map<string, Product> }>();
+
 /** Lookups that every plane needs. */
 export function findProduct(ws: Workspace, name: string): Product | undefined {
-  return ws.products.find((p) => p.name === name);
-}
-
-export function findDomain(ws: Workspace, name: string): Domain | undefined {
-  return ws.domains.find((d) => d.name === name);
+  let index = productIndex.get(ws.products);
+  if (!index || index.size !== ws.products.length) {
+    const byName = new Map<string, Product>();
+    for (const p of ws.products) if (!byName.has(p.name)) byName.set(p.name, p);
+    index = { size: ws.products.length, byName };
+    productIndex.set(ws.products, index);
+  }
+  return index.byName.get(name);
 }
 
 export function subscribersOf(ws: Workspace, product: string): { domain: Domain; subscription: Subscription }[] {

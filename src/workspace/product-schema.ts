@@ -6,8 +6,6 @@ import { nameSchema, relativePathSchema } from './schema-common.js';
  * accepted (so the contract stays a valid ODCS document for datacontract-cli); fields outside the standard are errors,
  * as in ODCS itself. mesh's own settings live in `customProperties`.
  */
-export const ODCS_API_VERSION = 'v3.0.2';
-
 const anyList = z.array(z.unknown());
 
 export const customPropertySchema = z.strictObject({

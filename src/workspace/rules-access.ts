@@ -3,14 +3,13 @@
  * decision behind it; approvals and denials live in the producer's domain file and answer a request that exists;
  * a restricted product is requested only by the domains it lists.
  */
-import { accessOf, needsApproval, piiRequested } from '../access/policy.js';
+
 import { didYouMean } from '../core/errors.js';
+import { accessOf, needsApproval, piiRequested } from './access-policy.js';
 import type { RuleInput } from './entries.js';
 import type { AccessDecision, Product } from './model.js';
 import { type PathSegment, ProblemCode } from './problems.js';
-import type { Reporter } from './reporter.js';
-
-type Rule = (input: RuleInput, report: Reporter) => void;
+import type { Rule } from './rule.js';
 
 export const accessPolicyHonoured: Rule = ({ domains, products }, report) => {
   const byName = new Map(products.map((p) => [p.product.name, p]));

@@ -1,7 +1,7 @@
 import type { DomainEntry } from './entries.js';
 import { formatS3Prefix, prefixesOverlap, prefixWithin, type S3Prefix, s3Prefix, unsafeLocationReason } from './locations.js';
 import { ProblemCode } from './problems.js';
-import type { Rule } from './rules.js';
+import type { Rule } from './rule.js';
 
 /**
  * Who may use which S3 location: every declared location is safe to compare, no two domains declare overlapping

@@ -1,6 +1,6 @@
 import type { DomainEntry, ProductEntry } from './entries.js';
 import { ProblemCode } from './problems.js';
-import type { Rule } from './rules.js';
+import type { Rule } from './rule.js';
 
 /** Rules about names that must be unique: domains, products, topics, and within a domain subscriptions, functions, transforms. */
 

@@ -7,14 +7,12 @@ import type { RuleInput } from './entries.js';
 import { isInside, relativeTo } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
+import type { Rule } from './rule.js';
 import { accessPolicyHonoured } from './rules-access.js';
 import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
 import type { SourceFile } from './yaml-source.js';
-
-/** A cross-file rule: looks at the resolved workspace and reports every problem it finds. */
-export type Rule = (input: RuleInput, report: Reporter) => void;
 
 const GLUE_IDENTIFIER = /^[a-z0-9_]{1,255}$/;
 
@@ -379,6 +377,7 @@ export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) 
   }
 };
 
+export type { Rule };
 export { accessPolicyHonoured, locationsOwned, uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain };
 
 /** Every rule, in the order their problems are most useful. */

@@ -37,8 +37,3 @@ export const regionSchema = z.string().describe('AWS region code, e.g. us-east-1
 
 /** A relative path inside the workspace. */
 export const relativePathSchema = z.string().min(1);
-
-/** Removes `undefined` from optional values, for the model. */
-export function defined<T>(value: T | undefined, fallback: T): T {
-  return value === undefined ? fallback : value;
-}

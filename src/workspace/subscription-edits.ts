@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { configError, didYouMean, usageError } from '../core/errors.js';
 import type { Domain, Workspace } from './model.js';
+import { requireDomain } from './require-domain.js';
 
 /** Write options that leave the lines mesh did not touch as they were (no re-wrapping, `[a, b]` kept tight). */
 export const KEEP_STYLE = { lineWidth: 0, flowCollectionPadding: false } as const;
@@ -89,11 +90,7 @@ export function resolveSubscriptionPorts(
     });
   }
   const name = flags.domain ?? (mode === 'subscribe' ? soleConsumer(workspace) : soleSubscriber(workspace, product));
-  const domain = workspace.domains.find((d) => d.name === name);
-  if (!domain) {
-    const names = workspace.domains.map((d) => d.name);
-    throw usageError(`No domain named "${name}".`, didYouMean(name, names) ?? `Domains: ${names.join(', ')}.`);
-  }
+  const domain = requireDomain(workspace, name);
   // Neither flag: the ports the domain file declares.
   if (!flags.table && !flags.stream) {
     const declared = domain.subscriptions.find((s) => s.product === product);

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { type MountedAnalytics, mountAnalytics } from '../../src/dev/analytics/index.js';
 import { startDevServer } from '../../src/dev/http/server.js';
-import { createOutput } from '../../src/io/output.js';
 import type { Domain, Workspace } from '../../src/workspace/model.js';
 
 export interface AnalyticsServer {
@@ -15,11 +14,6 @@ export interface AnalyticsServer {
   readonly analytics: MountedAnalytics;
   readonly dir: string;
   close(): Promise<void>;
-}
-
-function quietOutput(): ReturnType<typeof createOutput> {
-  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
-  return createOutput({ stdout: sink, stderr: sink });
 }
 
 export async function startAnalyticsServer(streams: readonly string[] = ['music-listens']): Promise<AnalyticsServer> {
@@ -31,7 +25,7 @@ export async function startAnalyticsServer(streams: readonly string[] = ['music-
     domains: streams.map((s) => ({ name: 'analytics', firehoseStream: s, subscriptions: [], transforms: [] }) as unknown as Domain),
     products: [],
   } satisfies Workspace;
-  const server = await startDevServer({ workspace, output: quietOutput(), personalize: false });
+  const server = await startDevServer({ workspace, personalize: false });
   const analytics = await mountAnalytics(server, { workspace });
   return {
     baseUrl: server.url,

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { principalOf } from '../../src/bootstrap/aws/adapter.js';
 import { compareBootstrap } from '../../src/bootstrap/compare.js';
-import { bootstrapRef } from '../../src/bootstrap/desired.js';
+import { bootstrapResource } from '../../src/bootstrap/desired.js';
 import type { BootstrapSpec } from '../../src/bootstrap/port.js';
 
-const pair = (d: BootstrapSpec, o: BootstrapSpec) => compareBootstrap({ ref: bootstrapRef(d), spec: d }, { ref: bootstrapRef(o), spec: o });
+const pair = (d: BootstrapSpec, o: BootstrapSpec) => compareBootstrap(bootstrapResource(d), bootstrapResource(o));
 const settings = (admins: string[], version: number, noDefaults = true): BootstrapSpec => ({
   kind: 'lf-settings',
   account: '111111111111',

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AwsClients } from '../../src/aws/clients.js';
 import { type CatalogPlaneOptions, createCatalogPlane } from '../../src/catalog/plane.js';
 import type { PlanScope } from '../../src/engine/plane.js';
 import { runPlanes } from '../../src/engine/run.js';
@@ -190,21 +191,28 @@ export function unsubscribe(product: string, domainName = 'recommendations'): Pl
   return { removals: [{ product, domain: domainName, table: true }], include: { publish: false, subscriptions: true } };
 }
 
-/** Plan and apply the catalog plane, as publish-product / subscribe do. */
-export function runCatalog(
+/** Plan and apply the catalog plane, as publish-product / subscribe do (on aws with one AwsClients for the run). */
+export async function runCatalog(
   workspace: Workspace,
   scope: PlanScope,
   options: { allowed?: string[]; dryRun?: boolean; concurrency?: number; plane?: CatalogPlaneOptions } = {},
 ) {
-  return runPlanes({
-    workspace,
-    target: workspace.mesh.target,
-    output: quietOutput(),
-    signal: new AbortController().signal,
-    scope,
-    factories: [(env) => createCatalogPlane(env, options.plane)],
-    allowed: new Set(options.allowed ?? []),
-    dryRun: options.dryRun,
-    concurrency: options.concurrency,
-  });
+  const own = workspace.mesh.target === 'aws' && !options.plane?.clients;
+  const clients = own ? new AwsClients({ centralAccount: workspace.mesh.central.account }) : options.plane?.clients;
+  try {
+    return await runPlanes({
+      workspace,
+      target: workspace.mesh.target,
+      output: quietOutput(),
+      signal: new AbortController().signal,
+      scope,
+      factories: [(env) => createCatalogPlane(env, options.plane)],
+      allowed: new Set(options.allowed ?? []),
+      dryRun: options.dryRun,
+      concurrency: options.concurrency,
+      ...(clients ? { clients } : {}),
+    });
+  } finally {
+    if (own) clients?.destroy();
+  }
 }

@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { grantEntries, mergePolicy, meshStatementOf, parsePolicy } from '../../src/catalog/aws/lf-shapes.js';
 import { tableDifferences } from '../../src/catalog/compare.js';
 import { desiredCatalog, tableSpecFor } from '../../src/catalog/desired.js';
-import { GrantBatcher } from '../../src/catalog/grant-batcher.js';
+import { GrantBatcher, isGrantChange } from '../../src/catalog/grant-batcher.js';
 import { catalogNaming } from '../../src/catalog/names.js';
 import { queriesFor } from '../../src/catalog/plane.js';
-import type { CatalogChange, CatalogPort, GrantOutcome, GrantSpec } from '../../src/catalog/port.js';
+import type { CatalogChange, CatalogPort, GrantChange, GrantOutcome, GrantSpec } from '../../src/catalog/port.js';
 import type { Change } from '../../src/engine/plan.js';
 import { musicFixture } from './fixtures.js';
 
@@ -97,7 +97,7 @@ describe('bucket policy', () => {
 });
 
 describe('grant batching', () => {
-  it('makes a group ready together and sends it once', async () => {
+  it('makes the group wait for all its dependencies (the others for its leader) and sends it once', async () => {
     const calls: number[] = [];
     const port = {
       applyGrants: async (changes: readonly CatalogChange[]) => {
@@ -105,15 +105,18 @@ describe('grant batching', () => {
         return new Map<string, GrantOutcome>(changes.map((c) => [c.key, { ok: true }]));
       },
     } as unknown as CatalogPort;
-    const g = (key: string, dep: string): Change => ({
+    // Only the fields the batcher reads (a grant's catalog), hence the cast.
+    const g = (key: string, dep: string): GrantChange => ({
+      type: 'lf-grant',
       key,
       action: 'grant',
       ref: { plane: 'catalog', type: 'lf-grant', id: key },
       reason: '',
-      after: { kind: 'lf-grant', catalog: 'C' },
+      after: { kind: 'lf-grant', catalog: 'C' } as GrantSpec,
       dependsOn: [dep],
     });
     const table = (key: string): Change => ({
+      type: 'glue-table',
       key,
       action: 'create',
       ref: { plane: 'catalog', type: 'glue-table', id: key },
@@ -122,11 +125,8 @@ describe('grant batching', () => {
     });
     const batcher = new GrantBatcher(port);
     const prepared = batcher.prepare([table('t1'), table('t2'), g('g1', 't1'), g('g2', 't2')]);
-    expect(prepared.filter((c) => c.ref.type === 'lf-grant').map((c) => c.dependsOn)).toEqual([
-      ['t1', 't2'],
-      ['t1', 't2'],
-    ]);
-    await Promise.all(prepared.filter((c) => c.ref.type === 'lf-grant').map((c) => batcher.run(c)));
+    expect(prepared.filter((c) => c.ref.type === 'lf-grant').map((c) => c.dependsOn)).toEqual([['t1', 't2'], ['g1']]);
+    await Promise.all(prepared.filter(isGrantChange).map((c) => batcher.run(c)));
     expect(calls).toEqual([2]);
   });
 });

@@ -12,14 +12,16 @@ function change(
   reason: string,
   extra: Partial<Change> = {},
 ): Change {
+  // Any resource type the renderer meets: it reads only the ref and the verdict.
   return {
+    type,
     key: `${type}:${label}`,
     action,
     ref: { plane, type, id: label, label, ...(account ? { account } : {}) },
     reason,
     dependsOn: [],
     ...extra,
-  };
+  } as Change;
 }
 
 const CHANGES: Change[] = [

@@ -19,25 +19,30 @@ async function drive(cwd: string, args: string, answers: readonly [RegExp, strin
     env: { ...process.env, CI: '', NO_COLOR: '1', TERM: 'xterm' },
   });
   let screen = '';
+  let onScreen = () => {};
   child.stdout.on('data', (chunk: Buffer) => {
     screen += chunk.toString('utf8');
+    onScreen();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   let cursor = 0;
   for (const [prompt, answer] of answers) {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const found = prompt.exec(screen.slice(cursor));
-      if (found) {
-        cursor += found.index + found[0].length;
-        break;
-      }
-      if (Date.now() > deadline) {
+    // Checked on every chunk the terminal prints; the 15 s bound only turns a prompt that never comes into a message.
+    await new Promise<void>((resolve, reject) => {
+      const bound = setTimeout(() => {
         child.kill();
-        throw new Error(`no prompt ${prompt} in:\n${screen}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+        reject(new Error(`no prompt ${prompt} in:\n${screen}`));
+      }, 15_000);
+      onScreen = () => {
+        const found = prompt.exec(screen.slice(cursor));
+        if (!found) return;
+        cursor += found.index + found[0].length;
+        clearTimeout(bound);
+        onScreen = () => {};
+        resolve();
+      };
+      onScreen();
+    });
     child.stdin.write(answer);
   }
   return { code: await exited, screen };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const HEAVY = [/@aws-sdk\//, /\/kafkajs\//, /@duckdb\//, /better-sqlite3/, /@inquirer\//, /\/ora\//, /\/avsc\//];
+const HEAVY = [/@aws-sdk\//, /\/kafkajs\//, /@duckdb\//, /better-sqlite3/, /@inquirer\//, /\/ora\//, /\/avsc\//, /\/chalk\//];
 let dir = '';
 
 beforeAll(async () => {

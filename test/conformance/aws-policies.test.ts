@@ -11,13 +11,13 @@ import { desiredBootstrap } from '../../src/bootstrap/desired.js';
 import { mergePolicy } from '../../src/catalog/aws/lf-shapes.js';
 import { desiredCatalog } from '../../src/catalog/desired.js';
 import { catalogNaming } from '../../src/catalog/names.js';
-import { desiredClusterPolicy } from '../../src/streams/functions/cluster-policy.js';
+import { desiredClusterPolicy } from '../../src/streams/functions/aws/cluster-policy.js';
 import {
   executionRolePolicy,
   INLINE_POLICY_LIMIT,
   LAMBDA_TRUST_POLICY,
   policySize,
-} from '../../src/streams/functions/execution-role-policy.js';
+} from '../../src/streams/functions/aws/execution-role-policy.js';
 import { executionRoleName, lambdaFunctionName, mskArns } from '../../src/streams/functions/function-naming.js';
 import { streamSubscriptionsInScope } from '../../src/streams/functions/stream-subscriptions.js';
 import { loadWorkspace } from '../../src/workspace/load.js';

@@ -32,10 +32,10 @@ import { AwsCatalogPort } from '../../src/catalog/aws/adapter.js';
 import { desiredCatalog } from '../../src/catalog/desired.js';
 import { catalogNaming } from '../../src/catalog/names.js';
 import type { CatalogChange, CatalogSpec, DatabaseSpec, LfTagSpec, LocationSpec, TableSpec } from '../../src/catalog/port.js';
-import { createOutput } from '../../src/io/output.js';
-import { executionRoleSpec, putExecutionRole } from '../../src/streams/functions/execution-role.js';
-import { mskTopicAdmin } from '../../src/streams/topics/msk-topic-admin.js';
-import { deployGlueTransform } from '../../src/transforms/deploy-glue.js';
+import { silentHost } from '../../src/core/messages.js';
+import { executionRoleSpec, putExecutionRole } from '../../src/streams/functions/aws/execution-role.js';
+import { mskTopicAdmin } from '../../src/streams/topics/aws/msk-topic-admin.js';
+import { deployGlueTransform } from '../../src/transforms/aws/glue-job.js';
 import { renderGlueJob } from '../../src/transforms/render-aws.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { type Fixture, musicFixture, PUBLISH_ALL, runCatalog } from '../catalog/fixtures.js';
@@ -68,7 +68,9 @@ afterAll(async () => {
 });
 
 function change(action: CatalogChange['action'], spec: CatalogSpec, extra: Partial<CatalogChange> = {}): CatalogChange {
+  // spec.kind is the resource type; TypeScript cannot correlate the two through a union.
   return {
+    type: spec.kind,
     key: `test:${action}`,
     action,
     ref: { plane: 'catalog', type: spec.kind, id: 'test' },
@@ -76,7 +78,7 @@ function change(action: CatalogChange['action'], spec: CatalogSpec, extra: Parti
     ...(action === 'delete' ? { before: spec } : { after: spec }),
     dependsOn: [],
     ...extra,
-  };
+  } as CatalogChange;
 }
 
 const find = <K extends CatalogSpec['kind']>(kind: K, pick: (s: Extract<CatalogSpec, { kind: K }>) => boolean = () => true) => {
@@ -178,7 +180,6 @@ describe('Glue job update path of a transform', () => {
       new CreateBucketCommand({ Bucket: artefacts.scriptLocation.split('/')[2] ?? '' }),
     );
     const glue = mockClient(GlueClient);
-    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
     const clients = new AwsClients();
     try {
       glue.on(GetJobCommand).resolves({ Job: { ...artefacts.createJob, Description: 'changed by hand' } });
@@ -188,7 +189,6 @@ describe('Glue job update path of a transform', () => {
         domain,
         transform: 'items',
         clients,
-        output: createOutput({ stdout: sink, stderr: sink }),
         run: false,
       });
       expect(result.job).toBe('updated');
@@ -235,11 +235,10 @@ describe('MSK topic API list and delete (a fake KafkaClient: moto has no topic A
         .on(DeleteTopicCommand)
         .resolves({ TopicArn: `${clusterArn}/topic`, TopicName: 'mesh.users.user-changes.v1', Status: 'DELETING' });
       kafka.on(DescribeTopicCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFoundException' }));
-      const sink = { write: () => true } as unknown as NodeJS.WritableStream;
       const admin = mskTopicAdmin({
         client: new KafkaClient({ region: 'us-east-1' }),
         clusterArn,
-        output: createOutput({ stdout: sink, stderr: sink }),
+        host: silentHost,
         pollInitialDelayMs: 1,
         sleep: async () => undefined,
       });
@@ -271,11 +270,10 @@ describe('MSK topic API create and update (a fake KafkaClient)', () => {
         Configs: configs,
         Status: 'ACTIVE',
       });
-      const sink = { write: () => true } as unknown as NodeJS.WritableStream;
       const admin = mskTopicAdmin({
         client: new KafkaClient({ region: 'us-east-1' }),
         clusterArn,
-        output: createOutput({ stdout: sink, stderr: sink }),
+        host: silentHost,
         pollInitialDelayMs: 1,
         sleep: async () => undefined,
       });

@@ -19,18 +19,19 @@ function sink(): { stream: Writable; text: () => string } {
 
 describe('MeshError', () => {
   it('carries a code, a hint and an exit code, and serialises without the stack', () => {
-    const e = configError('UnknownField', 'Unknown field "ownr".', {
+    const e = configError('ConfigInvalid', 'Unknown field "ownr".', {
       hint: 'Did you mean "owner"?',
       location: { file: 'domain.yaml', line: 3, column: 1 },
     });
     expect(e.exitCode).toBe(ExitCode.Usage);
     expect(e.toJSON()).toEqual({
-      code: 'UnknownField',
+      code: 'ConfigInvalid',
       message: 'Unknown field "ownr".',
       hint: 'Did you mean "owner"?',
       location: { file: 'domain.yaml', line: 3, column: 1 },
     });
-    expect(new MeshError('X', 'y').exitCode).toBe(ExitCode.Failure);
+    expect(new MeshError('InternalError', 'y').exitCode).toBe(ExitCode.Failure);
+    expect(new MeshError('AwsInternalFailure', 'y').exitCode).toBe(ExitCode.Failure);
   });
 
   it('suggests the closest name only when it is close', () => {

@@ -1,8 +1,8 @@
 // Runs mesh commands in this process (so aws-sdk-client-mock's PersonalizeClient mock applies), the way `mesh` does,
-// with --json: returns the command's JSON document. What the command printed on stderr is kept, and shown when it fails.
+// with --json, through main() (test/support/cli-harness.ts): returns the command's JSON document. What the command
+// printed on stderr is kept, and shown when it fails.
 
-import { currentContext } from '../../src/cli/context.js';
-import { buildProgram } from '../../src/cli/program.js';
+import { runMesh } from '../support/cli-harness.js';
 
 export interface CliRun {
   readonly doc: unknown;
@@ -10,31 +10,23 @@ export interface CliRun {
   readonly ms: number;
 }
 
+/** `mesh --cwd <cwd> --json --yes <args>`; a failure throws an Error with the MeshError's `code` (and its message). */
 export async function mesh(cwd: string, ...args: string[]): Promise<CliRun> {
   const started = Date.now();
-  const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stderr.write;
+  const run = await runMesh(['--cwd', cwd, '--json', '--yes', ...args]);
+  let doc: unknown;
   try {
-    await buildProgram().parseAsync(['node', 'mesh', '--cwd', cwd, '--json', '--yes', ...args]);
-  } catch (error) {
-    process.stderr.write = write;
-    const e = error as { code?: string; message?: string; hint?: string };
-    throw Object.assign(
-      new Error(`mesh ${args.join(' ')} failed: ${e.code ?? ''} ${e.message ?? ''}\n${e.hint ?? ''}\n${chunks.join('')}`),
-      {
-        code: e.code,
-        cause: error,
-      },
-    );
-  } finally {
-    process.stderr.write = write;
+    doc = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`mesh ${args.join(' ')} printed no JSON document (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
   }
-  const doc = currentContext()?.output.takeJsonResult();
-  return { doc: doc?.has ? doc.value : undefined, stderr: chunks.join(''), ms: Date.now() - started };
+  if (run.code !== 0) {
+    const e = (doc as { error?: { code?: string; message?: string; hint?: string } }).error ?? {};
+    throw Object.assign(new Error(`mesh ${args.join(' ')} failed: ${e.code ?? ''} ${e.message ?? ''}\n${e.hint ?? ''}\n${run.stderr}`), {
+      code: e.code,
+    });
+  }
+  return { doc, stderr: run.stderr, ms: Date.now() - started };
 }
 
 /** The plan part of publish-product / subscribe's JSON document. */

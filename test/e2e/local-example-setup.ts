@@ -1,13 +1,12 @@
 /**
  * The running example on the local target, set up through the CLI in this process (`main(argv)`, as `mesh` runs),
- * plus what the end-to-end tests need around a `startDev()` session: a quiet Output, the consumer groups' offsets,
+ * plus what the end-to-end tests need around a `startDev()` session: the consumer groups' offsets,
  * and a one-time failure injected into a handler after it has done its work.
  */
 import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { createOutput, type Output } from '../../src/io/output.js';
 import type { FunctionRunnerStats } from '../../src/streams/local-runner/runner.js';
 import type { StreamTransport } from '../../src/streams/transport/index.js';
 import { runInProcess } from '../cli/run-cli.js';
@@ -45,12 +44,6 @@ export async function setUpExample(root: string, options: { personalize: boolean
     await step(['personalize', 'deploy', '--domain', 'recommendations']);
   }
   return { steps };
-}
-
-/** An Output that prints nothing (the function processes' logs are forwarded to it). */
-export function quietOutput(): Output {
-  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
-  return createOutput({ stdout: sink, stderr: sink });
 }
 
 /** Event ids starting with this make a wrapped handler fail once (see injectFailOnce). */

@@ -23,7 +23,7 @@ import type { FunctionRunnerStats, SubscriptionStats } from '../../src/streams/l
 import { openEmbeddedLog, type StreamTransport } from '../../src/streams/transport/index.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import type { Workspace } from '../../src/workspace/model.js';
-import { groupPositions, injectFailOnce, mesh, quietOutput, setUpExample } from './local-example-setup.js';
+import { groupPositions, injectFailOnce, mesh, setUpExample } from './local-example-setup.js';
 import { burst, distinctEvents, expectedAnalytics, type Listen, writeJsonLines } from './local-listens.js';
 import { isAlive, processesOf, waitFor } from './local-processes.js';
 import { analyticsCells, csvRows, recommendationEntities, recommendationEvents } from './local-stores.js';
@@ -44,7 +44,7 @@ const started = performance.now();
 const timings: Record<string, number> = {};
 
 async function startSession(): Promise<DevSession> {
-  const s = await startDev({ workspace, target: 'local', output: quietOutput(), signal: new AbortController().signal, port: 0 });
+  const s = await startDev({ workspace, target: 'local', signal: new AbortController().signal, port: 0 });
   session = s;
   return s;
 }

@@ -8,14 +8,17 @@ import type { Change, Plan } from '../../src/engine/plan.js';
 import { summarize } from '../../src/engine/plan.js';
 import { StateStore } from '../../src/engine/state.js';
 
-const change = (key: string, dependsOn: string[] = [], extra: Partial<Change> = {}): Change => ({
-  key,
-  action: 'create',
-  ref: { plane: 'catalog', type: key.split(':')[0] ?? 'x', id: key.split(':')[1] ?? key },
-  reason: 'does not exist',
-  dependsOn,
-  ...extra,
-});
+// The apply engine reads keys, actions and dependencies only: made-up resource types, hence the cast.
+const change = (key: string, dependsOn: string[] = [], extra: Partial<Change> = {}): Change =>
+  ({
+    type: key.split(':')[0] ?? 'x',
+    key,
+    action: 'create',
+    ref: { plane: 'catalog', type: key.split(':')[0] ?? 'x', id: key.split(':')[1] ?? key },
+    reason: 'does not exist',
+    dependsOn,
+    ...extra,
+  }) as Change;
 const planOf = (changes: Change[]): Plan => ({ changes, summary: summarize(changes) });
 
 const dirs: string[] = [];
@@ -46,7 +49,8 @@ describe('applyPlan', () => {
         started.push(c.key);
         running++;
         peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 5));
+        // One turn of the event loop: every change the engine starts in this turn is running at the same time.
+        await new Promise((r) => setImmediate(r));
         running--;
         return { arn: `arn:${c.key}` };
       },

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type JobStatus, waitFor } from '../../src/core/waiter.js';
 import { createOutput } from '../../src/io/output.js';
+import { cliHostFor } from '../support/cli-harness.js';
 
 function sink(): { stream: Writable; text: () => string } {
   let buf = '';
@@ -28,7 +29,7 @@ describe('waitFor', () => {
     const result = await waitFor({
       label: 'import job users',
       poll: async () => statuses.shift() ?? { status: 'ACTIVE', done: true, failed: false },
-      output,
+      host: cliHostFor(output),
       initialDelayMs: 1000,
       factor: 2,
       sleep: async (ms) => {
@@ -48,7 +49,7 @@ describe('waitFor', () => {
       waitFor({
         label: 'solution version',
         poll: async () => ({ status: 'CREATE FAILED', done: false, failed: true, reason: 'not enough data' }),
-        output,
+        host: cliHostFor(output),
         sleep: async () => {},
       }),
     ).rejects.toMatchObject({ code: 'JobFailed', message: expect.stringContaining('not enough data') });
@@ -57,7 +58,7 @@ describe('waitFor', () => {
     await expect(
       waitFor({
         label: 'campaign',
-        output,
+        host: cliHostFor(output),
         signal: controller.signal,
         resumeHint: 'Run `mesh personalize status` to resume.',
         poll: async () => {

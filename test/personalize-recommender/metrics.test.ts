@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { HoldoutCase, Interaction, ItemRecord } from '../../src/personalize/recommender/index.js';
-import { evaluateModel, evaluateRecipe, holdoutSplit, METRIC_NAMES, trainModel, userMetrics } from '../../src/personalize/recommender/index.js';
+import {
+  evaluateModel,
+  evaluateRecipe,
+  holdoutSplit,
+  METRIC_NAMES,
+  trainModel,
+  userMetrics,
+} from '../../src/personalize/recommender/index.js';
 
 const ids = (n: number, prefix = 'x'): string[] => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
 

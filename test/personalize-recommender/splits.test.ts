@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { differenceNoise, evaluateGate, tQuantile975 } from '../../src/personalize/gate.js';
 import type { Interaction } from '../../src/personalize/recommender/index.js';
 import {
   evaluateRecipe,
@@ -8,7 +9,6 @@ import {
   meanAndStd,
   summarizeSplits,
 } from '../../src/personalize/recommender/index.js';
-import { differenceNoise, evaluateGate, tQuantile975 } from '../../src/personalize/gate.js';
 
 /** `users` users, each with `events` events on items I0, I1, … in time order. */
 function people(users: number, events: number): Interaction[] {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AvroRecordSchema, Interaction, ItemRecord, UserRecord, ValidateDatasetsInput } from '../../src/personalize/recommender/index.js';
+import type {
+  AvroRecordSchema,
+  Interaction,
+  ItemRecord,
+  UserRecord,
+  ValidateDatasetsInput,
+} from '../../src/personalize/recommender/index.js';
 import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv, validateDatasets } from '../../src/personalize/recommender/index.js';
 import { airlineText } from '../data/airline/airline.js';
 

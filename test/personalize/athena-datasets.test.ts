@@ -177,7 +177,7 @@ function results(sql: string): Result {
 const ctx = (output = recordingOutput(), signal?: AbortSignal, sleep: () => Promise<void> = async () => {}) => ({
   workspace,
   target: 'aws' as const,
-  output,
+  host: output,
   clients,
   sleep,
   ...(signal ? { signal } : {}),
@@ -347,7 +347,7 @@ describe('Athena’s text values as the local query gives them', () => {
         workGroup: 'primary',
         outputLocation: 's3://b/athena/',
         configFile: 'personalize.yaml',
-        output: recordingOutput(),
+        host: recordingOutput(),
         sleep: async () => {},
         pageSize: 1,
       },

@@ -29,7 +29,13 @@ afterEach(() => {
   f.cleanup();
 });
 
-const ctx = (output = recordingOutput()) => ({ workspace: f.workspace, target: 'aws' as const, output, clients, sleep: async () => {} });
+const ctx = (output = recordingOutput()) => ({
+  workspace: f.workspace,
+  target: 'aws' as const,
+  host: output,
+  clients,
+  sleep: async () => {},
+});
 const v = (solution: string, n: number) => fake.arn(`solution/music-recs-${solution}/v${n}`);
 
 async function trainAndDeploy() {
@@ -141,5 +147,20 @@ describe('aws: mesh personalize deploy', () => {
       hint: expect.stringContaining('mesh personalize train'),
     });
     expect(fake.mutations()).toEqual([]);
+  });
+
+  it('a campaign that failed is replaced: deleted, then created again, outputs pointing at the new one', async () => {
+    await trainPersonalize(ctx());
+    fake.failures.set('music-recs-personalized', 'not enough capacity');
+    await expect(deployPersonalize(ctx(), { solutions: ['personalized'] })).rejects.toMatchObject({
+      code: 'JobFailed',
+      message: expect.stringContaining('not enough capacity'),
+    });
+    fake.failures.clear();
+    fake.pz.resetHistory();
+    const replaced = await deployPersonalize(ctx(), { solutions: ['personalized'] });
+    expect(replaced.deployments[0]).toMatchObject({ action: 'replace', solutionVersionArn: v('personalized', 1) });
+    expect(fake.mutations().map((m) => m.command)).toEqual(['DeleteCampaign', 'CreateCampaign']);
+    expect(readPersonalizeOutputs(f.workspace, 'recommendations')?.campaigns.personalized).toBe(replaced.deployments[0]?.campaignArn);
   });
 });

@@ -33,7 +33,7 @@ afterEach(() => {
 });
 
 function ctx(output = recordingOutput(), signal?: AbortSignal) {
-  return { workspace: f.workspace, target: 'aws' as const, output, clients, sleep: async () => {}, ...(signal ? { signal } : {}) };
+  return { workspace: f.workspace, target: 'aws' as const, host: output, clients, sleep: async () => {}, ...(signal ? { signal } : {}) };
 }
 
 describe('aws: mesh personalize train', () => {

@@ -105,7 +105,7 @@ describe('validation before anything is uploaded or trained', () => {
       /break 3 of Personalize's rules; nothing was uploaded or trained:\n {2}unknown-item \(1\): [^\n]+\n {6}e\.g\. interactions row 1: ITEM_ID ghost-item\n {2}min-interactions/,
     );
 
-    await expect(trainPersonalize({ workspace: f.workspace, target: 'local', output: recordingOutput() })).rejects.toMatchObject({
+    await expect(trainPersonalize({ workspace: f.workspace, target: 'local', host: recordingOutput() })).rejects.toMatchObject({
       code: 'PersonalizeDatasetInvalid',
     });
     const { existsSync } = await import('node:fs');

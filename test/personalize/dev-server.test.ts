@@ -18,10 +18,10 @@ let runtime: PersonalizeRuntimeClient;
 
 beforeAll(async () => {
   f = makeFixture();
-  const ctx = { workspace: f.workspace, target: 'local' as const, output: recordingOutput() };
+  const ctx = { workspace: f.workspace, target: 'local' as const, host: recordingOutput() };
   await trainPersonalize(ctx);
   await deployPersonalize(ctx);
-  server = await startDevServer({ workspace: f.workspace, port: 0, output: recordingOutput() });
+  server = await startDevServer({ workspace: f.workspace, port: 0 });
   const config = { endpoint: server.url, region: 'eu-west-1', credentials: { accessKeyId: 'any', secretAccessKey: 'any' } };
   events = new PersonalizeEventsClient(config);
   runtime = new PersonalizeRuntimeClient(config);
@@ -79,7 +79,7 @@ describe('mesh dev: Personalize-compatible HTTP API with the real AWS SDK client
     expect(podcastCount(ids)).toBeGreaterThan(podcastCount(before.itemList?.map((i) => i.itemId as string) ?? [])); // the new taste shows
     // The CLI path sees the same events (same store on disk).
     const cli = await recommendPersonalize(
-      { workspace: f.workspace, target: 'local', output: recordingOutput() },
+      { workspace: f.workspace, target: 'local', host: recordingOutput() },
       { userId: user, numResults: 10 },
     );
     expect(cli.itemList.map((i) => i.itemId)).toEqual(ids);

@@ -15,6 +15,7 @@ import {
   CreateSchemaCommand,
   CreateSolutionCommand,
   CreateSolutionVersionCommand,
+  DeleteCampaignCommand,
   DescribeCampaignCommand,
   DescribeDatasetCommand,
   DescribeDatasetGroupCommand,
@@ -39,7 +40,7 @@ import {
   UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
 import { GetBucketPolicyCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, REGION } from './helpers.js';
 
 const PROGRESSION = ['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE'];
@@ -112,12 +113,12 @@ export class FakePersonalize {
     this.iam.restore();
   }
 
-  /** Every Create or Update call made (command name + input), in order. */
+  /** Every Create, Update or Delete call made (command name + input), in order. */
   mutations(): { command: string; input: Record<string, unknown> }[] {
     return this.pz
       .calls()
       .map((c) => c.args[0] as unknown as { constructor: { name: string }; input: Record<string, unknown> })
-      .filter((c) => /^(Create|Update)/.test(c.constructor.name))
+      .filter((c) => /^(Create|Update|Delete)/.test(c.constructor.name))
       .map((c) => ({ command: c.constructor.name.replace(/Command$/, ''), input: c.input }));
   }
 
@@ -300,6 +301,11 @@ export class FakePersonalize {
         },
       };
     });
+    pz.on(DeleteCampaignCommand).callsFake((input: { campaignArn: string }) => {
+      this.get(input.campaignArn, 'campaign');
+      this.resources.delete(input.campaignArn);
+      return {};
+    });
     pz.on(ListFiltersCommand).callsFake((input: { datasetGroupArn: string }) => ({
       Filters: this.list('filter', 'datasetGroupArn', input.datasetGroupArn).map((r) => ({ name: r.name, filterArn: r.arn })),
     }));
@@ -325,5 +331,3 @@ export class FakePersonalize {
     });
   }
 }
-
-export type { AwsStub };

@@ -3,8 +3,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { createCliHost } from '../../src/cli/io-host.js';
+import { messageRenderers, requestPrompts } from '../../src/cli/render/messages/index.js';
+import type { IoHost } from '../../src/core/messages.js';
 import { createOutput, type Output } from '../../src/io/output.js';
-import { generateMusicDataset, interactionsToCsv, itemsToCsv, type MusicDataset, usersToCsv } from '../../src/personalize/recommender/index.js';
+import {
+  generateMusicDataset,
+  interactionsToCsv,
+  itemsToCsv,
+  type MusicDataset,
+  usersToCsv,
+} from '../../src/personalize/recommender/index.js';
 import type { Domain, Subscription, Transform, Workspace } from '../../src/workspace/model.js';
 
 export const ACCOUNT = '111122223333';
@@ -151,7 +160,11 @@ export function makeFixture(options: FixtureOptions = {}): Fixture {
 }
 
 /** An Output that records what it prints. */
-export function recordingOutput(options: { json?: boolean } = {}): Output & { stdout: () => string; stderr: () => string } {
+/**
+ * An Output that records what it prints, and is also the CLI's IoHost over it (the renderers in src/cli/render/messages):
+ * pass it as `host` and assert on `stderr()`, which holds what a user sees.
+ */
+export function recordingOutput(options: { json?: boolean } = {}): Output & IoHost & { stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   const sink = (append: (s: string) => void) =>
@@ -162,5 +175,6 @@ export function recordingOutput(options: { json?: boolean } = {}): Output & { st
       },
     });
   const output = createOutput({ json: options.json ?? false, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
-  return Object.assign(output, { stdout: () => out, stderr: () => err });
+  const host = createCliHost({ output, prompts: { interactive: false }, yes: true, renderers: { messageRenderers, requestPrompts } });
+  return Object.assign(output, { stdout: () => out, stderr: () => err, notify: host.notify, request: host.request });
 }

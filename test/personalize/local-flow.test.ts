@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => f.cleanup());
 
-const ctxOf = (output = recordingOutput()) => ({ workspace: f.workspace, target: 'local' as const, output });
+const ctxOf = (output = recordingOutput()) => ({ workspace: f.workspace, target: 'local' as const, host: output });
 
 describe('local: train → deploy → recommend', () => {
   it('trains a version with Personalize metric names, deploys it and serves recommendations without played items', async () => {

@@ -1,9 +1,9 @@
 import { PersonalizeEventsClient, PutEventsCommand } from '@aws-sdk/client-personalize-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLD_START_NOTE, renderRecommendations, renderTrain } from '../../src/cli/render/personalize-report.js';
 import { type DevServer, startDevServer } from '../../src/dev/http/server.js';
 import { makeStyles } from '../../src/io/output.js';
 import { readPersonalizeOutputs } from '../../src/personalize/outputs.js';
-import { COLD_START_NOTE, renderRecommendations, renderTrain } from '../../src/personalize/report.js';
 import type { TrainResult } from '../../src/personalize/service.js';
 import { deployPersonalize, personalizeStatus, recommendPersonalize, trainPersonalize } from '../../src/personalize/service.js';
 import { type Fixture, makeFixture, recordingOutput } from './helpers.js';
@@ -13,13 +13,13 @@ let server: DevServer;
 let events: PersonalizeEventsClient;
 let trained: TrainResult;
 
-const ctxOf = () => ({ workspace: f.workspace, target: 'local' as const, output: recordingOutput() });
+const ctxOf = () => ({ workspace: f.workspace, target: 'local' as const, host: recordingOutput() });
 
 beforeAll(async () => {
   f = makeFixture();
   trained = await trainPersonalize(ctxOf());
   await deployPersonalize(ctxOf());
-  server = await startDevServer({ workspace: f.workspace, port: 0, output: recordingOutput() });
+  server = await startDevServer({ workspace: f.workspace, port: 0 });
   events = new PersonalizeEventsClient({
     endpoint: server.url,
     region: 'eu-west-1',

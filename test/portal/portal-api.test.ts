@@ -9,7 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PortalServer, startPortal } from '../../src/portal/serve.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
-import { quietOutput } from '../e2e/local-example-setup.js';
 import { ensurePortalBuilt, setUpPortalExample } from './portal-setup.js';
 
 let root: string;
@@ -43,8 +42,8 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'mesh-portal-api-'));
   await setUpPortalExample(root, { stream: false });
   const workspace = await loadWorkspace(root);
-  readOnly = await startPortal({ workspace, target: 'local', output: quietOutput(), port: 0 });
-  writable = await startPortal({ workspace, target: 'local', output: quietOutput(), port: 0, allowWrites: true });
+  readOnly = await startPortal({ workspace, target: 'local', port: 0 });
+  writable = await startPortal({ workspace, target: 'local', port: 0, allowWrites: true });
 });
 
 afterAll(async () => {
@@ -61,7 +60,7 @@ describe('portal API', () => {
     expect(page.text).toContain('<script src="/portal/app.js">');
     expect((await call(readOnly, '/portal/app.js')).status).toBe(200);
     const info = await call(readOnly, '/portal/api/info');
-    expect(info.body).toEqual({ mesh: 'music', target: 'local', allowWrites: false, live: false });
+    expect(info.body).toEqual({ mesh: 'music', target: 'local', allowWrites: false, live: true });
     const catalog = await call(readOnly, '/portal/api/catalog');
     expect((catalog.body.products as { name: string }[]).map((p) => p.name)).toEqual(['interactions', 'podcasts', 'songs', 'users']);
   });
@@ -107,7 +106,8 @@ describe('portal API', () => {
       ['/portal/api/products/songs/sample?domain=songs&limit=1000', undefined, 400],
       [`/portal/api/search?q=${'x'.repeat(300)}`, undefined, 400],
       ['/portal/api/search?limit=-1', undefined, 400],
-      ['/portal/api/live', undefined, 404],
+      ['/portal/api/live/items', undefined, 400],
+      ['/portal/api/live/items?ids=a%20b', undefined, 400],
       ['/portal/api/nothing', undefined, 404],
       ['/portal/api/catalog', { method: 'DELETE' }, 405],
       ['/portal/%E0%A4%A', undefined, 404],
@@ -166,8 +166,29 @@ describe('portal API', () => {
     writeFileSync(file, text);
   });
 
+  it('answers the live view 503 while the streams cannot be reached, and keeps serving the catalog', async () => {
+    const workspace = await loadWorkspace(root);
+    // Nothing listens on port 1: the broker is down.
+    const down = { ...workspace, mesh: { ...workspace.mesh, streaming: { kind: 'kafka' as const, brokers: ['127.0.0.1:1'] } } };
+    const portal = await startPortal({ workspace: down, target: 'local', port: 0 });
+    try {
+      const live = await call(portal, '/portal/api/live');
+      expect([live.status, live.body.__type]).toEqual([503, 'LiveUnavailable']);
+      expect(live.body.message).toMatch(/could not be read/);
+      expect((await call(portal, '/portal/api/catalog')).status).toBe(200);
+    } finally {
+      await portal.close();
+    }
+  });
+
   it('puts no secret and no local path in its answers', async () => {
-    for (const pathname of ['/portal/api/catalog', '/portal/api/products/users', '/portal/api/lineage', '/portal/api/access']) {
+    for (const pathname of [
+      '/portal/api/catalog',
+      '/portal/api/products/users',
+      '/portal/api/lineage',
+      '/portal/api/access',
+      '/portal/api/live',
+    ]) {
       const { text } = await call(readOnly, pathname);
       expect(text).not.toContain(root);
       expect(text).not.toContain(os.homedir());

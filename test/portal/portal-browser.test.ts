@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type PortalServer, startPortal } from '../../src/portal/serve.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
-import { mesh, quietOutput } from '../e2e/local-example-setup.js';
+import { mesh } from '../e2e/local-example-setup.js';
 import { axeViolations, ensurePortalBuilt, launchChromium, setUpPortalExample } from './portal-setup.js';
 
 let root: string;
@@ -47,7 +47,7 @@ beforeAll(async () => {
   ensurePortalBuilt();
   root = mkdtempSync(path.join(os.tmpdir(), 'mesh-portal-ui-'));
   await setUpPortalExample(root);
-  server = await startPortal({ workspace: await loadWorkspace(root), target: 'local', output: quietOutput(), port: 0, allowWrites: true });
+  server = await startPortal({ workspace: await loadWorkspace(root), target: 'local', port: 0, allowWrites: true });
   browser = await launchChromium();
   page = await browser.newPage();
 });

@@ -7,8 +7,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
 import { fromAwsError } from '../../src/aws/errors.js';
-import { describeRetry, type RetryNotice, retryReporter } from '../../src/aws/retry.js';
+import { type RetryNotice, retryReporter } from '../../src/aws/retry.js';
+import { describeRetry } from '../../src/cli/render/messages/aws.js';
 import { quietOutput } from '../catalog/fixtures.js';
+import { cliHostFor } from '../support/cli-harness.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { motoEndpoint } from '../support/moto.js';
 
@@ -100,7 +102,7 @@ describe('AWS retries are shown and bounded', () => {
   it('a storm prints one line per service per 3 s, then says how many were held back', () => {
     const output = quietOutput();
     let now = 0;
-    const report = retryReporter(output, 3_000, () => now);
+    const report = retryReporter(cliHostFor(output), 3_000, () => now);
     const notice = (service: string, attempt: number): RetryNotice => ({
       service,
       error: 'ThrottlingException',

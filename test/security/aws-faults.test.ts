@@ -3,7 +3,9 @@
 // leaves (tables, LF grants, tags, registrations, resource links, bucket policy; names differ only by account id),
 // the user saw which service was retried and how long it waited, and a re-run plans no change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
 import { createCatalogPlane } from '../../src/catalog/plane.js';
+import { createCliHost } from '../../src/cli/io-host.js';
 import { hasPendingChanges } from '../../src/engine/plan.js';
 import type { PlanScope } from '../../src/engine/plane.js';
 import { runPlanes } from '../../src/engine/run.js';
@@ -52,16 +54,25 @@ async function workspaceIn(accounts: TestAccounts): Promise<Workspace> {
 /** publish + subscribe, as `mesh apply` does: the run's Output is the one the AWS clients report retries to. */
 async function apply(workspace: Workspace) {
   const output = quietOutput();
+  const host = createCliHost({ output, prompts: { interactive: false }, yes: true });
+  // The run's one AwsClients, as the toolkit makes it: its retries are reported to the run's host.
+  const clients = new AwsClients({ centralAccount: workspace.mesh.central.account, host });
   const t0 = performance.now();
-  const result = await runPlanes({
-    workspace,
-    target: 'aws',
-    output,
-    signal: new AbortController().signal,
-    scope: EVERYTHING,
-    factories: [(env) => createCatalogPlane(env)],
-  });
-  return { ...result, ms: performance.now() - t0, stderr: output.text() };
+  try {
+    const result = await runPlanes({
+      workspace,
+      target: 'aws',
+      output,
+      host,
+      clients,
+      signal: new AbortController().signal,
+      scope: EVERYTHING,
+      factories: [(env) => createCatalogPlane(env)],
+    });
+    return { ...result, ms: performance.now() - t0, stderr: output.text() };
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** Everything the three accounts hold, with the account ids replaced by their role, in a comparable form. */

@@ -21,11 +21,11 @@ export interface DevFixture {
 
 export async function startDevFixture(options: Partial<DevServerOptions> = {}): Promise<DevFixture> {
   const f = makeFixture({ users: 80 });
-  const ctx = { workspace: f.workspace, target: 'local' as const, output: recordingOutput() };
+  const ctx = { workspace: f.workspace, target: 'local' as const, host: recordingOutput() };
   await trainPersonalize(ctx);
   await deployPersonalize(ctx);
   const workspace: Workspace = { ...f.workspace, domains: f.workspace.domains.map((d) => ({ ...d, firehoseStream: 'music-listens' })) };
-  const server = await startDevServer({ workspace, port: 0, output: recordingOutput(), ...options });
+  const server = await startDevServer({ workspace, port: 0, ...options });
   const analytics = await mountAnalytics(server, { workspace });
   const outputs = readPersonalizeOutputs(f.workspace, 'recommendations');
   if (!outputs?.campaignArn || !outputs.itemsDatasetArn || !outputs.usersDatasetArn) throw new Error('the fixture did not deploy');

@@ -8,7 +8,6 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINGER_MS, MAX_FIREHOSE_BODY_BYTES, MAX_REQUEST_BODY_BYTES } from '../../src/dev/http/body.js';
 import { DEV_SERVER_TIMEOUTS, type DevServer, startDevServer } from '../../src/dev/http/server.js';
-import { recordingOutput } from '../personalize/helpers.js';
 import { type DevFixture, rawRequest, startDevFixture } from './dev-server-fixture.js';
 
 const MB = 1024 * 1024;
@@ -156,7 +155,6 @@ describe('timeouts on the node http server', () => {
       const f = makeFixture({ users: 10 });
       server = await startDevServer({
         workspace: f.workspace,
-        output: recordingOutput(),
         timeouts: { headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 1000, checkIntervalMs: 50 },
       });
       return async () => {

@@ -31,7 +31,7 @@ afterAll(async () => {
   await dev?.close();
 });
 
-const ctx = () => ({ workspace: dev.f.workspace, target: 'local' as const, output: recordingOutput() });
+const ctx = () => ({ workspace: dev.f.workspace, target: 'local' as const, host: recordingOutput() });
 const yamlFile = () => dev.f.domain.personalizeFile as string;
 function editYaml(from: string, to: string): void {
   const text = readFileSync(yamlFile(), 'utf8');

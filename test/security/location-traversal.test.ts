@@ -160,6 +160,6 @@ describe("finding 2: a podcasts product whose table is the users domain's data",
     await expect(runCatalog(hostile, { products: ['evil'], include: { publish: true, subscriptions: false } })).rejects.toMatchObject({
       code: 'LocationNotDeclared',
     });
-    await expect(runQuery(hostile, 'podcasts', SQL)).rejects.toMatchObject({ code: 'NotPublished' });
+    await expect(runQuery(hostile, 'podcasts', SQL)).rejects.toMatchObject({ code: 'ProductNotPublished' });
   });
 });

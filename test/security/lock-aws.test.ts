@@ -14,14 +14,17 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { DynamoDbLock, LOCK_TABLE, LOCK_TTL_SECONDS } from '../../src/engine/lock/aws/dynamodb-lock.js';
-import { acquireLock, type LockHolder } from '../../src/engine/lock/index.js';
+import { AwsClients } from '../../src/aws/clients.js';
 import { createOutput } from '../../src/io/output.js';
+import { DynamoDbLock, LOCK_TTL_SECONDS } from '../../src/lock/aws/dynamodb-lock.js';
+import { acquireLock, type LockHolder } from '../../src/lock/index.js';
+import { LOCK_TABLE } from '../../src/lock/port.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { musicFixture } from '../catalog/fixtures.js';
 import { runInProcess } from '../cli/run-cli.js';
 import { contract } from '../e2e/aws-example-files.js';
 import { bucketOf, createBucket, createMskCluster, freshExampleAccounts, rewriteExample } from '../e2e/aws-example-setup.js';
+import { cliHostFor } from '../support/cli-harness.js';
 import { accountClients, freshAccountId } from '../support/moto.js';
 
 process.env.MESH_AWS_MAX_ATTEMPTS = '1';
@@ -96,7 +99,7 @@ describe('DynamoDbLock against moto', () => {
     expect(await lock.tryAcquire(holder('run-b', { user: 'bob' }))).toEqual({ acquired: false, holder: holder('run-a') });
     const fx = musicFixture({ target: 'aws' });
     onTestFinished(() => fx.cleanup());
-    const attempt = acquireLock({ workspace: fx.workspace, target: 'aws', output: quiet(), port: lock, timeoutMs: 0 });
+    const attempt = acquireLock({ workspace: fx.workspace, target: 'aws', host: cliHostFor(quiet()), port: lock, timeoutMs: 0 });
     await expect(attempt).rejects.toMatchObject({
       code: 'LockHeld',
       exitCode: 1,
@@ -144,7 +147,7 @@ describe('DynamoDbLock against moto', () => {
     const held = await acquireLock({
       workspace: fx.workspace,
       target: 'aws',
-      output: rec.output,
+      host: cliHostFor(rec.output),
       port: lock,
       command: 'mesh publish-product',
     });
@@ -212,7 +215,10 @@ describe('a mutating command on aws takes the lock in the central account', () =
 
   it('while another run holds it, publish-product fails with LockHeld naming the holder; mesh unlock releases it', async () => {
     const workspace = await loadWorkspace(root, {});
-    const held = await acquireLock({ workspace, target: 'aws', output: quiet(), command: 'mesh apply --from-the-test' });
+    // Another run's lock, taken with that run's AwsClients (one per run, as the toolkit makes them).
+    const clients = new AwsClients({ centralAccount: accounts.central });
+    onTestFinished(() => clients.destroy());
+    const held = await acquireLock({ workspace, target: 'aws', host: cliHostFor(quiet()), clients, command: 'mesh apply --from-the-test' });
     const blocked = await runInProcess(['publish-product', 'songs', '--json', '-C', root]);
     expect(blocked.code).toBe(1);
     expect(JSON.parse(blocked.stdout)).toEqual({

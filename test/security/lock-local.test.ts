@@ -7,12 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interrupted } from '../../src/core/errors.js';
-import { acquireLock, type HeldLock, type LockHolder, localLockFile } from '../../src/engine/lock/index.js';
 import { runPlanes } from '../../src/engine/run.js';
 import { createOutput } from '../../src/io/output.js';
+import { acquireLock, type HeldLock, type LockHolder, localLockFile } from '../../src/lock/index.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import type { Workspace } from '../../src/workspace/model.js';
 import { BIN, ensureBuilt, runChild } from '../cli/run-cli.js';
+import { cliHostFor } from '../support/cli-harness.js';
 
 const quiet = () => createOutput({ stdout: { write: () => true } as never, stderr: { write: () => true } as never });
 const me = `${os.userInfo().username}@${os.hostname()}`;
@@ -73,7 +74,7 @@ function start(args: string[], cwd: string): Running {
 const appliedLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('✓ '));
 
 async function holdLock(workspace: Workspace, output = quiet()): Promise<HeldLock> {
-  return acquireLock({ workspace, target: 'local', output, command: 'mesh apply --from-the-test' });
+  return acquireLock({ workspace, target: 'local', host: cliHostFor(output), command: 'mesh apply --from-the-test' });
 }
 
 /** An Output that keeps its stderr lines. */

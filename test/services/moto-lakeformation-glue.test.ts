@@ -1,5 +1,5 @@
-// The Lake Formation and Glue gaps a publish flow meets, as patched by scripts/moto_launcher.py
-// (shared/design/test-services.md addendum: G2, G3, G6).
+// The Lake Formation and Glue gaps a publish flow meets, as patched by scripts/moto_launcher.py (its gaps G2, G3,
+// G6).
 import {
   CreateDatabaseCommand,
   CreateTableCommand,

@@ -22,8 +22,6 @@ export interface AppendChildOptions {
   readonly count: number;
   readonly writer: string;
   readonly batch?: number;
-  /** Epoch ms at which to start appending (lines several children up). */
-  readonly startAt?: number;
   /** Print acks of every 50th batch only, so the writer leaves almost no gap between transactions. */
   readonly quiet?: boolean;
   /** Batch counts at which the writer stops until release(n) (see reached()). */

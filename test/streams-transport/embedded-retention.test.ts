@@ -8,6 +8,8 @@ import { type EmbeddedLog, openEmbeddedLog } from '../../src/streams/transport/e
 let dir: string;
 let log: EmbeddedLog;
 const HOUR = 3_600_000;
+/** The log's clock: tests move it forward instead of waiting for records to age. */
+let clock: number;
 const value = (n: number, size = 100) => Buffer.from(String(n).padEnd(size, '.'));
 const offsetsOf = async (topic: string) => {
   const offsets: number[] = [];
@@ -17,7 +19,8 @@ const offsetsOf = async (topic: string) => {
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mesh-streams-retention-'));
-  log = await openEmbeddedLog(dir);
+  clock = Date.UTC(2026, 0, 1);
+  log = await openEmbeddedLog(dir, { now: () => clock });
 });
 afterEach(async () => {
   await log.close();
@@ -28,27 +31,30 @@ describe('embedded log retention', () => {
   it('drops records older than retention.ms when a later append comes in, and offsets keep counting', async () => {
     const topic = 'mesh.retention.time.v1';
     await log.ensureTopic({ name: topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': String(HOUR) } });
-    const almostExpired = Date.now() - HOUR + 300;
+    const almostExpired = clock - HOUR + 300;
     await log.produce(
       topic,
       [0, 1, 2, 3].map((n) => ({ key: null, value: value(n), timestamp: almostExpired })),
     );
     expect(await offsetsOf(topic)).toEqual([0, 1, 2, 3]);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    clock += 299;
     expect(await log.produce(topic, [{ key: null, value: value(4) }])).toEqual([{ partition: 0, offset: 4 }]);
-    expect(await log.endOffsets(topic)).toEqual([{ partition: 0, start: 4, end: 5 }]);
-    expect(await offsetsOf(topic)).toEqual([4]);
+    expect(await offsetsOf(topic)).toEqual([0, 1, 2, 3, 4]); // 1 ms short of retention.ms: all kept
+    clock += 2;
+    expect(await log.produce(topic, [{ key: null, value: value(5) }])).toEqual([{ partition: 0, offset: 5 }]);
+    expect(await log.endOffsets(topic)).toEqual([{ partition: 0, start: 4, end: 6 }]);
+    expect(await offsetsOf(topic)).toEqual([4, 5]);
   });
 
   it('applies a tightened retention.ms at once, or on enforceRetention(), and resets a group left behind', async () => {
     const topic = 'mesh.retention.explicit.v1';
     await log.ensureTopic({ name: topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1' } });
-    const old = Date.now() - 2 * HOUR;
+    const old = clock - 2 * HOUR;
     await log.produce(
       topic,
       [0, 1, 2].map((n) => ({ key: null, value: value(n), timestamp: old })),
     );
-    await log.produce(topic, [{ key: null, value: value(3), timestamp: Date.now() - HOUR / 2 }]);
+    await log.produce(topic, [{ key: null, value: value(3), timestamp: clock - HOUR / 2 }]);
     await log.commit('g-behind', topic, 0, 1);
     expect(await log.enforceRetention(topic)).toBe(0); // -1: keep forever
 
@@ -75,13 +81,13 @@ describe('embedded log retention', () => {
   });
 
   it('enforceRetention() without a topic sweeps every topic and says how many records it removed', async () => {
-    const almostExpired = Date.now() - HOUR + 300;
+    const almostExpired = clock - HOUR + 300;
     for (const name of ['mesh.a.v1', 'mesh.b.v1']) {
       await log.ensureTopic({ name, partitions: 2, replicationFactor: 1, configs: { 'retention.ms': String(HOUR) } });
       await log.produce(name, [{ key: Buffer.from('k'), value: value(1), timestamp: almostExpired }]);
     }
     expect(await log.enforceRetention()).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    clock += 301;
     expect(await log.enforceRetention()).toBe(2);
     expect((await log.endOffsets('mesh.b.v1')).map((r) => r.end - r.start)).toEqual([0, 0]);
   });

@@ -1,6 +1,6 @@
 // MSK IAM cannot be exercised against the plain local broker, so the token itself is checked: it must be the
 // base64url of a SigV4-presigned kafka-cluster:Connect URL for the region, signed with the given credentials.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createKafkaTransport } from '../../src/streams/transport/kafka-transport.js';
 import { mskIamConnection, mskIamTokenProvider } from '../../src/streams/transport/msk-iam-auth.js';
 
@@ -34,12 +34,21 @@ describe('MSK IAM OAUTHBEARER token', () => {
   });
 
   it('signs again on every call (kafkajs calls it per connection) and never leaks the secret key', async () => {
-    const provide = mskIamTokenProvider({ region: 'us-east-1', credentials: fakeCredentials });
-    const first = (await provide()).value;
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const second = (await provide()).value;
-    expect(second).not.toBe(first);
-    expect(Buffer.from(first, 'base64url').toString()).not.toContain('wJalrXUtnFEMI');
+    // Only Date is faked (the signer reads the clock through it): the second call is a minute later without waiting.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const provide = mskIamTokenProvider({ region: 'us-east-1', credentials: fakeCredentials });
+      vi.setSystemTime(new Date('2026-03-01T12:00:00Z'));
+      const first = (await provide()).value;
+      vi.setSystemTime(new Date('2026-03-01T12:01:00Z'));
+      const second = (await provide()).value;
+      expect(decode(first).searchParams.get('X-Amz-Date')).toBe('20260301T120000Z');
+      expect(decode(second).searchParams.get('X-Amz-Date')).toBe('20260301T120100Z');
+      expect(second).not.toBe(first);
+      expect(Buffer.from(first, 'base64url').toString()).not.toContain('wJalrXUtnFEMI');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shortens the token to the credentials’ own expiry', async () => {

@@ -260,13 +260,19 @@ export function describeTransportContract(name: string, makeHarness: () => Promi
       for await (const record of t.tail({ topic, from: 'beginning', maxRecords: 3 })) firstThree.push(record);
       expect(firstThree).toHaveLength(3);
 
+      let started!: () => void;
+      const positioned = new Promise<void>((resolve) => {
+        started = resolve;
+      });
       const follower = (async () => {
         const got: string[] = [];
-        for await (const record of t.tail({ topic, from: 'latest', maxRecords: 2 })) got.push(record.value?.toString() ?? '');
+        for await (const record of t.tail({ topic, from: 'latest', maxRecords: 2, onStarted: started }))
+          got.push(record.value?.toString() ?? '');
         return got;
       })();
-      // The tail pins the end offsets when it starts (one round trip); give it that, not a group join.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The tail pins the end offsets when it starts (one round trip on Kafka): produce once it says so (or once it
+      // failed, which the expectation below reports).
+      await Promise.race([positioned, follower]);
       await t.produce(topic, [
         { key: text('k1'), value: text('late-1') },
         { key: text('k1'), value: text('late-2') },

@@ -11,6 +11,7 @@ import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateClusterV2Command, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetEventSourceMappingCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
 import type { Plan } from '../../src/engine/plan.js';
 import { runPlanes } from '../../src/engine/run.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
@@ -25,10 +26,15 @@ const access = (account: string) => ({ account, region, roleArn: `arn:aws:iam::$
 let fixture: Fixture;
 let clusterArn: string;
 
+/** The runs' AwsClients, as the toolkit makes one per run. */
+const clients = new AwsClients({ centralAccount: accounts.central });
+afterAll(() => clients.destroy());
+
 async function apply(workspace: Workspace, subscriptions: boolean, allowed: string[] = [], dryRun = false) {
   return runPlanes({
     workspace,
     target: 'aws',
+    clients,
     output: recordingOutput(),
     signal: new AbortController().signal,
     scope: subscriptions
@@ -235,6 +241,7 @@ describe('a stream subscription on aws', () => {
     const { plan } = await runPlanes({
       workspace: ws,
       target: 'aws',
+      clients,
       output: recordingOutput(),
       signal: new AbortController().signal,
       scope: {

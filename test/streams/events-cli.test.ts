@@ -3,45 +3,20 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventsCommand } from '../../src/cli/commands/events.command.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentContext } from '../../src/cli/context.js';
 import { runPlanes } from '../../src/engine/run.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
+import { type CliRun, runMesh } from '../support/cli-harness.js';
 import { recordingOutput } from './fixtures.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../templates/examples/music-streaming');
 let root: string;
 
-async function mesh(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const program = new Command('mesh')
-    .option('--target <target>')
-    .option('-C, --cwd <dir>')
-    .option('--json')
-    .option('-y, --yes')
-    .option('--verbose')
-    .option('--no-color')
-    .exitOverride()
-    .addCommand(eventsCommand().exitOverride());
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['--cwd', root, '--no-color', ...args], { from: 'user' });
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return { stdout: out.join(''), stderr: err.join('') };
+/** `mesh …` on the workspace, through main() (test/support/cli-harness.ts). */
+function mesh(args: string[]): Promise<CliRun> {
+  return runMesh(['--cwd', root, '--no-color', ...args]);
 }
 
 const listen = (i: number, user: string) => ({
@@ -88,10 +63,10 @@ describe('mesh events', () => {
   it('produce refuses a file with a bad line, naming the line', async () => {
     const file = path.join(root, 'bad.jsonl');
     writeFileSync(file, `${JSON.stringify(listen(4, 'u1'))}\n${JSON.stringify({ ...listen(5, 'u1'), timestamp: 'yesterday' })}\n`);
-    await expect(mesh(['events', 'produce', 'interactions', '--file', file])).rejects.toMatchObject({
-      code: 'EventsInvalid',
-      message: expect.stringContaining('line 2: timestamp'),
-    });
+    const refused = await mesh(['events', 'produce', 'interactions', '--file', file]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('error [EventsInvalid]');
+    expect(refused.stderr).toContain('line 2: timestamp');
   });
 
   it('tail --json prints one JSON object per event and nothing else on stdout', async () => {

@@ -77,25 +77,30 @@ export function eventsContract(backend: string, streaming: () => Streaming, enco
     it('follows new events until Ctrl-C', async () => {
       const controller = new AbortController();
       const seen: TailedEvent[] = [];
+      let started!: () => void;
+      const positioned = new Promise<void>((resolve) => {
+        started = resolve;
+      });
       const following = (async () => {
         for await (const e of tailEvents({
           workspace: fixture.workspace,
           target: 'local',
           product: 'listen-events',
           signal: controller.signal,
+          onStarted: started,
         })) {
           seen.push(e);
           if (seen.length === 2) controller.abort();
         }
       })();
-      const deadline = Date.now() + 15_000;
-      while (seen.length < 2 && Date.now() < deadline) {
-        await produce(jsonLines([listenEvent('live', Date.now() % 1000)]));
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      // Produced once the tail has pinned where it starts (a failed tail rejects `following` and ends the race).
+      await Promise.race([positioned, following]);
+      await produce(jsonLines([listenEvent('live', 1), listenEvent('live', 2)]));
       await following;
-      expect(seen.length).toBe(2);
-      expect(seen.every((e) => e.key === 'live')).toBe(true);
+      expect(seen.map((e) => [e.key, (e.value as { itemId?: unknown }).itemId])).toEqual([
+        ['live', 'song-1'],
+        ['live', 'song-2'],
+      ]);
     });
 
     it('with --group, resumes where the group stopped', async () => {

@@ -12,8 +12,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
-import { mskTopicAdmin } from '../../src/streams/topics/msk-topic-admin.js';
-import { openTopicAdmin } from '../../src/streams/topics/open-topic-admin.js';
+import { silentHost } from '../../src/core/messages.js';
+import { mskTopicAdmin } from '../../src/streams/topics/aws/msk-topic-admin.js';
+import { openTopicAdmin } from '../../src/streams/topics/aws/open-topic-admin.js';
+import { cliHostFor } from '../support/cli-harness.js';
 import { makeFixture, recordingOutput } from './fixtures.js';
 
 const kafka = mockClient(KafkaClient);
@@ -26,7 +28,7 @@ function admin(output = recordingOutput()) {
   return mskTopicAdmin({
     client: new KafkaClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
     clusterArn,
-    output,
+    host: cliHostFor(output),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -144,7 +146,7 @@ describe('choosing the topic path from DescribeClusterV2', () => {
         : {}),
     },
   });
-  const open = () => openTopicAdmin({ workspace: fixture.workspace, target: 'aws', clients: new AwsClients(), output: recordingOutput() });
+  const open = () => openTopicAdmin({ workspace: fixture.workspace, clients: new AwsClients(), host: silentHost });
 
   it('uses the topic API on Provisioned Kafka 3.6 and later', async () => {
     kafka.on(DescribeClusterV2Command).resolves(cluster('3.6.0'));

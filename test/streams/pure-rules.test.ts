@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executionRolePolicy } from '../../src/streams/functions/execution-role-policy.js';
+import { executionRolePolicy } from '../../src/streams/functions/aws/execution-role-policy.js';
 import { kafkaDestination, mskArns } from '../../src/streams/functions/function-naming.js';
 import { codeSha256, packageHandler } from '../../src/streams/functions/handler-bundle.js';
 import { capBatches, readBatchResponse, toMskEvent } from '../../src/streams/local-runner/msk-event.js';
-import { parseKafkaVersion, supportsTopicApi } from '../../src/streams/topics/msk-cluster.js';
-import { decodeTopicConfigs, encodeTopicConfigs } from '../../src/streams/topics/msk-topic-admin.js';
+import { parseKafkaVersion, supportsTopicApi } from '../../src/streams/topics/aws/msk-cluster.js';
+import { decodeTopicConfigs, encodeTopicConfigs } from '../../src/streams/topics/aws/msk-topic-admin.js';
 import { compareTopic, topicPatternRegex } from '../../src/streams/topics/topic-spec.js';
 import type { PartitionBatch } from '../../src/streams/transport/index.js';
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runPlanes } from '../../src/engine/run.js';
 import { lineHashId } from '../../src/streams/events/event-lines.js';
 import { produceEvents } from '../../src/streams/events/produce.js';
-import { type FunctionRunner, startFunctionRunner } from '../../src/streams/local-runner/runner.js';
+import { type FunctionRunner, type RunnerEvent, startFunctionRunner } from '../../src/streams/local-runner/runner.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import { openStreamConnection } from '../../src/streams/topics/stream-connection.js';
 import type { ConsumedRecord } from '../../src/streams/transport/index.js';
@@ -31,12 +31,37 @@ export function invocations(fixture: Fixture): Invocation[] {
     .map((l) => JSON.parse(l) as Invocation);
 }
 
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * A runner's events as promises: pass `onEvent` to the runner; `until(what, done)` resolves once `done()` holds,
+ * checked now and after each event the runner reports (no polling). The timeout only bounds a runner that never
+ * gets there, so the failure names what was awaited.
+ */
+export function runnerWatch(): {
+  onEvent: (event: RunnerEvent) => void;
+  until(what: string, done: () => boolean, timeoutMs?: number): Promise<void>;
+} {
+  const waiting = new Set<() => void>();
+  return {
+    onEvent: () => {
+      for (const check of [...waiting]) check();
+    },
+    until: (what, done, timeoutMs = 20_000) =>
+      done()
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const check = () => {
+              if (!done()) return;
+              clearTimeout(bound);
+              waiting.delete(check);
+              resolve();
+            };
+            const bound = setTimeout(() => {
+              waiting.delete(check);
+              reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+            }, timeoutMs);
+            waiting.add(check);
+          }),
+  };
 }
 
 /** Publishes the product and applies the consumer's stream subscription (consumer group, dead-letter topic, function). */
@@ -94,17 +119,27 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
       return fixture;
     }
 
-    async function start(fixture: Fixture): Promise<FunctionRunner> {
+    type Started = FunctionRunner & {
+      until: ReturnType<typeof runnerWatch>['until'];
+      /** The offset committed last in each partition, as the runner reported it. */
+      readonly commits: Map<number, number>;
+    };
+    async function start(fixture: Fixture): Promise<Started> {
+      const watch = runnerWatch();
+      const commits = new Map<number, number>();
       const runner = await startFunctionRunner({
         workspace: fixture.workspace,
         target: 'local',
-        output: recordingOutput(),
         signal: new AbortController().signal,
         retryBackoff: { initialMs: 20, maxMs: 100 },
         pollWaitMs: 100,
+        onEvent: (event) => {
+          if (event.type === 'committed') commits.set(event.partition, event.offset);
+          watch.onEvent(event);
+        },
       });
       runners.push(runner);
-      return runner;
+      return Object.assign(runner, { until: watch.until, commits });
     }
 
     const produce = (fixture: Fixture, events: unknown[]) =>
@@ -114,7 +149,7 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
       const fixture = await setUp({ maximumRetryAttempts: 3 }, 'fail-twice');
       await produce(fixture, [listenEvent('u1', 1), listenEvent('u1', 2), listenEvent('u1', 3)]);
       const runner = await start(fixture);
-      await waitUntil('a successful invocation', () => (runner.stats().subscriptions[0]?.succeeded ?? 0) >= 1);
+      await runner.until('a successful invocation', () => (runner.stats().subscriptions[0]?.succeeded ?? 0) >= 1);
       await runner.stop();
       const calls = invocations(fixture);
       expect(calls).toHaveLength(3);
@@ -150,7 +185,7 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
       const fixture = await setUp({ maximumRetryAttempts: 2, batchSize: 1 }, 'poison');
       await produce(fixture, [listenEvent('u1', 1), listenEvent('poison', 2), listenEvent('u2', 3)]);
       const runner = await start(fixture);
-      await waitUntil('all three committed', () => (runner.stats().subscriptions[0]?.committed ?? 0) >= 3);
+      await runner.until('all three committed', () => (runner.stats().subscriptions[0]?.committed ?? 0) >= 3);
       await runner.stop();
       const poisonCalls = invocations(fixture).filter((c) =>
         Object.values(c.event.records)
@@ -180,7 +215,7 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
       const fixture = await setUp({ maximumRetryAttempts: 1 }, 'partial');
       await produce(fixture, [listenEvent('a', 1), listenEvent('poison', 2), listenEvent('b', 3)]);
       const runner = await start(fixture);
-      await waitUntil('all three committed', () => (runner.stats().subscriptions[0]?.committed ?? 0) >= 3);
+      await runner.until('all three committed', () => (runner.stats().subscriptions[0]?.committed ?? 0) >= 3);
       await runner.stop();
       const offsets = invocations(fixture).map((c) =>
         Object.values(c.event.records)
@@ -204,7 +239,7 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
         Array.from({ length: 24 }, (_, i) => listenEvent(keys[i % 3] ?? 'k', i)),
       );
       const first = await start(fixture);
-      await waitUntil('some progress', () => (first.stats().subscriptions[0]?.committed ?? 0) >= 4);
+      await first.until('some progress', () => (first.stats().subscriptions[0]?.committed ?? 0) >= 4);
       await first.stop();
       const before = await committed(fixture);
       const seenBefore = invocations(fixture).length;
@@ -212,12 +247,13 @@ export function runnerContract(backend: string, streaming: () => Streaming): voi
         fixture,
         Array.from({ length: 12 }, (_, i) => listenEvent(keys[i % 3] ?? 'k', 100 + i)),
       );
+      const { ends } = await committed(fixture);
       const second = await start(fixture);
-      await waitUntil('everything committed', async () => {
-        const c = await committed(fixture);
-        return Object.entries(c.ends).every(([p, end]) => c.committed[Number(p)] === end);
-      });
+      await second.until('everything committed', () =>
+        Object.entries(ends).every(([p, end]) => (second.commits.get(Number(p)) ?? before.committed[Number(p)]) === end),
+      );
       await second.stop();
+      expect(await committed(fixture)).toEqual({ committed: ends, ends });
       const calls = invocations(fixture);
       for (const call of calls.slice(seenBefore)) {
         for (const [key, records] of Object.entries(call.event.records)) {

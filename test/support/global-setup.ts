@@ -58,7 +58,9 @@ function ensureActionlint(): void {
   if (existsSync(path.join(ROOT, '.services', 'bin', 'actionlint'))) return;
   const res = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-actionlint.sh')], { cwd: ROOT, stdio: 'inherit' });
   if (res.status !== 0) {
-    throw new Error('actionlint could not be installed (see the lines above from scripts/install-actionlint.sh); the workflow tests need it.');
+    throw new Error(
+      'actionlint could not be installed (see the lines above from scripts/install-actionlint.sh); the workflow tests need it.',
+    );
   }
 }
 

@@ -4,15 +4,22 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetJobCommand, GlueClient } from '@aws-sdk/client-glue';
+import { DeleteJobCommand, GetJobCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
+import { silentHost } from '../../src/core/messages.js';
+import { openState } from '../../src/engine/run.js';
+import { createOutput } from '../../src/io/output.js';
+import { createTransformsPlane } from '../../src/transforms/plane.js';
+import { loadWorkspace } from '../../src/workspace/load.js';
 import { runInProcess } from '../cli/run-cli.js';
 import { seedAthenaResults } from '../e2e/aws-example-athena.js';
 import { createBucket, createMskCluster, freshExampleAccounts, rewriteExample } from '../e2e/aws-example-setup.js';
 import { accountClients } from '../support/moto.js';
 
 const dirs: string[] = [];
+const discard = { write: () => true } as unknown as NodeJS.WritableStream;
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -116,5 +123,40 @@ describe('mesh transform on aws (moto)', () => {
     const again = await mesh(root, 'transform', 'items', '--domain', 'recommendations', '--no-run', '--json');
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ job: 'unchanged' });
+  });
+
+  it('the transforms plane plans the Glue job: noop in line with the files, create once deleted by hand, and applied', async () => {
+    const workspace = await loadWorkspace(root, { target: 'aws' });
+    const clients = new AwsClients({ centralAccount: workspace.mesh.central.account });
+    const env = {
+      workspace,
+      target: 'aws' as const,
+      output: createOutput({ stdout: discard, stderr: discard }),
+      host: silentHost,
+      signal: new AbortController().signal,
+      state: openState(workspace, 'aws'),
+      allowed: new Set<string>(),
+      clients,
+    };
+    const scope = { include: { publish: true, subscriptions: true } };
+    try {
+      const plane = await createTransformsPlane(env);
+      const inLine = await plane.plan(scope, env);
+      expect(inLine.changes.map((c) => `${c.action} ${c.type} ${c.ref.id}`)).toEqual(['noop glue-job music-recommendations-items']);
+
+      // moto has no UpdateJob: the drift here is a job deleted by hand
+      await new GlueClient(await accountClients(accounts.recommendations)).send(
+        new DeleteJobCommand({ JobName: 'music-recommendations-items' }),
+      );
+      const drifted = await plane.plan(scope, env);
+      expect(drifted.changes.map((c) => `${c.action} ${c.type}`)).toEqual(['create glue-job']);
+      const change = drifted.changes[0];
+      if (!change) throw new Error('no change planned');
+      await plane.execute(change, env);
+      expect((await plane.plan(scope, env)).changes.map((c) => c.action)).toEqual(['noop']);
+      await plane.close?.();
+    } finally {
+      clients.destroy();
+    }
   });
 });

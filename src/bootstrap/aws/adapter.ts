@@ -37,8 +37,9 @@ import { MeshError } from '../../core/errors.js';
 import type { Change, ObservedResource } from '../../engine/plan.js';
 import type { AccountAccess, Workspace } from '../../workspace/model.js';
 import { normalizePolicy } from '../compare.js';
-import { bootstrapRef, MIN_CROSS_ACCOUNT_VERSION } from '../desired.js';
+import { bootstrapRef, bootstrapResource, MIN_CROSS_ACCOUNT_VERSION } from '../desired.js';
 import { type BootstrapPort, type BootstrapSpec, type PolicyDocument, ROLE_POLICY_NAME } from '../port.js';
+import type { BootstrapResourceType } from '../resources.js';
 
 type Role = BootstrapSpec & { kind: 'iam-role' };
 type Settings = BootstrapSpec & { kind: 'lf-settings' };
@@ -134,14 +135,14 @@ export class AwsBootstrapPort implements BootstrapPort {
     return found;
   }
 
-  async observe(desired: readonly BootstrapSpec[]): Promise<ObservedResource<BootstrapSpec>[]> {
+  async observe(desired: readonly BootstrapSpec[]): Promise<ObservedResource<BootstrapResourceType>[]> {
     this.tagLists.clear();
-    const out: ObservedResource<BootstrapSpec>[] = [];
+    const out: ObservedResource<BootstrapResourceType>[] = [];
     for (const d of desired) {
       const found = await this.observeOne(d).catch((error: unknown) => {
         throw fromAwsError(error, `Reading ${bootstrapRef(d).label}`);
       });
-      if (found) out.push({ ref: bootstrapRef(found), spec: found });
+      if (found) out.push(bootstrapResource(found));
     }
     return out;
   }
@@ -207,7 +208,7 @@ export class AwsBootstrapPort implements BootstrapPort {
     };
   }
 
-  async execute(change: Change<BootstrapSpec>): Promise<Record<string, unknown> | undefined> {
+  async execute(change: Change<BootstrapResourceType>): Promise<Record<string, unknown> | undefined> {
     const spec = change.after ?? change.before;
     if (!spec) throw new MeshError('InternalError', `Change ${change.key} has no spec.`);
     try {
@@ -223,7 +224,7 @@ export class AwsBootstrapPort implements BootstrapPort {
       case 'lf-settings':
         return this.putSettings(spec);
       case 'iam-role':
-        return this.putRole(spec, before as Role | undefined);
+        return this.putRole(spec, before?.kind === 'iam-role' ? before : undefined);
       case 'schema-registry':
         try {
           const tags = { ...spec.tags };

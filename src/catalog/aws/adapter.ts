@@ -6,9 +6,10 @@
  */
 import type { AwsClients } from '../../aws/clients.js';
 import { MeshError } from '../../core/errors.js';
+import { specOf } from '../../engine/plan.js';
 import type { AccountAccess } from '../../workspace/model.js';
 import type { CatalogNaming } from '../names.js';
-import type { CatalogChange, CatalogObserved, CatalogPort, CatalogQuery, CatalogSpec, GrantOutcome, GrantSpec } from '../port.js';
+import type { CatalogChange, CatalogObserved, CatalogPort, CatalogQuery, GrantChange, GrantOutcome } from '../port.js';
 import { type ServiceClients, serviceClients } from './calls.js';
 import { applyGrantBatches } from './grants.js';
 import { executeDatabase, executeLfTag, executeLocation, executePolicy, executeTable, executeTableLink } from './mutations.js';
@@ -18,7 +19,7 @@ export class AwsCatalogPort implements CatalogPort {
   private readonly services: ServiceClients;
 
   constructor(
-    private readonly clients: AwsClients,
+    clients: AwsClients,
     private readonly naming: CatalogNaming,
   ) {
     this.services = serviceClients(clients);
@@ -38,22 +39,21 @@ export class AwsCatalogPort implements CatalogPort {
   }
 
   async execute(change: CatalogChange): Promise<Record<string, unknown> | undefined> {
-    const spec = (change.after ?? change.before) as CatalogSpec;
     const ctx = { naming: this.naming, services: this.services, access: this.access };
-    switch (spec.kind) {
+    switch (change.type) {
       case 'glue-database':
       case 'resource-link-database':
-        return executeDatabase(ctx, change, spec);
+        return executeDatabase(ctx, change, specOf(change));
       case 'glue-table':
-        return executeTable(ctx, change, spec);
+        return executeTable(ctx, change, specOf(change));
       case 'resource-link':
-        return executeTableLink(ctx, change, spec);
+        return executeTableLink(ctx, change, specOf(change));
       case 'lf-location':
-        return executeLocation(ctx, change, spec);
+        return executeLocation(ctx, change, specOf(change));
       case 'lf-tag':
-        return executeLfTag(ctx, change, spec);
+        return executeLfTag(ctx, change, specOf(change));
       case 'bucket-policy':
-        return executePolicy(ctx, change, spec);
+        return executePolicy(ctx, change, specOf(change));
       case 'lf-grant': {
         const outcome = (await this.applyGrants([change])).get(change.key);
         if (outcome && !outcome.ok) throw outcome.error;
@@ -62,10 +62,10 @@ export class AwsCatalogPort implements CatalogPort {
     }
   }
 
-  applyGrants(changes: readonly CatalogChange[]): Promise<Map<string, GrantOutcome>> {
-    const byCatalog = new Map<string, CatalogChange[]>();
+  applyGrants(changes: readonly GrantChange[]): Promise<Map<string, GrantOutcome>> {
+    const byCatalog = new Map<string, GrantChange[]>();
     for (const c of changes) {
-      const spec = (c.after ?? c.before) as GrantSpec;
+      const spec = specOf(c);
       if (!byCatalog.has(spec.catalog)) byCatalog.set(spec.catalog, []);
       byCatalog.get(spec.catalog)?.push(c);
     }
@@ -75,7 +75,6 @@ export class AwsCatalogPort implements CatalogPort {
     );
   }
 
-  async close(): Promise<void> {
-    this.clients.destroy();
-  }
+  /** The clients are the run's: whoever made them destroys them (the toolkit, at the end of the run). */
+  async close(): Promise<void> {}
 }

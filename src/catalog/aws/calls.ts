@@ -61,11 +61,6 @@ export async function paginate<P extends { NextToken?: string }, I>(
   return out;
 }
 
-export function errorName(error: unknown): string | undefined {
-  const e = error as { name?: string; cause?: { name?: string } };
-  return e?.cause?.name ?? e?.name;
-}
-
 /** True for an AWS error (or a MeshError wrapping one) of one of these names. */
 export function isNamed(error: unknown, ...names: string[]): boolean {
   const direct = (error as { name?: string })?.name;

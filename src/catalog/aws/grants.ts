@@ -4,7 +4,8 @@
  */
 import type { BatchPermissionsFailureEntry, BatchPermissionsRequestEntry, Resource } from '@aws-sdk/client-lakeformation';
 import { MeshError } from '../../core/errors.js';
-import type { CatalogChange, GrantOutcome, GrantSpec } from '../port.js';
+import { specOf } from '../../engine/plan.js';
+import type { GrantChange, GrantOutcome } from '../port.js';
 import { awsCall, chunk } from './calls.js';
 import { grantEntries, type PermissionEntry } from './lf-shapes.js';
 import type { ObserveContext } from './observe.js';
@@ -72,14 +73,14 @@ async function sendBatches(
 export async function applyGrantBatches(
   ctx: ObserveContext,
   catalog: string,
-  changes: readonly CatalogChange[],
+  changes: readonly GrantChange[],
 ): Promise<Map<string, GrantOutcome>> {
   const outcomes = new Map<string, GrantOutcome>();
   const revokes: PermissionEntry[] = [];
   const grants: PermissionEntry[] = [];
   for (const c of changes) {
-    const before = c.before as GrantSpec | undefined;
-    const after = c.action === 'revoke' ? undefined : (c.after as GrantSpec | undefined);
+    const before = c.before;
+    const after = c.action === 'revoke' ? undefined : c.after;
     const raw = c.attributes?.resource as Resource | undefined;
     const entries = grantEntries(c.key, before, after, raw);
     revokes.push(...entries.revoke);
@@ -96,7 +97,7 @@ export async function applyGrantBatches(
   );
   for (const c of changes) {
     if (!outcomes.has(c.key)) {
-      const spec = (c.after ?? c.before) as GrantSpec;
+      const spec = specOf(c);
       outcomes.set(c.key, { ok: true, attributes: { principal: spec.principal, permissions: spec.permissions } });
     }
   }

@@ -3,6 +3,7 @@
  * resource, comparing, and treating it as done when it matches (another machine created the same thing).
  */
 import { MeshError } from '../../core/errors.js';
+import type { Change } from '../../engine/plan.js';
 import { sameSpec } from '../../engine/planner.js';
 import { tableDifferences } from '../compare.js';
 import type {
@@ -15,12 +16,22 @@ import type {
   TableLinkSpec,
   TableSpec,
 } from '../port.js';
-import { awsCall, isNamed } from './calls.js';
+import { awsCall, chunk, isNamed } from './calls.js';
 import { mergePolicy } from './lf-shapes.js';
 import type { ObserveContext } from './observe.js';
 import { databaseInputOf, databaseSpecOf, tableInputOf, tableLinkInputOf, tableLinkSpecOf, tableSpecOf } from './table-input.js';
 
 type Attrs = Promise<Record<string, unknown> | undefined>;
+
+/** A delete of what is gone already is done (deleted by someone else, or with its database), as a revoke is. */
+async function deleteIfThere(what: string, call: () => Promise<unknown>): Promise<undefined> {
+  try {
+    await awsCall(what, call);
+  } catch (error) {
+    if (!isNamed(error, 'EntityNotFoundException')) throw error;
+  }
+  return undefined;
+}
 
 function conflict(what: string, detail: string): MeshError {
   return new MeshError('Conflict', `${what} already exists and differs from what mesh would create: ${detail}.`, {
@@ -33,10 +44,9 @@ export async function executeDatabase(ctx: ObserveContext, change: CatalogChange
   const sdk = await import('@aws-sdk/client-glue');
   const where = `database ${spec.name} in ${spec.catalog}`;
   if (change.action === 'delete') {
-    await awsCall(`glue:DeleteDatabase ${where}`, () =>
+    return deleteIfThere(`glue:DeleteDatabase ${where}`, () =>
       glue.send(new sdk.DeleteDatabaseCommand({ CatalogId: spec.catalog, Name: spec.name })),
     );
-    return undefined;
   }
   const keep = (change.attributes?.parameters as Record<string, string> | undefined) ?? {};
   const input = databaseInputOf(spec, keep);
@@ -93,19 +103,18 @@ async function attachTags(ctx: ObserveContext, spec: TableSpec): Promise<void> {
  * run recreates it. (Only a process killed between the two calls can leave such a table; `mesh plan` cannot see it
  * without one GetResourceLFTags call per table.)
  */
-export async function executeTable(ctx: ObserveContext, change: CatalogChange, spec: TableSpec): Attrs {
+export async function executeTable(ctx: ObserveContext, change: Change<'glue-table'>, spec: TableSpec): Attrs {
   const glue = await ctx.services.glue(ctx.access(spec.catalog));
   const sdk = await import('@aws-sdk/client-glue');
   const where = `table ${spec.database}.${spec.name} in ${spec.catalog}`;
   const arn = `arn:aws:glue:${ctx.access(spec.catalog).region}:${spec.catalog}:table/${spec.database}/${spec.name}`;
   if (change.action === 'delete') {
-    await awsCall(`glue:DeleteTable ${where}`, () =>
+    return deleteIfThere(`glue:DeleteTable ${where}`, () =>
       glue.send(new sdk.DeleteTableCommand({ CatalogId: spec.catalog, DatabaseName: spec.database, Name: spec.name })),
     );
-    return undefined;
   }
   if (change.action === 'update') {
-    const before = change.before as TableSpec | undefined;
+    const before = change.before;
     if (!before || !sameSpec(before.lfTags, spec.lfTags)) await attachTags(ctx, spec);
     const keep = (change.attributes?.parameters as Record<string, string> | undefined) ?? {};
     // VersionId: the version the plan saw. If someone (the producer holds ALTER) changed the table since, Glue
@@ -157,10 +166,9 @@ export async function executeTableLink(ctx: ObserveContext, change: CatalogChang
   const sdk = await import('@aws-sdk/client-glue');
   const where = `resource link ${spec.database}.${spec.name} in ${spec.catalog}`;
   if (change.action === 'delete') {
-    await awsCall(`glue:DeleteTable ${where}`, () =>
+    return deleteIfThere(`glue:DeleteTable ${where}`, () =>
       glue.send(new sdk.DeleteTableCommand({ CatalogId: spec.catalog, DatabaseName: spec.database, Name: spec.name })),
     );
-    return undefined;
   }
   const targetRegion = ctx.access(spec.target.catalog).region;
   const region = targetRegion !== ctx.access(spec.catalog).region ? targetRegion : undefined;
@@ -191,10 +199,9 @@ export async function executeLocation(ctx: ObserveContext, change: CatalogChange
   const sdk = await import('@aws-sdk/client-lakeformation');
   const where = `location ${spec.resourceArn} in ${spec.catalog}`;
   if (change.action === 'delete') {
-    await awsCall(`lakeformation:DeregisterResource ${where}`, () =>
+    return deleteIfThere(`lakeformation:DeregisterResource ${where}`, () =>
       lf.send(new sdk.DeregisterResourceCommand({ ResourceArn: spec.resourceArn })),
     );
-    return undefined;
   }
   if (change.action === 'update') {
     await awsCall(`lakeformation:UpdateResource ${where}`, () =>
@@ -218,26 +225,33 @@ export async function executeLocation(ctx: ObserveContext, change: CatalogChange
   return { roleArn: spec.roleArn };
 }
 
-export async function executeLfTag(ctx: ObserveContext, change: CatalogChange, spec: LfTagSpec): Attrs {
+const LF_TAG_VALUES_PER_CALL = 50;
+
+export async function executeLfTag(ctx: ObserveContext, change: Change<'lf-tag'>, spec: LfTagSpec): Attrs {
   const lf = await ctx.services.lakeFormation(ctx.access(spec.catalog));
   const sdk = await import('@aws-sdk/client-lakeformation');
   const where = `LF-Tag ${spec.key} in ${spec.catalog}`;
-  const before = change.before as LfTagSpec | undefined;
+  const before = change.before;
+  // Lake Formation takes at most 50 values per CreateLFTag and per UpdateLFTag (the `product` key has one per product).
   const addMissing = async (existing: readonly string[]) => {
-    const missing = spec.values.filter((v) => !existing.includes(v));
-    if (missing.length === 0) return;
-    await awsCall(`lakeformation:UpdateLFTag ${where}`, () =>
-      lf.send(new sdk.UpdateLFTagCommand({ CatalogId: spec.catalog, TagKey: spec.key, TagValuesToAdd: missing })),
-    );
+    const have = new Set(existing);
+    const missing = spec.values.filter((v) => !have.has(v));
+    for (const values of chunk(missing, LF_TAG_VALUES_PER_CALL)) {
+      await awsCall(`lakeformation:UpdateLFTag ${where}`, () =>
+        lf.send(new sdk.UpdateLFTagCommand({ CatalogId: spec.catalog, TagKey: spec.key, TagValuesToAdd: values })),
+      );
+    }
   };
   if (change.action === 'update') {
     await addMissing(before?.values ?? []);
     return undefined;
   }
+  const first = spec.values.slice(0, LF_TAG_VALUES_PER_CALL);
   try {
     await awsCall(`lakeformation:CreateLFTag ${where}`, () =>
-      lf.send(new sdk.CreateLFTagCommand({ CatalogId: spec.catalog, TagKey: spec.key, TagValues: [...spec.values] })),
+      lf.send(new sdk.CreateLFTagCommand({ CatalogId: spec.catalog, TagKey: spec.key, TagValues: first })),
     );
+    await addMissing(first);
   } catch (error) {
     if (!isNamed(error, 'AlreadyExistsException')) throw error;
     const found = await awsCall(`lakeformation:GetLFTag ${where}`, () =>

@@ -6,7 +6,7 @@ import type { Database, Table } from '@aws-sdk/client-glue';
 import type { LFTagPair, PrincipalResourcePermissions, ResourceInfo } from '@aws-sdk/client-lakeformation';
 import { keyOf } from '../../engine/plan.js';
 import type { AccountAccess } from '../../workspace/model.js';
-import { type CatalogNaming, refOf, sortedUnique } from '../names.js';
+import { type CatalogNaming, catalogResource, refOf, sortedUnique } from '../names.js';
 import type { CatalogObserved, CatalogQuery, CatalogSpec, GrantSpec } from '../port.js';
 import { awsCall, isNamed, paginate, type ServiceClients } from './calls.js';
 import { grantSpecOf, meshStatementOf, parsePolicy, sameShape } from './lf-shapes.js';
@@ -19,7 +19,7 @@ export interface ObserveContext {
 }
 
 function observed(spec: CatalogSpec, naming: CatalogNaming, attributes?: Record<string, unknown>): CatalogObserved {
-  return { ref: refOf(spec, naming), spec, ...(attributes ? { attributes } : {}) };
+  return { ...catalogResource(spec, naming), ...(attributes ? { attributes } : {}) };
 }
 
 async function listDatabases(ctx: ObserveContext, catalog: string): Promise<Database[]> {

@@ -4,16 +4,20 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { MeshError } from '../../core/errors.js';
+import { specOf } from '../../engine/plan.js';
+import { sameSpec } from '../../engine/planner.js';
 import type { Workspace } from '../../workspace/model.js';
-import { type CatalogNaming, parseS3, refOf } from '../names.js';
+import { tableDifferences } from '../compare.js';
+import { type CatalogNaming, catalogResource, labelOf, parseS3 } from '../names.js';
 import type {
   CatalogChange,
   CatalogObserved,
   CatalogPort,
   CatalogQuery,
   CatalogSpec,
+  GrantChange,
   GrantOutcome,
-  GrantSpec,
   TableSpec,
 } from '../port.js';
 import { locationDir, storeSample } from './object-store.js';
@@ -49,13 +53,19 @@ export class LocalCatalogPort implements CatalogPort {
       ...s.locations(),
       ...s.tags(),
     ];
-    return specs.map((spec) => ({ ref: refOf(spec, this.naming), spec }));
+    return specs.map((spec) => catalogResource(spec, this.naming));
   }
 
   async execute(change: CatalogChange): Promise<Record<string, unknown> | undefined> {
-    const spec = (change.after ?? change.before) as CatalogSpec;
+    if (change.type === 'lf-grant') {
+      const outcome = (await this.applyGrants([change])).get(change.key);
+      if (outcome && !outcome.ok) throw outcome.error;
+      return undefined;
+    }
+    const spec: CatalogSpec = specOf(change);
     const remove = change.action === 'delete';
     const s = this.store;
+    if (change.action === 'create') this.refuseConflict(spec);
     switch (spec.kind) {
       case 'glue-database':
       case 'resource-link-database':
@@ -89,22 +99,36 @@ export class LocalCatalogPort implements CatalogPort {
         s.putTag({ ...spec, values: [...new Set([...before, ...spec.values])].sort() });
         return undefined;
       }
-      case 'lf-grant': {
-        const outcome = (await this.applyGrants([change])).get(change.key);
-        if (outcome && !outcome.ok) throw outcome.error;
-        return undefined;
-      }
       case 'bucket-policy':
         return undefined;
     }
   }
 
-  async applyGrants(changes: readonly CatalogChange[]): Promise<Map<string, GrantOutcome>> {
+  /**
+   * A create of what exists already is done when it matches, and refused when it differs, as on aws (another
+   * process created it since the plan was made): nothing is overwritten.
+   */
+  private refuseConflict(spec: CatalogSpec): void {
+    if (spec.kind === 'lf-tag' || spec.kind === 'bucket-policy' || spec.kind === 'lf-grant') return; // tags only gain values
+    const existing = this.store.find(spec);
+    if (!existing) return;
+    const differs =
+      existing.kind === 'glue-table' && spec.kind === 'glue-table'
+        ? Object.values(tableDifferences(spec, existing)).some((d) => d.length > 0)
+        : !sameSpec(existing, spec);
+    if (differs) {
+      throw new MeshError('Conflict', `${labelOf(spec, this.naming)} already exists and differs from what mesh would create.`, {
+        hint: 'Someone else changed it at the same time; re-run the command to plan against what exists now.',
+      });
+    }
+  }
+
+  async applyGrants(changes: readonly GrantChange[]): Promise<Map<string, GrantOutcome>> {
     const outcomes = new Map<string, GrantOutcome>();
     this.store.transaction(() => {
       for (const c of changes) {
-        const before = c.before as GrantSpec | undefined;
-        const after = c.action === 'revoke' ? undefined : (c.after as GrantSpec | undefined);
+        const before = c.before;
+        const after = c.action === 'revoke' ? undefined : c.after;
         if (before) this.store.deleteGrant(before);
         if (after) this.store.putGrant(after);
         outcomes.set(c.key, { ok: true });

@@ -6,9 +6,10 @@
  */
 
 import { existsSync } from 'node:fs';
-import { accessOf } from '../../access/policy.js';
-import { configError, didYouMean, MeshError } from '../../core/errors.js';
+import { didYouMean, MeshError } from '../../core/errors.js';
+import { accessOf } from '../../workspace/access-policy.js';
 import type { Domain, Workspace } from '../../workspace/model.js';
+import { requireDomain } from '../../workspace/require-domain.js';
 import { catalogNaming, LOCAL_CENTRAL, sqlNameOf } from '../names.js';
 import type { CatalogColumn, GrantSpec, TableSpec } from '../port.js';
 import { type DuckConnection, duckType, ident, openDuckDb, plainValue, selectSql } from './duckdb.js';
@@ -119,7 +120,7 @@ function queryError(error: unknown, workspace: Workspace, domain: Domain, access
     if (denied) return accessDenied(workspace, denied.product, domain, 'it has no grant on the product (not subscribed)');
     const unpublished = workspace.products.find((p) => sqlNameOf(p.name) === missingTable);
     if (unpublished) {
-      return new MeshError('NotPublished', `${unpublished.name} is not in the catalog yet.`, {
+      return new MeshError('ProductNotPublished', `${unpublished.name} is not in the catalog yet.`, {
         hint: `mesh publish-product ${unpublished.name}`,
       });
     }
@@ -227,7 +228,7 @@ function unreadable(table: TableReference, workspace: Workspace, domain: Domain,
     return accessDenied(workspace, product.product, domain, 'it has no grant on the product (not subscribed)');
   const unpublished = table.qualified ? undefined : workspace.products.find((p) => sqlNameOf(p.name) === name);
   if (unpublished) {
-    return new MeshError('NotPublished', `${unpublished.name} is not in the catalog yet.`, {
+    return new MeshError('ProductNotPublished', `${unpublished.name} is not in the catalog yet.`, {
       hint: `mesh publish-product ${unpublished.name}`,
     });
   }
@@ -256,16 +257,7 @@ function unreadable(table: TableReference, workspace: Workspace, domain: Domain,
  * statement is bound; and DuckDB's temp folder is a private folder under the workspace state, removed after the run.
  */
 export async function runQuery(workspace: Workspace, domainName: string, sql: string): Promise<QueryResult> {
-  const domain = workspace.domains.find((d) => d.name === domainName);
-  if (!domain) {
-    throw configError('UnknownDomain', `No domain named "${domainName}".`, {
-      hint:
-        didYouMean(
-          domainName,
-          workspace.domains.map((d) => d.name),
-        ) ?? 'Check --domain.',
-    });
-  }
+  const domain = requireDomain(workspace, domainName);
   const access = await productAccess(workspace, domain);
   if (sql.trim() === '') throw refused({ kind: 'statements', count: 0 }, domain, access);
   const localDir = workspace.mesh.localDir;

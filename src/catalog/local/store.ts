@@ -40,6 +40,53 @@ CREATE TABLE IF NOT EXISTS lf_tags (catalog TEXT NOT NULL, tag_key TEXT NOT NULL
 type Row = Record<string, string | null>;
 const json = <T>(text: string | null | undefined, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
 
+const databaseOf = (r: Row): DatabaseSpec | DatabaseLinkSpec =>
+  r.target_catalog && r.target_database
+    ? {
+        kind: 'resource-link-database',
+        catalog: r.catalog ?? '',
+        name: r.name ?? '',
+        target: { catalog: r.target_catalog, database: r.target_database },
+      }
+    : {
+        kind: 'glue-database',
+        catalog: r.catalog ?? '',
+        name: r.name ?? '',
+        ...(r.description ? { description: r.description } : {}),
+        parameters: json(r.parameters, {}),
+      };
+
+const tableOf = (r: Row): TableSpec => ({
+  kind: 'glue-table',
+  catalog: r.catalog ?? '',
+  database: r.database ?? '',
+  name: r.name ?? '',
+  description: r.description ?? '',
+  owner: r.owner ?? '',
+  format: (r.format ?? 'csv') as TableSpec['format'],
+  serde: r.serde ?? '',
+  location: r.location ?? '',
+  columns: json(r.columns, []),
+  partitionKeys: json(r.partition_keys, []),
+  parameters: json(r.parameters, {}),
+  lfTags: json(r.lf_tags, {}),
+});
+
+const linkOf = (r: Row): TableLinkSpec => ({
+  kind: 'resource-link',
+  catalog: r.catalog ?? '',
+  database: r.database ?? '',
+  name: r.name ?? '',
+  target: { catalog: r.target_catalog ?? '', database: r.target_database ?? '', table: r.target_table ?? '' },
+});
+
+const locationOf = (r: Row): LocationSpec => ({
+  kind: 'lf-location',
+  catalog: r.catalog ?? '',
+  resourceArn: r.resource_arn ?? '',
+  roleArn: r.role_arn ?? '',
+});
+
 export class CatalogStore {
   private constructor(private readonly db: BetterSqlite3.Database) {}
 
@@ -69,22 +116,36 @@ export class CatalogStore {
   }
 
   databases(): (DatabaseSpec | DatabaseLinkSpec)[] {
-    return (this.db.prepare('SELECT * FROM databases ORDER BY catalog, name').all() as Row[]).map((r) =>
-      r.target_catalog && r.target_database
-        ? {
-            kind: 'resource-link-database',
-            catalog: r.catalog ?? '',
-            name: r.name ?? '',
-            target: { catalog: r.target_catalog, database: r.target_database },
-          }
-        : {
-            kind: 'glue-database',
-            catalog: r.catalog ?? '',
-            name: r.name ?? '',
-            ...(r.description ? { description: r.description } : {}),
-            parameters: json(r.parameters, {}),
-          },
-    );
+    return (this.db.prepare('SELECT * FROM databases ORDER BY catalog, name').all() as Row[]).map(databaseOf);
+  }
+
+  /** What is stored under the identity of `spec` (one keyed read), to compare a create with. */
+  find(spec: DatabaseSpec | DatabaseLinkSpec | TableSpec | TableLinkSpec | LocationSpec) {
+    const one = (sql: string, ...key: string[]) => this.db.prepare(sql).get(...key) as Row | undefined;
+    switch (spec.kind) {
+      case 'glue-database':
+      case 'resource-link-database': {
+        const r = one('SELECT * FROM databases WHERE catalog = ? AND name = ?', spec.catalog, spec.name);
+        return r && databaseOf(r);
+      }
+      case 'glue-table': {
+        const r = one('SELECT * FROM tables WHERE catalog = ? AND database = ? AND name = ?', spec.catalog, spec.database, spec.name);
+        return r && tableOf(r);
+      }
+      case 'resource-link': {
+        const r = one(
+          'SELECT * FROM resource_links WHERE catalog = ? AND database = ? AND name = ?',
+          spec.catalog,
+          spec.database,
+          spec.name,
+        );
+        return r && linkOf(r);
+      }
+      case 'lf-location': {
+        const r = one('SELECT * FROM locations WHERE catalog = ? AND resource_arn = ?', spec.catalog, spec.resourceArn);
+        return r && locationOf(r);
+      }
+    }
   }
 
   putDatabase(spec: DatabaseSpec | DatabaseLinkSpec): void {
@@ -108,21 +169,7 @@ export class CatalogStore {
   }
 
   tables(): TableSpec[] {
-    return (this.db.prepare('SELECT * FROM tables ORDER BY catalog, database, name').all() as Row[]).map((r) => ({
-      kind: 'glue-table',
-      catalog: r.catalog ?? '',
-      database: r.database ?? '',
-      name: r.name ?? '',
-      description: r.description ?? '',
-      owner: r.owner ?? '',
-      format: (r.format ?? 'csv') as TableSpec['format'],
-      serde: r.serde ?? '',
-      location: r.location ?? '',
-      columns: json(r.columns, []),
-      partitionKeys: json(r.partition_keys, []),
-      parameters: json(r.parameters, {}),
-      lfTags: json(r.lf_tags, {}),
-    }));
+    return (this.db.prepare('SELECT * FROM tables ORDER BY catalog, database, name').all() as Row[]).map(tableOf);
   }
 
   putTable(t: TableSpec): void {
@@ -151,13 +198,7 @@ export class CatalogStore {
   }
 
   links(): TableLinkSpec[] {
-    return (this.db.prepare('SELECT * FROM resource_links ORDER BY catalog, database, name').all() as Row[]).map((r) => ({
-      kind: 'resource-link',
-      catalog: r.catalog ?? '',
-      database: r.database ?? '',
-      name: r.name ?? '',
-      target: { catalog: r.target_catalog ?? '', database: r.target_database ?? '', table: r.target_table ?? '' },
-    }));
+    return (this.db.prepare('SELECT * FROM resource_links ORDER BY catalog, database, name').all() as Row[]).map(linkOf);
   }
 
   putLink(l: TableLinkSpec): void {
@@ -222,12 +263,7 @@ export class CatalogStore {
   }
 
   locations(): LocationSpec[] {
-    return (this.db.prepare('SELECT * FROM locations ORDER BY catalog, resource_arn').all() as Row[]).map((r) => ({
-      kind: 'lf-location',
-      catalog: r.catalog ?? '',
-      resourceArn: r.resource_arn ?? '',
-      roleArn: r.role_arn ?? '',
-    }));
+    return (this.db.prepare('SELECT * FROM locations ORDER BY catalog, resource_arn').all() as Row[]).map(locationOf);
   }
 
   putLocation(l: LocationSpec): void {

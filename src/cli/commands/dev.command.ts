@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ExitCode, usageError } from '../../core/errors.js';
 import { contextFor, requestExitCode } from '../context.js';
-import { loadWorkspaceFor } from './shared.js';
+import { toolkitFor, untilStopped } from './shared.js';
 
 export function devCommand(): Command {
   return new Command('dev')
@@ -13,17 +13,7 @@ export function devCommand(): Command {
       const ctx = contextFor(command);
       const port = Number.parseInt(opts.port, 10);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port ${opts.port} is not a port number.`);
-      const { workspace, target } = await loadWorkspaceFor(ctx);
-      const { startDev } = await import('../../dev/start-dev.js');
-      const session = await startDev({
-        workspace,
-        target,
-        output: ctx.output,
-        signal: ctx.signal,
-        port,
-        functions: opts.functions,
-        only: opts.only,
-      });
+      const session = await (await toolkitFor(ctx)).dev({ port, functions: opts.functions, only: opts.only });
       const out = ctx.output;
       out.info(`mesh dev on ${session.url}`);
       out.info(`  recommendations  GET ${session.url}/recommendations/{userId}`);
@@ -32,10 +22,7 @@ export function devCommand(): Command {
       out.info(`  personalize API  AWS_ENDPOINT_URL_PERSONALIZE_EVENTS=${session.url}`);
       for (const f of session.functions) out.info(`  function         ${f}`);
       out.info(out.style.dim('Ctrl-C stops.'));
-      await new Promise<void>((resolve) => {
-        if (ctx.signal.aborted) resolve();
-        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilStopped(ctx);
       out.info('stopping…');
       await session.stop();
       out.result({ url: session.url, functions: session.functions, stats: session.stats() }, '');

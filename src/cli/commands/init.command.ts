@@ -1,39 +1,7 @@
-import path from 'node:path';
 import { Command } from 'commander';
-import type { InitResult } from '../../scaffold/init.js';
 import { contextFor } from '../context.js';
-
-interface InitOptions {
-  example?: string;
-  dir?: string;
-  mesh?: string;
-  account?: string;
-  centralAccount?: string;
-  clusterArn?: string;
-  ownerTeam?: string;
-  ownerContact?: string;
-  storage?: string;
-  useCase?: string;
-  force?: boolean;
-  dryRun?: boolean;
-  ci?: string;
-  githubOrg?: string;
-  platformTeam?: string;
-}
-
-function renderInit(result: InitResult): string {
-  const lines = [
-    `${result.dryRun ? 'Would create' : 'Created'} ${result.created.length} file${result.created.length === 1 ? '' : 's'} in ${result.root}${result.dryRun ? ' (dry run: nothing written)' : ''}:`,
-    ...result.created.map((f) => `  ${f}`),
-  ];
-  if (result.overwritten.length > 0)
-    lines.push(`${result.dryRun ? 'Would overwrite' : 'Overwrote'} (--force):`, ...result.overwritten.map((f) => `  ${f}`));
-  if (result.edited.length > 0) lines.push(`${result.dryRun ? 'Would update' : 'Updated'}: ${result.edited.join(', ')}`);
-  if (result.unchanged && result.unchanged.length > 0) lines.push(`Already up to date: ${result.unchanged.join(', ')}`);
-  if (result.warnings && result.warnings.length > 0) lines.push('To do by hand:', ...result.warnings.map((w) => `  ${w}`));
-  lines.push('Next:', ...result.next.map((c) => `  ${c}`));
-  return lines.join('\n');
-}
+import { renderInit } from '../render/init.js';
+import { toolkitFor } from './shared.js';
 
 export function initCommand(): Command {
   return new Command('init')
@@ -63,33 +31,11 @@ export function initCommand(): Command {
         'asked: defaults are used, and a value without a default fails naming its flag.',
       ].join('\n'),
     )
-    .action(async (kind: string | undefined, name: string | undefined, opts: InitOptions, command: Command) => {
-      const ctx = contextFor(command);
-      const { runInit } = await import('../../scaffold/init.js');
-      const result = await runInit(
-        {
-          dir: path.resolve(ctx.globals.cwd, opts.dir ?? '.'),
-          kind,
-          name,
-          example: opts.example,
-          mesh: opts.mesh,
-          target: ctx.globals.target,
-          region: ctx.globals.region,
-          account: opts.account,
-          centralAccount: opts.centralAccount,
-          clusterArn: opts.clusterArn,
-          ownerTeam: opts.ownerTeam,
-          ownerContact: opts.ownerContact,
-          storage: opts.storage,
-          useCase: opts.useCase,
-          force: opts.force,
-          dryRun: opts.dryRun,
-          ci: opts.ci,
-          githubOrg: opts.githubOrg,
-          platformTeam: opts.platformTeam,
-        },
-        ctx.prompts,
-      );
-      ctx.output.result(result, () => renderInit(result));
-    });
+    .action(
+      async (kind: string | undefined, name: string | undefined, opts: Record<string, string | boolean | undefined>, command: Command) => {
+        const ctx = contextFor(command);
+        const result = await (await toolkitFor(ctx)).init({ ...opts, kind, name }, ctx.prompts);
+        ctx.output.result(result, () => renderInit(result));
+      },
+    );
 }

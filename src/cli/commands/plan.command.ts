@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode, usageError } from '../../core/errors.js';
 import { hasPendingChanges } from '../../engine/plan.js';
 import { contextFor, requestExitCode } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
-import { planWorkspace } from './shared.js';
+import { version } from '../version.js';
+import { planWorkspace, toolkitFor } from './shared.js';
 
 type PlanFormat = 'table' | 'markdown' | 'json';
 
@@ -16,13 +18,18 @@ export function planCommand(): Command {
         .default('table'),
     )
     .option('--detailed-exitcode', 'exit 0 when nothing is pending, 3 when changes are pending (1 on error)')
-    .action(async (opts: { detailedExitcode?: boolean; format: PlanFormat }, command: Command) => {
+    .option('--out <file>', 'also save the plan to this file, for `mesh apply <file>` (e.g. plan on a pull request, apply on merge)')
+    .action(async (opts: { detailedExitcode?: boolean; format: PlanFormat; out?: string }, command: Command) => {
       const ctx = contextFor(command);
       if (ctx.globals.json && opts.format === 'markdown') {
         throw usageError('--json and --format markdown ask for two different outputs.', 'Pass one of them.');
       }
-      const { workspace, target, plan } = await planWorkspace(ctx);
-      const doc = { target, ...(planDocument(plan) as object) };
+      const out = opts.out === undefined ? undefined : path.resolve(opts.out);
+      const { workspace, target, plan } = out
+        ? await (await toolkitFor(ctx)).savePlan(out, { meshVersion: version })
+        : await planWorkspace(ctx);
+      const doc = { target, ...(planDocument(plan) as object), ...(out ? { savedTo: out } : {}) };
+      if (out) ctx.output.info(`Saved the plan to ${opts.out}; apply exactly this plan with: mesh apply ${opts.out}`);
       if (opts.format === 'markdown') {
         const { accountNames, renderPlanMarkdown } = await import('../render/plan-markdown.js');
         const { accessEntries } = await import('../../access/state.js');

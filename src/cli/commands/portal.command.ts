@@ -1,19 +1,7 @@
 import { Command } from 'commander';
 import { ExitCode, usageError } from '../../core/errors.js';
-import { type CommandContext, contextFor, requestExitCode } from '../context.js';
-import { loadWorkspaceFor } from './shared.js';
-
-async function portalInputs(ctx: CommandContext) {
-  const { workspace, target } = await loadWorkspaceFor(ctx);
-  if (target !== 'aws') return { workspace, target, discovery: {} };
-  const { AwsClients } = await import('../../aws/clients.js');
-  const clients = new AwsClients({
-    profile: ctx.globals.profile,
-    region: ctx.globals.region,
-    centralAccount: workspace.mesh.central.account,
-  });
-  return { workspace, target, discovery: { clients } };
-}
+import { contextFor, requestExitCode } from '../context.js';
+import { toolkitFor, untilStopped } from './shared.js';
 
 export function portalCommand(): Command {
   const portal = new Command('portal')
@@ -25,26 +13,15 @@ export function portalCommand(): Command {
       const ctx = contextFor(command);
       const port = Number.parseInt(opts.port, 10);
       if (!/^\d+$/.test(opts.port) || port > 65535) throw usageError(`--port ${opts.port} is not a port number.`);
-      const { workspace, target, discovery } = await portalInputs(ctx);
-      const { startPortal } = await import('../../portal/serve.js');
+      const toolkit = await toolkitFor(ctx);
+      await toolkit.workspace();
       if (opts.host && opts.host !== '127.0.0.1') {
         ctx.output.warn(`The portal listens on ${opts.host}: other machines can reach it. Only 127.0.0.1 keeps it to this one.`);
       }
-      const server = await startPortal({
-        workspace,
-        target,
-        output: ctx.output,
-        port,
-        host: opts.host,
-        allowWrites: opts.allowWrites,
-        discovery,
-      });
+      const server = await toolkit.startPortal({ port, host: opts.host, allowWrites: opts.allowWrites });
       ctx.output.info(`mesh portal on ${server.url}${opts.allowWrites ? '' : ' (read-only)'}`);
       ctx.output.info(ctx.output.style.dim('Ctrl-C stops.'));
-      await new Promise<void>((resolve) => {
-        if (ctx.signal.aborted) resolve();
-        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilStopped(ctx);
       await server.close();
       ctx.output.result({ url: server.url }, '');
       requestExitCode(ExitCode.Interrupted);
@@ -55,9 +32,7 @@ export function portalCommand(): Command {
     .requiredOption('--out <dir>', 'folder to write (new, empty, or a previous export)')
     .action(async (opts: { out: string }, command: Command) => {
       const ctx = contextFor(command);
-      const { workspace, target, discovery } = await portalInputs(ctx);
-      const { buildStaticSite } = await import('../../portal/static-site.js');
-      const site = await buildStaticSite(workspace, target, opts.out, { discovery });
+      const site = await (await toolkitFor(ctx)).buildPortal(opts.out);
       ctx.output.result(site, `Wrote the portal (${site.products} products) to ${site.out}; open ${site.out}/index.html.`);
     });
   return portal;

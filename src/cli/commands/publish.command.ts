@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { contextFor } from '../context.js';
-import { addApplyOptions, planAndApply } from './shared.js';
+import { addApplyOptions, renderApplied, toolkitFor, withPlanStep } from './shared.js';
 
 export function publishCommand(): Command {
   return addApplyOptions(
@@ -10,6 +10,7 @@ export function publishCommand(): Command {
       .option('--acknowledge-subscribers', 'allow unpublishing a product that has subscribers'),
   ).action(async (names: string[], opts: Record<string, unknown>, command: Command) => {
     const ctx = contextFor(command);
-    await planAndApply(ctx, { products: names.length > 0 ? names : undefined, include: { publish: true, subscriptions: false } }, opts);
+    const toolkit = await toolkitFor(ctx);
+    renderApplied(ctx, await withPlanStep(ctx, opts, (o) => toolkit.publishProduct(names, o)));
   });
 }

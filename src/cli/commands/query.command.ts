@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { usageError } from '../../core/errors.js';
 import { formatTable } from '../../io/output.js';
 import { contextFor } from '../context.js';
-import { loadWorkspaceFor } from './shared.js';
+import { toolkitFor } from './shared.js';
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -16,15 +15,7 @@ export function queryCommand(): Command {
     .requiredOption('--domain <domain>', 'the domain whose grants the query runs with')
     .action(async (sql: string, opts: { domain: string }, command: Command) => {
       const ctx = contextFor(command);
-      const { workspace, target } = await loadWorkspaceFor(ctx);
-      if (target !== 'local') {
-        throw usageError(
-          'mesh query runs on the local target.',
-          'On aws, query the resource links in your account with Athena; or pass --target local.',
-        );
-      }
-      const { runQuery } = await import('../../catalog/local/query.js');
-      const result = await runQuery(workspace, opts.domain, sql);
+      const result = await (await toolkitFor(ctx)).query(opts.domain, sql);
       ctx.output.result({ domain: opts.domain, columns: result.columns, rows: result.rows }, () => {
         const table = formatTable(
           result.columns.map((c) => c.name),

@@ -1,28 +1,17 @@
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { parseDuration } from '../../engine/lock/duration.js';
-import type { Plan } from '../../engine/plan.js';
-import type { PlaneFactory, PlanScope } from '../../engine/plane.js';
-import { askConfirm } from '../../io/prompts.js';
+import type { PlanScope } from '../../engine/plane.js';
 import { startStep } from '../../io/spinner.js';
-import type { Target, Workspace } from '../../workspace/model.js';
+import { parseDuration } from '../../lock/duration.js';
+import type { ApplyOptions, ApplyOutcome, Toolkit } from '../../toolkit/index.js';
 import type { CommandContext } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
 
-/** Loads the workspace the command runs in (walking up to mesh.yaml), with --target applied. */
-export async function loadWorkspaceFor(ctx: CommandContext): Promise<{ workspace: Workspace; target: Target }> {
-  const { loadWorkspace } = await import('../../workspace/load.js');
-  const workspace = await loadWorkspace(ctx.globals.cwd, { target: ctx.globals.target });
-  return { workspace, target: ctx.globals.target ?? workspace.mesh.target };
-}
-
-/** The plane modules, loaded lazily so `mesh --help` never loads an SDK. */
-export function planeFactories(which: readonly ('catalog' | 'streams')[] = ['catalog', 'streams']): PlaneFactory[] {
-  const all: Record<'catalog' | 'streams', PlaneFactory> = {
-    catalog: async (env) => (await import('../../catalog/plane.js')).createCatalogPlane(env),
-    streams: async (env) => (await import('../../streams/plane.js')).createStreamsPlane(env),
-  };
-  return which.map((w) => all[w]);
+/** The toolkit for this command: the global flags, the context's Output, host and Ctrl-C signal. */
+export async function toolkitFor(ctx: CommandContext): Promise<Toolkit> {
+  const { createToolkit } = await import('../../toolkit/index.js');
+  const { cwd, target, profile, region } = ctx.globals;
+  return createToolkit({ cwd, target, profile, region, signal: ctx.signal, output: ctx.output, host: ctx.host });
 }
 
 /** Guard flags shared by mutating commands. */
@@ -36,7 +25,6 @@ export function addApplyOptions(command: Command): Command {
     .addOption(lockTimeoutOption());
 }
 
-/** `--lock-timeout`, on every command that changes a target: how long to wait for another run's lock. */
 /** `--concurrency <n>`, the changes applied at once: checked by concurrencyOf. */
 export function concurrencyOption(): Option {
   return new Option('--concurrency <n>', 'changes applied at once (1-64)').argParser((v) => Number(v)).default(4);
@@ -51,6 +39,7 @@ export function concurrencyOf(opts: { concurrency?: unknown }): number {
   return concurrency;
 }
 
+/** `--lock-timeout`, on every command that changes a target: how long to wait for another run's lock. */
 export function lockTimeoutOption(): Option {
   return new Option('--lock-timeout <duration>', "wait this long for another run's lock, e.g. 30s or 5m (0s: fail at once)")
     .default(0, '0s')
@@ -62,27 +51,6 @@ export function lockTimeout(opts: { lockTimeout?: unknown }): { timeoutMs: numbe
   return { timeoutMs: typeof opts.lockTimeout === 'number' ? opts.lockTimeout : 0 };
 }
 
-/** Runs `fn` holding the target's lock (personalize, transform); a dry run takes no lock. */
-export async function withTargetLock<T>(
-  ctx: CommandContext,
-  where: { workspace: Workspace; target: Target },
-  opts: { lockTimeout?: unknown; dryRun?: boolean },
-  fn: () => Promise<T>,
-): Promise<T> {
-  if (opts.dryRun) return fn();
-  const { withLock } = await import('../../engine/lock/index.js');
-  return withLock(
-    {
-      ...where,
-      output: ctx.output,
-      signal: ctx.signal,
-      aws: { profile: ctx.globals.profile, region: ctx.globals.region },
-      ...lockTimeout(opts),
-    },
-    fn,
-  );
-}
-
 export function allowedFlags(opts: Record<string, unknown>): Set<string> {
   const allowed = new Set<string>();
   if (opts.allowBreaking) allowed.add('--allow-breaking');
@@ -92,74 +60,75 @@ export function allowedFlags(opts: Record<string, unknown>): Set<string> {
   return allowed;
 }
 
-/** Plan, show, confirm, apply; prints the result. Used by publish-product, subscribe and unsubscribe. */
-export async function planAndApply(
-  ctx: CommandContext,
-  scope: PlanScope,
-  opts: Record<string, unknown>,
-  which?: readonly ('catalog' | 'streams')[],
-): Promise<void> {
-  const { workspace, target } = await loadWorkspaceFor(ctx);
-  const { runPlanes } = await import('../../engine/run.js');
-  const concurrency = concurrencyOf(opts);
+/** The toolkit's apply options from the guard flags; before an apply the plan shows on stderr (a dry run's is its result). */
+export function applyOptionsOf(ctx: CommandContext, opts: Record<string, unknown>, onPlan?: () => void): ApplyOptions {
   const out = ctx.output;
-  // Planning shows as one step; applying shows a line per change (the engine's), and on aws each wait its own progress.
-  const step = startStep(out, target === 'aws' ? 'Reading the current state from AWS' : 'Planning');
-  const result = await runPlanes({
-    workspace,
-    target,
-    output: out,
-    signal: ctx.signal,
-    scope,
-    factories: planeFactories(which),
-    allowed: allowedFlags(opts),
+  return {
     dryRun: Boolean(opts.dryRun),
-    concurrency,
-    aws: { profile: ctx.globals.profile, region: ctx.globals.region },
-    lock: lockTimeout(opts),
+    allowed: allowedFlags(opts),
+    concurrency: concurrencyOf(opts),
+    lockTimeoutMs: lockTimeout(opts).timeoutMs,
     onPlan: (plan) => {
-      step.done('Planned');
-      // A dry run's plan is its result (stdout); before an apply it is a diagnostic (stderr).
+      onPlan?.();
       if (!out.json && !opts.dryRun) out.info(renderPlan(plan, out));
     },
-    confirm: (plan: Plan) =>
-      plan.summary.delete + plan.summary.replace + plan.summary.revoke === 0
-        ? Promise.resolve(true)
-        : askConfirm(
-            { message: 'Apply these changes, including the removals above?', flag: '--yes', default: ctx.globals.yes ? true : undefined },
-            ctx.prompts,
-          ),
-  }).then(
-    (r) => {
-      step.done('Planned');
-      return r;
+  };
+}
+
+/** Prints an apply's result: the plan (dry run), or how many changes were applied (`done`), or `nothing`. */
+export function renderApplied(
+  ctx: CommandContext,
+  r: ApplyOutcome,
+  nothing = 'Nothing to do.',
+  done = (n: number) => `Applied ${n} change(s).`,
+): void {
+  const out = ctx.output;
+  const text = r.dryRun
+    ? `${renderPlan(r.plan, out)}\n\nDry run: nothing was changed.`
+    : r.applied
+      ? done(r.result?.applied.length ?? 0)
+      : nothing;
+  out.result({ target: r.target, dryRun: r.dryRun, applied: r.applied, plan: planDocument(r.plan) }, text);
+}
+
+/** Runs an apply-like toolkit call with its planning shown as one step; applying shows a line per change. */
+export async function withPlanStep<T>(
+  ctx: CommandContext,
+  opts: Record<string, unknown>,
+  call: (o: ApplyOptions) => Promise<T>,
+): Promise<T> {
+  let step: ReturnType<typeof startStep> | undefined;
+  const options: ApplyOptions = {
+    ...applyOptionsOf(ctx, opts, () => step?.done('Planned')),
+    onStart: ({ target }) => {
+      step ??= startStep(ctx.output, target === 'aws' ? 'Reading the current state from AWS' : 'Planning');
     },
-    (error: unknown) => {
-      step.fail();
-      throw error;
-    },
-  );
-  const verb = opts.dryRun
-    ? `${renderPlan(result.plan, out)}\n\nDry run: nothing was changed.`
-    : result.applied
-      ? `Applied ${result.result?.applied.length ?? 0} change(s).`
-      : 'Nothing to do.';
-  out.result({ target, dryRun: Boolean(opts.dryRun), applied: result.applied, plan: planDocument(result.plan) }, verb);
+  };
+  try {
+    const result = await call(options);
+    step?.done('Planned');
+    return result;
+  } catch (error) {
+    step?.fail();
+    throw error;
+  }
+}
+
+/** Plan, show, confirm, apply a scope; prints the result (publish-product, apply). */
+export async function planAndApply(ctx: CommandContext, scope: PlanScope, opts: Record<string, unknown>): Promise<void> {
+  const toolkit = await toolkitFor(ctx);
+  renderApplied(ctx, await withPlanStep(ctx, opts, (o) => toolkit.applyScope(scope, o)));
 }
 
 /** The whole workspace's plan, observed and computed, nothing applied (`mesh plan`, `mesh status`). */
-export async function planWorkspace(ctx: CommandContext): Promise<{ workspace: Workspace; target: Target; plan: Plan }> {
-  const { workspace, target } = await loadWorkspaceFor(ctx);
-  const { runPlanes } = await import('../../engine/run.js');
-  const { plan } = await runPlanes({
-    workspace,
-    target,
-    output: ctx.output,
-    signal: ctx.signal,
-    scope: { include: { publish: true, subscriptions: true } },
-    factories: planeFactories(),
-    dryRun: true,
-    aws: { profile: ctx.globals.profile, region: ctx.globals.region },
+export async function planWorkspace(ctx: CommandContext) {
+  return (await toolkitFor(ctx)).plan();
+}
+
+/** Resolves when the command is stopped (Ctrl-C or SIGTERM): the end of `mesh dev` and `mesh portal`. */
+export function untilStopped(ctx: CommandContext): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  return { workspace, target, plan };
 }

@@ -1,22 +1,8 @@
 import { Command } from 'commander';
-import { usageError } from '../../core/errors.js';
-import { type CommandContext, contextFor } from '../context.js';
-import { addApplyOptions, loadWorkspaceFor, planAndApply } from './shared.js';
+import { contextFor } from '../context.js';
+import { addApplyOptions, renderApplied, toolkitFor, withPlanStep } from './shared.js';
 
-interface SubscribeOptions {
-  domain?: string;
-  table?: boolean;
-  stream?: boolean;
-  function?: string;
-  [key: string]: unknown;
-}
-
-/** The consumer and ports, and the domain-file edit helpers (loaded lazily with the workspace module). */
-async function subscriptionTarget(ctx: CommandContext, product: string, opts: SubscribeOptions, mode: 'subscribe' | 'unsubscribe') {
-  const { workspace } = await loadWorkspaceFor(ctx);
-  const edits = await import('../../workspace/subscription-edits.js');
-  return { ...edits.resolveSubscriptionPorts(workspace, product, opts, mode), edits };
-}
+type SubscribeOptions = { domain?: string; table?: boolean; stream?: boolean; function?: string } & Record<string, unknown>;
 
 export function subscribeCommand(): Command {
   return addApplyOptions(
@@ -29,17 +15,10 @@ export function subscribeCommand(): Command {
       .option('--function <name>', 'with --stream: the function that handles the events (added to the domain file if new)'),
   ).action(async (product: string, opts: SubscribeOptions, command: Command) => {
     const ctx = contextFor(command);
-    if (opts.function && !opts.stream) throw usageError('--function goes with --stream.');
-    const { domain, table, stream, edits } = await subscriptionTarget(ctx, product, opts, 'subscribe');
-    const ports = { table, stream, ...(opts.function ? { function: opts.function } : {}) };
-    const kept = await edits.withSubscriptionEdit(domain, product, { kind: 'declare', ports, keep: !opts.dryRun }, () =>
-      planAndApply(
-        ctx,
-        { subscriptions: [{ product, domain: domain.name, ...ports }], include: { publish: false, subscriptions: true } },
-        opts,
-      ),
-    );
-    if (kept) ctx.output.info(`Added the subscription to ${product} to ${domain.file}.`);
+    const toolkit = await toolkitFor(ctx);
+    const r = await withPlanStep(ctx, opts, (o) => toolkit.subscribe({ ...opts, product }, o));
+    renderApplied(ctx, r);
+    if (r.recorded) ctx.output.info(`Added the subscription to ${product} to ${r.file}.`);
   });
 }
 
@@ -53,16 +32,9 @@ export function unsubscribeCommand(): Command {
       .option('--stream', 'only the stream port'),
   ).action(async (product: string, opts: SubscribeOptions, command: Command) => {
     const ctx = contextFor(command);
-    const { domain, table, stream, edits } = await subscriptionTarget(ctx, product, opts, 'unsubscribe');
-    // Removing a subscription is the command's purpose: its removals are confirmed by the prompt (or --yes).
-    await planAndApply(
-      ctx,
-      { removals: [{ product, domain: domain.name, table, stream }], include: { publish: false, subscriptions: true } },
-      { ...opts, allowDelete: true },
-    );
-    if (opts.dryRun) return;
-    if (await edits.withSubscriptionEdit(domain, product, { kind: 'remove', ports: { table, stream }, keep: true }, async () => {})) {
-      ctx.output.info(`Removed the subscription to ${product} from ${domain.file}.`);
-    }
+    const toolkit = await toolkitFor(ctx);
+    const r = await withPlanStep(ctx, opts, (o) => toolkit.unsubscribe({ ...opts, product }, o));
+    renderApplied(ctx, r);
+    if (r.recorded) ctx.output.info(`Removed the subscription to ${product} from ${r.file}.`);
   });
 }

@@ -12,7 +12,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Workspace } from '../../workspace/model.js';
 
 export type ContentType = 'song' | 'podcast';
-export const CONTENT_TYPES: readonly ContentType[] = ['song', 'podcast'];
 
 /** One play as the analytics ingestor sends it (one JSON line per Firehose record). */
 export interface PlayRecord {

@@ -5,8 +5,9 @@
  * schema's fields). Local deviation, documented: a GetRecommendations without filterArn applies personalize.yaml's
  * defaultFilter. Also `GET /recommendations/{userId}?num=&filter=&domain=` for other services.
  */
-import type { Props } from '../../personalize/recommender/index.js';
+
 import type { EventInput } from '../../personalize/local/events-store.js';
+import type { Props } from '../../personalize/recommender/index.js';
 import { invalidInput } from './http-error.js';
 import type { PersonalizeRegistry } from './personalize-registry.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Output } from '../../io/output.js';
+import { emit, type IoHost, silentHost } from '../../core/messages.js';
 import type { Workspace } from '../../workspace/model.js';
 import { BodyTooLargeError, lingerAfterResponse, MAX_REQUEST_BODY_BYTES, readLimitedBody } from './body.js';
 import { HttpError, invalidInput, toHttpError } from './http-error.js';
@@ -20,7 +20,8 @@ export interface DevServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  readonly output: Output;
+  /** Where the server reports failed requests (and every request, as debug). Default: nowhere. */
+  readonly ioHost?: IoHost;
   /** Serve the Personalize-compatible routes (default true). */
   readonly personalize?: boolean;
   /** Default DEV_SERVER_TIMEOUTS (tests set short ones). */
@@ -121,6 +122,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (registry) registerPersonalizeRoutes(router, registry);
   router.addRoute('GET', '/healthz', () => ({ body: { ok: true, routes: router.list().length, domains: registry?.domainNames() ?? [] } }));
   const timeouts = { ...DEV_SERVER_TIMEOUTS, ...options.timeouts };
+  const ioHost = options.ioHost ?? silentHost;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
 
   const server = createServer({
@@ -163,11 +165,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       // A body left unread (too large, or refused before reading) is not read on: a bounded rest is discarded, then the connection closes.
       if (!req.complete) lingerAfterResponse(req, res);
       const e = error instanceof BodyTooLargeError ? new HttpError(413, 'PayloadTooLargeException', error.message) : toHttpError(error);
-      if (e.status >= 500) options.output.warn(`dev server: ${method} ${pathname}: ${e.message}`);
+      if (e.status >= 500) emit(ioHost, 'warn', 'dev.request.failed', { method, path: pathname, status: e.status, error: e.message });
       if (!res.headersSent) sendError(res, e);
       else res.end();
     } finally {
-      options.output.debug(`${method} ${pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      emit(ioHost, 'debug', 'dev.request.served', { method, path: pathname, status: res.statusCode, ms: performance.now() - started });
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * What the aws flows share: the clients, the project, output and the state, plus the one wait helper that
+ * What the aws flows share: the clients, the project, the message host and the state, plus the one wait helper that
  * records a job as pending before waiting (so Ctrl-C leaves it resumable by `mesh personalize status`) and
  * clears it once the job is ACTIVE.
  */
@@ -8,10 +8,10 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { fromAwsError } from '../../aws/errors.js';
+import type { IoHost } from '../../core/messages.js';
 import type { JobStatus, WaitOptions } from '../../core/waiter.js';
 import { waitFor } from '../../core/waiter.js';
 import type { StateStore } from '../../engine/state.js';
-import type { Output } from '../../io/output.js';
 import type { PersonalizeProject } from '../project.js';
 
 export interface AwsPersonalizeEnv {
@@ -19,7 +19,8 @@ export interface AwsPersonalizeEnv {
   readonly personalize: PersonalizeClient;
   readonly s3: S3Client;
   readonly iam: IAMClient;
-  readonly output: Output;
+  /** Where messages and the waits' progress go. */
+  readonly host: IoHost;
   readonly state: StateStore;
   readonly signal?: AbortSignal;
   /** Injected in tests: no real waiting. */
@@ -111,7 +112,7 @@ export async function waitForJob(
     const result = await waitFor({
       label: job.label,
       poll: describe,
-      output: env.output,
+      host: env.host,
       initialDelayMs: slow ? 30_000 : 3_000,
       maxDelayMs: slow ? 300_000 : 30_000,
       // A bound on one wait (the job goes on in Personalize; `mesh personalize status` resumes it): imports and

@@ -1,27 +1,28 @@
 /**
- * `mesh personalize deploy | rollback` on aws. Deploy: for each solution with a campaign, the newest ACTIVE
- * solution version is compared with the one the campaign serves (the metrics gate) BEFORE anything changes; then
- * filters and the event tracker are ensured, campaigns created or updated (the old version serves until the
- * update is ACTIVE), and outputs.json written for the consumer functions. Rollback returns a campaign to the
+ * `mesh personalize deploy | rollback` on aws. Deploy: observeAwsCampaigns reads each solution's newest ACTIVE version
+ * and its campaign (the pure planner in ../deploy-plan.ts decides, the metrics gate included, BEFORE anything
+ * changes); applyAwsCampaign creates, updates or replaces a campaign; finishAwsDeploy ensures the filters and the
+ * event tracker, writes outputs.json for the consumer functions, then waits. Rollback returns a campaign to the
  * version it served before (the history mesh keeps; else the previous ACTIVE version).
  */
 import {
   CreateCampaignCommand,
+  DeleteCampaignCommand,
   DescribeCampaignCommand,
   GetSolutionMetricsCommand,
   ListCampaignsCommand,
   UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
 import { MeshError } from '../../core/errors.js';
+import { waitFor } from '../../core/waiter.js';
 import { managedTags } from '../../workspace/naming.js';
 import type { SolutionConfig } from '../config.js';
-import { type CampaignDeployment, campaignSolutions, type DeployInput } from '../deployment.js';
-import { enforceGate, evaluateGate, type GateVerdict } from '../gate.js';
-
-export type { CampaignDeployment, DeployInput } from '../deployment.js';
-
-import { type PersonalizeOutputs, writePersonalizeOutputs } from '../outputs.js';
-import { resourceNames } from '../project.js';
+import type { CampaignDecision } from '../deploy-plan.js';
+import type { CampaignDeployment } from '../deployment.js';
+import { type PersonalizeOutputs, readOutputsFile, writePersonalizeOutputs } from '../outputs.js';
+import type { ObservedCampaign } from '../port.js';
+import { filtersFingerprint, resourceNames } from '../project.js';
+import type { OutputsSpec } from '../resources.js';
 import { type AwsPersonalizeEnv, addPending, call, campaignsKey, waitForJob } from './aws-env.js';
 import { describeJob } from './describe-job.js';
 import { ensureEventTracker, ensureFilter, findDatasetGroup, findDatasets, findSolution } from './resources.js';
@@ -71,33 +72,20 @@ async function findCampaign(env: AwsPersonalizeEnv, solutionArn: string, solutio
   return d.campaign;
 }
 
-interface Planned {
-  solution: SolutionConfig;
-  campaignArn?: string;
-  candidate: string;
-  deployed?: string;
-  tps: number;
-  gate?: GateVerdict;
-  action: 'create' | 'update' | 'unchanged';
-}
-
-export async function deployAws(
-  env: AwsPersonalizeEnv,
-  input: DeployInput,
-): Promise<{ deployments: CampaignDeployment[]; outputs?: PersonalizeOutputs }> {
+/** Each solution's newest ACTIVE version and its campaign; metrics are read only for versions the plan compares. */
+export async function observeAwsCampaigns(env: AwsPersonalizeEnv, solutions: readonly SolutionConfig[]): Promise<ObservedCampaign[]> {
   const groupArn = await requireGroup(env);
-  const planned: Planned[] = [];
-  for (const solution of campaignSolutions(env.project.config.solutions, input.solutions)) {
+  const out: ObservedCampaign[] = [];
+  for (const solution of solutions) {
+    const campaignName = resourceNames.campaign(env.project, solution);
     const solutionArn = await findSolution(env, groupArn, solution);
     const candidate = solutionArn
       ? (await listSolutionVersions(env, solutionArn)).find((v) => v.status === 'ACTIVE')?.solutionVersionArn
       : undefined;
     if (!solutionArn || !candidate) {
-      throw new MeshError('PersonalizeNotTrained', `Solution "${solution.name}" has no ACTIVE solution version to deploy.`, {
-        hint: 'Run `mesh personalize train` (or `mesh personalize status` to finish a training in progress).',
-      });
+      out.push({ solution: solution.name, campaignName });
+      continue;
     }
-    const tps = input.minProvisionedTPS ?? solution.campaign?.minProvisionedTPS ?? 1;
     let campaign = await findCampaign(env, solutionArn, solution);
     const busy = (status?: string) => status !== undefined && /PENDING|IN_PROGRESS/.test(status);
     if (campaign?.campaignArn && (busy(campaign.status) || busy(campaign.latestCampaignUpdate?.status))) {
@@ -105,113 +93,117 @@ export async function deployAws(
       await waitForJob(env, { kind: 'campaign', arn, label: `campaign ${campaign.name}` }, () => describeJob(env, 'campaign', arn));
       campaign = await findCampaign(env, solutionArn, solution);
     }
-    if (!campaign?.campaignArn) {
-      planned.push({
-        solution,
-        candidate,
-        tps,
-        action: 'create',
-        gate: evaluateGate({ ...env.project.config.deployGate, candidate: await metricsOf(env, candidate) }),
-      });
-      continue;
-    }
-    const deployed = campaign.solutionVersionArn;
-    if (deployed === candidate && campaign.minProvisionedTPS === tps) {
-      planned.push({ solution, campaignArn: campaign.campaignArn, candidate, deployed, tps, action: 'unchanged' });
-      continue;
-    }
-    const gate =
-      deployed === candidate
-        ? undefined
-        : enforceGate(
-            evaluateGate({
-              ...env.project.config.deployGate,
-              candidate: await metricsOf(env, candidate),
-              ...(deployed ? { deployed: await metricsOf(env, deployed) } : {}),
-            }),
-            solution.name,
-            input.force ?? false,
-            (m) => env.output.warn(m),
-          );
-    planned.push({
-      solution,
-      campaignArn: campaign.campaignArn,
-      candidate,
-      ...(deployed ? { deployed } : {}),
-      tps,
-      action: 'update',
-      ...(gate ? { gate } : {}),
+    const deployed = campaign?.solutionVersionArn;
+    const changes = !campaign?.campaignArn || deployed !== candidate;
+    const version = async (arn: string) => ({ arn, ...(changes ? { metrics: await metricsOf(env, arn) } : {}) });
+    out.push({
+      solution: solution.name,
+      campaignName,
+      candidate: await version(candidate),
+      ...(campaign?.campaignArn
+        ? {
+            campaign: {
+              arn: campaign.campaignArn,
+              ...(campaign.status ? { status: campaign.status } : {}),
+              ...(deployed ? { serving: await version(deployed) } : {}),
+              ...(campaign.minProvisionedTPS === undefined ? {} : { minProvisionedTPS: campaign.minProvisionedTPS }),
+            },
+          }
+        : {}),
     });
   }
-  if (input.dryRun) {
-    return {
-      deployments: planned.map((p) => ({
-        solution: p.solution.name,
-        campaignArn: p.campaignArn ?? `(new) ${resourceNames.campaign(env.project, p.solution)}`,
-        solutionVersionArn: p.candidate,
-        ...(p.deployed && p.deployed !== p.candidate ? { previousVersionArn: p.deployed } : {}),
-        action: p.action,
-        minProvisionedTPS: p.tps,
-        ...(p.gate ? { gate: p.gate } : {}),
-      })),
-    };
+  return out;
+}
+
+/** Deletes a campaign that cannot be updated (a failed one) and waits until Personalize no longer lists it. */
+async function deleteCampaign(env: AwsPersonalizeEnv, arn: string, name: string): Promise<void> {
+  await call(`deleting campaign ${name}`, () => env.personalize.send(new DeleteCampaignCommand({ campaignArn: arn })));
+  await waitFor({
+    label: `campaign ${name} (delete)`,
+    host: env.host,
+    initialDelayMs: 3_000,
+    maxDelayMs: 30_000,
+    resumeHint: 'Run `mesh personalize deploy` again once the campaign is gone.',
+    poll: async () => {
+      try {
+        const s = await describeJob(env, 'campaign', arn);
+        return { status: s.status, done: false, failed: false };
+      } catch (error) {
+        if ((error as { code?: string }).code === 'AwsResourceNotFound') return { status: 'DELETED', done: true, failed: false };
+        throw error;
+      }
+    },
+    ...(env.signal ? { signal: env.signal } : {}),
+    ...(env.sleep ? { sleep: env.sleep } : {}),
+    ...(env.now ? { now: env.now } : {}),
+  });
+}
+
+/**
+ * Carries out one campaign decision: created, updated or replaced (the old version serves until an update is ACTIVE),
+ * recorded as pending right after the call (an interrupted run leaves it for `mesh personalize status`) and in the
+ * history rollback walks back. No wait here: outputs.json is written first (finishAwsDeploy).
+ */
+export async function applyAwsCampaign(env: AwsPersonalizeEnv, d: CampaignDecision): Promise<{ campaignArn: string }> {
+  const name = d.campaignName;
+  let campaignArn = d.campaignArn;
+  if (d.action === 'replace' && campaignArn) await deleteCampaign(env, campaignArn, name);
+  if (d.action === 'create' || d.action === 'replace') {
+    const r = await call(`creating campaign ${name}`, () =>
+      env.personalize.send(
+        new CreateCampaignCommand({ name, solutionVersionArn: d.candidate, minProvisionedTPS: d.minProvisionedTPS, tags: tags(env) }),
+      ),
+    );
+    campaignArn = r.campaignArn as string;
+  } else if (d.action === 'update') {
+    const arn = campaignArn as string;
+    await call(`updating campaign ${name}`, () =>
+      env.personalize.send(
+        new UpdateCampaignCommand({ campaignArn: arn, solutionVersionArn: d.candidate, minProvisionedTPS: d.minProvisionedTPS }),
+      ),
+    );
   }
-  // The gate passed for every campaign: now change things.
+  const arn = campaignArn as string;
+  if (d.action === 'unchanged') return { campaignArn: arn };
+  addPending(env, { kind: 'campaign', arn, label: `campaign ${name} (${d.action})` });
+  // Read after the call and written at once: campaign changes applied side by side do not lose each other's history.
+  const history = env.state.getRecord<CampaignHistory>(campaignsKey(env.project.domain.name)) ?? {};
+  const h =
+    history[d.solution]?.campaignArn === arn
+      ? (history[d.solution] as CampaignHistory[string])
+      : { campaignArn: arn, history: d.deployed ? [d.deployed] : [] };
+  if (h.history[h.history.length - 1] !== d.candidate) h.history.push(d.candidate);
+  history[d.solution] = h;
+  env.state.setRecord(campaignsKey(env.project.domain.name), history);
+  return { campaignArn: arn };
+}
+
+/**
+ * Filters and the event tracker ensured (describe-or-create), outputs.json written with every campaign's ARN (known
+ * now, so an interrupted wait still leaves them), then the waits for the campaigns this deploy changed.
+ */
+export async function finishAwsDeploy(env: AwsPersonalizeEnv, spec: OutputsSpec): Promise<PersonalizeOutputs> {
+  const groupArn = await requireGroup(env);
   const filterArns: Record<string, string> = {};
   for (const f of env.project.config.filters) filterArns[f.name] = await ensureFilter(env, groupArn, f);
   const tracker = await ensureEventTracker(env, groupArn);
-  const history = env.state.getRecord<CampaignHistory>(campaignsKey(env.project.domain.name)) ?? {};
-  const deployments: CampaignDeployment[] = [];
-  const waits: { arn: string; label: string; solution: string; candidate: string; action: string }[] = [];
-  for (const p of planned) {
-    const name = resourceNames.campaign(env.project, p.solution);
-    let campaignArn = p.campaignArn;
-    if (p.action === 'create') {
-      const r = await call(`creating campaign ${name}`, () =>
-        env.personalize.send(
-          new CreateCampaignCommand({ name, solutionVersionArn: p.candidate, minProvisionedTPS: p.tps, tags: tags(env) }),
-        ),
-      );
-      campaignArn = r.campaignArn as string;
-    } else if (p.action === 'update') {
-      const arn = campaignArn as string;
-      await call(`updating campaign ${name}`, () =>
-        env.personalize.send(new UpdateCampaignCommand({ campaignArn: arn, solutionVersionArn: p.candidate, minProvisionedTPS: p.tps })),
-      );
-    }
-    const arn = campaignArn as string;
-    if (p.action !== 'unchanged') {
-      const label = `campaign ${name} (${p.action})`;
-      addPending(env, { kind: 'campaign', arn, label });
-      const h =
-        history[p.solution.name]?.campaignArn === arn
-          ? (history[p.solution.name] as CampaignHistory[string])
-          : { campaignArn: arn, history: p.deployed ? [p.deployed] : [] };
-      if (h.history[h.history.length - 1] !== p.candidate) h.history.push(p.candidate);
-      history[p.solution.name] = h;
-      env.state.setRecord(campaignsKey(env.project.domain.name), history);
-      waits.push({ arn, label, solution: p.solution.name, candidate: p.candidate, action: p.action });
-    }
-    deployments.push({
-      solution: p.solution.name,
-      campaignArn: arn,
-      solutionVersionArn: p.candidate,
-      ...(p.deployed && p.deployed !== p.candidate ? { previousVersionArn: p.deployed } : {}),
-      action: p.action,
-      minProvisionedTPS: p.tps,
-      ...(p.gate ? { gate: p.gate } : {}),
-    });
+  const campaigns: Record<string, string> = {};
+  for (const solution of env.project.config.solutions.filter((s) => spec.solutions.includes(s.name))) {
+    const solutionArn = await findSolution(env, groupArn, solution);
+    const name = resourceNames.campaign(env.project, solution);
+    const arn = solutionArn ? (await listCampaigns(env, solutionArn)).find((c) => c.name === name)?.campaignArn : undefined;
+    if (arn) campaigns[solution.name] = arn;
   }
-  // Written before the campaigns are ACTIVE: the ARNs are known now, and an interrupted wait still leaves them.
-  const outputs = await writeAwsOutputs(env, groupArn, tracker, filterArns, deployments);
-  for (const w of waits) {
-    await waitForJob(env, { kind: 'campaign', arn: w.arn, label: w.label }, () => describeJob(env, 'campaign', w.arn));
-    env.state.record(`personalize/${env.project.domain.name}/campaign/${w.solution}`, w.action, {
-      arn: w.arn,
-      solutionVersionArn: w.candidate,
-    });
+  const outputs = await writeAwsOutputs(env, groupArn, tracker, filterArns, campaigns);
+  for (const w of spec.waitFor) {
+    const arn = campaigns[w.solution];
+    if (!arn) continue;
+    await waitForJob(env, { kind: 'campaign', arn, label: `campaign ${w.campaignName} (${w.action})` }, () =>
+      describeJob(env, 'campaign', arn),
+    );
+    env.state.record(`personalize/${env.project.domain.name}/campaign/${w.solution}`, w.action, { arn, solutionVersionArn: w.candidate });
   }
-  return { deployments, outputs };
+  return outputs;
 }
 
 async function writeAwsOutputs(
@@ -219,11 +211,13 @@ async function writeAwsOutputs(
   groupArn: string,
   tracker: { arn: string; trackingId: string },
   filterArns: Record<string, string>,
-  deployments: readonly CampaignDeployment[],
+  deployed: Readonly<Record<string, string>>,
 ): Promise<PersonalizeOutputs> {
   const datasets = await findDatasets(env, groupArn);
-  const campaigns: Record<string, string> = {};
-  for (const d of deployments) campaigns[d.solution] = d.campaignArn;
+  // A deploy of some solutions (--solution) keeps the campaigns of the others in the outputs.
+  const previous = readOutputsFile(env.project.paths.outputsFile);
+  const campaigns: Record<string, string> = previous?.target === 'aws' ? { ...previous.campaigns } : {};
+  Object.assign(campaigns, deployed);
   const primary = env.project.config.solutions.find((s) => campaigns[s.name] && !/similar|sims/.test(s.recipeArn));
   const outputs: PersonalizeOutputs = {
     target: 'aws',
@@ -236,21 +230,26 @@ async function writeAwsOutputs(
     ...(datasets.items ? { itemsDatasetArn: datasets.items } : {}),
     ...(datasets.users ? { usersDatasetArn: datasets.users } : {}),
     filterArns,
+    filtersFingerprint: filtersFingerprint(env.project),
     updatedAt: new Date((env.now ?? Date.now)()).toISOString(),
   };
   writePersonalizeOutputs(env.project.paths.outputsFile, outputs);
   return outputs;
 }
 
-export async function rollbackAws(env: AwsPersonalizeEnv, input: { solutions?: readonly string[] }): Promise<CampaignDeployment[]> {
+export async function rollbackAws(
+  env: AwsPersonalizeEnv,
+  solutions: readonly SolutionConfig[],
+  named: boolean,
+): Promise<CampaignDeployment[]> {
   const groupArn = await requireGroup(env);
   const history = env.state.getRecord<CampaignHistory>(campaignsKey(env.project.domain.name)) ?? {};
   const out: CampaignDeployment[] = [];
-  for (const solution of campaignSolutions(env.project.config.solutions, input.solutions)) {
+  for (const solution of solutions) {
     const solutionArn = await findSolution(env, groupArn, solution);
     const campaign = solutionArn ? await findCampaign(env, solutionArn, solution) : undefined;
     if (!solutionArn || !campaign?.campaignArn || !campaign.solutionVersionArn) {
-      if (input.solutions)
+      if (named)
         throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign to roll back.`, {
           hint: 'Run `mesh personalize deploy` first.',
         });

@@ -8,6 +8,7 @@ import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetBucketPolicyCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { fromAwsError, isAwsError } from '../../aws/errors.js';
 import { MeshError } from '../../core/errors.js';
+import { emit } from '../../core/messages.js';
 import type { DatasetType } from '../avro-rules.js';
 import type { BuiltDataset } from '../datasets/build.js';
 import type { AwsPersonalizeEnv } from './aws-env.js';
@@ -63,9 +64,8 @@ export function policyAllows(document: string, service: string, actions: readonl
 export async function preflightAws(env: AwsPersonalizeEnv, roleArn: string | undefined, bucket: string): Promise<void> {
   const file = env.project.config.file;
   if (!roleArn) {
-    throw new MeshError('PersonalizeRoleMissing', `No service role for Personalize: aws.roleArn is not set in ${file}.`, {
+    throw new MeshError('PersonalizeRoleNotSet', `No service role for Personalize: aws.roleArn is not set in ${file}.`, {
       hint: `Create a role trusted by ${PRINCIPAL} (trust policy ${trustPolicy()}) with s3:GetObject and s3:ListBucket on ${bucket}, and set aws.roleArn.`,
-      exitCode: 2,
     });
   }
   const roleName = roleArn.split('/').pop() as string;
@@ -86,7 +86,7 @@ export async function preflightAws(env: AwsPersonalizeEnv, roleArn: string | und
     }
     const e = fromAwsError(error, 'checking the Personalize service role');
     if (e.code !== 'AccessDenied') throw e;
-    env.output.warn(`Could not check the role ${roleArn} (${e.message}); going on.`);
+    emit(env.host, 'warn', 'personalize.preflight.skipped', { what: 'role', name: roleArn, reason: e.message });
   }
   try {
     await env.s3.send(new HeadBucketCommand({ Bucket: bucket }));
@@ -120,7 +120,7 @@ export async function preflightAws(env: AwsPersonalizeEnv, roleArn: string | und
     }
     const e = fromAwsError(error, `reading the policy of bucket ${bucket}`);
     if (e.code !== 'AccessDenied') throw e;
-    env.output.warn(`Could not read the policy of bucket ${bucket} (${e.message}); going on.`);
+    emit(env.host, 'warn', 'personalize.preflight.skipped', { what: 'bucket-policy', name: bucket, reason: e.message });
   }
 }
 
@@ -140,7 +140,7 @@ export async function uploadDatasets(
     } catch (error) {
       throw fromAwsError(error, `uploading ${type}.csv to s3://${bucket}/${key}`);
     }
-    env.output.info(`uploaded ${type}.csv (${file.rows} rows) to s3://${bucket}/${key}`);
+    emit(env.host, 'info', 'personalize.upload.done', { type, rows: file.rows, location: `s3://${bucket}/${key}` });
     out[type] = { location: `s3://${bucket}/${key}`, fingerprint: file.fingerprint };
   }
   return out;

@@ -1,15 +1,15 @@
 /** `mesh personalize recommend` on aws: GetRecommendations on the solution's campaign, with the filter's ARN. */
 import { GetRecommendationsCommand, type PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { didYouMean, MeshError, usageError } from '../../core/errors.js';
-import type { LocalRecommendRequest, RecommendationsResult } from '../local/local-campaign.js';
 import { readOutputsFile } from '../outputs.js';
+import type { RecommendationsResult, RecommendRequest } from '../port.js';
 import { type PersonalizeProject, selectSolution } from '../project.js';
 import { call } from './aws-env.js';
 
 export async function recommendAws(
   project: PersonalizeProject,
   runtime: PersonalizeRuntimeClient,
-  req: LocalRecommendRequest,
+  req: RecommendRequest,
 ): Promise<RecommendationsResult> {
   const outputs = readOutputsFile(project.paths.outputsFile);
   const solution = selectSolution(project, req.itemId !== undefined ? 'item' : 'user', req.solution);

@@ -4,6 +4,7 @@
  * created twice). Then summarises solutions and campaigns.
  */
 import { DescribeCampaignCommand } from '@aws-sdk/client-personalize';
+import { emit } from '../../core/messages.js';
 import type { JobStatus } from '../../core/waiter.js';
 import { resourceNames } from '../project.js';
 import { type AwsPersonalizeEnv, call, clearPending, type PendingJob, pendingJobs, waitForJob } from './aws-env.js';
@@ -63,7 +64,7 @@ export async function statusAws(env: AwsPersonalizeEnv, options: { wait: boolean
     }
     const record = unfinishedTrain(env);
     if (record) {
-      env.output.info(`Continuing the train run started ${record.startedAt}…`);
+      emit(env.host, 'info', 'personalize.train.resuming', { startedAt: record.startedAt });
       resumedTrain = await continueAwsTrain(env, record);
     }
   }

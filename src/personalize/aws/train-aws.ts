@@ -17,6 +17,7 @@ import {
   type SolutionVersionSummary,
 } from '@aws-sdk/client-personalize';
 import { MeshError } from '../../core/errors.js';
+import { emit } from '../../core/messages.js';
 import { managedTags } from '../../workspace/naming.js';
 import { DATASET_TYPES, type DatasetType } from '../avro-rules.js';
 import type { SolutionConfig } from '../config.js';
@@ -85,9 +86,7 @@ export async function startAwsTrain(env: AwsPersonalizeEnv, built: BuiltDatasets
   const names = input.solutions ?? env.project.config.solutions.map((s) => s.name);
   for (const s of trainedSolutions(env, names)) {
     if (s.autoTraining) {
-      env.output.warn(
-        `solution "${s.name}" has autoTraining: true: Personalize trains (and bills) a new version every ${s.autoTrainingSchedule ?? 'rate(7 days)'} while it exists.`,
-      );
+      emit(env.host, 'warn', 'personalize.train.auto-training', { solution: s.name, schedule: s.autoTrainingSchedule ?? 'rate(7 days)' });
     }
   }
   const bucket = personalizeBucket(env.project);

@@ -10,10 +10,10 @@ import { sqlNameOf } from '../../catalog/names.js';
 import { MeshError } from '../../core/errors.js';
 import { DATASET_TYPES, type DatasetType, type SchemaField } from '../avro-rules.js';
 import type { ColumnMapping, DatasetConfig } from '../config.js';
+import type { PersonalizeProject } from '../project.js';
 import { type CsvTable, parseCsv, stringifyCsv } from '../recommender/csv.js';
 import { parseInteractionsCsv, parseItemsCsv, parseUsersCsv } from '../recommender/dataset-csv.js';
 import type { Interaction, ItemRecord, UserRecord } from '../recommender/types.js';
-import type { PersonalizeProject } from '../project.js';
 
 /** Runs SQL over the domain's subscribed products (addressable by product name) and returns plain rows. */
 export type QueryRows = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -62,7 +62,6 @@ export function datasetSql(project: PersonalizeProject, dataset: DatasetConfig):
         `The ${dataset.type} dataset reads product "${source.product}", which domain "${project.domain.name}" does not subscribe to.`,
         {
           hint: `Run \`mesh subscribe ${source.product} --domain ${project.domain.name} --table\`, or change datasets.${dataset.type}.source in ${project.config.file}.`,
-          exitCode: 2,
         },
       );
     }
@@ -76,7 +75,6 @@ export function datasetSql(project: PersonalizeProject, dataset: DatasetConfig):
         `The ${dataset.type} dataset reads transform "${source.transform}", which domain "${project.domain.name}" does not declare.`,
         {
           hint: `Declare it under transforms: in ${project.domain.file}, or change datasets.${dataset.type}.source.`,
-          exitCode: 2,
         },
       );
     }
@@ -144,7 +142,6 @@ async function readSourceTable(project: PersonalizeProject, dataset: DatasetConf
     } catch {
       throw new MeshError('PersonalizeSourceMissing', `Cannot read ${dataset.source.file} (the ${dataset.type} dataset's csv source).`, {
         hint: `Fix datasets.${dataset.type}.source.csv in ${project.config.file}.`,
-        exitCode: 2,
       });
     }
     const table = parseCsv(text);

@@ -4,10 +4,10 @@
  * warnings are printed and the run goes on.
  */
 import { MeshError } from '../../core/errors.js';
-import type { Output } from '../../io/output.js';
+import { emit, type IoHost } from '../../core/messages.js';
 import type { DatasetType } from '../avro-rules.js';
-import { type ValidationIssue, validateDatasets } from '../recommender/index.js';
 import type { PersonalizeProject } from '../project.js';
+import { type ValidationIssue, validateDatasets } from '../recommender/index.js';
 import type { BuiltDatasets } from './build.js';
 
 export interface DatasetCheckResult {
@@ -53,9 +53,9 @@ export function formatIssue(issue: ValidationIssue): string {
   return `  ${issue.rule} (${issue.count}): ${issue.message}${examples}`;
 }
 
-/** Prints warnings; throws `PersonalizeDatasetInvalid` (nothing uploaded, nothing billed) when there are errors. */
-export function enforceDatasetCheck(project: PersonalizeProject, result: DatasetCheckResult, output: Output): void {
-  for (const w of result.warnings) output.warn(`dataset: ${formatIssue(w).trim()}`);
+/** Reports warnings; throws `PersonalizeDatasetInvalid` (nothing uploaded, nothing billed) when there are errors. */
+export function enforceDatasetCheck(project: PersonalizeProject, result: DatasetCheckResult, host: IoHost): void {
+  for (const w of result.warnings) emit(host, 'warn', 'personalize.dataset.warning', { text: formatIssue(w).trim() });
   if (result.errors.length === 0) return;
   const tooSmall = result.errors.some((e) => MIN_DATA_RULES.has(e.rule));
   throw new MeshError(

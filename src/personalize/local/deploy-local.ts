@@ -8,13 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MeshError } from '../../core/errors.js';
-import type { Output } from '../../io/output.js';
 import { RECORD_NAMES } from '../avro-rules.js';
-import { type CampaignDeployment, campaignSolutions, type DeployInput } from '../deployment.js';
-import { enforceGate, evaluateGate, type GateVerdict } from '../gate.js';
+import type { SolutionConfig } from '../config.js';
+import type { CampaignDecision } from '../deploy-plan.js';
+import type { CampaignDeployment } from '../deployment.js';
 import { type PersonalizeOutputs, readOutputsFile, writePersonalizeOutputs } from '../outputs.js';
-import { type PersonalizeProject, resourceNames } from '../project.js';
-import { type LocalSolutionVersion, type LocalVersionMetadata, latestVersionWith, readVersion } from './versions.js';
+import type { ObservedCampaign, VersionObservation } from '../port.js';
+import { filtersFingerprint, type PersonalizeProject, resourceNames } from '../project.js';
+import { type LocalVersionMetadata, latestVersionWith, readVersion } from './versions.js';
 
 export interface LocalCampaign {
   readonly campaignArn: string;
@@ -35,7 +36,7 @@ export function readLocalCampaigns(file: string): LocalCampaigns {
   }
 }
 
-function writeLocalCampaigns(file: string, campaigns: LocalCampaigns): void {
+export function writeLocalCampaigns(file: string, campaigns: LocalCampaigns): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(campaigns, null, 2)}\n`);
@@ -52,97 +53,76 @@ export function localVersionArn(project: PersonalizeProject, solution: string, v
   return localArn(project, `solution/${project.config.datasetGroup}-${solution}/${version}`);
 }
 
-export async function deployLocal(
+/** Each solution's newest local version and the version its local campaign serves (with the gate's numbers). */
+export async function observeLocalCampaigns(
   project: PersonalizeProject,
-  input: DeployInput,
-  output: Output,
-): Promise<{ deployments: CampaignDeployment[]; outputs?: PersonalizeOutputs }> {
+  solutions: readonly SolutionConfig[],
+): Promise<ObservedCampaign[]> {
   const campaigns = readLocalCampaigns(project.paths.campaignsFile);
-  const planned: {
-    solution: string;
-    name: string;
-    candidate: number;
-    current?: number;
-    tps: number;
-    gate?: GateVerdict;
-    action: CampaignDeployment['action'];
-  }[] = [];
-  for (const solution of campaignSolutions(project.config.solutions, input.solutions)) {
+  const out: ObservedCampaign[] = [];
+  for (const solution of solutions) {
     const latest = await latestVersionWith(project.paths.versionsDir, solution.name);
-    if (!latest) {
-      throw new MeshError('PersonalizeNotTrained', `Solution "${solution.name}" has no trained version to deploy.`, {
-        hint: 'Run `mesh personalize train` first.',
-      });
-    }
-    const tps = input.minProvisionedTPS ?? solution.campaign?.minProvisionedTPS ?? 1;
     const existing = campaigns[solution.name];
-    const name = resourceNames.campaign(project, solution);
-    const candidateMetrics = latest.solutions[solution.name]?.metrics ?? {};
-    if (!existing) {
-      planned.push({
-        solution: solution.name,
-        name,
-        candidate: latest.version,
-        tps,
-        action: 'create',
-        gate: evaluateGate({ ...project.config.deployGate, candidate: candidateMetrics }),
-      });
-      continue;
-    }
-    if (existing.version === latest.version && existing.minProvisionedTPS === tps) {
-      planned.push({ solution: solution.name, name, candidate: latest.version, current: existing.version, tps, action: 'unchanged' });
-      continue;
-    }
-    let gate: GateVerdict | undefined;
-    if (existing.version !== latest.version) {
-      const deployed = await readVersion(project.paths.versionsDir, existing.version).catch(() => undefined);
-      const deployedMetrics = deployed?.solutions[solution.name]?.metrics;
-      gate = enforceGate(
-        evaluateGate({
-          ...project.config.deployGate,
-          candidate: candidateMetrics,
-          ...(deployedMetrics ? { deployed: deployedMetrics } : {}),
-          ...splitsForGate(project.config.deployGate.metric, latest, deployed, solution.name),
-        }),
-        solution.name,
-        input.force ?? false,
-        (m) => output.warn(m),
-      );
-    }
-    planned.push({
+    const deployed =
+      existing && latest && existing.version !== latest.version
+        ? await readVersion(project.paths.versionsDir, existing.version).catch(() => undefined)
+        : undefined;
+    out.push({
       solution: solution.name,
-      name,
-      candidate: latest.version,
-      current: existing.version,
-      tps,
-      action: 'update',
-      ...(gate ? { gate } : {}),
+      campaignName: resourceNames.campaign(project, solution),
+      ...(latest ? { candidate: versionObservation(project, solution.name, latest.version, latest) } : {}),
+      ...(existing
+        ? {
+            campaign: {
+              arn: existing.campaignArn,
+              serving: versionObservation(project, solution.name, existing.version, deployed),
+              minProvisionedTPS: existing.minProvisionedTPS,
+            },
+          }
+        : {}),
     });
   }
-  const now = new Date().toISOString();
-  const deployments: CampaignDeployment[] = planned.map((p) => {
-    const campaignArn = campaigns[p.solution]?.campaignArn ?? localArn(project, `campaign/${p.name}`);
-    if (p.action !== 'unchanged') {
-      const history = [...(campaigns[p.solution]?.history ?? [])];
-      if (history[history.length - 1] !== p.candidate) history.push(p.candidate);
-      campaigns[p.solution] = { campaignArn, version: p.candidate, history, minProvisionedTPS: p.tps, updatedAt: now };
-    }
-    return {
-      solution: p.solution,
-      campaignArn,
-      solutionVersionArn: localVersionArn(project, p.solution, p.candidate),
-      ...(p.current !== undefined && p.current !== p.candidate
-        ? { previousVersionArn: localVersionArn(project, p.solution, p.current) }
-        : {}),
-      action: p.action,
-      minProvisionedTPS: p.tps,
-      ...(p.gate ? { gate: p.gate } : {}),
-    };
-  });
-  if (input.dryRun) return { deployments };
+  return out;
+}
+
+function versionObservation(
+  project: PersonalizeProject,
+  solution: string,
+  version: number,
+  meta: LocalVersionMetadata | undefined,
+): VersionObservation {
+  const s = meta?.solutions[solution];
+  return {
+    arn: localVersionArn(project, solution, version),
+    ...(s ? { metrics: s.metrics } : {}),
+    ...(s?.splitMetrics ? { splitMetrics: s.splitMetrics } : {}),
+    ...(meta && s?.splits ? { splitKey: `${meta.dataFingerprint}:${JSON.stringify(s.splits)}` } : {}),
+  };
+}
+
+/** The version number at the end of a local solution version ARN. */
+function versionOf(arn: string): number {
+  return Number(arn.slice(arn.lastIndexOf('/') + 1));
+}
+
+/** Points a local campaign at the planned version (campaigns.json, with the history rollback walks back). */
+export function applyLocalCampaign(project: PersonalizeProject, d: CampaignDecision): { campaignArn: string } {
+  // Read, changed and written with no await in between: campaign changes applied side by side do not lose each other.
+  const campaigns = readLocalCampaigns(project.paths.campaignsFile);
+  const campaignArn = campaigns[d.solution]?.campaignArn ?? localArn(project, `campaign/${d.campaignName}`);
+  if (d.action === 'unchanged') return { campaignArn };
+  const candidate = versionOf(d.candidate);
+  const history = [...(campaigns[d.solution]?.history ?? [])];
+  if (history[history.length - 1] !== candidate) history.push(candidate);
+  campaigns[d.solution] = {
+    campaignArn,
+    version: candidate,
+    history,
+    minProvisionedTPS: d.minProvisionedTPS,
+    updatedAt: new Date().toISOString(),
+  };
   writeLocalCampaigns(project.paths.campaignsFile, campaigns);
-  const outputs = writeLocalOutputs(project, campaigns);
-  return { deployments, outputs };
+  return { campaignArn };
 }
 
 export function writeLocalOutputs(project: PersonalizeProject, campaigns: LocalCampaigns): PersonalizeOutputs {
@@ -164,19 +144,20 @@ export function writeLocalOutputs(project: PersonalizeProject, campaigns: LocalC
     filterArns: Object.fromEntries(
       project.config.filters.map((f) => [f.name, localArn(project, `filter/${resourceNames.filter(project, f.name)}`)]),
     ),
+    filtersFingerprint: filtersFingerprint(project),
     updatedAt: new Date().toISOString(),
   };
   writePersonalizeOutputs(project.paths.outputsFile, outputs);
   return outputs;
 }
 
-export async function rollbackLocal(project: PersonalizeProject, input: { solutions?: readonly string[] }): Promise<CampaignDeployment[]> {
+export function rollbackLocal(project: PersonalizeProject, solutions: readonly SolutionConfig[], named: boolean): CampaignDeployment[] {
   const campaigns = readLocalCampaigns(project.paths.campaignsFile);
   const out: CampaignDeployment[] = [];
-  for (const solution of campaignSolutions(project.config.solutions, input.solutions)) {
+  for (const solution of solutions) {
     const c = campaigns[solution.name];
     if (!c) {
-      if (input.solutions)
+      if (named)
         throw new MeshError('PersonalizeNotDeployed', `Solution "${solution.name}" has no campaign to roll back.`, {
           hint: 'Run `mesh personalize deploy` first.',
         });
@@ -206,24 +187,4 @@ export async function rollbackLocal(project: PersonalizeProject, input: { soluti
   writeLocalCampaigns(project.paths.campaignsFile, campaigns);
   writeLocalOutputs(project, campaigns);
   return out;
-}
-
-/** Per-split values of the gate's metric for both versions, and whether they come from the same splits. */
-function splitsForGate(
-  metric: string,
-  candidate: LocalVersionMetadata,
-  deployed: LocalVersionMetadata | undefined,
-  solution: string,
-): { candidateSplits?: number[]; deployedSplits?: number[]; sameSplits?: boolean } {
-  const c = candidate.solutions[solution];
-  const d = deployed?.solutions[solution];
-  const values = (v: LocalSolutionVersion | undefined): number[] | undefined => {
-    const list = v?.splitMetrics?.map((m) => m[metric]);
-    return list && list.length > 1 && list.every((x) => typeof x === 'number') ? (list as number[]) : undefined;
-  };
-  const candidateSplits = values(c);
-  const deployedSplits = values(d);
-  if (!candidateSplits || !deployedSplits || !deployed) return {};
-  const sameSplits = candidate.dataFingerprint === deployed.dataFingerprint && JSON.stringify(c?.splits) === JSON.stringify(d?.splits);
-  return { candidateSplits, deployedSplits, sameSplits };
 }

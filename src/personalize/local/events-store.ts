@@ -49,8 +49,46 @@ function parseProps(text: string | null): Props {
 export class EventsStore {
   /** Statements on the serving path, prepared once (preparing per request cost more than running them). */
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /**
+   * Change tracking for the serving caches: `generation` grows with every write this process makes; a user's
+   * events stamp that user, items (and any write by another connection, seen through `PRAGMA data_version`)
+   * stamp everything. A result computed at generation g is still exact while `unchangedSince(userId, g)`.
+   */
+  private gen = 0;
+  private allGen = 0;
+  private readonly userGen = new Map<string, number>();
+  private dataVersion: number;
+  private readonly dataVersionStatement: BetterSqlite3.Statement;
 
-  private constructor(private readonly db: BetterSqlite3.Database) {}
+  private constructor(private readonly db: BetterSqlite3.Database) {
+    this.dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
+    this.dataVersion = this.dataVersionStatement.get() as number;
+  }
+
+  /** The current generation, after noticing writes by other connections (another process, e.g. a CLI run). */
+  generation(): number {
+    const v = this.dataVersionStatement.get() as number;
+    if (v !== this.dataVersion) {
+      this.dataVersion = v;
+      this.everythingChanged();
+    }
+    return this.gen;
+  }
+
+  /** Has anything a result for `userId` depends on (that user's events, items, another writer) changed since `gen`? */
+  unchangedSince(userId: string | undefined, gen: number): boolean {
+    return this.allGen <= gen && (userId === undefined || (this.userGen.get(userId) ?? 0) <= gen);
+  }
+
+  /** Items (or everything) changed after `gen`. */
+  itemsChangedSince(gen: number): boolean {
+    return this.allGen > gen;
+  }
+
+  private everythingChanged(): void {
+    this.allGen = ++this.gen;
+    this.userGen.clear(); // every older stamp is now below allGen
+  }
 
   private statement(sql: string): BetterSqlite3.Statement {
     let st = this.statements.get(sql);
@@ -108,6 +146,7 @@ export class EventsStore {
         }).changes;
       }
     })();
+    for (const e of events) this.userGen.set(e.userId, ++this.gen);
     return added;
   }
 
@@ -121,6 +160,7 @@ export class EventsStore {
         insert.run(i.itemId, JSON.stringify(i.props));
       }
     })();
+    this.everythingChanged();
   }
 
   putUsers(users: readonly UserRecord[]): void {

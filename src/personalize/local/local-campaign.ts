@@ -9,6 +9,9 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { didYouMean, MeshError, usageError } from '../../core/errors.js';
+import { compileFilter, type FilterContext, type ParsedFilter, parseFilterExpression } from '../filter-expression.js';
+import type { RecommendRequest as LocalRecommendRequest, RecommendationsResult } from '../port.js';
+import type { PersonalizeProject } from '../project.js';
 import {
   addItems,
   deserializeModel,
@@ -20,29 +23,12 @@ import {
   similarItems,
   type TrainedModel,
 } from '../recommender/index.js';
-import { compileFilter, type FilterContext, type ParsedFilter, parseFilterExpression } from '../filter-expression.js';
-import type { PersonalizeProject } from '../project.js';
 import { type LocalCampaigns, readLocalCampaigns } from './deploy-local.js';
 import { EventsStore } from './events-store.js';
 import { type LocalVersionMetadata, readVersion, versionDir } from './versions.js';
 
-export interface LocalRecommendRequest {
-  /** Solution name (default: the first campaign answering this kind of request). */
-  readonly solution?: string;
-  readonly userId?: string;
-  readonly itemId?: string;
-  readonly numResults?: number;
-  /** Filter name from personalize.yaml; undefined → defaultFilter; null → no filter. */
-  readonly filter?: string | null;
-  readonly filterValues?: Readonly<Record<string, string>>;
-}
-
-export interface RecommendationsResult {
-  readonly itemList: { itemId: string; score: number }[];
-  readonly recommendationId: string;
-  /** True when the user has no history: the list is the popular items (scores = share of users), as on Personalize. */
-  readonly coldStart?: boolean;
-}
+/** The request and answer shapes are the port's (GetRecommendations' on both targets). */
+export type { RecommendationsResult, RecommendRequest as LocalRecommendRequest } from '../port.js';
 
 interface Loaded {
   version: number;

@@ -8,11 +8,11 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { interrupted } from '../../core/errors.js';
-import type { Output } from '../../io/output.js';
+import { emit, type IoHost } from '../../core/messages.js';
 import { engineRecipe } from '../config.js';
 import type { BuiltDatasets } from '../datasets/build.js';
-import { type EngineParams, evaluateSplits, serializeModel, trainModel } from '../recommender/index.js';
 import type { PersonalizeProject } from '../project.js';
+import { type EngineParams, evaluateSplits, serializeModel, trainModel } from '../recommender/index.js';
 import { type LocalSolutionVersion, type LocalVersionMetadata, writeVersion } from './versions.js';
 
 export interface LocalTrainInput {
@@ -28,7 +28,7 @@ export async function trainLocal(
   built: BuiltDatasets,
   watermarks: LocalVersionMetadata['watermarks'],
   input: LocalTrainInput,
-  output: Output,
+  host: IoHost,
 ): Promise<LocalVersionMetadata> {
   const names = input.solutions ?? project.config.solutions.map((s) => s.name);
   const solutions = project.config.solutions.filter((s) => names.includes(s.name));
@@ -43,13 +43,13 @@ export async function trainLocal(
       if (input.signal?.aborted) throw interrupted('Training stopped; no new version was saved.');
       const recipe = engineRecipe(solution);
       const params: Partial<EngineParams> = { ...input.params, ...(solution.eventType ? { eventType: solution.eventType } : {}) };
-      output.info(`solution ${solution.name} (${recipe}): evaluating on 3 holdout splits…`);
+      emit(host, 'info', 'personalize.train.evaluating', { solution: solution.name, recipe, splits: 3 });
       const evaluation = evaluateSplits(data, { recipe, params });
       const baseline =
         recipe === 'popularity-count'
           ? evaluation
           : evaluateSplits(data, { recipe: 'popularity-count', params: { ...params, tune: false } });
-      output.info(`solution ${solution.name} (${recipe}): training on all ${built.interactions.length} interactions…`);
+      emit(host, 'info', 'personalize.train.training', { solution: solution.name, recipe, interactions: built.interactions.length });
       const model = trainModel(data, { recipe, params });
       const modelFile = `${solution.name}.model`;
       await writeFile(path.join(dir, modelFile), serializeModel(model));

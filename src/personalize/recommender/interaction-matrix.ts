@@ -129,13 +129,3 @@ export function transposeCsr(a: Csr, nCols: number): Csr {
   }
   return { ptr, idx };
 }
-
-/** Number of distinct users per item (Personalize's popularity-count measure). */
-export function distinctUserCounts(userItems: Csr, nItems: number): Float32Array {
-  const counts = new Float32Array(nItems);
-  for (let p = 0; p < userItems.idx.length; p++) {
-    const i = userItems.idx[p] as number;
-    counts[i] = (counts[i] as number) + 1;
-  }
-  return counts;
-}

@@ -87,6 +87,7 @@ function tokenStrings(f: ItemFeatures, props: Props): string[] {
 
 /** Sets (or replaces) the metadata of item `index`. `vocabIndex` is the runtime map of `f.vocab`. */
 export function setItemMetadata(f: ItemFeatures, vocabIndex: Map<string, number>, index: number, props: Props): void {
+  idfTables.delete(f);
   while (f.itemTokens.length <= index) f.itemTokens.push(new Int32Array(0));
   const old = f.itemTokens[index] as Int32Array;
   if (old.length > 0) {
@@ -135,6 +136,33 @@ function norm(f: ItemFeatures, tokens: Int32Array): number {
   return Math.sqrt(s);
 }
 
+/**
+ * IDF of every token and TF-IDF norm of every item, computed once per state of the features (serving used to
+ * take the logarithms on every request); setItemMetadata drops the table. Same arithmetic, same values.
+ */
+interface IdfTable {
+  readonly idf: Float64Array;
+  readonly norms: Float64Array;
+}
+const idfTables = new WeakMap<ItemFeatures, IdfTable>();
+
+function idfTable(f: ItemFeatures): IdfTable {
+  let table = idfTables.get(f);
+  if (!table) {
+    const w = new Float64Array(f.df.length);
+    for (let t = 0; t < w.length; t++) w[t] = idf(f, t);
+    const norms = new Float64Array(f.itemTokens.length);
+    for (let i = 0; i < norms.length; i++) norms[i] = norm(f, f.itemTokens[i] as Int32Array);
+    table = { idf: w, norms };
+    idfTables.set(f, table);
+  }
+  return table;
+}
+
+function itemNorm(f: ItemFeatures, table: IdfTable, item: number): number {
+  return item < table.norms.length ? (table.norms[item] as number) : norm(f, f.itemTokens[item] ?? new Int32Array(0));
+}
+
 /** Cosine similarity of item `i`'s TF-IDF token vector to every item < nItems (0 when either has no metadata). */
 export function metadataSimilarities(f: ItemFeatures, i: number, nItems: number): Float64Array {
   const sims = new Float64Array(nItems);
@@ -162,13 +190,15 @@ export function metadataSimilarities(f: ItemFeatures, i: number, nItems: number)
  */
 export function metadataAffinity(f: ItemFeatures, history: ReadonlyMap<number, number>, candidates: readonly number[]): Float64Array {
   const profile = new Map<number, number>();
+  const table = idfTable(f);
+  const idfOf = table.idf;
   let totalWeight = 0;
   for (const [item, w] of history) {
     const tokens = f.itemTokens[item];
     if (!tokens || tokens.length === 0) continue;
     totalWeight += w;
-    const n = norm(f, tokens);
-    for (const t of tokens) profile.set(t, (profile.get(t) ?? 0) + (w * idf(f, t)) / n);
+    const n = itemNorm(f, table, item);
+    for (const t of tokens) profile.set(t, (profile.get(t) ?? 0) + (w * (idfOf[t] as number)) / n);
   }
   const out = new Float64Array(candidates.length);
   if (totalWeight === 0) return out;
@@ -179,8 +209,8 @@ export function metadataAffinity(f: ItemFeatures, history: ReadonlyMap<number, n
     const tokens = f.itemTokens[c];
     if (!tokens || tokens.length === 0) return;
     let dotp = 0;
-    for (const t of tokens) dotp += (profile.get(t) ?? 0) * idf(f, t);
-    if (dotp > 0) out[k] = dotp / (profileNorm * norm(f, tokens));
+    for (const t of tokens) dotp += (profile.get(t) ?? 0) * (idfOf[t] as number);
+    if (dotp > 0) out[k] = dotp / (profileNorm * itemNorm(f, table, c));
   });
   return out;
 }

@@ -14,10 +14,8 @@ export class TopK {
     return va < vb || (va === vb && ia > ib);
   }
 
-  /** Lowest score currently kept, or -Infinity while not full. */
-  get threshold(): number {
-    return this.size < this.k ? Number.NEGATIVE_INFINITY : (this.val[0] as number);
-  }
+  /** Lowest score currently kept, or -Infinity while not full (a field, kept up to date by push: read per candidate). */
+  threshold = Number.NEGATIVE_INFINITY;
 
   push(index: number, score: number): void {
     if (this.k <= 0) return;
@@ -32,6 +30,7 @@ export class TopK {
       }
       this.idx[c] = index;
       this.val[c] = score;
+      if (this.size === this.k) this.threshold = this.val[0] as number;
       return;
     }
     if (this.below(index, score, this.idx[0] as number, this.val[0] as number)) return;
@@ -50,6 +49,7 @@ export class TopK {
     }
     this.idx[c] = index;
     this.val[c] = score;
+    this.threshold = this.val[0] as number;
   }
 
   /** Kept entries, best first. */

@@ -52,7 +52,8 @@ async function route(source: Source): Promise<void> {
   }
   try {
     if (path === '/live') {
-      if (!source.info.live) setMain('Live', h('h1', {}, 'Live'), h('p', {}, 'The live views are served by `mesh dev`.'));
+      if (!source.info.live)
+        setMain('Live', h('h1', {}, 'Live'), h('p', {}, 'The live views are served by mesh portal and mesh dev, not by a static export.'));
       else renderLive();
       return;
     }

@@ -140,8 +140,3 @@ export function renderLineage(data: PortalData, params: URLSearchParams): void {
   });
   highlight(graph, params.get('focus') ?? undefined, list, status);
 }
-
-/** For tests and the live view's teardown. */
-export function lineageCore(): cytoscape.Core | undefined {
-  return cy;
-}

@@ -1,5 +1,5 @@
 /**
- * The live page (mesh dev): events per second per topic, consumer lag per group, dead letters, the analytics
+ * The live page (mesh portal, mesh dev): events per second per topic, consumer lag per group, dead letters, the analytics
  * domain's plays per minute, and a recommendations explorer. uPlot charts, polled every second. Each chart has a
  * table of the latest values next to it (what a screen reader reads, and what the tests check).
  */

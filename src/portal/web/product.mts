@@ -38,7 +38,7 @@ function subscribers(p: PortalProduct): HTMLElement {
     p.subscribers.map((s) => [
       h('a', { href: `#/?domain=${encodeURIComponent(s.domain)}` }, s.domain),
       s.table === undefined ? '-' : s.table === 'all' ? 'all columns' : s.table.join(', '),
-      s.stream ? `${s.stream.function} (group ${s.stream.group})` : '-',
+      s.stream ? `${s.stream.function} (group ${s.stream.group})${s.stream.deployment ? `, ${s.stream.deployment}` : ''}` : '-',
       s.granted ? 'granted' : (s.access ?? 'not granted'),
     ]),
     { id: 'subscribers' },
@@ -82,6 +82,20 @@ function sampleSection(p: PortalProduct, data: PortalData): HTMLElement {
     ' ',
     h('button', { type: 'button', id: 'sample-show', onclick: (() => void show()) as EventListener }, 'Show rows'),
     out,
+  );
+}
+
+/** On aws the portal reads no rows (see routes.ts, sampleRowsLocalOnly): say so where the rows would be. */
+function sampleLocalOnly(): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'sample-title' },
+    h('h2', { id: 'sample-title' }, 'Sample rows'),
+    h(
+      'p',
+      { id: 'sample-local-only' },
+      'Sample rows are a local-target feature (read like mesh query --domain). On aws, query the resource link in the consumer account with Athena, as that domain.',
+    ),
   );
 }
 
@@ -245,7 +259,7 @@ export function renderProduct(data: PortalData, name: string, source: Source, re
     h('section', { 'aria-labelledby': 'contract-title' }, h('h2', { id: 'contract-title' }, 'Contract'), contract(p)),
     h('section', { 'aria-labelledby': 'subscribers-title' }, h('h2', { id: 'subscribers-title' }, 'Subscribers'), subscribers(p)),
     source.static ? null : historySection(p),
-    source.static || source.info.target !== 'local' ? null : sampleSection(p, data),
+    source.static ? null : source.info.target === 'local' ? sampleSection(p, data) : sampleLocalOnly(),
     accessSection(p, data, source, rerender),
   );
 }

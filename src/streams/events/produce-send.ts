@@ -100,7 +100,6 @@ function failure(
   if (mesh.code === 'TopicNotFound' && counts.acknowledged === 0) return mesh; // reworded by the caller
   return new MeshError(mesh.code, `${mesh.message} ${progress}`, {
     hint: mesh.hint,
-    exitCode: mesh.exitCode,
     cause: mesh.cause ?? error,
     details: {
       ...mesh.details,

@@ -10,7 +10,8 @@
  * line, and first reads the last batch's worth of records per partition back to skip ids a killed run had sent but
  * not journaled; a plain re-run of a file with a journal is refused there (it would store duplicates).
  */
-import { ExitCode, MeshError } from '../../core/errors.js';
+import type { AwsClients } from '../../aws/clients.js';
+import { MeshError } from '../../core/errors.js';
 import type { Target, Workspace } from '../../workspace/model.js';
 import type { StreamTransport } from '../transport/index.js';
 import { type EventLine, type InvalidEvent, readEventLines } from './event-lines.js';
@@ -40,6 +41,8 @@ export interface ProduceEventsOptions {
   readonly dryRun?: boolean;
   /** Use this transport instead of opening the mesh's (tests, `mesh dev`). */
   readonly transport?: StreamTransport;
+  /** aws with MSK: the run's AwsClients (made with --profile and --region; the caller destroys them). */
+  readonly clients?: AwsClients;
   /** Called after every acknowledged batch. */
   readonly onProgress?: (progress: ProduceProgress) => void;
   /** Things the user should know before the events go (a journal found, ignored, …). */
@@ -86,7 +89,6 @@ export async function produceEvents(options: ProduceEventsOptions): Promise<Prod
       `${invalid.length} of ${invalid.length + events.length} event(s) in ${source} do not match ${schema.name}; nothing was sent:\n${shown.join('\n')}${more}`,
       {
         hint: `Fix them (\`mesh describe ${product.name}\` shows the fields), or pass --skip-invalid to send the valid ones.`,
-        exitCode: ExitCode.Usage,
         details: { invalid },
       },
     );
@@ -105,7 +107,7 @@ export async function produceEvents(options: ProduceEventsOptions): Promise<Prod
     };
   }
 
-  const opened = options.transport ? undefined : await openEventsConnection(workspace, options.target, product);
+  const opened = options.transport ? undefined : await openEventsConnection(workspace, options.target, product, options.clients);
   const transport = options.transport ?? (opened?.connection.transport as StreamTransport);
   try {
     const journal = options.file ? new ProduceJournal(workspace.root, port.topic, options.file) : undefined;
@@ -161,7 +163,6 @@ export async function produceEvents(options: ProduceEventsOptions): Promise<Prod
   } finally {
     if (opened) {
       await opened.connection.transport.close();
-      opened.clients?.destroy();
     }
   }
 }
@@ -183,7 +184,6 @@ function startLine(
         `${options.source} changed since the previous run (its size, time or first bytes differ), so it cannot be resumed.`,
         {
           hint: `Send it all again with --restart${kind === 'embedded' ? ' (the log skips the events it already holds)' : ' (Kafka stores the events sent before again)'}.`,
-          exitCode: ExitCode.Usage,
         },
       );
     }
@@ -198,7 +198,6 @@ function startLine(
       `A previous run of ${options.source} ${where}; sending it again would store its events twice on Kafka.`,
       {
         hint: `Pass --resume to continue after line ${usable.lastLine}, or --restart to send every line again: ${command} --resume`,
-        exitCode: ExitCode.Usage,
         details: { lastAcknowledgedLine: usable.lastLine, acknowledged: usable.acknowledged, complete: usable.complete },
       },
     );
@@ -228,20 +227,5 @@ async function recentIds(transport: StreamTransport, topic: string, pending: rea
 }
 
 function usage(message: string, hint?: string): MeshError {
-  return new MeshError('UsageError', message, { hint, exitCode: ExitCode.Usage });
-}
-
-/** One line per partition, for people: `partition 0: offsets 12-40 (29 events)`. */
-export function describeProduced(result: ProduceEventsResult): string {
-  if (result.dryRun) {
-    return `Dry run: ${result.valid ?? 0} event(s) valid for ${result.topic}${result.invalid.length > 0 ? `, ${result.invalid.length} invalid` : ''}; nothing was sent.`;
-  }
-  const notes = [
-    ...(result.invalid.length > 0 ? [`skipped ${result.invalid.length} invalid`] : []),
-    ...(result.duplicates > 0 ? [`${result.duplicates} duplicate(s) skipped: already stored`] : []),
-  ];
-  const resumed = result.resumedAfterLine ? `, resuming after line ${result.resumedAfterLine}` : '';
-  const head = `Sent ${result.sent} event(s) to ${result.topic}${resumed}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
-  const rows = result.partitions.map((p) => `  partition ${p.partition}: offsets ${p.firstOffset}-${p.lastOffset} (${p.count})`);
-  return [head, ...rows].join('\n');
+  return new MeshError('UsageError', message, { hint });
 }

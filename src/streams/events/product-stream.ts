@@ -1,6 +1,6 @@
 /** A product's stream as `mesh events` sees it: the port, its compiled event schema, and a connection to open. */
 import type { AwsClients } from '../../aws/clients.js';
-import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
+import { didYouMean, MeshError } from '../../core/errors.js';
 import type { Product, StreamPort, Target, Workspace } from '../../workspace/model.js';
 import type { CompiledEventSchema } from '../schema/index.js';
 import { openStreamConnection, type StreamConnection } from '../topics/stream-connection.js';
@@ -18,13 +18,12 @@ export const CONTENT_TYPES = { avro: 'avro/binary', json: 'application/json' } a
 export async function productStream(workspace: Workspace, name: string): Promise<ProductStream> {
   const product = workspace.products.find((p) => p.name === name);
   if (!product) {
-    throw new MeshError('ProductNotFound', `No product named "${name}" in this workspace.`, {
+    throw new MeshError('UnknownProduct', `No product named "${name}" in this workspace.`, {
       hint:
         didYouMean(
           name,
           workspace.products.map((p) => p.name),
         ) ?? 'List them with `mesh catalog`.',
-      exitCode: ExitCode.Usage,
     });
   }
   const port = product.stream;
@@ -32,7 +31,6 @@ export async function productStream(workspace: Workspace, name: string): Promise
     const withStream = workspace.products.filter((p) => p.stream).map((p) => p.name);
     throw new MeshError('ProductHasNoStream', `Product ${name} has no stream port, so it has no events.`, {
       hint: withStream.length > 0 ? `Products with a stream: ${withStream.join(', ')}.` : `Add a stream port to ${product.file}.`,
-      exitCode: ExitCode.Usage,
     });
   }
   const { compileEventSchema } = await import('../schema/index.js');
@@ -48,21 +46,19 @@ export async function openEventsConnection(
   workspace: Workspace,
   target: Target,
   product: Product,
-): Promise<{ connection: StreamConnection; clients?: AwsClients }> {
-  if (target === 'local' || workspace.mesh.streaming.kind !== 'msk') {
-    return { connection: await openStreamConnection({ workspace, target, clientId: `mesh-${workspace.mesh.name}-events` }) };
-  }
-  const { AwsClients } = await import('../../aws/clients.js');
-  const clients = new AwsClients();
+  given?: AwsClients,
+): Promise<{ connection: StreamConnection }> {
+  // On MSK: the run's clients, made with --profile and --region (the caller destroys them).
   const producer = workspace.domains.find((d) => d.name === product.domain);
   const connection = await openStreamConnection({
     workspace,
     target,
-    clients,
+    ...(given ? { clients: given } : {}),
+    clientsFor: '`mesh events` on MSK',
     clientId: `mesh-${workspace.mesh.name}-events`,
     ...(producer ? { access: producer.access } : {}),
   });
-  return { connection, clients };
+  return { connection };
 }
 
 /** Rewords "topic does not exist" for a product whose topic was never published. */

@@ -5,6 +5,7 @@
  * Stops on abort (Ctrl-C), after maxEvents (-c), or once it has read everything there was when it started (-e).
  * A record that does not decode is yielded with `error` set instead of `value`; the tail goes on.
  */
+import type { AwsClients } from '../../aws/clients.js';
 import type { Target, Workspace } from '../../workspace/model.js';
 import { type CompiledEventSchema, decodeGlueHeader, hasGlueHeader } from '../schema/index.js';
 import type { ConsumedRecord, StreamTransport } from '../transport/index.js';
@@ -22,6 +23,10 @@ export interface TailEventsOptions {
   readonly stopAtEnd?: boolean;
   readonly signal: AbortSignal;
   readonly transport?: StreamTransport;
+  /** aws with MSK: the run's AwsClients (made with --profile and --region; the caller destroys them). */
+  readonly clients?: AwsClients;
+  /** Called once the tail (without a group) has fixed where it starts: an event produced after this is read. */
+  readonly onStarted?: () => void;
 }
 
 export interface TailedEvent {
@@ -62,7 +67,7 @@ export function decodeRecord(schema: CompiledEventSchema, record: ConsumedRecord
 
 export async function* tailEvents(options: TailEventsOptions): AsyncGenerator<TailedEvent> {
   const { product, port, schema } = await productStream(options.workspace, options.product);
-  const opened = options.transport ? undefined : await openEventsConnection(options.workspace, options.target, product);
+  const opened = options.transport ? undefined : await openEventsConnection(options.workspace, options.target, product, options.clients);
   const transport = options.transport ?? (opened?.connection.transport as StreamTransport);
   try {
     if (options.signal.aborted) return;
@@ -73,6 +78,7 @@ export async function* tailEvents(options: TailEventsOptions): AsyncGenerator<Ta
           from: options.fromBeginning ? 'beginning' : 'latest',
           ...(options.maxEvents !== undefined ? { maxRecords: options.maxEvents } : {}),
           ...(options.stopAtEnd ? { stopAtEnd: true } : {}),
+          ...(options.onStarted ? { onStarted: options.onStarted } : {}),
           signal: options.signal,
         });
     let count = 0;
@@ -87,7 +93,6 @@ export async function* tailEvents(options: TailEventsOptions): AsyncGenerator<Ta
   } finally {
     if (opened) {
       await opened.connection.transport.close();
-      opened.clients?.destroy();
     }
   }
 }
@@ -134,10 +139,4 @@ async function* readAsGroup(
   } finally {
     await flush();
   }
-}
-
-/** A tailed event for people: `p0@15 key=u1 {"userId":"u1",…}` (the decode error instead of the value when it failed). */
-export function formatTailedEvent(event: TailedEvent, style: { dim: (t: string) => string; red: (t: string) => string }): string {
-  const where = style.dim(`p${event.partition}@${event.offset}${event.key !== null ? ` key=${event.key}` : ''}`);
-  return event.error !== undefined ? `${where} ${style.red(`cannot decode: ${event.error}`)}` : `${where} ${JSON.stringify(event.value)}`;
 }

@@ -1,5 +1,5 @@
 /** Deterministic names and ARNs for a stream subscription's function, role and MSK data-plane resources. */
-import { ExitCode, MeshError } from '../../core/errors.js';
+import { MeshError } from '../../core/errors.js';
 import type { MeshConfig } from '../../workspace/model.js';
 
 const LAMBDA_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
@@ -10,7 +10,6 @@ export function lambdaFunctionName(mesh: MeshConfig, consumer: string, fn: strin
   if (!LAMBDA_NAME.test(name)) {
     throw new MeshError('FunctionNameInvalid', `The Lambda function name "${name}" is not valid (1-64 of a-z, A-Z, 0-9, - and _).`, {
       hint: 'Use a shorter function name in the domain file (the name is <mesh>-<domain>-<function>).',
-      exitCode: ExitCode.Usage,
     });
   }
   return name;
@@ -22,7 +21,6 @@ export function executionRoleName(functionName: string): string {
   if (name.length > 64) {
     throw new MeshError('RoleNameTooLong', `The execution role name "${name}" is longer than 64 characters.`, {
       hint: 'Use a shorter function name in the domain file.',
-      exitCode: ExitCode.Usage,
     });
   }
   return name;
@@ -48,7 +46,6 @@ export function mskArns(clusterArn: string): MskArns {
   if (!match) {
     throw new MeshError('ClusterArnInvalid', `"${clusterArn}" is not an MSK cluster ARN.`, {
       hint: 'Use arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid> in mesh.yaml streaming.clusterArn.',
-      exitCode: ExitCode.Usage,
     });
   }
   const [, prefix, rest] = match;

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ExitCode, MeshError } from '../../core/errors.js';
+import { MeshError } from '../../core/errors.js';
 
 export interface HandlerEntry {
   /** Absolute path of the handler module, e.g. `<dir>/index.ts`. */
@@ -29,7 +29,6 @@ export function resolveHandlerEntry(handlerDir: string, handler: string, where?:
   const dot = handler.lastIndexOf('.');
   if (dot <= 0 || dot === handler.length - 1) {
     throw new MeshError('HandlerInvalid', `"${handler}" is not a handler: use <file>.<export>, e.g. index.handler.`, {
-      exitCode: ExitCode.Usage,
       ...(where ? { location: { file: where } } : {}),
     });
   }
@@ -41,7 +40,6 @@ export function resolveHandlerEntry(handlerDir: string, handler: string, where?:
   }
   throw new MeshError('HandlerNotFound', `No ${modulePath}.ts or ${modulePath}.js in the handler folder ${handlerDir}.`, {
     hint: `Create ${path.join(handlerDir, `${modulePath}.ts`)} exporting "${exportName}", or fix the handler in the domain file.`,
-    exitCode: ExitCode.Usage,
     ...(where ? { location: { file: where } } : {}),
   });
 }
@@ -167,7 +165,7 @@ export function hashHandlerFolder(handlerDir: string): string {
     }
   };
   if (!existsSync(handlerDir)) {
-    throw new MeshError('HandlerNotFound', `The handler folder ${handlerDir} does not exist.`, { exitCode: ExitCode.Usage });
+    throw new MeshError('HandlerNotFound', `The handler folder ${handlerDir} does not exist.`);
   }
   walk(handlerDir, '');
   return hash.digest('hex');

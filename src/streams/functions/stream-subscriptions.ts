@@ -1,7 +1,8 @@
 /** Which stream subscriptions a plan scope covers, resolved against the workspace (pure). */
-import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
+import { didYouMean, MeshError } from '../../core/errors.js';
 import type { PlanScope } from '../../engine/plane.js';
 import type { Domain, Product, StreamPort, StreamSubscription, Subscription, Workspace } from '../../workspace/model.js';
+import { requireDomain } from '../../workspace/require-domain.js';
 
 export interface ResolvedStreamSubscription {
   readonly domain: Domain;
@@ -24,18 +25,13 @@ function resolve(ws: Workspace, domain: Domain, subscription: Subscription): Res
   if (!stream) return undefined;
   const product = ws.products.find((p) => p.name === subscription.product);
   if (!product) {
-    throw new MeshError(
-      'ProductNotFound',
-      `Domain ${domain.name} subscribes to "${subscription.product}", which no product file defines.`,
-      {
-        hint: didYouMean(
-          subscription.product,
-          ws.products.map((p) => p.name),
-        ),
-        location: { file: domain.file },
-        exitCode: ExitCode.Usage,
-      },
-    );
+    throw new MeshError('UnknownProduct', `Domain ${domain.name} subscribes to "${subscription.product}", which no product file defines.`, {
+      hint: didYouMean(
+        subscription.product,
+        ws.products.map((p) => p.name),
+      ),
+      location: { file: domain.file },
+    });
   }
   if (!product.stream) {
     throw new MeshError(
@@ -44,25 +40,10 @@ function resolve(ws: Workspace, domain: Domain, subscription: Subscription): Res
       {
         hint: `Add a stream port to ${product.file}, or remove the stream part of the subscription.`,
         location: { file: domain.file },
-        exitCode: ExitCode.Usage,
       },
     );
   }
   return { domain, subscription, stream, product, port: product.stream };
-}
-
-function findDomainOrThrow(ws: Workspace, name: string): Domain {
-  const domain = ws.domains.find((d) => d.name === name);
-  if (!domain) {
-    throw new MeshError('DomainNotFound', `No domain named "${name}" in this workspace.`, {
-      hint: didYouMean(
-        name,
-        ws.domains.map((d) => d.name),
-      ),
-      exitCode: ExitCode.Usage,
-    });
-  }
-  return domain;
 }
 
 /** Stream subscriptions to apply: the scope's entries that ask for the stream port, or all of them (none for a removal scope). */
@@ -78,7 +59,7 @@ export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): Res
   const out: ResolvedStreamSubscription[] = [];
   for (const entry of scope.subscriptions as readonly ScopeEntry[]) {
     if (entry.stream === false) continue;
-    const domain = findDomainOrThrow(ws, entry.domain);
+    const domain = requireDomain(ws, entry.domain);
     const subscription = domain.subscriptions.find((s) => s.product === entry.product);
     const resolved = subscription ? resolve(ws, domain, subscription) : undefined;
     if (resolved && entry.function && resolved.stream.function !== entry.function) {
@@ -88,7 +69,6 @@ export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): Res
         {
           hint: `Use --function ${resolved.stream.function}, or change the function in ${domain.file}.`,
           location: { file: domain.file },
-          exitCode: ExitCode.Usage,
         },
       );
     }
@@ -100,7 +80,6 @@ export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): Res
         {
           hint: `Add subscriptions: [{ product: ${entry.product}, stream: { function: …, handler: … } }] to ${domain.file}.`,
           location: { file: domain.file },
-          exitCode: ExitCode.Usage,
         },
       );
     }
@@ -116,7 +95,7 @@ export function streamRemovalsInScope(
   return (scope.removals ?? [])
     .filter((entry: ScopeEntry) => entry.stream !== false)
     .map((entry) => {
-      const domain = findDomainOrThrow(ws, entry.domain);
+      const domain = requireDomain(ws, entry.domain);
       const subscription = domain.subscriptions.find((s) => s.product === entry.product);
       const resolved = subscription?.stream ? resolve(ws, domain, subscription) : undefined;
       return { domain, product: entry.product, ...(resolved ? { resolved } : {}) };
@@ -134,9 +113,39 @@ export function subscriptionsOfFunction(ws: Workspace, domain: Domain, fn: strin
       throw new MeshError('FunctionConflict', `Function ${fn} of domain ${domain.name} is declared with two different handlers.`, {
         hint: 'Give each handler folder its own function name, or point both subscriptions at the same handler.',
         location: { file: domain.file },
-        exitCode: ExitCode.Usage,
       });
     }
   }
   return all;
+}
+
+/** One function of a consumer domain and the stream subscriptions it handles. */
+export interface FunctionGroup {
+  readonly domain: Domain;
+  readonly fn: string;
+  /** Every stream subscription of the domain that uses this function (an aws execution role covers them all). */
+  readonly all: readonly ResolvedStreamSubscription[];
+  /** The ones in the plan scope (they get their mappings or groups planned). */
+  readonly inScope: readonly ResolvedStreamSubscription[];
+}
+
+/** The subscriptions grouped by (domain, function), in the order the functions first appear. */
+export function groupByFunction(ws: Workspace, subs: readonly ResolvedStreamSubscription[]): FunctionGroup[] {
+  const groups = new Map<
+    string,
+    { domain: Domain; fn: string; all: ResolvedStreamSubscription[]; inScope: ResolvedStreamSubscription[] }
+  >();
+  for (const s of subs) {
+    const key = `${s.domain.name}/${s.stream.function}`;
+    const existing = groups.get(key);
+    if (existing) existing.inScope.push(s);
+    else
+      groups.set(key, {
+        domain: s.domain,
+        fn: s.stream.function,
+        all: subscriptionsOfFunction(ws, s.domain, s.stream.function),
+        inScope: [s],
+      });
+  }
+  return [...groups.values()];
 }

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Output } from '../../io/output.js';
+import { type IoHost, emit as notify } from '../../core/messages.js';
 import type { HandlerError, HostMessage, InvokeMessage } from './function-host.js';
 
 export type InvokeResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: HandlerError };
@@ -16,7 +16,8 @@ export interface FunctionProcessOptions {
   readonly env: NodeJS.ProcessEnv;
   /** e.g. `recommendations/interactions-handler`. */
   readonly label: string;
-  readonly output: Output;
+  /** Where the function's output lines go (`streams.function.output`). */
+  readonly host: IoHost;
   readonly functionArn: string;
 }
 
@@ -26,11 +27,25 @@ export class FunctionProcess {
   private nextId = 1;
   private pending = new Map<number, (result: InvokeResult) => void>();
   private stderrTail: string[] = [];
+  /** An init failure met by warm(), handed to the next invoke (which would otherwise load the handler again). */
+  private warmFailure: InvokeResult | undefined;
 
   constructor(private readonly options: FunctionProcessOptions) {}
 
+  /**
+   * Starts the process ahead of the first invoke (a warm start), so the first batch does not wait for the fork and
+   * the handler's loading. Never throws; a handler that fails to load fails the next invoke, as a cold start would.
+   */
+  async warm(): Promise<void> {
+    const initFailure = await this.start();
+    if (initFailure) this.warmFailure = initFailure;
+  }
+
   /** Runs the handler once. Never throws: failures come back as `{ ok: false, error }`. */
   async invoke(event: unknown, timeoutMs: number): Promise<InvokeResult> {
+    const warmFailure = this.warmFailure;
+    this.warmFailure = undefined;
+    if (warmFailure) return warmFailure;
     const initFailure = await this.start();
     if (initFailure) return initFailure;
     const child = this.child;
@@ -141,8 +156,11 @@ export class FunctionProcess {
       this.stderrTail.push(line);
       if (this.stderrTail.length > 20) this.stderrTail.shift();
     }
-    const out = this.options.output;
-    out.info(`${out.style.dim(`[${this.options.label}]`)} ${line}`);
+    notify(this.options.host, 'info', 'streams.function.output', {
+      function: this.options.label,
+      line,
+      stream: isStderr ? 'stderr' : 'stdout',
+    });
   }
 
   private kill(): void {

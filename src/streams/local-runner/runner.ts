@@ -4,7 +4,7 @@
  * process per function (handler bundled with esbuild); one poller per subscription (subscription-poller.ts).
  */
 import { usageError } from '../../core/errors.js';
-import type { Output } from '../../io/output.js';
+import { emit, type IoHost, silentHost } from '../../core/messages.js';
 import type { Target, Workspace } from '../../workspace/model.js';
 import { consumerGroupId } from '../../workspace/naming.js';
 import { lambdaFunctionName } from '../functions/function-naming.js';
@@ -21,7 +21,8 @@ export type { RunnerEvent, SubscriptionStats } from './subscription-poller.js';
 export interface FunctionRunnerOptions {
   readonly workspace: Workspace;
   readonly target: Target;
-  readonly output: Output;
+  /** Where the runner's notices and the functions' output lines go. Default: nowhere. */
+  readonly host?: IoHost;
   /** Aborting it stops the runner (as stop() does). */
   readonly signal: AbortSignal;
   /** Only these functions: `<function>` or `<domain>/<function>`. */
@@ -46,6 +47,12 @@ export interface FunctionRunnerStats {
 export interface FunctionRunner {
   /** `<domain>/<function> ← <topic>` for each subscription running. */
   readonly running: readonly string[];
+  /**
+   * Resolves once every function's process has started (or failed to load) and every poller's first fetch has
+   * returned (it holds its position in the group): a record produced after this is delivered without a cold start.
+   * Also resolves on stop.
+   */
+  readonly ready: Promise<void>;
   /** Finishes the batches in flight, stops the processes, removes the bundles; resolves when all is stopped. */
   stop(): Promise<void>;
   stats(): FunctionRunnerStats;
@@ -57,7 +64,8 @@ function selected(s: ResolvedStreamSubscription, only: readonly string[] | undef
 }
 
 export async function startFunctionRunner(options: FunctionRunnerOptions): Promise<FunctionRunner> {
-  const { workspace, output } = options;
+  const { workspace } = options;
+  const host = options.host ?? silentHost;
   if (options.target !== 'local') {
     throw usageError('The function runner runs on the local target; on aws the functions run in Lambda.', 'Run `mesh dev --target local`.');
   }
@@ -100,7 +108,7 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
         proc = new FunctionProcess({
           file: bundle.file,
           label: key,
-          output,
+          host,
           functionArn: `arn:aws:lambda:${region}:${s.domain.access.account}:function:${name}`,
           env: {
             ...process.env,
@@ -126,14 +134,18 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
         await transport
           .ensureTopic({ ...dlq, replicationFactor: source.replicationFactor, configs: { ...dlq.configs } })
           .catch((error: unknown) => {
-            output.warn(`${key}: cannot create the dead-letter topic ${dlq.name}: ${(error as Error).message}`);
+            emit(host, 'warn', 'streams.runner.dead-letter-topic-failed', {
+              subscription: key,
+              topic: dlq.name,
+              error: (error as Error).message,
+            });
           });
-      } else output.warn(`${key}: topic ${s.port.topic} does not exist yet; waiting for it (publish ${s.product.name}).`);
+      } else emit(host, 'warn', 'streams.runner.topic-missing', { subscription: key, topic: s.port.topic, product: s.product.name });
       const poller = new SubscriptionPoller({
         transport,
         process: proc,
         source: eventSource,
-        output,
+        host,
         invocationTimeoutMs: options.invocationTimeoutMs ?? 60_000,
         retryBackoff: options.retryBackoff ?? { initialMs: 500, maxMs: 30_000 },
         pollWaitMs: options.pollWaitMs ?? 500,
@@ -159,6 +171,8 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
     throw error;
   }
   for (const poller of pollers) runs.push(poller.run(controller.signal));
+  // Warm start: the processes start now, beside the pollers' first fetch, not on the first batch.
+  const ready = Promise.all([...pollers.map((p) => p.ready), ...[...processes.values()].map((p) => p.warm())]).then(() => undefined);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -176,6 +190,7 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
 
   return {
     running: pollers.map((p) => `${p.stats.domain}/${p.stats.function} ← ${p.stats.topic}`),
+    ready,
     stop,
     stats: () => ({ subscriptions: pollers.map((p) => ({ ...p.stats })) }),
   };

@@ -11,8 +11,8 @@
  * Offsets live in the transport (the embedded log or Kafka), so a restart resumes from the last commit:
  * at-least-once, nothing lost, order kept within a partition.
  */
+import { emit, type IoHost } from '../../core/messages.js';
 import { sleep } from '../../core/waiter.js';
-import type { Output } from '../../io/output.js';
 import type { ConsumedRecord, PartitionBatch, ProduceRecord, StreamTransport } from '../transport/index.js';
 import type { FunctionProcess } from './function-process.js';
 import { type BatchOutcome, capBatches, partitionKey, readBatchResponse, toMskEvent } from './msk-event.js';
@@ -49,6 +49,8 @@ export interface SubscriptionStats {
 }
 
 export type RunnerEvent =
+  /** The poller's first fetch returned: it holds its position in the group, so a record produced now reaches it. */
+  | { readonly type: 'ready'; readonly stats: SubscriptionStats }
   | {
       readonly type: 'invoked';
       readonly stats: SubscriptionStats;
@@ -63,7 +65,7 @@ export interface PollerOptions {
   readonly subscription: PollerSubscription;
   readonly process: FunctionProcess;
   readonly source: { readonly eventSourceArn: string; readonly bootstrapServers: string };
-  readonly output: Output;
+  readonly host: IoHost;
   readonly invocationTimeoutMs: number;
   readonly retryBackoff: { readonly initialMs: number; readonly maxMs: number };
   /** How long one fetch waits for records before the loop checks for stop. */
@@ -75,6 +77,9 @@ type Failure = { readonly errorType: string; readonly errorMessage: string };
 
 export class SubscriptionPoller {
   readonly stats: SubscriptionStats;
+  /** Resolves once the first fetch has returned (see the 'ready' event), or when the poller stops before that. */
+  readonly ready: Promise<void>;
+  private settleReady: (reached: boolean) => void = () => undefined;
   private attempts = 0;
 
   constructor(private readonly options: PollerOptions) {
@@ -93,6 +98,13 @@ export class SubscriptionPoller {
       committed: 0,
       deadLettered: 0,
     };
+    this.ready = new Promise<void>((resolve) => {
+      this.settleReady = (reached) => {
+        this.settleReady = () => undefined;
+        if (reached) this.options.onEvent?.({ type: 'ready', stats: this.stats });
+        resolve();
+      };
+    });
   }
 
   private get label(): string {
@@ -101,13 +113,16 @@ export class SubscriptionPoller {
 
   /** Runs until `stop` is aborted; the batch in flight is finished first (and committed if it succeeded). */
   async run(stop: AbortSignal): Promise<void> {
+    if (stop.aborted) this.settleReady(false);
+    else stop.addEventListener('abort', () => this.settleReady(false), { once: true });
     while (!stop.aborted) {
       let batches: PartitionBatch[];
       try {
         batches = await this.fetch(stop);
+        this.settleReady(true);
       } catch (error) {
         this.stats.lastError = (error as Error).message;
-        this.options.output.warn(`${this.label}: cannot read the stream: ${(error as Error).message}`);
+        emit(this.options.host, 'warn', 'streams.poller.read-failed', { subscription: this.label, error: (error as Error).message });
         await sleep(this.backoff(), stop);
         continue;
       }
@@ -117,7 +132,7 @@ export class SubscriptionPoller {
       } catch (error) {
         // commit or dead-letter write failed: nothing more was committed, the records come again
         this.stats.lastError = (error as Error).message;
-        this.options.output.warn(`${this.label}: ${(error as Error).message}; retrying`);
+        emit(this.options.host, 'warn', 'streams.poller.deliver-failed', { subscription: this.label, error: (error as Error).message });
         await sleep(this.backoff(), stop);
       }
     }
@@ -149,7 +164,8 @@ export class SubscriptionPoller {
     if (outcome.kind === 'success') {
       this.stats.succeeded += 1;
       this.attempts = 0;
-      for (const batch of batches) await this.commit(batch.partition, batch.nextOffset, batch.records.length);
+      // All partitions at once: the Kafka transport sends them as one offset commit, not one round trip each.
+      await Promise.all(batches.map((batch) => this.commit(batch.partition, batch.nextOffset, batch.records.length)));
       return;
     }
     this.stats.failed += 1;
@@ -176,9 +192,13 @@ export class SubscriptionPoller {
     if (!exhausted) {
       this.stats.retries += 1;
       const delay = this.backoff();
-      this.options.output.warn(
-        `${this.label}: attempt ${this.attempts} failed (${failure.errorType}: ${failure.errorMessage}); retrying in ${delay} ms`,
-      );
+      emit(this.options.host, 'warn', 'streams.poller.attempt-failed', {
+        subscription: this.label,
+        attempt: this.attempts,
+        errorType: failure.errorType,
+        errorMessage: failure.errorMessage,
+        delayMs: delay,
+      });
       await sleep(delay, stop);
       return;
     }
@@ -217,9 +237,13 @@ export class SubscriptionPoller {
     await this.options.transport.produce(s.deadLetterTopic, out);
     this.stats.deadLettered += records.length;
     const message = `${failure.errorType}: ${failure.errorMessage}`;
-    this.options.output.warn(
-      `${this.label}: ${records.length} record(s) sent to ${s.deadLetterTopic} after ${this.attempts} attempts (${message})`,
-    );
+    emit(this.options.host, 'warn', 'streams.poller.dead-lettered', {
+      subscription: this.label,
+      records: records.length,
+      topic: s.deadLetterTopic,
+      attempts: this.attempts,
+      error: message,
+    });
     this.options.onEvent?.({ type: 'dead-lettered', stats: this.stats, records: records.length, error: message });
   }
 

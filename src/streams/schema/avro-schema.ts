@@ -8,7 +8,6 @@ import { TimestampMillisType } from './timestamp-millis.js';
 
 export type AvroType = avsc.Type;
 export type AvroRecordType = avsc.types.RecordType;
-export type AvroField = avsc.types.Field;
 export type AvroEnumType = avsc.types.EnumType;
 
 export interface ParseAvroOptions {
@@ -86,10 +85,6 @@ export function isMap(type: AvroType): type is avsc.types.MapType {
 
 export function isLogical(type: AvroType): type is avsc.types.LogicalType {
   return type.typeName.startsWith('logical:');
-}
-
-export function unionBranches(type: AvroType): readonly AvroType[] {
-  return isUnion(type) ? type.types : [type];
 }
 
 export function mapValuesType(type: avsc.types.MapType): AvroType {

@@ -7,9 +7,6 @@ import { configError, didYouMean } from '../../core/errors.js';
 export const COMPATIBILITY_MODES = ['NONE', 'DISABLED', 'BACKWARD', 'BACKWARD_ALL', 'FORWARD', 'FORWARD_ALL', 'FULL', 'FULL_ALL'] as const;
 export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 
-/** The default for stream ports (product.md: "BACKWARD by default"). */
-export const DEFAULT_COMPATIBILITY_MODE: CompatibilityMode = 'BACKWARD';
-
 const CONFLUENT_SPELLINGS: Readonly<Record<string, CompatibilityMode>> = {
   BACKWARD_TRANSITIVE: 'BACKWARD_ALL',
   FORWARD_TRANSITIVE: 'FORWARD_ALL',

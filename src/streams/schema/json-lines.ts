@@ -18,7 +18,3 @@ export function parseJsonLines(text: string): JsonLine[] {
   });
   return out;
 }
-
-export function isJsonLineError(entry: JsonLine): entry is { readonly line: number; readonly error: string } {
-  return 'error' in entry;
-}

@@ -7,13 +7,13 @@
  *     for that one registration, then restored), which both registries would otherwise refuse;
  *   - a new definition under DISABLED is refused outright: the plan fails (no flag can register it).
  */
-import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
+import { didYouMean, MeshError } from '../../core/errors.js';
 import { type Change, type DesiredResource, keyOf, type ObservedResource } from '../../engine/plan.js';
 import type { PlanScope } from '../../engine/plane.js';
 import { createPlan } from '../../engine/planner.js';
 import type { Product, Workspace } from '../../workspace/model.js';
+import type { StreamsContext } from '../context.js';
 import type { SchemaChangePlan } from '../schema/index.js';
-import type { StreamsContext } from './streams-context.js';
 import { topicUpdateFor } from './topic-admin.js';
 import { compareTopic, type TopicResourceSpec } from './topic-spec.js';
 
@@ -27,15 +27,7 @@ export interface SchemaResourceSpec {
 }
 
 export function topicRef(ctx: StreamsContext, name: string, label = name) {
-  const ws = ctx.workspace;
-  const streaming = ws.mesh.streaming;
-  return {
-    plane: 'streams' as const,
-    type: 'topic',
-    id: name,
-    label,
-    ...(ctx.env.target === 'aws' && streaming.kind === 'msk' ? { account: streaming.account, region: streaming.region } : {}),
-  };
+  return { plane: 'streams' as const, type: 'topic' as const, id: name, label, ...ctx.port.topicPlacement };
 }
 
 export function publishedProducts(ws: Workspace, scope: PlanScope): Product[] {
@@ -44,13 +36,12 @@ export function publishedProducts(ws: Workspace, scope: PlanScope): Product[] {
   return scope.products.map((name) => {
     const product = ws.products.find((p) => p.name === name);
     if (!product) {
-      throw new MeshError('ProductNotFound', `No product named "${name}" in this workspace.`, {
+      throw new MeshError('UnknownProduct', `No product named "${name}" in this workspace.`, {
         hint:
           didYouMean(
             name,
             ws.products.map((p) => p.name),
           ) ?? 'List them with `mesh catalog`.',
-        exitCode: ExitCode.Usage,
       });
     }
     return product;
@@ -61,11 +52,11 @@ export function publishedProducts(ws: Workspace, scope: PlanScope): Product[] {
 export async function planTopics(
   ctx: StreamsContext,
   topics: readonly { spec: TopicResourceSpec; label?: string; dependsOn?: string[] }[],
-): Promise<Change[]> {
+): Promise<Change<'topic'>[]> {
   if (topics.length === 0) return [];
   const admin = await ctx.topicAdmin();
-  const desired: DesiredResource<TopicResourceSpec>[] = [];
-  const observed: ObservedResource<TopicResourceSpec>[] = [];
+  const desired: DesiredResource<'topic'>[] = [];
+  const observed: ObservedResource<'topic'>[] = [];
   const seen = new Set<string>();
   for (const topic of topics) {
     if (seen.has(topic.spec.name)) continue;
@@ -80,17 +71,17 @@ export async function planTopics(
 }
 
 /** Replacing a topic deletes it (and its records): it needs --allow-replace and --allow-delete. */
-function guardTopicReplace(ctx: StreamsContext, change: Change): Change {
+function guardTopicReplace(ctx: StreamsContext, change: Change<'topic'>): Change<'topic'> {
   const missing = ['--allow-replace', '--allow-delete'].find((flag) => !ctx.env.allowed.has(flag));
   return { ...change, reason: `${change.reason}; needs --allow-replace --allow-delete`, requiresFlag: missing ?? '--allow-replace' };
 }
 
-export async function planSchemas(ctx: StreamsContext, products: readonly Product[]): Promise<Change[]> {
+export async function planSchemas(ctx: StreamsContext, products: readonly Product[]): Promise<Change<'schema'>[]> {
   const withStream = products.filter((p) => p.stream);
   if (withStream.length === 0) return [];
   const registry = await ctx.schemaRegistry();
   const { planSchemaChange, formatCompatibilityProblem } = await import('../schema/index.js');
-  const changes: Change[] = [];
+  const changes: Change<'schema'>[] = [];
   for (const product of withStream) {
     const port = product.stream;
     if (!port) continue;
@@ -102,7 +93,7 @@ export async function planSchemas(ctx: StreamsContext, products: readonly Produc
     };
     const ref = {
       plane: 'schemas' as const,
-      type: 'schema',
+      type: 'schema' as const,
       id: `${spec.registry}/${spec.schemaName}`,
       label: `${spec.schemaName} (${product.name})`,
     };
@@ -121,13 +112,12 @@ export async function planSchemas(ctx: StreamsContext, products: readonly Produc
           details: error.details,
           location: { file: port.eventSchemaFile },
           cause: error,
-          exitCode: error.exitCode,
         });
       }
       throw error;
     }
     const key = keyOf(ref);
-    const base = { key, ref, dependsOn: [keyOf(topicRef(ctx, port.topic))], after: spec };
+    const base = { type: 'schema' as const, key, ref, dependsOn: [keyOf(topicRef(ctx, port.topic))], after: spec };
     if (plan.action === 'create') {
       changes.push({ ...base, action: 'create', reason: `new schema (${plan.compatibility})` });
       continue;
@@ -147,7 +137,6 @@ export async function planSchemas(ctx: StreamsContext, products: readonly Produc
         {
           hint: 'Revert the .avsc change, change the port compatibility mode, or publish a new major version (a new topic).',
           location: { file: port.eventSchemaFile },
-          exitCode: ExitCode.Usage,
         },
       );
     }
@@ -170,10 +159,9 @@ export async function planSchemas(ctx: StreamsContext, products: readonly Produc
   return changes;
 }
 
-export async function executeTopicChange(ctx: StreamsContext, change: Change): Promise<Record<string, unknown> | undefined> {
+export async function executeTopicChange(ctx: StreamsContext, change: Change<'topic'>): Promise<Record<string, unknown> | undefined> {
   const admin = await ctx.topicAdmin();
-  const after = change.after as TopicResourceSpec | undefined;
-  const before = change.before as TopicResourceSpec | undefined;
+  const { after, before } = change;
   switch (change.action) {
     case 'create':
       if (!after) break;
@@ -194,8 +182,8 @@ export async function executeTopicChange(ctx: StreamsContext, change: Change): P
   throw new MeshError('InternalError', `Topic change ${change.key} has no spec.`);
 }
 
-export async function executeSchemaChange(ctx: StreamsContext, change: Change): Promise<Record<string, unknown> | undefined> {
-  const spec = change.after as SchemaResourceSpec | undefined;
+export async function executeSchemaChange(ctx: StreamsContext, change: Change<'schema'>): Promise<Record<string, unknown> | undefined> {
+  const spec = change.after;
   if (!spec || change.action === 'noop') return undefined;
   const registry = await ctx.schemaRegistry();
   const { applySchemaChange, normalizeDefinition, parseCompatibilityMode } = await import('../schema/index.js');

@@ -7,7 +7,7 @@
  *   replication factor changed → replace (delete + create, records are lost), needs --allow-replace
  *   configs changed            → update (only the configs mesh sets are compared; others on the topic are left alone)
  */
-import { ExitCode, MeshError } from '../../core/errors.js';
+import { MeshError } from '../../core/errors.js';
 import type { Comparison } from '../../engine/plan.js';
 import type { StreamPort } from '../../workspace/model.js';
 
@@ -66,7 +66,6 @@ export function compareTopic(desired: TopicResourceSpec, observed: TopicResource
       `Topic ${desired.name} has ${observed.partitions} partitions; the files ask for ${desired.partitions}. Kafka cannot remove partitions.`,
       {
         hint: `Keep partitions at ${observed.partitions} or more, or publish a new major version of the product (a new topic).`,
-        exitCode: ExitCode.Usage,
         details: { topic: desired.name, observed: observed.partitions, desired: desired.partitions },
       },
     );

@@ -318,3 +318,13 @@ export async function retryWhileBusy<T>(fn: () => T, timeoutMs: number, file: st
     }
   }
 }
+
+/** Runs fn with synchronous=NORMAL (under WAL the commit is written, not fsynced), then back to FULL. */
+export function withoutFsync<T>(db: BetterSqlite3.Database, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

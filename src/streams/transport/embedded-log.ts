@@ -1,11 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MeshError } from '../../core/errors.js';
 import { storageError } from '../../core/storage-errors.js';
 import { appendRecords, batchBytes } from './embedded-log-append.js';
-import { LogStatements, retryWhileBusy, SCHEMA_SQL, SCHEMA_VERSION, sleep, type TopicRow } from './embedded-log-store.js';
+import { LogStatements, retryWhileBusy, SCHEMA_SQL, SCHEMA_VERSION, sleep, type TopicRow, withoutFsync } from './embedded-log-store.js';
+import { appendSignals, unwatchWal, watchWal } from './embedded-log-wake.js';
 import { KeyPartitioner } from './partitioner.js';
 import type {
   ConsumedRecord,
@@ -28,17 +28,21 @@ export const EMBEDDED_LOG_FILE = 'streams.db';
 
 export interface EmbeddedLogOptions {
   /**
-   * Longest pause between checks for appends made by another process while a fetch/tail waits. The checks start
-   * 1 ms apart and double up to this, so a busy stream is seen within a ms or two and an idle one costs little.
-   * Default 20 ms. (Appends made by this process wake waiting readers at once.)
+   * Longest pause between checks for appends made by another process while a fetch/tail waits. Appends made by this
+   * process wake waiting readers at once, and so do other processes' writes where the log's folder can be watched
+   * (embedded-log-wake.ts); the checks are then only a safety net, every this many ms. Where it cannot be watched,
+   * the checks start 1 ms apart and double up to this. Default 20 ms.
    */
   readonly pollIntervalMs?: number;
   /** How long a write waits for another process holding the write lock. Default 15000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * The clock retention and record timestamps are read from (epoch ms). Default Date.now; tests pass their own to
+   * age records without waiting.
+   */
+  readonly now?: () => number;
 }
 
-/** Wakes waiting readers in this process when any connection of this process appends to the same file. */
-const appendSignals = new EventEmitter().setMaxListeners(0);
 /** Appends per file by this process (data_version only sees other processes' commits). */
 const appendCounts = new Map<string, number>();
 
@@ -56,9 +60,12 @@ export class EmbeddedLog implements StreamTransport {
   private readonly partitioner = new KeyPartitioner();
   private readonly pollIntervalMs: number;
   private readonly busyTimeoutMs: number;
+  private readonly now: () => number;
   private lastWriteAt = 0;
   private writeStreakStart = 0;
   private closed = false;
+  /** Whether this connection watches the WAL (see embedded-log-wake.ts): undefined until a reader first waits. */
+  private watching: boolean | undefined;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -68,6 +75,7 @@ export class EmbeddedLog implements StreamTransport {
     this.sql = new LogStatements(db);
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
     this.busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
+    this.now = options.now ?? Date.now;
   }
 
   async ensureTopic(spec: TopicSpec): Promise<{ readonly created: boolean }> {
@@ -134,7 +142,7 @@ export class EmbeddedLog implements StreamTransport {
       positions = await this.write(() => {
         const topic = this.requireTopic(topicName);
         const pick = (record: ProduceRecord) => record.partition ?? this.partitioner.pick(topicName, record.key, topic.partitions);
-        return appendRecords(this.sql, topic, records, pick, Date.now());
+        return appendRecords(this.sql, topic, records, pick, this.now());
       });
     } catch (error) {
       // The transaction rolled back: nothing of the batch is in the log, which stays readable.
@@ -156,6 +164,12 @@ export class EmbeddedLog implements StreamTransport {
     }
   }
 
+  /**
+   * Offsets are written without waiting for the disk (synchronous=NORMAL for this transaction only): a poller commits
+   * after every batch, and an fsync there would hold up the next fetch. A crash of the process keeps the commit (it is
+   * in the WAL); a power loss can lose the last commits, never a record: the records are then delivered again, which
+   * at-least-once allows. The next durable write (an append) fsyncs the WAL, these commits with it.
+   */
   async commit(group: string, topicName: string, partition: number, nextOffset: number): Promise<void> {
     await this.write(() => {
       const topic = this.requireTopic(topicName);
@@ -168,7 +182,7 @@ export class EmbeddedLog implements StreamTransport {
         );
       }
       this.sql.commit(group, topic.id, partition, nextOffset);
-    });
+    }, false);
   }
 
   async committedOffsets(group: string, topicName: string): Promise<PartitionOffset[]> {
@@ -192,6 +206,7 @@ export class EmbeddedLog implements StreamTransport {
           : row.next_offset;
     const positions = new Map(initial.map((row) => [row.part, startOf(row)]));
     const stopAt = new Map(initial.map((row) => [row.part, row.next_offset]));
+    options.onStarted?.();
     let delivered = 0;
     for (;;) {
       if (options.signal?.aborted) return;
@@ -220,7 +235,7 @@ export class EmbeddedLog implements StreamTransport {
     const names = topicName === undefined ? this.sql.topicNames() : [topicName];
     return await this.write(() => {
       let removed = 0;
-      const now = Date.now();
+      const now = this.now();
       for (const name of names) {
         const topic = this.requireTopic(name);
         for (const row of this.sql.partitions(topic.id)) removed += this.sql.enforceRetention(topic, row.part, now);
@@ -232,6 +247,7 @@ export class EmbeddedLog implements StreamTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.watching !== undefined) unwatchWal(this.file);
     this.db.close();
   }
 
@@ -281,17 +297,25 @@ export class EmbeddedLog implements StreamTransport {
       let timer: NodeJS.Timeout | undefined;
       const finish = () => {
         clearTimeout(timer);
-        appendSignals.off(this.file, finish);
+        appendSignals.off(this.file, wake);
         signal?.removeEventListener('abort', finish);
         resolve();
       };
-      let interval = 1;
+      this.watching ??= watchWal(this.file); // woken by the watch, the checks are a safety net; else they back off
+      let interval = this.watching ? this.pollIntervalMs : 1;
       const poll = () => {
         if (this.closed || Date.now() >= deadline || this.changeMark() !== mark) return finish();
         timer = setTimeout(poll, Math.max(1, Math.min(interval, deadline - Date.now())));
         interval = Math.min(interval * 2, this.pollIntervalMs);
       };
-      appendSignals.once(this.file, finish);
+      // A write seen by the watch may be a commit still under way (its frames are written before it is visible):
+      // check at once, then again 1, 2, 4 … ms later until it shows.
+      const wake = () => {
+        clearTimeout(timer);
+        interval = 1;
+        poll();
+      };
+      appendSignals.on(this.file, wake);
       signal?.addEventListener('abort', finish, { once: true });
       poll();
     });
@@ -315,13 +339,15 @@ export class EmbeddedLog implements StreamTransport {
 
   /**
    * Runs fn in a BEGIN IMMEDIATE transaction: it takes the write lock first, so two processes never interleave.
+   * `durable` false: the commit is not fsynced (see commit()).
    * A writer that finds the lock taken retries every few ms (rather than SQLite's busy handler, which backs off to
    * 100 ms sleeps and lets a busy writer in another process keep the lock for as long as it writes), and a writer
    * that has written without a break for 50 ms steps aside for 3 ms, so other processes' appends and commits get in.
    */
-  private async write<T>(fn: () => T): Promise<T> {
+  private async write<T>(fn: () => T, durable = true): Promise<T> {
     this.assertOpen();
-    const result = await retryWhileBusy(() => this.db.transaction(fn).immediate(), this.busyTimeoutMs, this.file);
+    const transaction = () => this.db.transaction(fn).immediate();
+    const result = await retryWhileBusy(durable ? transaction : () => withoutFsync(this.db, transaction), this.busyTimeoutMs, this.file);
     const now = Date.now();
     if (now - this.lastWriteAt > 5) this.writeStreakStart = now;
     this.lastWriteAt = now;

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { ExitCode, isMeshError, MeshError } from '../../core/errors.js';
+import { type ErrorCode, isMeshError, MeshError } from '../../core/errors.js';
 
 /** The fields of kafkajs errors that matter here (kafkajs errors are plain Error subclasses with these extras). */
 interface KafkaJsErrorShape {
@@ -22,7 +22,7 @@ function rootCause(error: unknown): KafkaJsErrorShape {
   return current;
 }
 
-const PROTOCOL_ERRORS: Record<string, { code: string; hint: string; exitCode?: ExitCode }> = {
+const PROTOCOL_ERRORS: Record<string, { code: ErrorCode; hint: string }> = {
   TOPIC_AUTHORIZATION_FAILED: {
     code: 'AccessDenied',
     hint: 'The principal lacks kafka-cluster topic permissions (e.g. kafka-cluster:DescribeTopic, WriteData, ReadData).',
@@ -45,13 +45,12 @@ const PROTOCOL_ERRORS: Record<string, { code: string; hint: string; exitCode?: E
       'A topic just created can take a moment to reach every broker: re-run the same command to resume. ' +
       'If it was never created, publish its product first (mesh publish-product).',
   },
-  INVALID_PARTITIONS: { code: 'TopicPartitionsInvalid', hint: 'Use a partition count ≥ 1.', exitCode: ExitCode.Usage },
+  INVALID_PARTITIONS: { code: 'TopicPartitionsInvalid', hint: 'Use a partition count ≥ 1.' },
   INVALID_REPLICATION_FACTOR: {
     code: 'TopicReplicationInvalid',
     hint: 'The replication factor cannot exceed the number of brokers.',
-    exitCode: ExitCode.Usage,
   },
-  INVALID_CONFIG: { code: 'TopicConfigInvalid', hint: 'Check the topic configs against the broker.', exitCode: ExitCode.Usage },
+  INVALID_CONFIG: { code: 'TopicConfigInvalid', hint: 'Check the topic configs against the broker.' },
   POLICY_VIOLATION: { code: 'TopicPolicyViolation', hint: 'The cluster rejected the topic settings by policy.' },
   NON_EMPTY_GROUP: {
     code: 'GroupActive',
@@ -79,7 +78,6 @@ export function toMeshError(error: unknown, what: string, brokers: readonly stri
   if (known) {
     return new MeshError(known.code, `Kafka refused to ${what}: ${root.message ?? root.type}`, {
       hint: known.hint,
-      exitCode: known.exitCode,
       cause: error,
       details: { kafkaError: root.type },
     });

@@ -227,6 +227,7 @@ export class KafkaTransport implements StreamTransport {
           : r.end;
     const positions = new Map(ranges.map((r) => [r.partition, startOf(r)]));
     const stopAt = new Map(ranges.map((r) => [r.partition, r.end]));
+    options.onStarted?.();
     if (options.stopAtEnd && ranges.every((r) => (positions.get(r.partition) ?? 0) >= r.end)) return;
     const { kafka, admin } = await this.clients();
     const groupId = `mesh-tail-${randomUUID()}`;

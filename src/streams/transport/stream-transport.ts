@@ -119,6 +119,11 @@ export interface TailOptions {
   readonly stopAtEnd?: boolean;
   /** Stop when aborted (e.g. Ctrl-C for `mesh tail -f`). */
   readonly signal?: AbortSignal;
+  /**
+   * Called once, when the tail has fixed where it starts in every partition (before it reads): a record produced
+   * after this is read by a 'latest' tail. Lets a caller produce into a tail it follows without waiting blindly.
+   */
+  readonly onStarted?: () => void;
 }
 
 export interface StreamTransport {

@@ -1,4 +1,4 @@
-import { didYouMean, ExitCode, MeshError } from '../../core/errors.js';
+import { didYouMean, type ErrorCode, MeshError } from '../../core/errors.js';
 import type { TopicConfigs, TopicSpec } from './stream-transport.js';
 
 /** Kafka's topic-level config names (Kafka 3.x/4.x `TopicConfig`), so a typo fails the same way on both targets. */
@@ -44,8 +44,8 @@ export const DEFAULT_RETENTION_MS = 604_800_000;
 
 const LONG_CONFIGS = new Set(['retention.ms', 'retention.bytes', 'max.message.bytes', 'segment.bytes', 'segment.ms']);
 
-function invalidTopic(code: string, message: string, hint?: string): MeshError {
-  return new MeshError(code, message, { hint, exitCode: ExitCode.Usage });
+function invalidTopic(code: ErrorCode, message: string, hint?: string): MeshError {
+  return new MeshError(code, message, { hint });
 }
 
 export function topicNotFound(name: string, known: readonly string[]): MeshError {

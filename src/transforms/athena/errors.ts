@@ -4,7 +4,7 @@
  * that is not there, or any other failure with the SQL to try in the Athena console.
  */
 import { fromAwsError } from '../../aws/errors.js';
-import { ExitCode, MeshError } from '../../core/errors.js';
+import { MeshError } from '../../core/errors.js';
 import type { Domain } from '../../workspace/model.js';
 
 interface QueryPlace {
@@ -33,7 +33,6 @@ export function athenaStartError(error: unknown, p: QueryPlace): MeshError {
   if (/work ?group/i.test(message) && /not (be )?found|does not exist|not exist/i.test(message)) {
     return new MeshError('AthenaWorkGroupMissing', `The Athena work group "${p.workGroup}" does not exist in ${where(p)}.`, {
       hint: `Create it (\`aws athena create-work-group --name ${p.workGroup}\`) or set aws.athenaWorkGroup in ${p.configFile} to one that exists (default: primary).`,
-      exitCode: ExitCode.Usage,
       cause: error,
     });
   }
@@ -61,16 +60,20 @@ export interface FailedQuery extends QueryPlace {
   readonly sql: string;
   readonly status?: string;
   readonly reason?: string;
+  /** What the query was for (default: the Personalize datasets). */
+  readonly purpose?: string;
+  /** The command to run again. */
+  readonly rerun?: string;
 }
 
 /** The query ended FAILED or CANCELLED. */
 export function athenaFailure(q: FailedQuery): MeshError {
   const reason = q.reason ?? '(Athena gave no reason)';
   const details = { queryExecutionId: q.queryId, status: q.status, reason: q.reason, workGroup: q.workGroup, sql: q.sql };
-  const message = `The Athena query for the Personalize datasets ended ${q.status ?? 'FAILED'} (query ${q.queryId}): ${reason}`;
+  const message = `The Athena query for ${q.purpose ?? 'the Personalize datasets'} ended ${q.status ?? 'FAILED'} (query ${q.queryId}): ${reason}`;
   if (q.status === 'CANCELLED') {
     return new MeshError('AthenaQueryCancelled', message, {
-      hint: 'Someone cancelled it in Athena; run `mesh personalize train` again.',
+      hint: `Someone cancelled it in Athena; ${q.rerun ?? 'run `mesh personalize train` again.'}`,
       details,
     });
   }

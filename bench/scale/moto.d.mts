@@ -1,0 +1,7 @@
+export interface PagedMoto {
+  readonly endpoint: string;
+  readonly pid: number | undefined;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+export function startPagedMoto(options?: { pageSize?: number; logDir?: string; timeoutMs?: number }): Promise<PagedMoto>;

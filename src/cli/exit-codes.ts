@@ -1,1 +1,0 @@
-export { ExitCode } from '../core/errors.js';

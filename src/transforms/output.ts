@@ -1,0 +1,28 @@
+/** Where a transform's rows go and how they are written (CSV), the same on both targets. */
+import path from 'node:path';
+import type { Domain, Transform, Workspace } from '../workspace/model.js';
+
+/** Where a transform's result is written: `<localDir>/transforms/<domain>/<output>` (outside the source tree). */
+export function transformOutputPath(workspace: Workspace, domain: Domain, transform: Pick<Transform, 'output'>): string {
+  return path.resolve(workspace.mesh.localDir, 'transforms', domain.name, transform.output);
+}
+
+/** CSV text: header row, then one line per row; fields quoted when they hold a comma, quote or line break. */
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const lines = [columns.map(csvField).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text =
+    typeof value === 'string'
+      ? value
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'object'
+          ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+          : String(value);
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
