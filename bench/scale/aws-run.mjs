@@ -3,12 +3,7 @@
 // workspace with mesh's loader, then plans and applies the catalog plane the way publish-product / subscribe / apply do
 // (the engine's concurrency, no lock), counting every AWS call (src/catalog/aws/call-counter.ts). Prints one JSON line.
 //
-//   node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all [--no-state-snapshot]
-//
-// --no-state-snapshot: the state store appends each change to its journal but does not rewrite its snapshot file
-// (.mesh/state/aws.json) after each one. That rewrite costs O(changes so far) per change, O(n²) in all (20 s of a
-// 100-table subscribe run, estimated ~20 min at 1,000 tables); the bench measures it on its own (stateStoreCost) and
-// the plane's calls, time and memory without it.
+//   node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all
 //
 // `buckets` creates each domain's bucket in its account (not counted: mesh expects producers' buckets to exist).
 // Needs AWS_ENDPOINT_URL (moto) and dummy credentials in the environment. Imports the built CLI from ../../dist.
@@ -39,25 +34,18 @@ async function createBuckets(workspace) {
   return { buckets: workspace.domains.length };
 }
 
-async function runStep(workspace, step, snapshot) {
-  if (!snapshot) {
-    const { StateStore } = await dist('engine/state.js');
-    StateStore.prototype.flush = () => {};
-  }
+async function runStep(workspace, step) {
   const { createCatalogPlane } = await dist('catalog/plane.js');
   const { runPlanes } = await dist('engine/run.js');
-  const { createOutput } = await dist('io/output.js');
   const { AwsCallCounter, CountingAwsClients } = await dist('catalog/aws/call-counter.js');
   const counter = new AwsCallCounter();
   const clients = new CountingAwsClients(counter);
-  const sink = { write: () => true };
   const started = performance.now();
   let planMs = 0;
   let planCalls = 0;
   const { plan, applied } = await runPlanes({
     workspace,
     target: 'aws',
-    output: createOutput({ stdout: sink, stderr: sink }),
     signal: new AbortController().signal,
     scope: SCOPES[step],
     factories: [(env) => createCatalogPlane(env, { clients })],
@@ -84,12 +72,12 @@ async function runStep(workspace, step, snapshot) {
   };
 }
 
-const [root, step, flag] = process.argv.slice(2);
+const [root, step] = process.argv.slice(2);
 if (!root || !['buckets', ...Object.keys(SCOPES)].includes(step)) {
   process.stderr.write('usage: node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all\n');
   process.exit(2);
 }
 const { loadWorkspace } = await dist('workspace/load.js');
 const workspace = await loadWorkspace(root);
-const result = step === 'buckets' ? await createBuckets(workspace) : await runStep(workspace, step, flag !== '--no-state-snapshot');
+const result = step === 'buckets' ? await createBuckets(workspace) : await runStep(workspace, step);
 process.stdout.write(`${JSON.stringify({ step, ...result, maxRssKb: process.resourceUsage().maxRSS })}\n`);

@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
 import { emit, type IoHost, silentHost } from '../core/messages.js';
-import type { Output } from '../io/output.js';
 import { withLock } from '../lock/index.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { type ApplyResult, applyPlan, blockedChanges } from './apply.js';
@@ -15,8 +14,6 @@ import { StateStore } from './state.js';
 export interface RunPlanesOptions {
   readonly workspace: Workspace;
   readonly target: Target;
-  /** @deprecated Ignored: the engine and the planes print nothing; their messages go to `host`. */
-  readonly output?: Output;
   /** Where the run's messages go (each change as it starts, ends or fails) and its question is asked. Default: none. */
   readonly host?: IoHost;
   readonly signal: AbortSignal;

@@ -19,7 +19,14 @@ export function processIo(): ProcessIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    isTTY: { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
+    isTTY: {
+      // A getter: `process.stdin` opens the stdin stream on first use (a few ms of start-up `mesh --help` never needs).
+      get stdin() {
+        return Boolean(process.stdin.isTTY);
+      },
+      stdout: Boolean(process.stdout.isTTY),
+      stderr: Boolean(process.stderr.isTTY),
+    },
     columns: process.stderr.isTTY ? process.stderr.columns : undefined,
   };
 }

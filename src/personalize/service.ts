@@ -114,19 +114,15 @@ export async function deployPersonalize(ctx: PersonalizeContext, input: DeployIn
     input.minProvisionedTPS,
     project.config.file,
   );
-  const [{ runPlanes }, { createPersonalizePlane, decisionsOf }, { createOutput }, { readOutputsFile }] = await Promise.all([
+  const [{ runPlanes }, { createPersonalizePlane, decisionsOf }, { readOutputsFile }] = await Promise.all([
     import('../engine/run.js'),
     import('./plane.js'),
-    import('../io/output.js'),
     import('./outputs.js'),
   ]);
-  const discard = { write: () => true } as unknown as NodeJS.WritableStream;
   const deploy = { project, input: { ...input, ...(names ? { solutions: names } : {}) } };
   const { plan, result } = await runPlanes({
     workspace: ctx.workspace,
     target: ctx.target,
-    // the engine's messages and the waits' progress go to the host; nothing prints to this Output
-    output: createOutput({ stdout: discard, stderr: discard }),
     host: ctx.host ?? silentHost,
     signal: ctx.signal ?? new AbortController().signal,
     scope: { include: { publish: true, subscriptions: false } },

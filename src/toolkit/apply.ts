@@ -50,7 +50,6 @@ export function engineOptions(session: Session, run: Run, options: ApplyOptions)
   return {
     workspace: run.workspace,
     target: run.target,
-    output: run.output,
     host: session.host,
     signal: run.signal,
     aws: run.aws,

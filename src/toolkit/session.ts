@@ -6,7 +6,6 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import { type IoHost, type IoRequest, type RequestCode, silentHost } from '../core/messages.js';
-import { createOutput, type Output } from '../io/output.js';
 import type { Target, Workspace } from '../workspace/model.js';
 
 export interface ToolkitOptions {
@@ -22,8 +21,6 @@ export interface ToolkitOptions {
   readonly host?: IoHost;
   /** Cancels long operations (a run stops cleanly, releasing its lock). */
   readonly signal?: AbortSignal;
-  /** The text output the planes still write progress to (the CLI passes its own; default: nothing is printed). */
-  readonly output?: Output;
 }
 
 /** A workspace loaded with the target the run uses. */
@@ -35,7 +32,6 @@ export interface Where {
 /** A run's environment: the workspace, and on aws the run's clients. */
 export interface Run extends Where {
   readonly clients?: AwsClients;
-  readonly output: Output;
   readonly signal: AbortSignal;
   readonly aws: { readonly profile?: string; readonly region?: string };
 }
@@ -50,16 +46,12 @@ export function approvingHost(host: IoHost = silentHost): IoHost {
   };
 }
 
-const discard = { write: () => true } as unknown as NodeJS.WritableStream;
-
 export class Session {
   readonly host: IoHost;
-  readonly output: Output;
   readonly signal: AbortSignal;
 
   constructor(readonly options: ToolkitOptions) {
     this.host = options.host ?? silentHost;
-    this.output = options.output ?? createOutput({ stdout: discard, stderr: discard });
     this.signal = options.signal ?? new AbortController().signal;
   }
 
@@ -76,7 +68,7 @@ export class Session {
 
   /** Runs `fn` with the run's environment; on aws with the run's one AwsClients, destroyed when `fn` settles. */
   async withRun<T>(where: Where, fn: (run: Run) => Promise<T>): Promise<T> {
-    const base = { ...where, output: this.output, signal: this.signal, aws: this.aws };
+    const base = { ...where, signal: this.signal, aws: this.aws };
     if (where.target !== 'aws') return fn(base);
     const clients = await this.clientsFor(where.workspace);
     try {

@@ -6,7 +6,7 @@ import { runBootstrap } from '../../src/bootstrap/run.js';
 import { AwsCallCounter, CountingAwsClients } from '../../src/catalog/aws/call-counter.js';
 import { MeshError } from '../../src/core/errors.js';
 import type { Workspace } from '../../src/workspace/model.js';
-import { type Fixture, musicFixture, quietOutput } from '../catalog/fixtures.js';
+import { type Fixture, musicFixture } from '../catalog/fixtures.js';
 import { freshAccounts } from '../support/moto.js';
 import { createRole, lfSettings, lfTagKeys, lockTable, registryExists, role, roleNames, seedLfSettings } from './accounts.js';
 
@@ -30,7 +30,6 @@ const bootstrap = (workspace: Workspace, dryRun = false) =>
   runBootstrap({
     workspace,
     target: 'aws',
-    output: quietOutput(),
     signal: new AbortController().signal,
     dryRun,
     plane: { clients },

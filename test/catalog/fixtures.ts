@@ -203,7 +203,6 @@ export async function runCatalog(
     return await runPlanes({
       workspace,
       target: workspace.mesh.target,
-      output: quietOutput(),
       signal: new AbortController().signal,
       scope,
       factories: [(env) => createCatalogPlane(env, options.plane)],

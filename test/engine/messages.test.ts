@@ -48,7 +48,6 @@ function run(action: 'create' | 'delete', host: ReturnType<typeof recordingHost>
   const result = runPlanes({
     workspace: fixture.workspace,
     target: 'local',
-    output,
     host,
     signal: new AbortController().signal,
     scope: { include: { publish: true, subscriptions: false } },

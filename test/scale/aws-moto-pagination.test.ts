@@ -10,7 +10,6 @@ import { AwsClients } from '../../src/aws/clients.js';
 import { AwsCallCounter } from '../../src/catalog/aws/call-counter.js';
 import { runDestroy } from '../../src/destroy/run.js';
 import { hasPendingChanges } from '../../src/engine/plan.js';
-import { createOutput } from '../../src/io/output.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import {
   accessOf,
@@ -142,12 +141,10 @@ describe('pagination of the list calls `mesh destroy` makes (moto pages at 2 ite
     clients.destroy();
     const counter = new AwsCallCounter();
     const clientsOfRun = new RecordingAwsClients(counter);
-    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
     try {
       const result = await runDestroy({
         workspace: await loadWorkspace(env.ws.root),
         target: 'aws',
-        output: createOutput({ stdout: sink, stderr: sink }),
         signal: new AbortController().signal,
         clients: clientsOfRun,
         destroy: { deleteData: true, includeBootstrap: false, acknowledgeSubscribers: true, clients: clientsOfRun },

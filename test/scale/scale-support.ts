@@ -12,7 +12,6 @@ import { AwsCallCounter, CountingAwsClients } from '../../src/catalog/aws/call-c
 import { createCatalogPlane } from '../../src/catalog/plane.js';
 import type { PlanScope } from '../../src/engine/plane.js';
 import { runPlanes } from '../../src/engine/run.js';
-import { createOutput } from '../../src/io/output.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import type { AccountAccess } from '../../src/workspace/model.js';
 import { freshAccountId } from '../support/moto.js';
@@ -116,12 +115,10 @@ export async function runCatalogStep(root: string, scope: PlanScope) {
   const counter = new AwsCallCounter();
   const clients = new RecordingAwsClients(counter);
   const workspace = await loadWorkspace(root);
-  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
   try {
     const result = await runPlanes({
       workspace,
       target: 'aws',
-      output: createOutput({ stdout: sink, stderr: sink }),
       signal: new AbortController().signal,
       scope,
       factories: [(env) => createCatalogPlane(env, { clients })],

@@ -62,7 +62,6 @@ async function apply(workspace: Workspace) {
     const result = await runPlanes({
       workspace,
       target: 'aws',
-      output,
       host,
       clients,
       signal: new AbortController().signal,

@@ -18,7 +18,7 @@ import { createStreamsPlane } from '../../src/streams/plane.js';
 import type { Workspace } from '../../src/workspace/model.js';
 import { testKafka } from '../support/kafka.js';
 import { accountClients, freshAccounts, TEST_ROLE_NAME } from '../support/moto.js';
-import { type Fixture, makeFixture, recordingOutput, withSubscription } from './fixtures.js';
+import { type Fixture, makeFixture, withSubscription } from './fixtures.js';
 
 const accounts = freshAccounts();
 const region = 'us-east-1';
@@ -35,7 +35,6 @@ async function apply(workspace: Workspace, subscriptions: boolean, allowed: stri
     workspace,
     target: 'aws',
     clients,
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope: subscriptions
       ? {
@@ -242,7 +241,6 @@ describe('a stream subscription on aws', () => {
       workspace: ws,
       target: 'aws',
       clients,
-      output: recordingOutput(),
       signal: new AbortController().signal,
       scope: {
         removals: [{ product: 'listen-events', domain: 'recommendations', stream: true, table: false }],

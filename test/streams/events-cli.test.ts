@@ -9,7 +9,6 @@ import { runPlanes } from '../../src/engine/run.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { type CliRun, runMesh } from '../support/cli-harness.js';
-import { recordingOutput } from './fixtures.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../templates/examples/music-streaming');
 let root: string;
@@ -44,7 +43,6 @@ beforeAll(async () => {
   await runPlanes({
     workspace,
     target: 'local',
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope: { include: { publish: true, subscriptions: false } },
     factories: [createStreamsPlane],

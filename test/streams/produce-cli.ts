@@ -12,7 +12,6 @@ import { openEmbeddedLog } from '../../src/streams/transport/embedded-log.js';
 import { createKafkaTransport } from '../../src/streams/transport/kafka-transport.js';
 import type { StreamTransport } from '../../src/streams/transport/stream-transport.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
-import { recordingOutput } from './fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'templates/examples/music-streaming');
@@ -70,7 +69,6 @@ export async function produceWorkspace(options: WorkspaceOptions = {}): Promise<
   await runPlanes({
     workspace,
     target: 'local',
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope: { include: { publish: true, subscriptions: false } },
     factories: [createStreamsPlane],

@@ -7,7 +7,7 @@ import { createStreamsPlane } from '../../src/streams/plane.js';
 import { LocalSchemaRegistry } from '../../src/streams/schema/index.js';
 import { openEmbeddedLog } from '../../src/streams/transport/index.js';
 import type { Workspace } from '../../src/workspace/model.js';
-import { LISTEN_SCHEMA, makeFixture, recordingOutput, withPort } from './fixtures.js';
+import { LISTEN_SCHEMA, makeFixture, withPort } from './fixtures.js';
 
 const fixture = makeFixture();
 afterAll(() => fixture.cleanup());
@@ -16,7 +16,6 @@ function publish(workspace: Workspace, options: { allowed?: string[]; dryRun?: b
   return runPlanes({
     workspace,
     target: 'local',
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope: { include: { publish: true, subscriptions: false } },
     factories: [createStreamsPlane],

@@ -10,7 +10,7 @@ import { createStreamsPlane } from '../../src/streams/plane.js';
 import { openStreamConnection } from '../../src/streams/topics/stream-connection.js';
 import type { ConsumedRecord } from '../../src/streams/transport/index.js';
 import type { Streaming, StreamSubscription } from '../../src/workspace/model.js';
-import { type Fixture, jsonLines, listenEvent, makeFixture, recordingOutput } from './fixtures.js';
+import { type Fixture, jsonLines, listenEvent, makeFixture } from './fixtures.js';
 
 interface Invocation {
   event: {
@@ -69,7 +69,6 @@ export async function publishAndSubscribe(fixture: Fixture): Promise<void> {
   await runPlanes({
     workspace: fixture.workspace,
     target: 'local',
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope: { include: { publish: true, subscriptions: true } },
     factories: [createStreamsPlane],

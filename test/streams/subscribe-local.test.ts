@@ -9,7 +9,7 @@ import { produceEvents } from '../../src/streams/events/produce.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import { openEmbeddedLog } from '../../src/streams/transport/index.js';
 import type { Workspace } from '../../src/workspace/model.js';
-import { jsonLines, listenEvent, makeFixture, recordingOutput, withSubscription } from './fixtures.js';
+import { jsonLines, listenEvent, makeFixture, withSubscription } from './fixtures.js';
 
 const fixture = makeFixture({ subscription: { startingPosition: 'LATEST' } });
 const scopeEntry = { product: 'listen-events', domain: 'recommendations', stream: true, table: false };
@@ -19,7 +19,6 @@ function run(workspace: Workspace, kind: 'publish' | 'subscribe' | 'unsubscribe'
   return runPlanes({
     workspace,
     target: 'local',
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope:
       kind === 'publish'

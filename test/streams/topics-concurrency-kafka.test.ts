@@ -12,7 +12,6 @@ import { createStreamsPlane } from '../../src/streams/plane.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { runInProcess } from '../cli/run-cli.js';
 import { kafkaBrokers, testKafka } from '../support/kafka.js';
-import { recordingOutput } from './fixtures.js';
 
 const RUNS = 10;
 const base = mkdtempSync(path.join(os.tmpdir(), 'mesh-topics-concurrency-'));
@@ -67,7 +66,6 @@ describe('publishing the example topics on new topics at the default concurrency
         const { plan, applied } = await runPlanes({
           workspace,
           target: 'local',
-          output: recordingOutput(),
           signal: new AbortController().signal,
           scope: { include: { publish: true, subscriptions: false } },
           factories: [createStreamsPlane],

@@ -6,7 +6,7 @@ import { runPlanes } from '../../src/engine/run.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import type { Workspace } from '../../src/workspace/model.js';
 import { kafkaBrokers, testKafka } from '../support/kafka.js';
-import { makeFixture, recordingOutput, withPort } from './fixtures.js';
+import { makeFixture, withPort } from './fixtures.js';
 
 const fixture = makeFixture({ streaming: { kind: 'kafka', brokers: kafkaBrokers() }, partitions: 2 });
 const topic = fixture.product.stream?.topic ?? '';
@@ -26,7 +26,6 @@ const publish = (workspace: Workspace) =>
   runPlanes({
     workspace,
     target: 'local',
-    output: recordingOutput(),
     signal: new AbortController().signal,
     scope: { products: ['listen-events'], include: { publish: true, subscriptions: false } },
     factories: [createStreamsPlane],

@@ -11,7 +11,7 @@ import { planDocument, renderPlan } from '../render/plan-table.js';
 export async function toolkitFor(ctx: CommandContext): Promise<Toolkit> {
   const { createToolkit } = await import('../../toolkit/index.js');
   const { cwd, target, profile, region } = ctx.globals;
-  return createToolkit({ cwd, target, profile, region, signal: ctx.signal, output: ctx.output, host: ctx.host });
+  return createToolkit({ cwd, target, profile, region, signal: ctx.signal, host: ctx.host });
 }
 
 /** Guard flags shared by mutating commands. */
