@@ -88,6 +88,15 @@ export async function applyScope(
   });
 }
 
+/** `mesh apply`: every plane `mesh plan` shows, so that what the plan lists is what is applied. */
+export async function applyAll(session: Session, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+  return session.run(async (run) => {
+    const { runPlanes } = await import('../engine/run.js');
+    const scope = { include: { publish: true, subscriptions: true } };
+    return outcome(run, options, await runPlanes({ ...engineOptions(session, run, options), scope, factories: await allPlaneFactories() }));
+  });
+}
+
 /** The whole workspace's plan, observed and computed, nothing applied (`mesh plan`, `mesh status`). */
 export async function planAll(session: Session): Promise<{ workspace: Workspace; target: Target; plan: Plan }> {
   return session.run(async (run) => {

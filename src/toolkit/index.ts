@@ -11,7 +11,7 @@
  */
 import type { PlanScope } from '../engine/plane.js';
 import { accessOperations } from './access.js';
-import { type ApplyOptions, applyScope, bootstrap, type DestroyChoices, destroy, planAll } from './apply.js';
+import { type ApplyOptions, applyAll, applyScope, bootstrap, type DestroyChoices, destroy, planAll } from './apply.js';
 import { buildPortal, catalog, describe, type PortalOptions, query, startPortal } from './catalog.js';
 import * as ops from './operations.js';
 import { personalizeOperations } from './personalize.js';
@@ -49,7 +49,7 @@ export function createToolkit(options: ToolkitOptions) {
     /** Applies exactly the plan saved in `file`; StalePlan (nothing applied) when the target or files changed since. */
     applyPlanFile: (file: string, o?: ApplyOptions) => applyPlanFile(session, file, o),
     /** Everything in line with the files: every product published, every declared subscription applied. */
-    apply: (o?: ApplyOptions) => applyScope(session, { include: { publish: true, subscriptions: true } }, o),
+    apply: (o?: ApplyOptions) => applyAll(session, o),
     /** Plan → confirm → apply any scope of the engine (the calls above and below are scopes too). */
     applyScope: (scope: PlanScope, o?: ApplyOptions) => applyScope(session, scope, o),
     /** Publish these products (all when empty). */

@@ -99,4 +99,18 @@ describe('mesh plan with Personalize', () => {
     expect(campaigns.personalized).toMatchObject({ version: 2, history: [1, 2] });
     expect((await mesh('plan', '--detailed-exitcode')).code).toBe(0);
   });
+
+  it('plain `mesh apply` applies what `mesh plan` shows, Personalize included, and the plan is then in sync', async () => {
+    expect((await mesh('personalize', 'train', '--json')).code).toBe(0);
+    expect((await mesh('plan', '--detailed-exitcode')).code).toBe(3);
+    const applied = await mesh('apply', '--yes', '--json');
+    expect(applied.code, applied.stderr).toBe(0);
+    const doc = JSON.parse(applied.stdout) as { applied: boolean; plan: PlanDoc };
+    expect(doc.applied).toBe(true);
+    expect(personalizeChanges(doc.plan)).toContain('update personalize-campaign recommendations/personalized');
+    const status = await mesh('personalize', 'status', '--json');
+    const campaigns = (JSON.parse(status.stdout) as { campaigns: Record<string, { version: number }> }).campaigns;
+    expect(campaigns.personalized).toMatchObject({ version: 3 });
+    expect((await mesh('plan', '--detailed-exitcode')).code).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@ import { hasPendingChanges } from '../../engine/plan.js';
 import { contextFor, requestExitCode } from '../context.js';
 import { planDocument, renderPlan } from '../render/plan-table.js';
 import { version } from '../version.js';
-import { planWorkspace, toolkitFor } from './shared.js';
+import { toolkitFor } from './shared.js';
 
 type PlanFormat = 'table' | 'markdown' | 'json';
 
@@ -25,9 +25,8 @@ export function planCommand(): Command {
         throw usageError('--json and --format markdown ask for two different outputs.', 'Pass one of them.');
       }
       const out = opts.out === undefined ? undefined : path.resolve(opts.out);
-      const { workspace, target, plan } = out
-        ? await (await toolkitFor(ctx)).savePlan(out, { meshVersion: version })
-        : await planWorkspace(ctx);
+      const toolkit = await toolkitFor(ctx);
+      const { workspace, target, plan } = out ? await toolkit.savePlan(out, { meshVersion: version }) : await toolkit.plan();
       const doc = { target, ...(planDocument(plan) as object), ...(out ? { savedTo: out } : {}) };
       if (out) ctx.output.info(`Saved the plan to ${opts.out}; apply exactly this plan with: mesh apply ${opts.out}`);
       if (opts.format === 'markdown') {

@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import type { PlanScope } from '../../engine/plane.js';
 import { startStep } from '../../io/spinner.js';
 import { parseDuration } from '../../lock/duration.js';
 import type { ApplyOptions, ApplyOutcome, Toolkit } from '../../toolkit/index.js';
@@ -112,17 +111,6 @@ export async function withPlanStep<T>(
     step?.fail();
     throw error;
   }
-}
-
-/** Plan, show, confirm, apply a scope; prints the result (publish-product, apply). */
-export async function planAndApply(ctx: CommandContext, scope: PlanScope, opts: Record<string, unknown>): Promise<void> {
-  const toolkit = await toolkitFor(ctx);
-  renderApplied(ctx, await withPlanStep(ctx, opts, (o) => toolkit.applyScope(scope, o)));
-}
-
-/** The whole workspace's plan, observed and computed, nothing applied (`mesh plan`, `mesh status`). */
-export async function planWorkspace(ctx: CommandContext) {
-  return (await toolkitFor(ctx)).plan();
 }
 
 /** Resolves when the command is stopped (Ctrl-C or SIGTERM): the end of `mesh dev` and `mesh portal`. */
