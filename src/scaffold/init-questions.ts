@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { closestMatch, didYouMean, MeshError } from '../core/errors.js';
-import { askSelect, askText, type PromptPolicy } from '../io/prompts.js';
-import { AWS_REGIONS, isAccountId, isRegion, localAccountId, parseMskClusterArn } from '../workspace/aws-ids.js';
+import { didYouMean, MeshError } from '../core/errors.js';
+import type { IoHost } from '../core/messages.js';
+import { ANSWER_RULES, type AnswerRule } from '../workspace/answer-rules.js';
+import { localAccountId } from '../workspace/aws-ids.js';
 import type { Target } from '../workspace/model.js';
 import { NAME_PATTERN } from '../workspace/schema-common.js';
+import type { InitChoice } from './messages.js';
 
 export type InitKind = 'mesh' | 'producer' | 'consumer';
 export type StorageKind = 'relational' | 'key-value' | 'event-files';
@@ -50,17 +52,37 @@ export interface DomainAnswers {
   readonly useCase: UseCase;
 }
 
-const validName = (value: string): true | string =>
-  NAME_PATTERN.test(value) ? true : 'Use lowercase letters, digits and dashes, starting with a letter (e.g. songs).';
-const validAccount = (value: string): true | string => (isAccountId(value) ? true : 'An AWS account id has 12 digits.');
-const validRegion = (value: string): true | string => {
-  if (isRegion(value)) return true;
-  const near = closestMatch(value, AWS_REGIONS);
-  return `"${value}" is not an AWS region${near ? `; did you mean ${near}?` : ' (e.g. us-east-1).'}`;
-};
-const notEmpty = (value: string): true | string => (value.trim() !== '' ? true : 'Needs a value.');
-const validClusterArn = (value: string): true | string =>
-  parseMskClusterArn(value) ? true : 'Expected arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>.';
+const validName = ANSWER_RULES.name;
+const validAccount = ANSWER_RULES.account;
+const validRegion = ANSWER_RULES.region;
+const notEmpty = ANSWER_RULES.notEmpty;
+const validClusterArn = ANSWER_RULES.clusterArn;
+
+/** Asks the host a text question and checks the answer with the question's rule (a library host's answers too). */
+async function askText(host: IoHost, q: { message: string; flag: string; default?: string; rule: AnswerRule }): Promise<string> {
+  const answer = await host.request({ code: 'init.text', data: q, defaultAnswer: q.default ?? '' });
+  if (answer === '' && q.default === undefined) {
+    throw new MeshError('MissingFlag', `${q.message} needs an answer, and nobody answered it.`, { hint: `Pass ${q.flag}.` });
+  }
+  const verdict = ANSWER_RULES[q.rule](answer);
+  if (verdict !== true) throw new MeshError('InvalidFlag', `${q.flag} ${answer}: ${verdict}`, { hint: `Pass a valid ${q.flag}.` });
+  return answer;
+}
+
+/** Asks the host to pick one of `choices`; an answer that is not one of them is refused. */
+async function askSelect<T extends string>(
+  host: IoHost,
+  q: { message: string; flag: string; default: T; choices: readonly (InitChoice & { value: T })[] },
+): Promise<T> {
+  const answer = await host.request({ code: 'init.select', data: q, defaultAnswer: q.default });
+  return (
+    checkedChoice(
+      answer,
+      q.choices.map((c) => c.value),
+      q.flag,
+    ) ?? q.default
+  );
+}
 
 /** A flag given on the command line: checked like the prompt would check it. */
 function checked(value: string | undefined, flag: string, validate: (v: string) => true | string): string | undefined {
@@ -90,22 +112,19 @@ export function nameFromFolder(dir: string): string {
   return NAME_PATTERN.test(slug) ? slug : 'mesh';
 }
 
-export async function askKind(flags: InitFlags, policy: PromptPolicy, inWorkspace: boolean): Promise<InitKind> {
+export async function askKind(flags: InitFlags, host: IoHost, inWorkspace: boolean): Promise<InitKind> {
   return (
     checkedChoice(flags.kind, INIT_KINDS, '<kind>') ??
-    askSelect<InitKind>(
-      {
-        message: 'What do you want to create?',
-        flag: '<mesh|producer|consumer>',
-        default: inWorkspace ? 'producer' : 'mesh',
-        choices: [
-          { value: 'mesh', name: 'a mesh workspace', description: 'mesh.yaml: central catalog, streaming, naming rules' },
-          { value: 'producer', name: 'a producer domain', description: 'publishes data products (tables and streams)' },
-          { value: 'consumer', name: 'a consumer domain', description: 'subscribes to products: stream handlers, recommendations' },
-        ],
-      },
-      policy,
-    )
+    askSelect<InitKind>(host, {
+      message: 'What do you want to create?',
+      flag: '<mesh|producer|consumer>',
+      default: inWorkspace ? 'producer' : 'mesh',
+      choices: [
+        { value: 'mesh', name: 'a mesh workspace', description: 'mesh.yaml: central catalog, streaming, naming rules' },
+        { value: 'producer', name: 'a producer domain', description: 'publishes data products (tables and streams)' },
+        { value: 'consumer', name: 'a consumer domain', description: 'subscribes to products: stream handlers, recommendations' },
+      ],
+    })
   );
 }
 
@@ -113,46 +132,38 @@ export async function askKind(flags: InitFlags, policy: PromptPolicy, inWorkspac
  * The mesh questions. `explicit`: `mesh init mesh <name> --account <central>`; `implicit`: the mesh created around a
  * domain made outside any workspace (`--mesh <name> --central-account <id>`).
  */
-export async function askMeshAnswers(
-  flags: InitFlags,
-  policy: PromptPolicy,
-  dir: string,
-  mode: 'explicit' | 'implicit',
-): Promise<MeshAnswers> {
+export async function askMeshAnswers(flags: InitFlags, host: IoHost, dir: string, mode: 'explicit' | 'implicit'): Promise<MeshAnswers> {
   const nameFlag = mode === 'explicit' ? '<name>' : '--mesh';
   const accountFlag = mode === 'explicit' ? '--account' : '--central-account';
   const givenName = mode === 'explicit' ? flags.name : flags.mesh;
   const name =
     checked(givenName, nameFlag, validName) ??
-    (await askText({ message: 'Name of the mesh', flag: nameFlag, default: nameFromFolder(dir), validate: validName }, policy));
+    (await askText(host, { message: 'Name of the mesh', flag: nameFlag, default: nameFromFolder(dir), rule: 'name' }));
   const target =
     checkedChoice(flags.target, TARGETS, '--target') ??
-    (await askSelect<Target>(
-      {
-        message: 'Where does it run?',
-        flag: '--target',
-        default: 'local',
-        choices: [
-          { value: 'local', name: 'local', description: 'embedded catalog, streams and recommender; no AWS account' },
-          { value: 'aws', name: 'aws', description: 'Glue, Lake Formation, MSK, Lambda, Personalize' },
-        ],
-      },
-      policy,
-    ));
+    (await askSelect<Target>(host, {
+      message: 'Where does it run?',
+      flag: '--target',
+      default: 'local',
+      choices: [
+        { value: 'local', name: 'local', description: 'embedded catalog, streams and recommender; no AWS account' },
+        { value: 'aws', name: 'aws', description: 'Glue, Lake Formation, MSK, Lambda, Personalize' },
+      ],
+    }));
   // On local an account id is only a name: a stable made-up one, never asked for.
   const account =
     checked(mode === 'explicit' ? flags.account : flags.centralAccount, accountFlag, validAccount) ??
     (target === 'local'
       ? localAccountId(`${name}:central`)
-      : await askText({ message: 'Central catalog account id', flag: accountFlag, validate: validAccount }, policy));
+      : await askText(host, { message: 'Central catalog account id', flag: accountFlag, rule: 'account' }));
   const region =
     checked(flags.region, '--region', validRegion) ??
-    (await askText({ message: 'Region', flag: '--region', default: 'us-east-1', validate: validRegion }, policy));
+    (await askText(host, { message: 'Region', flag: '--region', default: 'us-east-1', rule: 'region' }));
   let clusterArn: string | undefined;
   if (target === 'aws') {
     clusterArn =
       checked(flags.clusterArn, '--cluster-arn', validClusterArn) ??
-      (await askText({ message: 'MSK cluster ARN', flag: '--cluster-arn', validate: validClusterArn }, policy));
+      (await askText(host, { message: 'MSK cluster ARN', flag: '--cluster-arn', rule: 'clusterArn' }));
   }
   return { name, target, account, region, ...(clusterArn ? { clusterArn } : {}) };
 }
@@ -160,59 +171,53 @@ export async function askMeshAnswers(
 export async function askDomainAnswers(
   kind: 'producer' | 'consumer',
   flags: InitFlags,
-  policy: PromptPolicy,
+  host: IoHost,
   mesh: { target: Target; region: string },
 ): Promise<DomainAnswers> {
   const name =
     checked(flags.name, '<name>', validName) ??
-    (await askText({ message: `Name of the ${kind} domain`, flag: '<name>', validate: validName }, policy));
+    (await askText(host, { message: `Name of the ${kind} domain`, flag: '<name>', rule: 'name' }));
   const ownerTeam =
     checked(flags.ownerTeam, '--owner-team', notEmpty) ??
-    (await askText({ message: 'Owner team', flag: '--owner-team', default: `${name}-team`, validate: notEmpty }, policy));
+    (await askText(host, { message: 'Owner team', flag: '--owner-team', default: `${name}-team`, rule: 'notEmpty' }));
   const ownerContact =
     checked(flags.ownerContact, '--owner-contact', notEmpty) ??
-    (await askText({ message: 'Owner contact (email or channel)', flag: '--owner-contact', validate: notEmpty }, policy));
+    (await askText(host, { message: 'Owner contact (email or channel)', flag: '--owner-contact', rule: 'notEmpty' }));
   const account =
     checked(flags.account, '--account', validAccount) ??
     (mesh.target === 'local'
       ? localAccountId(name)
-      : await askText({ message: `AWS account id of ${name}`, flag: '--account', validate: validAccount }, policy));
+      : await askText(host, { message: `AWS account id of ${name}`, flag: '--account', rule: 'account' }));
   const region =
     checked(flags.region, '--region', validRegion) ??
-    (await askText({ message: 'Region', flag: '--region', default: mesh.region, validate: validRegion }, policy));
+    (await askText(host, { message: 'Region', flag: '--region', default: mesh.region, rule: 'region' }));
   let storage: StorageKind = 'relational';
   let useCase: UseCase = 'stream-handler';
   if (kind === 'producer') {
     storage =
       checkedChoice(flags.storage, STORAGE_KINDS, '--storage') ??
-      (await askSelect<StorageKind>(
-        {
-          message: 'Where does the data live today?',
-          flag: '--storage',
-          default: 'relational',
-          choices: [
-            { value: 'relational', name: 'relational (Aurora, RDS)', description: 'export job: SQL unload / Glue JDBC job' },
-            { value: 'key-value', name: 'key-value (DynamoDB)', description: 'export job: point-in-time export to S3 + Athena flatten' },
-            { value: 'event-files', name: 'event files in S3', description: 'export job: Athena CTAS' },
-          ],
-        },
-        policy,
-      ));
+      (await askSelect<StorageKind>(host, {
+        message: 'Where does the data live today?',
+        flag: '--storage',
+        default: 'relational',
+        choices: [
+          { value: 'relational', name: 'relational (Aurora, RDS)', description: 'export job: SQL unload / Glue JDBC job' },
+          { value: 'key-value', name: 'key-value (DynamoDB)', description: 'export job: point-in-time export to S3 + Athena flatten' },
+          { value: 'event-files', name: 'event files in S3', description: 'export job: Athena CTAS' },
+        ],
+      }));
   } else {
     useCase =
       checkedChoice(flags.useCase, USE_CASES, '--use-case') ??
-      (await askSelect<UseCase>(
-        {
-          message: 'What will the domain do?',
-          flag: '--use-case',
-          default: 'stream-handler',
-          choices: [
-            { value: 'stream-handler', name: 'handle product events', description: 'a stream handler (Lambda for MSK events)' },
-            { value: 'recommendations', name: 'recommendations', description: 'a stream handler and a Personalize project' },
-          ],
-        },
-        policy,
-      ));
+      (await askSelect<UseCase>(host, {
+        message: 'What will the domain do?',
+        flag: '--use-case',
+        default: 'stream-handler',
+        choices: [
+          { value: 'stream-handler', name: 'handle product events', description: 'a stream handler (Lambda for MSK events)' },
+          { value: 'recommendations', name: 'recommendations', description: 'a stream handler and a Personalize project' },
+        ],
+      }));
   }
   return { kind, name, ownerTeam, ownerContact, account, region, storage, useCase };
 }

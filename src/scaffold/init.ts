@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { didYouMean, MeshError, usageError } from '../core/errors.js';
-import type { PromptPolicy } from '../io/prompts.js';
+import type { IoHost } from '../core/messages.js';
 import { findWorkspaceRoot } from '../workspace/load.js';
 import type { Target } from '../workspace/model.js';
 import { askDomainAnswers, askKind, askMeshAnswers, type InitFlags, type InitKind } from './init-questions.js';
@@ -102,16 +102,16 @@ async function initCi(request: InitRequest & { ci: string }): Promise<InitResult
 
 /**
  * `mesh init`: a mesh workspace, a producer or consumer domain (added to mesh.yaml), or an example. Asks for what the
- * flags leave out (per the prompt policy), then writes the files; never overwrites a file without `force`.
+ * flags leave out (asked of the host), then writes the files; never overwrites a file without `force`.
  */
-export async function runInit(request: InitRequest, policy: PromptPolicy): Promise<InitResult> {
+export async function runInit(request: InitRequest, host: IoHost): Promise<InitResult> {
   if (request.ci !== undefined) return initCi({ ...request, ci: request.ci });
   if (request.example !== undefined) return initExample(request);
   const root = await findWorkspaceRoot(request.dir);
-  const kind = await askKind(request, policy, root !== undefined);
+  const kind = await askKind(request, host, root !== undefined);
 
   if (kind === 'mesh') {
-    const answers = await askMeshAnswers(request, policy, request.dir, 'explicit');
+    const answers = await askMeshAnswers(request, host, request.dir, 'explicit');
     const files = await planMeshFiles(answers);
     const result = await writeFilePlan({ root: request.dir, files, edits: [] }, request);
     return {
@@ -134,7 +134,7 @@ export async function runInit(request: InitRequest, policy: PromptPolicy): Promi
   } else {
     // A domain outside any workspace: create the mesh around it first.
     workspaceRoot = request.dir;
-    const meshAnswers = await askMeshAnswers(request, policy, request.dir, 'implicit');
+    const meshAnswers = await askMeshAnswers(request, host, request.dir, 'implicit');
     meshSummary = meshAnswers;
     for (const file of await planMeshFiles(meshAnswers)) {
       if (file.path === 'mesh.yaml') meshText = file.content.toString('utf8');
@@ -142,7 +142,7 @@ export async function runInit(request: InitRequest, policy: PromptPolicy): Promi
     }
   }
 
-  const answers = await askDomainAnswers(kind, request, policy, meshSummary);
+  const answers = await askDomainAnswers(kind, request, host, meshSummary);
   const destination = `domains/${answers.name}`;
   const domainFiles =
     kind === 'producer'

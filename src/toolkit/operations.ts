@@ -6,7 +6,6 @@ import path from 'node:path';
 import type { DevSession } from '../dev/start-dev.js';
 import type { CheckResult } from '../doctor/checks.js';
 import type { Change } from '../engine/plan.js';
-import type { PromptPolicy } from '../io/prompts.js';
 import type { LockHolder } from '../lock/port.js';
 import type { InitRequest, InitResult } from '../scaffold/init.js';
 import type { ProduceEventsOptions, ProduceEventsResult } from '../streams/events/produce.js';
@@ -133,16 +132,12 @@ export async function dev(session: Session, options: DevOptions): Promise<DevSes
   return startDev({ workspace, target, host: session.host, signal: session.signal, ...options });
 }
 
-/** `mesh init`: a workspace, a domain, an example, or the CI files. `prompts` says whether questions may be asked. */
+/** `mesh init`: a workspace, a domain, an example, or the CI files; what the flags leave out is asked of the host. */
 export async function init(
   session: Session,
   request: Omit<InitRequest, 'target' | 'region' | 'dir'> & { readonly dir?: string },
-  prompts?: PromptPolicy,
 ): Promise<InitResult> {
   const { runInit } = await import('../scaffold/init.js');
   const dir = path.resolve(session.options.cwd, request.dir ?? '.');
-  return runInit(
-    { ...request, dir, target: session.options.target, region: session.options.region },
-    prompts ?? { interactive: false, log: () => {} },
-  );
+  return runInit({ ...request, dir, target: session.options.target, region: session.options.region }, session.host);
 }

@@ -11,6 +11,7 @@ import { currentContext } from '../../src/cli/context.js';
 import { runInit } from '../../src/scaffold/init.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import type { Workspace } from '../../src/workspace/model.js';
+import { promptHost } from '../support/cli-harness.js';
 import { PUBLISH_ALL, runCatalog, subscribe } from './fixtures.js';
 
 let dir: string;
@@ -32,7 +33,7 @@ async function mesh(...args: string[]): Promise<unknown> {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-example-'));
-  await runInit({ dir, example: 'music-streaming' }, { interactive: false });
+  await runInit({ dir, example: 'music-streaming' }, promptHost({ interactive: false }));
   workspace = await loadWorkspace(dir);
   await runCatalog(workspace, PUBLISH_ALL);
   await runCatalog(workspace, subscribe('songs'));

@@ -5,6 +5,7 @@ import { MeshError } from '../../src/core/errors.js';
 import type { PromptPolicy } from '../../src/io/prompts.js';
 import { type InitRequest, runInit } from '../../src/scaffold/init.js';
 import { validateWorkspace } from '../../src/workspace/load.js';
+import { promptHost } from '../support/cli-harness.js';
 import { removeWorkspace, writeWorkspace } from '../workspace/fixture.js';
 
 const dirs: string[] = [];
@@ -24,7 +25,7 @@ async function emptyDir(): Promise<string> {
 }
 
 async function init(request: Omit<InitRequest, 'dir'> & { dir: string }, policy = quiet()) {
-  return runInit(request, policy);
+  return runInit(request, promptHost(policy));
 }
 
 async function expectValid(root: string): Promise<string[]> {

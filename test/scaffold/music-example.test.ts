@@ -6,6 +6,7 @@ import { runInit } from '../../src/scaffold/init.js';
 import { DEMO_LISTENS_FILE } from '../../src/scaffold/music-example.js';
 import { templatesDir } from '../../src/scaffold/template-files.js';
 import { validateWorkspace } from '../../src/workspace/load.js';
+import { promptHost } from '../support/cli-harness.js';
 import { removeWorkspace, writeWorkspace } from '../workspace/fixture.js';
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -30,7 +31,7 @@ describe('mesh init --example music-streaming', () => {
   let created: readonly string[];
   beforeAll(async () => {
     dir = await writeWorkspace({});
-    created = (await runInit({ dir, example: 'music-streaming' }, { interactive: false })).created;
+    created = (await runInit({ dir, example: 'music-streaming' }, promptHost({ interactive: false }))).created;
   });
   afterAll(() => removeWorkspace(dir));
 
@@ -111,7 +112,7 @@ describe('mesh init --example music-streaming', () => {
   });
 
   test('a second run stops: nothing is overwritten', async () => {
-    await expect(runInit({ dir, example: 'music-streaming' }, { interactive: false })).rejects.toMatchObject({
+    await expect(runInit({ dir, example: 'music-streaming' }, promptHost({ interactive: false }))).rejects.toMatchObject({
       code: 'FilesExist',
       exitCode: 2,
     });

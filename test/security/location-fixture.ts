@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { runInit } from '../../src/scaffold/init.js';
 import { type CliRun, runInProcess } from '../cli/run-cli.js';
+import { promptHost } from '../support/cli-harness.js';
 
 export const USERS_BUCKET = 'music-users-222222222222';
 export const PODCASTS_BUCKET = 'music-podcasts-444444444444';
@@ -32,7 +33,7 @@ let template: string | undefined;
 export async function exampleCopy(): Promise<string> {
   if (!template) {
     template = tempDir('mesh-loc-template-');
-    await runInit({ dir: template, example: 'music-streaming' }, { interactive: false });
+    await runInit({ dir: template, example: 'music-streaming' }, promptHost({ interactive: false }));
   }
   const root = tempDir('mesh-loc-');
   cpSync(template, root, { recursive: true });

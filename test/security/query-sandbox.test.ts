@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUCKDB_TEMP_PREFIX } from '../../src/catalog/local/duckdb.js';
 import { runInit } from '../../src/scaffold/init.js';
 import { type CliRun, ensureBuilt, runChild, runInProcess } from '../cli/run-cli.js';
+import { promptHost } from '../support/cli-harness.js';
 
 let dir: string;
 let localDir: string;
@@ -79,7 +80,7 @@ const storedFile = (product: string) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-sandbox-'));
-  await runInit({ dir, example: 'music-streaming' }, { interactive: false });
+  await runInit({ dir, example: 'music-streaming' }, promptHost({ interactive: false }));
   for (const args of [
     ['publish-product', '--yes'],
     ['subscribe', 'songs', '--domain', 'recommendations', '--table'],

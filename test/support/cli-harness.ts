@@ -1,11 +1,13 @@
 // The one way tests run `mesh` in this process: main() with its own streams, environment and terminals (nothing on
 // `process.stdout` is patched), and the hosts tests hand to the engine and the planes.
+
 import { Writable } from 'node:stream';
 import { createCliHost } from '../../src/cli/io-host.js';
 import { main } from '../../src/cli/main.js';
 import * as renderers from '../../src/cli/render/messages/index.js';
 import type { IoHost, IoMessage, IoRequest, RequestAnswer, RequestCode } from '../../src/core/messages.js';
 import { createOutput, type Output } from '../../src/io/output.js';
+import type { PromptPolicy } from '../../src/io/prompts.js';
 
 export interface CliRun {
   readonly code: number;
@@ -72,6 +74,11 @@ export function capturedOutput(
 /** The CLI's host over an Output (no prompts; `--yes` when `yes`): what a user would see of the messages. */
 export function cliHostFor(output: Output, yes = false): IoHost {
   return createCliHost({ output, prompts: { interactive: false }, yes, renderers });
+}
+
+/** The CLI's host asking with this prompt policy (e.g. `{ interactive: false, log }`): `mesh init`'s questions as a user meets them. */
+export function promptHost(prompts: PromptPolicy): IoHost {
+  return createCliHost({ output: capturedOutput(), prompts, yes: false, renderers });
 }
 
 /** A host that records every message and answers each request from `answers` (else with its default). */

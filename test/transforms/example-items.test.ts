@@ -9,6 +9,7 @@ import { renderGlueJob, renderTransform, runTransform } from '../../src/transfor
 import { loadWorkspace } from '../../src/workspace/load.js';
 import type { Workspace } from '../../src/workspace/model.js';
 import { PUBLISH_ALL, runCatalog, subscribe } from '../catalog/fixtures.js';
+import { promptHost } from '../support/cli-harness.js';
 
 function csvRows(file: string): string[][] {
   // The sample data has no quoted commas in the columns compared here (ids and the first fields).
@@ -24,7 +25,7 @@ describe('the example items transform', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-example-items-'));
-    await runInit({ dir, example: 'music-streaming' }, { interactive: false, log: () => {} });
+    await runInit({ dir, example: 'music-streaming' }, promptHost({ interactive: false, log: () => {} }));
     ws = await loadWorkspace(dir);
     await runCatalog(ws, PUBLISH_ALL);
     await runCatalog(ws, subscribe('songs'));

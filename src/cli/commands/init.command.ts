@@ -34,7 +34,7 @@ export function initCommand(): Command {
     .action(
       async (kind: string | undefined, name: string | undefined, opts: Record<string, string | boolean | undefined>, command: Command) => {
         const ctx = contextFor(command);
-        const result = await (await toolkitFor(ctx)).init({ ...opts, kind, name }, ctx.prompts);
+        const result = await (await toolkitFor(ctx)).init({ ...opts, kind, name });
         ctx.output.result(result, () => renderInit(result));
       },
     );

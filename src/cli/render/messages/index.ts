@@ -9,6 +9,7 @@ import { enginePrompts, engineRenderers } from './engine.js';
 import { lockRenderers } from './lock.js';
 import { personalizeRenderers } from './personalize.js';
 import { progressRenderers } from './progress.js';
+import { scaffoldPrompts } from './scaffold.js';
 import { streamsRenderers } from './streams.js';
 import { transformRenderers } from './transform.js';
 import type { MessageRenderers, RequestPrompts } from './types.js';
@@ -26,4 +27,5 @@ export const messageRenderers: MessageRenderers = {
 
 export const requestPrompts: RequestPrompts = {
   ...enginePrompts,
+  ...scaffoldPrompts,
 };
