@@ -5,6 +5,10 @@
 //   - GET /recommendations/{userId}?num=25           (the recommendations API; a different user per request)
 //   - POST /recommendations (Personalize GetRecommendations, campaignArn + userId, numResults 25)
 // on a ~350-item and a 10,000-item catalogue (user-personalization, default filter exclude-played).
+// Paired: each row runs the same request generator (same paths, same bodies) against the bare server and then
+// the dev server, back to back, so both pay the same load-generator cost; ratio = dev ÷ bare of that pair.
+// Every user is asked once before measuring (the runtime keeps exact per-user answers until that user's next
+// event, an item change or a deploy): the table is the steady state; the uncached ranking cost is the second table.
 // Then the event's effect: PutEvents then GetRecommendations for that user, sequential, p50/p99.
 // Imports from ../dist (npm run bench builds first).
 // Usage: node bench/personalize-serving.mjs [--seconds 5] [--sizes 350,10000]
@@ -17,7 +21,9 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '../dist/dev/http/server.js';
 import { createOutput } from '../dist/io/output.js';
+import { LocalCampaignRuntime } from '../dist/personalize/local/local-campaign.js';
 import { readPersonalizeOutputs } from '../dist/personalize/outputs.js';
+import { openPersonalizeProject } from '../dist/personalize/project.js';
 import { generateMusicDataset, interactionsToCsv, itemsToCsv, usersToCsv } from '../dist/personalize/recommender/index.js';
 import { deployPersonalize, trainPersonalize } from '../dist/personalize/service.js';
 
@@ -130,9 +136,7 @@ for await (const chunk of process.stdin) input += chunk;
 const { url, connections, duration, mode, users, campaignArn } = JSON.parse(input);
 let n = 0;
 const next = () => users[(n++ * 7919) % users.length];
-const requests = mode === 'bare'
-  ? [{ method: 'GET', path: '/' }]
-  : mode === 'get'
+const requests = mode === 'get'
     ? [{ method: 'GET', setupRequest: (req) => ({ ...req, path: '/recommendations/' + encodeURIComponent(next()) + '?num=25' }) }]
     : [{ method: 'POST', headers: { 'content-type': 'application/json' },
          setupRequest: (req) => ({ ...req, path: '/recommendations', body: JSON.stringify({ campaignArn, userId: next(), numResults: 25 }) }) }];
@@ -183,18 +187,28 @@ async function benchSize(items, output) {
     for (let i = 0; i < 200; i++) body = await (await fetch(`${server.url}/recommendations/${users[i % users.length]}?num=25`)).text();
     bare = await bareServer(body);
     const bareUrl = `http://127.0.0.1:${bare.address().port}`;
+    // steady state: every user asked once (GET and POST share the runtime's answers)
+    for (let i = 0; i < users.length; i += 50)
+      await Promise.all(users.slice(i, i + 50).map(async (u) => (await fetch(`${server.url}/recommendations/${u}?num=25`)).text()));
     const rows = [];
     for (const connections of [10, 50]) {
-      const base = await load({ url: bareUrl, connections, duration: SECONDS, mode: 'bare', users });
-      rows.push({ what: 'bare node:http, fixed body', connections, ...base, ratio: 1 });
       for (const [mode, what] of [
         ['get', 'GET /recommendations/{userId}'],
         ['post', 'GetRecommendations (POST)'],
       ]) {
+        const base = await load({ url: bareUrl, connections, duration: SECONDS, mode, users, campaignArn });
         const r = await load({ url: server.url, connections, duration: SECONDS, mode, users, campaignArn });
-        rows.push({ what, connections, ...r, ratio: r.rps / base.rps });
+        rows.push({ what, connections, bare: base, ...r, ratio: r.rps / base.rps });
       }
     }
+    // the ranking itself, without the answer cache (what a user's first request, or the one after an event, costs)
+    const rt = await LocalCampaignRuntime.open(openPersonalizeProject(workspace, 'recs'), { resultCacheSize: 0 });
+    for (let i = 0; i < 100; i++) await rt.recommend({ userId: users[i % users.length], numResults: 25 });
+    const n = Math.min(2000, users.length);
+    const t1 = performance.now();
+    for (let i = 0; i < n; i++) await rt.recommend({ userId: users[(i * 7919) % users.length], numResults: 25 });
+    const uncachedUs = ((performance.now() - t1) * 1000) / n;
+    rt.close();
     // event → changed recommendations, sequential
     const effect = [];
     let changed = 0;
@@ -219,7 +233,16 @@ async function benchSize(items, output) {
       if (!after.itemList.some((it) => it.itemId === played)) changed++;
     }
     effect.sort((a, b) => a - b);
-    return { items: data.items.length, interactions: data.interactions.length, trainS, bodyBytes: body.length, rows, effect, changed };
+    return {
+      items: data.items.length,
+      interactions: data.interactions.length,
+      trainS,
+      bodyBytes: body.length,
+      rows,
+      effect,
+      changed,
+      uncachedUs,
+    };
   } finally {
     await server?.close();
     await new Promise((r) => (bare ? bare.close(r) : r()));
@@ -231,25 +254,27 @@ async function main() {
   const silent = new Writable({ write: (_c, _e, cb) => cb() });
   const output = createOutput({ stdout: silent, stderr: silent });
   console.log(
-    `autocannon ${SECONDS} s per row on loopback (load generator in a child process); ratio = req/s ÷ the bare server's req/s at the same concurrency.\n`,
+    `autocannon ${SECONDS} s per run on loopback (load generator in a child process). Each row: the same requests against a bare node:http server answering a fixed body of the same size, then against mesh dev; ratio = mesh dev req/s ÷ bare req/s.\n`,
   );
-  console.log('| catalogue | endpoint | conc. | req/s | p50 ms | p99 ms | errors | ratio to bare |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| catalogue | endpoint | conc. | bare req/s | req/s | p50 ms | p99 ms | errors | ratio to bare |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const effects = [];
   for (const items of SIZES) {
     const r = await benchSize(items, output);
     for (const row of r.rows) {
       console.log(
-        `| ${r.items} items (${r.interactions} interactions, body ${r.bodyBytes} B) | ${row.what} | ${row.connections} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.ratio.toFixed(2)} |`,
+        `| ${r.items} items (${r.interactions} interactions, body ${r.bodyBytes} B) | ${row.what} | ${row.connections} | ${Math.round(row.bare.rps)} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.errors + row.bare.errors} | ${row.ratio.toFixed(2)} |`,
       );
     }
     effects.push(r);
   }
-  console.log('\n| catalogue | train s (3-split eval + fit) | event → changed list p50 ms | p99 ms | played item gone |');
-  console.log('|---|---|---|---|---|');
+  console.log(
+    '\n| catalogue | train s (3-split eval + fit) | ranking without the answer cache, µs/request (in process) | event → changed list p50 ms | p99 ms | played item gone |',
+  );
+  console.log('|---|---|---|---|---|---|');
   for (const r of effects) {
     console.log(
-      `| ${r.items} items | ${r.trainS.toFixed(1)} | ${quantile(r.effect, 0.5).toFixed(2)} | ${quantile(r.effect, 0.99).toFixed(2)} | ${r.changed}/${r.effect.length} |`,
+      `| ${r.items} items | ${r.trainS.toFixed(1)} | ${r.uncachedUs.toFixed(0)} | ${quantile(r.effect, 0.5).toFixed(2)} | ${quantile(r.effect, 0.99).toFixed(2)} | ${r.changed}/${r.effect.length} |`,
     );
   }
 }

@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { LocalCampaignRuntime } from '../../personalize/local/local-campaign.js';
+import { TurnMemo } from '../../personalize/local/turn-memo.js';
 import { type PersonalizeOutputs, readOutputsFile } from '../../personalize/outputs.js';
 import { openPersonalizeProject, personalizeDomains, personalizePaths } from '../../personalize/project.js';
 import type { Workspace } from '../../workspace/model.js';
@@ -18,6 +19,7 @@ interface CachedOutputs {
 export class PersonalizeRegistry {
   private readonly outputs = new Map<string, CachedOutputs>();
   private readonly runtimes = new Map<string, Promise<LocalCampaignRuntime>>();
+  private readonly outputStamps = new Map<string, TurnMemo<{ stamp: string; exists: boolean }>>();
 
   constructor(private readonly workspace: Workspace) {}
 
@@ -26,14 +28,22 @@ export class PersonalizeRegistry {
   }
 
   async outputsOf(domain: string): Promise<PersonalizeOutputs | undefined> {
-    const file = personalizePaths(this.workspace, domain).outputsFile;
     // mtime, size and inode: a deploy replaces the file by rename, so two writes within one mtime tick still differ.
-    // statSync: µs on a cached inode; the promise version's thread-pool round trip dominated request time (profiled)
-    const s = statSync(file, { throwIfNoEntry: false });
-    const stamp = s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent';
+    // statSync: µs on a cached inode; the promise version's thread-pool round trip dominated request time (profiled);
+    // once per event-loop turn (TurnMemo says why that is exact)
+    let memo = this.outputStamps.get(domain);
+    if (!memo) {
+      const file = personalizePaths(this.workspace, domain).outputsFile;
+      memo = new TurnMemo(() => {
+        const s = statSync(file, { throwIfNoEntry: false });
+        return { stamp: s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent', exists: s !== undefined };
+      });
+      this.outputStamps.set(domain, memo);
+    }
+    const { stamp, exists } = memo.get();
     const cached = this.outputs.get(domain);
     if (cached && cached.stamp === stamp) return cached.outputs;
-    const outputs = s ? readOutputsFile(file) : undefined;
+    const outputs = exists ? readOutputsFile(personalizePaths(this.workspace, domain).outputsFile) : undefined;
     this.outputs.set(domain, { stamp, outputs });
     return outputs;
   }

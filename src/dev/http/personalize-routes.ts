@@ -21,6 +21,9 @@ import {
 } from './personalize-schemas.js';
 import type { Router } from './router.js';
 
+/** Recommendation bodies are JSON text already (the runtime serialises a cached item list once). */
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
 /** `numberOfRatings` → `NUMBER_OF_RATINGS` (Personalize's camelCase property keys → schema field names). */
 export function fieldName(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
@@ -100,7 +103,7 @@ export function registerPersonalizeRoutes(router: Router, registry: PersonalizeR
     const filter = body.filterArn === undefined ? undefined : runtime.filterNameOfArn(body.filterArn);
     if (body.filterArn !== undefined && filter === undefined)
       throw invalidInput(`Filter ${body.filterArn} is not defined in personalize.yaml.`);
-    const result = await runtime.recommend({
+    const json = await runtime.recommendJson({
       solution,
       ...(body.userId !== undefined ? { userId: body.userId } : {}),
       ...(body.itemId !== undefined ? { itemId: body.itemId } : {}),
@@ -108,7 +111,7 @@ export function registerPersonalizeRoutes(router: Router, registry: PersonalizeR
       ...(filter !== undefined ? { filter } : {}),
       ...(body.filterValues ? { filterValues: body.filterValues } : {}),
     });
-    return { body: result };
+    return { headers: JSON_HEADERS, body: json };
   });
 
   router.addRoute('POST', '/personalize-ranking', async (req) => {
@@ -134,12 +137,15 @@ export function registerPersonalizeRoutes(router: Router, registry: PersonalizeR
       'GET /recommendations/{userId}',
     );
     const { domain, runtime } = await registry.forApi(q.domain ?? null);
-    const result = await runtime.recommend({
-      userId: q.userId,
-      numResults: q.num,
-      ...(q.filter !== undefined ? { filter: q.filter === 'none' ? null : q.filter } : {}),
-      ...(q.solution !== undefined ? { solution: q.solution } : {}),
-    });
-    return { body: { userId: q.userId, domain, ...result } };
+    const json = await runtime.recommendJson(
+      {
+        userId: q.userId,
+        numResults: q.num,
+        ...(q.filter !== undefined ? { filter: q.filter === 'none' ? null : q.filter } : {}),
+        ...(q.solution !== undefined ? { solution: q.solution } : {}),
+      },
+      { userId: q.userId, domain },
+    );
+    return { headers: JSON_HEADERS, body: json };
   });
 }

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Interaction, ItemRecord, Props, UserRecord } from '../recommender/index.js';
+import { TurnMemo } from './turn-memo.js';
 
 export interface StoredEvent extends Interaction {
   readonly seq: number;
@@ -58,20 +59,29 @@ export class EventsStore {
   private allGen = 0;
   private readonly userGen = new Map<string, number>();
   private dataVersion: number;
-  private readonly dataVersionStatement: BetterSqlite3.Statement;
+  private readonly dataVersionNow: TurnMemo<number>;
 
   private constructor(private readonly db: BetterSqlite3.Database) {
-    this.dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
-    this.dataVersion = this.dataVersionStatement.get() as number;
+    const statement = db.prepare('PRAGMA data_version').pluck();
+    this.dataVersion = statement.get() as number;
+    this.dataVersionNow = new TurnMemo(() => statement.get() as number);
   }
 
-  /** The current generation, after noticing writes by other connections (another process, e.g. a CLI run). */
+  /**
+   * The current generation, after noticing writes by other connections (another process: a second dev server,
+   * a tool on the file). One query per event-loop turn (see TurnMemo for why that is still exact).
+   */
   generation(): number {
-    const v = this.dataVersionStatement.get() as number;
+    const v = this.dataVersionNow.get();
     if (v !== this.dataVersion) {
       this.dataVersion = v;
       this.everythingChanged();
     }
+    return this.gen;
+  }
+
+  /** The generation as of the last `generation()` call, plus this process's writes since (no query). */
+  get lastGeneration(): number {
     return this.gen;
   }
 

@@ -25,6 +25,8 @@ import {
 } from '../recommender/index.js';
 import { type LocalCampaigns, readLocalCampaigns } from './deploy-local.js';
 import { EventsStore } from './events-store.js';
+import { type CachedRanking, DEFAULT_RESULT_CACHE_SIZE, ResultCache } from './result-cache.js';
+import { TurnMemo } from './turn-memo.js';
 import { type LocalVersionMetadata, readVersion, versionDir } from './versions.js';
 
 /** The request and answer shapes are the port's (GetRecommendations' on both targets). */
@@ -38,6 +40,10 @@ interface Loaded {
   /** user → item → event types (training data). */
   eventTypes: Map<string, Map<string, Set<string>>>;
   itemsSeq: number;
+  /** The store generation at which items put since training were last applied (-1: not yet). */
+  itemsGen: number;
+  /** Ranked answers of this model, by request; see `cachedRank`. */
+  results: ResultCache;
 }
 
 export interface LocalCampaignOptions {
@@ -47,6 +53,12 @@ export interface LocalCampaignOptions {
    * served from the next request on, without a restart.
    */
   readonly reopen?: () => PersonalizeProject;
+  /**
+   * How many ranked answers to keep per loaded model (default DEFAULT_RESULT_CACHE_SIZE, result-cache.ts; 0: none).
+   * An answer is reused only while it is exact: the user's events, the items and the deployment are unchanged
+   * (a PutEvents, PutItems, a write by another process or a deploy drops it before the next request).
+   */
+  readonly resultCacheSize?: number;
 }
 
 /** Identifies one write of campaigns.json: deploy and rollback replace it by rename, so the inode changes too. */
@@ -61,6 +73,7 @@ export class LocalCampaignRuntime {
   private campaignsStamp: string | undefined;
   private current: PersonalizeProject;
   private deployments = 0;
+  private readonly campaignsStat = new TurnMemo(() => stampOf(statSync(this.project.paths.campaignsFile, { throwIfNoEntry: false })));
 
   private constructor(
     project: PersonalizeProject,
@@ -99,14 +112,13 @@ export class LocalCampaignRuntime {
    * Re-reads campaigns.json when a deploy or rollback has rewritten it (a stat per request); then, with `reopen`,
    * the project too, and drops the loaded models (a filter may now need other training data).
    */
-  private async refreshCampaigns(): Promise<void> {
-    const file = this.project.paths.campaignsFile;
+  private refreshCampaigns(): void {
     // statSync: a few µs on a cached inode, where the promise version's thread-pool round trip was the largest
-    // cost of serving a recommendation (profiled); same stamp, same reload semantics
-    const stamp = stampOf(statSync(file, { throwIfNoEntry: false }));
+    // cost of serving a recommendation (profiled); same stamp, same reload semantics; once per event-loop turn
+    const stamp = this.campaignsStat.get();
     if (stamp === this.campaignsStamp) return;
     const first = this.campaignsStamp === undefined;
-    this.campaigns = readLocalCampaigns(file);
+    this.campaigns = readLocalCampaigns(this.project.paths.campaignsFile);
     this.campaignsStamp = stamp;
     this.deployments++;
     if (first || !this.options.reopen) return;
@@ -120,7 +132,11 @@ export class LocalCampaignRuntime {
 
   /** The solution that answers a request, by name or by kind. */
   async solutionFor(kind: 'user' | 'item', name?: string): Promise<string> {
-    await this.refreshCampaigns();
+    this.refreshCampaigns();
+    return this.resolveSolution(kind, name);
+  }
+
+  private resolveSolution(kind: 'user' | 'item', name?: string): string {
     const deployed = Object.keys(this.campaigns);
     if (name !== undefined) {
       if (!this.campaigns[name]) {
@@ -145,12 +161,13 @@ export class LocalCampaignRuntime {
 
   /** The solution a campaign ARN names (dev server). */
   async solutionOfCampaign(campaignArn: string): Promise<string | undefined> {
-    await this.refreshCampaigns();
+    this.refreshCampaigns();
     return Object.entries(this.campaigns).find(([, c]) => c.campaignArn === campaignArn)?.[0];
   }
 
-  private async load(solution: string): Promise<Loaded> {
-    await this.refreshCampaigns();
+  /** The model a solution's campaign serves; `refreshed`: the caller has just called refreshCampaigns (one stat a request). */
+  private async load(solution: string, refreshed = false): Promise<Loaded> {
+    if (!refreshed) this.refreshCampaigns();
     const campaign = this.campaigns[solution];
     if (!campaign)
       throw new MeshError('PersonalizeNotDeployed', `Solution "${solution}" has no local campaign.`, {
@@ -174,9 +191,22 @@ export class LocalCampaignRuntime {
       if (interactionsText && this.needsEventTypes()) {
         for (const it of parseInteractionsCsv(interactionsText).records) addEventType(eventTypes, it.userId, it.itemId, it.eventType ?? '');
       }
-      l = { version: campaign.version, meta, model, itemProps, eventTypes, itemsSeq: meta.watermarks.items };
+      l = {
+        version: campaign.version,
+        meta,
+        model,
+        itemProps,
+        eventTypes,
+        itemsSeq: meta.watermarks.items,
+        itemsGen: -1,
+        results: new ResultCache(this.options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE),
+      };
       this.loaded.set(solution, l);
     }
+    // the items table is read again only when the store saw a write that may have changed it
+    const gen = this.store.generation();
+    if (!this.store.itemsChangedSince(l.itemsGen) && l.itemsGen >= 0) return l;
+    l.itemsGen = gen;
     const fresh = this.store.itemsAfter(l.itemsSeq);
     if (fresh.length > 0) {
       addItems(
@@ -185,8 +215,18 @@ export class LocalCampaignRuntime {
       );
       for (const f of fresh) l.itemProps.set(f.record.itemId, { ...(l.itemProps.get(f.record.itemId) ?? {}), ...f.record.props });
       l.itemsSeq = (fresh[fresh.length - 1] as (typeof fresh)[number]).seq;
+      l.results.clear();
     }
     return l;
+  }
+
+  /** The loaded model of a solution when nothing needs doing first (the serving fast path: no await). */
+  private ready(solution: string): Loaded | undefined {
+    const campaign = this.campaigns[solution];
+    const l = this.loaded.get(solution);
+    if (!campaign || !l || l.version !== campaign.version || l.itemsGen < 0) return undefined;
+    this.store.generation();
+    return this.store.itemsChangedSince(l.itemsGen) ? undefined : l;
   }
 
   private needsEventTypes(): boolean {
@@ -212,13 +252,50 @@ export class LocalCampaignRuntime {
   }
 
   async recommend(req: LocalRecommendRequest): Promise<RecommendationsResult> {
-    const cold = { value: false };
-    const items = await this.rankItems(req, undefined, cold);
+    const r = await this.cachedRank(req);
     return {
-      itemList: items.map((i) => ({ itemId: i.itemId, score: round(i.score) })),
+      itemList: r.items.slice(),
       recommendationId: `RID-${randomUUID()}`,
-      ...(cold.value ? { coldStart: true } : {}),
+      ...(r.cold ? { coldStart: true } : {}),
     };
+  }
+
+  /**
+   * The same answer as `recommend`, as the JSON text of `{ ...head, itemList, recommendationId, coldStart? }`
+   * (the dev server's response body): a cached answer's item list is serialised once, not per request.
+   */
+  async recommendJson(req: LocalRecommendRequest, head: Readonly<Record<string, string>> = {}): Promise<string> {
+    const r = await this.cachedRank(req);
+    r.json ??= JSON.stringify(r.items);
+    let out = '{';
+    for (const [k, v] of Object.entries(head)) out += `${JSON.stringify(k)}:${JSON.stringify(v)},`;
+    return `${out}"itemList":${r.json},"recommendationId":"RID-${randomUUID()}"${r.cold ? ',"coldStart":true' : ''}}`;
+  }
+
+  /**
+   * A recommendation request's ranked answer, from the per-model cache when it is still exact. The store's
+   * generation is read after the model is loaded and before ranking, and an entry is used only while the
+   * store reports nothing newer for that user (events) or for everyone (items, another writer); a deploy
+   * loads another model, whose cache starts empty.
+   */
+  private async cachedRank(req: LocalRecommendRequest): Promise<CachedRanking> {
+    const kind = req.itemId !== undefined ? 'item' : 'user';
+    if (req.userId === undefined && req.itemId === undefined) throw usageError('Give a user id or an item id.');
+    this.refreshCampaigns();
+    const solution = this.resolveSolution(kind, req.solution);
+    const l = this.ready(solution) ?? (await this.load(solution, true));
+    const userId = kind === 'user' ? req.userId : undefined;
+    const key = l.results.enabled
+      ? ResultCache.key(kind, (userId ?? req.itemId) as string, req.numResults ?? 25, req.filter, req.filterValues)
+      : '';
+    const gen = this.store.lastGeneration; // synced with other writers just now (ready / load)
+    const hit = l.results.enabled ? l.results.get(key) : undefined;
+    if (hit && this.store.unchangedSince(userId, hit.gen)) return hit;
+    const cold = { value: false };
+    const ranked = this.rankLoaded(l, kind, { ...req, solution }, undefined, cold);
+    const entry: CachedRanking = { gen, items: ranked.map((i) => ({ itemId: i.itemId, score: round(i.score) })), cold: cold.value };
+    l.results.set(key, entry);
+    return entry;
   }
 
   /** GetPersonalizedRanking: `inputList` ordered for the user; items the model cannot score come last, without a score. */
@@ -243,7 +320,17 @@ export class LocalCampaignRuntime {
     const kind = req.itemId !== undefined ? 'item' : 'user';
     if (req.userId === undefined && req.itemId === undefined) throw usageError('Give a user id or an item id.');
     const solution = await this.solutionFor(kind, req.solution);
-    const l = await this.load(solution);
+    const l = await this.load(solution, true);
+    return this.rankLoaded(l, kind, req, only, cold);
+  }
+
+  private rankLoaded(
+    l: Loaded,
+    kind: 'item' | 'user',
+    req: LocalRecommendRequest,
+    only?: ReadonlySet<string>,
+    cold?: { value: boolean },
+  ): { itemId: string; score: number }[] {
     const history = req.userId === undefined ? [] : this.store.userEvents(req.userId, l.meta.watermarks.events);
     const filter = this.filterFor(req.filter);
     let predicate: ((itemId: string) => boolean) | undefined;

@@ -6,7 +6,7 @@
 import { metadataAffinity } from './item-features.js';
 import type { TrainedModel } from './model.js';
 import type { HistoryWeights, ProfileEvent, ScoringOptions } from './scoring.js';
-import { combineParts, historyWeights, scoreParts } from './scoring.js';
+import { accumulateItemScores, historyWeights } from './scoring.js';
 import { TopK } from './top-k.js';
 import { trendScores } from './trend.js';
 
@@ -25,9 +25,16 @@ export interface RankedIndex {
 /** Popularity tie-break scale: far below any personal score difference that matters. */
 const POPULARITY_TIE_BREAK = 1e-6;
 
+const maxima = new WeakMap<Float32Array, number>();
+
+/** max(v, 0), once per array (the popularity vector is replaced, not changed in place, when items are added). */
 function maxOf(v: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) if ((v[i] as number) > m) m = v[i] as number;
+  let m = maxima.get(v);
+  if (m === undefined) {
+    m = 0;
+    for (let i = 0; i < v.length; i++) if ((v[i] as number) > m) m = v[i] as number;
+    maxima.set(v, m);
+  }
   return m;
 }
 
@@ -58,16 +65,21 @@ export function topWarmItems(
   return top.sorted();
 }
 
+/** The `k` best cold items by metadata affinity (then newest); the caller's filter runs only on the leaders. */
 function coldCandidates(model: TrainedModel, weights: HistoryWeights, req: RankRequest, seen: ReadonlySet<number>, k: number): number[] {
-  const candidates: number[] = [];
-  for (let i = model.warmItemCount; i < model.itemIds.length; i++) {
-    if (allowed(model, req, seen, i)) candidates.push(i);
-  }
-  if (candidates.length === 0) return [];
+  const first = model.warmItemCount;
+  const count = model.itemIds.length - first;
+  if (count <= 0) return [];
+  const candidates: number[] = new Array(count);
+  for (let n = 0; n < count; n++) candidates[n] = first + n;
   const affinity = metadataAffinity(model.features, weights.long, candidates);
-  const order = candidates.map((c, n) => ({ c, a: affinity[n] as number }));
-  order.sort((x, y) => y.a - x.a || y.c - x.c); // best affinity, then newest (highest index)
-  return order.slice(0, k).map((o) => o.c);
+  candidates.sort((x, y) => (affinity[y - first] as number) - (affinity[x - first] as number) || y - x); // best affinity, then newest
+  const out: number[] = [];
+  for (const c of candidates) {
+    if (out.length >= k) break;
+    if (allowed(model, req, seen, c)) out.push(c);
+  }
+  return out;
 }
 
 /** Inserts cold items at evenly spread ranks; each takes the score of the item ranked just above it. */
@@ -90,13 +102,49 @@ function popularShares(model: TrainedModel, ranked: RankedIndex[]): RankedIndex[
   return ranked.map((r) => ({ index: r.index, score: r.score / users }));
 }
 
-/** scores += trendWeight × time-aware popularity at the user's latest event (users with history only). */
-function addTrend(model: TrainedModel, events: readonly ProfileEvent[], opts: ScoringOptions, scores: Float64Array): void {
+/** Two scratch vectors per catalogue size, reused by every request (ranking is synchronous). */
+let scratchLong = new Float64Array(0);
+let scratchRecent = new Float64Array(0);
+let scratchTrend = new Float64Array(0);
+
+function maxOf64(v: Float64Array, n: number): number {
+  let max = 0;
+  for (let j = 0; j < n; j++) if ((v[j] as number) > max) max = v[j] as number;
+  return max;
+}
+
+/**
+ * The user's scores over warm items, in one vector (see scoring.ts):
+ *   (1 − α)·long/max(long) + α·recent/max(recent) + trendWeight × trend at the user's latest event.
+ * Same arithmetic, in the same order, as normalising each part, combining and adding the trend one step at a
+ * time; but reused scratch vectors instead of five new ones per request.
+ */
+function personalScores(model: TrainedModel, events: readonly ProfileEvent[], weights: HistoryWeights, opts: ScoringOptions): Float64Array {
+  const n = model.warmItemCount;
+  if (scratchLong.length < n) {
+    scratchLong = new Float64Array(n);
+    scratchRecent = new Float64Array(n);
+  }
+  if (model.trend && scratchTrend.length < model.trend.ptr.length - 1) scratchTrend = new Float64Array(model.trend.ptr.length - 1);
+  const long = scratchLong.subarray(0, n).fill(0);
+  const recent = scratchRecent.subarray(0, n).fill(0);
+  accumulateItemScores(model, weights.long, opts, long);
+  if (opts.recencyWeight > 0) accumulateItemScores(model, weights.recent, opts, recent);
+  const maxLong = maxOf64(long, n);
+  const maxRecent = maxOf64(recent, n);
+  const a = opts.recencyWeight;
   const last = events[events.length - 1];
-  if (!model.trend || opts.trendWeight <= 0 || last === undefined) return;
-  const trend = trendScores(model.trend, last.ts);
-  const n = Math.min(scores.length, trend.length);
-  for (let i = 0; i < n; i++) scores[i] = (scores[i] as number) + opts.trendWeight * (trend[i] as number);
+  const trend = model.trend && opts.trendWeight > 0 && last !== undefined ? trendScores(model.trend, last.ts, scratchTrend) : undefined;
+  const tw = opts.trendWeight;
+  const nTrend = trend ? Math.min(n, trend.length) : 0;
+  for (let j = 0; j < n; j++) {
+    const l = maxLong > 0 ? (long[j] as number) / maxLong : (long[j] as number);
+    const r = maxRecent > 0 ? (recent[j] as number) / maxRecent : (recent[j] as number);
+    let s = (1 - a) * l + a * r;
+    if (j < nTrend) s += tw * ((trend as Float64Array)[j] as number);
+    long[j] = s;
+  }
+  return long;
 }
 
 /** Ranks items for one user's events with the model's method. */
@@ -105,8 +153,7 @@ export function rankForEvents(model: TrainedModel, events: readonly ProfileEvent
   if (model.method === 'popularity' || events.length === 0)
     return popularShares(model, topWarmItems(model, undefined, req, seen, req.numResults));
   const weights = historyWeights(events, opts);
-  const scores = combineParts(scoreParts(model, weights, opts), opts.recencyWeight);
-  addTrend(model, events, opts, scores);
+  const scores = personalScores(model, events, weights, opts);
   if (model.recipe !== 'user-personalization' || model.params.explorationWeight <= 0) {
     return topWarmItems(model, scores, req, seen, req.numResults);
   }

@@ -100,32 +100,3 @@ export function accumulateItemScores(
     }
   }
 }
-
-function normaliseByMax(v: Float64Array): Float64Array {
-  let max = 0;
-  for (let j = 0; j < v.length; j++) if ((v[j] as number) > max) max = v[j] as number;
-  if (max > 0) for (let j = 0; j < v.length; j++) v[j] = (v[j] as number) / max;
-  return v;
-}
-
-export interface ScoreParts {
-  long: Float64Array;
-  recent: Float64Array;
-}
-
-/** The two normalised score vectors (length warmItemCount); zero vectors for a user without warm history. */
-export function scoreParts(model: TrainedModel, weights: HistoryWeights, opts: ScoringOptions): ScoreParts {
-  const long = new Float64Array(model.warmItemCount);
-  const recent = new Float64Array(model.warmItemCount);
-  accumulateItemScores(model, weights.long, opts, long);
-  if (opts.recencyWeight > 0) accumulateItemScores(model, weights.recent, opts, recent);
-  return { long: normaliseByMax(long), recent: normaliseByMax(recent) };
-}
-
-export function combineParts(parts: ScoreParts, recencyWeight: number): Float64Array {
-  const out = new Float64Array(parts.long.length);
-  for (let j = 0; j < out.length; j++) {
-    out[j] = (1 - recencyWeight) * (parts.long[j] as number) + recencyWeight * (parts.recent[j] as number);
-  }
-  return out;
-}

@@ -67,24 +67,101 @@ function upperBound(ts: Float64Array, lo: number, hi: number, t: number): number
 
 const latestCache = new WeakMap<TrendIndex, Float64Array>();
 
-/** trend(T) / max over items (length = items of the index). T at or after the newest event is cached. */
-export function trendScores(t: TrendIndex, at: number): Float64Array {
+/**
+ * For serving at an arbitrary T without a binary search per item: every event in time order (time, item, the
+ * increment buildTrend added for it) and, at `CHECKPOINTS` event-count quantiles, each item's running sum.
+ * trend at T = the snapshot below T plus the few events between it and T, added in time order: per item the same
+ * additions in the same order as the prefix sums of buildTrend, so the same values to the bit.
+ */
+interface TrendTimeline {
+  order: Float64Array;
+  items: Int32Array;
+  inc: Float64Array;
+  /** snapshot c = per-item sums of events [c·step, …) — stored flat, n per snapshot. */
+  snapshots: Float64Array;
+  step: number;
+  count: number;
+}
+
+/** At most this many snapshot values (8 bytes each) per model. */
+const SNAPSHOT_BUDGET = 4_000_000;
+const CHECKPOINTS = 64;
+const timelines = new WeakMap<TrendIndex, TrendTimeline>();
+
+function timelineOf(t: TrendIndex): TrendTimeline {
+  const cached = timelines.get(t);
+  if (cached) return cached;
+  const n = t.ptr.length - 1;
+  const events = t.ts.length;
+  const owner = new Int32Array(events);
+  for (let i = 0; i < n; i++) owner.fill(i, t.ptr[i] as number, t.ptr[i + 1] as number);
+  const perm = new Int32Array(events);
+  for (let p = 0; p < events; p++) perm[p] = p;
+  perm.sort((a, b) => (t.ts[a] as number) - (t.ts[b] as number) || a - b);
+  const h = t.halfLifeDays * 86_400;
+  const order = new Float64Array(events);
+  const items = new Int32Array(events);
+  const inc = new Float64Array(events);
+  for (let q = 0; q < events; q++) {
+    const p = perm[q] as number;
+    order[q] = t.ts[p] as number;
+    items[q] = owner[p] as number;
+    inc[q] = 2 ** (((t.ts[p] as number) - t.refTs) / h);
+  }
+  const count = Math.max(1, Math.min(CHECKPOINTS, Math.floor(SNAPSHOT_BUDGET / Math.max(1, n))));
+  const step = Math.max(1, Math.ceil(events / count));
+  const snapshots = new Float64Array(count * n);
+  const acc = new Float64Array(n);
+  for (let c = 0, q = 0; c < count; c++) {
+    const until = Math.min(events, c * step);
+    for (; q < until; q++) acc[items[q] as number] = (acc[items[q] as number] as number) + (inc[q] as number);
+    snapshots.set(acc, c * n);
+  }
+  const timeline = { order, items, inc, snapshots, step, count };
+  timelines.set(t, timeline);
+  return timeline;
+}
+
+/** Per-item Σ of increments of the events at or before `at`, into `out` (length n). */
+function sumsAt(t: TrendIndex, at: number, out: Float64Array): void {
+  const tl = timelineOf(t);
+  const n = out.length;
+  const k = upperBound(tl.order, 0, tl.order.length, at);
+  const c = Math.min(tl.count - 1, Math.floor(k / tl.step));
+  out.set(tl.snapshots.subarray(c * n, (c + 1) * n));
+  for (let q = c * tl.step; q < k; q++) out[tl.items[q] as number] = (out[tl.items[q] as number] as number) + (tl.inc[q] as number);
+}
+
+/**
+ * trend(T) / max over items (length = items of the index). T at or after the newest event is cached (do not
+ * change the returned vector); for an earlier T the vector is written into `into` when given (serving passes a
+ * reused buffer of at least that length) and returned.
+ */
+export function trendScores(t: TrendIndex, at: number, into?: Float64Array): Float64Array {
   const latest = at >= t.refTs;
   if (latest) {
     const hit = latestCache.get(t);
     if (hit) return hit;
   }
   const n = t.ptr.length - 1;
-  const out = new Float64Array(n);
+  const out = !latest && into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
   const scale = latest ? 1 : 2 ** ((t.refTs - at) / (t.halfLifeDays * 86_400));
   let max = 0;
-  for (let i = 0; i < n; i++) {
-    const start = t.ptr[i] as number;
-    const end = t.ptr[i + 1] as number;
-    const k = latest ? end : upperBound(t.ts, start, end, at);
-    const v = k > start ? (t.cum[k - 1] as number) * scale : 0;
-    out[i] = v;
-    if (v > max) max = v;
+  if (latest) {
+    for (let i = 0; i < n; i++) {
+      const start = t.ptr[i] as number;
+      const end = t.ptr[i + 1] as number;
+      const v = end > start ? (t.cum[end - 1] as number) * scale : 0;
+      out[i] = v;
+      if (v > max) max = v;
+    }
+  } else {
+    sumsAt(t, at, out);
+    for (let i = 0; i < n; i++) {
+      const v = (out[i] as number) * scale;
+      out[i] = v;
+      if (v > max) max = v;
+    }
   }
   if (max > 0) for (let i = 0; i < n; i++) out[i] = (out[i] as number) / max;
   if (latest) latestCache.set(t, out);

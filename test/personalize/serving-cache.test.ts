@@ -1,0 +1,108 @@
+/**
+ * The dev server keeps each user's answer until something it depends on changes. Every change must show in the
+ * very next request: the user's PutEvents, a write to the events store by another process, a deploy. Each
+ * answer is compared with a fresh runtime's (recommendPersonalize opens one per call, so it has no cache).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevServer, startDevServer } from '../../src/dev/http/server.js';
+import { EventsStore } from '../../src/personalize/local/events-store.js';
+import { readPersonalizeOutputs } from '../../src/personalize/outputs.js';
+import { openPersonalizeProject } from '../../src/personalize/project.js';
+import { deployPersonalize, recommendPersonalize, trainPersonalize } from '../../src/personalize/service.js';
+import { type Fixture, makeFixture, recordingOutput } from './helpers.js';
+
+let f: Fixture;
+let server: DevServer;
+
+const ctxOf = () => ({ workspace: f.workspace, target: 'local' as const, host: recordingOutput() });
+
+beforeAll(async () => {
+  f = makeFixture();
+  await trainPersonalize(ctxOf());
+  await deployPersonalize(ctxOf());
+  server = await startDevServer({ workspace: f.workspace, port: 0 });
+});
+
+afterAll(async () => {
+  await server?.close();
+  f?.cleanup();
+});
+
+async function served(userId: string): Promise<string[]> {
+  const res = await fetch(`${server.url}/recommendations/${encodeURIComponent(userId)}?num=10`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { itemList: { itemId: string }[] }).itemList.map((i) => i.itemId);
+}
+
+async function servedByCampaign(userId: string): Promise<string[]> {
+  const o = readPersonalizeOutputs(f.workspace, 'recommendations');
+  const res = await fetch(`${server.url}/recommendations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ campaignArn: o?.campaigns.personalized, userId, numResults: 10 }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { itemList: { itemId: string }[] }).itemList.map((i) => i.itemId);
+}
+
+async function fresh(userId: string): Promise<string[]> {
+  return (await recommendPersonalize(ctxOf(), { userId, numResults: 10 })).itemList.map((i) => i.itemId);
+}
+
+describe('answers kept between requests are exact', () => {
+  it('a PutEvents of the user changes the next answer (GET and GetRecommendations alike)', async () => {
+    const user = f.data.users[3]?.userId as string;
+    const first = await served(user);
+    expect(await served(user)).toEqual(first); // answered again from what was kept
+    expect(await servedByCampaign(user)).toEqual(first);
+    const o = readPersonalizeOutputs(f.workspace, 'recommendations');
+    const put = await fetch(`${server.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        trackingId: o?.trackingId,
+        userId: user,
+        sessionId: 's-cache',
+        eventList: [{ eventType: 'play', itemId: first[0], sentAt: Date.now() / 1000 }],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const after = await served(user);
+    expect(after).not.toContain(first[0]);
+    expect(after).toEqual(await fresh(user));
+    expect(await servedByCampaign(user)).toEqual(after);
+  });
+
+  it('a write to the events store by another process shows in the next request', async () => {
+    const user = f.data.users[4]?.userId as string;
+    const first = await served(user);
+    const other = await EventsStore.open(openPersonalizeProject(f.workspace, 'recommendations').paths.eventsDb);
+    try {
+      other.putEvents([{ userId: user, sessionId: 's-other', eventType: 'play', itemId: first[0] as string, sentAt: Date.now() / 1000 }]);
+    } finally {
+      other.close();
+    }
+    const after = await served(user);
+    expect(after).not.toContain(first[0]);
+    expect(after).toEqual(await fresh(user));
+  });
+
+  it('a deploy of a new version is served from the next request on', async () => {
+    const user = f.data.users[5]?.userId as string;
+    const before = await served(user);
+    // retrain on data where this user played only podcasts, then deploy the new version
+    const csv = path.join(f.domain.dir, 'personalize', 'data', 'interactions.csv');
+    const text = readFileSync(csv, 'utf8');
+    const podcasts = f.data.items.filter((i) => i.props.CONTENT_TYPE === 'podcast').map((i) => i.itemId);
+    const lines = text.split('\n').filter((l) => !l.startsWith(`${user},`));
+    const extra = podcasts.slice(0, 12).map((item, k) => `${user},${item},${1_717_300_000 + k},play,desktop`);
+    writeFileSync(csv, [...lines.filter((l) => l !== ''), ...extra, ''].join('\n'));
+    await trainPersonalize(ctxOf());
+    await deployPersonalize({ ...ctxOf() }, { force: true });
+    const after = await served(user);
+    expect(after).toEqual(await fresh(user));
+    expect(after).not.toEqual(before);
+  });
+});
