@@ -4,13 +4,10 @@
  * portal front end bundled, and Chromium.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ROOT } from '../cli/run-cli.js';
 import { mesh } from '../e2e/local-example-setup.js';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Bundles the front end (scripts/build-portal.mjs), serialised with the other test files' builds. */
 export function ensurePortalBuilt(): void {
@@ -35,12 +32,8 @@ export async function setUpPortalExample(root: string, options: { stream?: boole
   }
 }
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-}
+/** The test Chromium, from the npm registry (test/support/chromium.ts: the one way tests get a browser). */
+export { launchChromium } from '../support/chromium.js';
 
 /** Injects axe-core (from node_modules) and returns the serious and critical violations on the page. */
 export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {

@@ -88,7 +88,9 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    env: { ...process.env, ...env } as Record<string, string>,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    // The packaged build takes its locale from LANG/LC_ALL; with none (or C/POSIX) pages see `en-US@posix`, which
+    // Intl refuses ("Invalid language tag"): name the locale.
+    env: { ...process.env, ...env, LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' } as Record<string, string>,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--lang=en-US'],
   });
 }
