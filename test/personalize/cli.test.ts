@@ -1,9 +1,7 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runMesh } from '../support/cli-harness.js';
-import { makeFixture } from './helpers.js';
+import { makeWorkspace } from './helpers.js';
 
 let root: string;
 
@@ -14,33 +12,7 @@ function mesh(...args: string[]): Promise<CliRun> {
 
 beforeAll(() => {
   // A real workspace on disk: mesh.yaml, a consumer domain whose personalize.yaml reads ready CSVs.
-  const fixture = makeFixture();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mesh-pcli-'));
-  const dir = path.join(root, 'domains', 'recommendations');
-  mkdirSync(dir, { recursive: true });
-  cpSync(path.dirname(fixture.domain.personalizeFile as string), dir, { recursive: true });
-  fixture.cleanup();
-  writeFileSync(
-    path.join(root, 'mesh.yaml'),
-    `apiVersion: mesh/v1
-name: music
-target: local
-centralCatalog: { account: "111111111111", region: us-east-1, dataAccessRoleName: MeshLfDataAccess }
-streaming: { kind: embedded }
-domains: [domains/recommendations]
-`,
-  );
-  writeFileSync(
-    path.join(dir, 'domain.yaml'),
-    `name: recommendations
-kind: consumer
-owner: { team: recs, contact: recs@example.com }
-account: "666666666666"
-region: us-east-1
-subscriptions: []
-personalize: personalize.yaml
-`,
-  );
+  root = makeWorkspace('mesh-pcli-');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

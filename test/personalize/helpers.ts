@@ -1,5 +1,5 @@
 /** Test fixtures for the personalize plane: a workspace literal with a recommendations domain and its files. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -177,4 +177,43 @@ export function recordingOutput(options: { json?: boolean } = {}): Output & IoHo
   const output = createOutput({ json: options.json ?? false, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
   const host = createCliHost({ output, prompts: { interactive: false }, yes: true, renderers: { messageRenderers, requestPrompts } });
   return Object.assign(output, { stdout: () => out, stderr: () => err, notify: host.notify, request: host.request });
+}
+
+/**
+ * A whole workspace on disk for the CLI tests: mesh.yaml (local target, embedded streams) and the recommendations
+ * consumer domain with the fixture's personalize.yaml and its ready CSVs. The caller removes `root`.
+ */
+export function makeWorkspace(prefix: string): string {
+  const fixture = makeFixture();
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = path.join(root, 'domains', 'recommendations');
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.dirname(fixture.domain.personalizeFile as string), dir, { recursive: true });
+  fixture.cleanup();
+  writeFileSync(
+    path.join(root, 'mesh.yaml'),
+    [
+      'apiVersion: mesh/v1',
+      'name: music',
+      'target: local',
+      'centralCatalog: { account: "111111111111", region: us-east-1, dataAccessRoleName: MeshLfDataAccess }',
+      'streaming: { kind: embedded }',
+      'domains: [domains/recommendations]',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'domain.yaml'),
+    [
+      'name: recommendations',
+      'kind: consumer',
+      'owner: { team: recs, contact: recs@example.com }',
+      'account: "666666666666"',
+      'region: us-east-1',
+      'subscriptions: []',
+      'personalize: personalize.yaml',
+      '',
+    ].join('\n'),
+  );
+  return root;
 }

@@ -1,11 +1,10 @@
 // Personalize on the one engine: `mesh plan` shows the campaigns a deploy would create (the gate's verdict in the
 // reason) and outputs.json, `mesh personalize deploy` applies exactly that, and the next plan is in sync.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runMesh } from '../support/cli-harness.js';
-import { makeFixture } from './helpers.js';
+import { makeWorkspace } from './helpers.js';
 
 let root: string;
 const mesh = (...args: string[]): Promise<CliRun> => runMesh(['--cwd', root, '--no-color', ...args]);
@@ -15,20 +14,8 @@ interface PlanDoc {
 }
 
 beforeAll(() => {
-  const fixture = makeFixture();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mesh-pplan-'));
-  const dir = path.join(root, 'domains', 'recommendations');
-  mkdirSync(dir, { recursive: true });
-  cpSync(path.dirname(fixture.domain.personalizeFile as string), dir, { recursive: true });
-  fixture.cleanup();
-  writeFileSync(
-    path.join(root, 'mesh.yaml'),
-    'apiVersion: mesh/v1\nname: music\ntarget: local\ncentralCatalog: { account: "111111111111", region: us-east-1, dataAccessRoleName: MeshLfDataAccess }\nstreaming: { kind: embedded }\ndomains: [domains/recommendations]\n',
-  );
-  writeFileSync(
-    path.join(dir, 'domain.yaml'),
-    'name: recommendations\nkind: consumer\nowner: { team: recs, contact: recs@example.com }\naccount: "666666666666"\nregion: us-east-1\nsubscriptions: []\npersonalize: personalize.yaml\n',
-  );
+  // A real workspace on disk: mesh.yaml, a consumer domain whose personalize.yaml reads ready CSVs.
+  root = makeWorkspace('mesh-pplan-');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
