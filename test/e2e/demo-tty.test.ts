@@ -32,9 +32,11 @@ describe('npm run demo at a terminal', () => {
     if (spawnSync('script', ['--version']).error) throw new Error('util-linux `script` is missing: sudo apt-get install -y util-linux');
     ensureBuilt();
     ensurePortalBuilt();
-    const run = spawn('script', ['-qefc', `${process.execPath} ${DEMO}`, '/dev/null'], {
+    // `exec`: script runs the command with $SHELL -c; a shell that stayed as the parent (dash does) would itself die of
+    // the Ctrl-C and script would report 130 for it, whatever the demo returned.
+    const run = spawn('script', ['-qefc', `exec ${process.execPath} ${DEMO}`, '/dev/null'], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', SHELL: '/bin/sh' },
     });
     child = run;
     let screen = '';
