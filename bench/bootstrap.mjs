@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Bootstrap and destroy benchmark against moto: `mesh bootstrap` on empty accounts (first run) and again (a no-op
-// re-run), then 100 tables published and `mesh destroy --include-bootstrap`. Reports wall time and AWS calls (total,
-// mutating, by operation) of each. Imports the built CLI from ../dist (run `npm run build` first).
+// Bootstrap, publish and destroy benchmark against moto: `mesh bootstrap` on empty accounts (first run) and again (a
+// no-op re-run); publish-product of 4 and of 100 tables as the command runs it (preflight, lock, plan, apply; the 4
+// tables in accounts of their own, bootstrapped first); then `mesh destroy --include-bootstrap`. Reports wall time and
+// AWS calls (total, per table, of the preflight, mutating, by operation) of each; the goal is at most 3 calls per
+// table at 100 tables. Imports the built CLI from ../dist (run `npm run build` first).
 //
 // Needs moto (`npm run services -- up`); without it the bench says so and exits 0, except with CI=true, which fails.
 import path from 'node:path';
@@ -27,11 +29,16 @@ async function main() {
   const { runPlanes } = await dist('engine/run.js');
   const { createCatalogPlane } = await dist('catalog/plane.js');
   const { createOutput } = await dist('io/output.js');
+  const { preflight } = await dist('bootstrap/preflight.js');
   const { AwsCallCounter, CountingAwsClients } = await dist('catalog/aws/call-counter.js');
   const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
 
   const accounts = { central: randomAccount(), producers: [randomAccount(), randomAccount()] };
-  const { workspace, buckets } = benchWorkspace('aws', accounts);
+  const { workspace, buckets: bigBuckets } = benchWorkspace('aws', accounts);
+  // 4 tables (one per domain) in accounts of their own, so the 100-table run starts from an empty catalog too.
+  const small = benchWorkspace('aws', { central: randomAccount(), producers: [randomAccount(), randomAccount()] });
+  const smallWorkspace = { ...small.workspace, products: small.workspace.products.slice(0, 4) };
+  const buckets = [...bigBuckets, ...small.buckets];
   const counter = new AwsCallCounter();
   const clients = new CountingAwsClients(counter);
   for (const b of buckets) {
@@ -52,26 +59,45 @@ async function main() {
     signal: new AbortController().signal,
   };
   const rows = [];
-  const measure = async (label, run) => {
+  let preflightCalls = 0;
+  const measure = async (label, run, tables) => {
     counter.reset();
+    preflightCalls = 0;
     const t0 = performance.now();
     const result = await run();
     const ms = performance.now() - t0;
     const ops = Object.entries(counter.byOperation())
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');
+    const perTable = tables ? (counter.total / tables).toFixed(2) : '-';
     rows.push(
-      `| ${label} | ${ms.toFixed(0)} | ${counter.total} | ${counter.mutating.length} | ${result.result?.applied.length ?? 0} | ${ops} |`,
+      `| ${label} | ${ms.toFixed(0)} | ${counter.total} | ${perTable} | ${tables ? preflightCalls : '-'} | ${counter.mutating.length} | ${result.result?.applied.length ?? 0} | ${ops} |`,
     );
   };
+  // publish-product as the toolkit runs it: preflight, then the lock, then plan and apply at the engine's concurrency.
+  const publish = (ws) =>
+    runPlanes({
+      ...common,
+      workspace: ws,
+      scope: { include: { publish: true, subscriptions: false } },
+      factories: [(env) => createCatalogPlane(env, { clients })],
+      concurrency: 4,
+      lock: { timeoutMs: 0 },
+      preflight: async (o) => {
+        const before = counter.total;
+        await preflight(o);
+        preflightCalls = counter.total - before;
+      },
+    });
   await measure('bootstrap, first run', () => runBootstrap({ ...common, plane: { clients } }));
   await measure('bootstrap, re-run (no-op)', () => runBootstrap({ ...common, plane: { clients } }));
-  counter.reset();
-  await runPlanes({
-    ...common,
-    scope: { include: { publish: true, subscriptions: false } },
-    factories: [(env) => createCatalogPlane(env, { clients })],
-  });
+  await runBootstrap({ ...common, workspace: smallWorkspace, plane: { clients } });
+  await measure('publish-product, 4 tables (preflight + lock + plan + apply)', () => publish(smallWorkspace), 4);
+  await measure(
+    `publish-product, ${workspace.products.length} tables (preflight + lock + plan + apply)`,
+    () => publish(workspace),
+    workspace.products.length,
+  );
   await measure(`destroy --include-bootstrap (${workspace.products.length} tables)`, () =>
     runDestroy({ ...common, destroy: { deleteData: false, includeBootstrap: true, acknowledgeSubscribers: false, clients } }),
   );
@@ -79,8 +105,8 @@ async function main() {
   console.log(
     `${workspace.domains.length} producer domains in 2 accounts + central, ${workspace.products.length} products, moto at ${endpoint}\n`,
   );
-  console.log('| run | wall ms | AWS calls | mutating | changes | calls by operation |');
-  console.log('|---|---:|---:|---:|---:|---|');
+  console.log('| run | wall ms | AWS calls | calls per table | of which preflight | mutating | changes | calls by operation |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
 }
 

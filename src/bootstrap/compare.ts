@@ -1,6 +1,7 @@
 /** Desired vs observed for bootstrap resources: pure. Settings and LF-Tags only ever gain (what else is there is kept). */
 import type { Comparison, DesiredResource, ObservedResource } from '../engine/plan.js';
 import { stableStringify } from '../engine/planner.js';
+import { compareBucket } from './buckets.js';
 import { MIN_CROSS_ACCOUNT_VERSION } from './desired.js';
 import type { BootstrapSpec, PolicyDocument } from './port.js';
 import type { BootstrapResourceType } from './resources.js';
@@ -57,5 +58,6 @@ export function compareBootstrap(
     const missing = d.values.filter((v) => !o.values.includes(v));
     return missing.length === 0 ? UP_TO_DATE : { action: 'update', reason: `values to add: ${missing.join(', ')}` };
   }
+  if (d.kind === 's3-bucket' && o.kind === 's3-bucket') return compareBucket(d, o);
   return UP_TO_DATE;
 }

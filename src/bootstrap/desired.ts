@@ -8,7 +8,8 @@ import { keyOf } from '../engine/plan.js';
 import { LOCK_TABLE } from '../lock/port.js';
 import { s3Prefix } from '../workspace/locations.js';
 import type { Domain, Workspace } from '../workspace/model.js';
-import { managedTags } from '../workspace/naming.js';
+import { fill, managedTags } from '../workspace/naming.js';
+import { managedBuckets } from './buckets.js';
 import type { BootstrapSpec, PolicyDocument } from './port.js';
 import type { BootstrapResource, BootstrapResourceType } from './resources.js';
 
@@ -36,6 +37,11 @@ export function bootstrapResource(spec: BootstrapSpec): BootstrapResource {
       return { spec, ref: { ...base, type: 'lf-tag-key', id: `${spec.account}/${spec.key}`, label: `LF-Tag ${spec.key}` } };
     case 'lock-table':
       return { spec, ref: { ...base, type: 'lock-table', id: `${spec.account}/${spec.name}`, label: `lock table ${spec.name}` } };
+    case 's3-bucket':
+      return {
+        spec,
+        ref: { ...base, type: 'managed-bucket', id: `${spec.account}/${spec.name}`, label: `bucket ${spec.name} (${spec.domain})` },
+      };
   }
 }
 
@@ -55,6 +61,37 @@ export function trustedPrincipalsOf(domain: Domain): string[] {
 
 function trustPolicy(principal: Record<string, string | string[]>): PolicyDocument {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] };
+}
+
+/** The service principal a Glue job assumes its role as. */
+export const GLUE_SERVICE = 'glue.amazonaws.com';
+
+/** Does the domain run a transform as a Glue job (engine: glue)? The job runs as the domain role. */
+export function runsGlueJobs(domain: Domain): boolean {
+  return domain.transforms.some((t) => t.engine === 'glue');
+}
+
+/**
+ * A domain role's trust: the file's principals; for a domain with Glue transforms also Glue, in the form of Glue's own
+ * documented service-role trust (no `aws:SourceAccount` condition: Glue's documentation does not say it sends that key
+ * when it assumes a job role, and a condition it does not meet would stop every job). What keeps another account from
+ * using the role through Glue is `iam:PassRole`, which cannot pass a role across accounts.
+ */
+export function domainRoleTrust(domain: Domain): PolicyDocument {
+  const people = trustPolicy({ AWS: trustedPrincipalsOf(domain) });
+  if (!runsGlueJobs(domain)) return people;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      ...people.Statement,
+      {
+        Sid: 'GlueJobs',
+        Effect: 'Allow',
+        Principal: { Service: GLUE_SERVICE },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  };
 }
 
 /** The data-access role's S3 access: exactly the locations the domain files declare (every product location lies inside one). */
@@ -98,8 +135,44 @@ export function domainRolePolicy(ws: Workspace, domain: Domain): PolicyDocument 
         Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
         Resource: sortedUnique([...glue(domain.access.region, domain.access.account), ...glue(central.region, central.account)]),
       },
+      ...(runsGlueJobs(domain) ? glueJobStatements(ws, domain) : []),
     ],
   };
+}
+
+/**
+ * What a domain's Glue jobs need beyond the catalog reads above (src/transforms/render-aws.ts): read their scripts
+ * under `s3://<artifact bucket>/transforms/<domain>/`, write and replace each transform's `output/` there (Spark's
+ * overwrite deletes the old files; its `output_$folder$` marker sits beside the folder), list that prefix, and write
+ * the job's logs to Glue's log groups in the domain's account. Nothing outside the domain's own transform prefix.
+ */
+export function glueJobStatements(ws: Workspace, domain: Domain): Record<string, unknown>[] {
+  const { account, region } = domain.access;
+  const bucket = fill(ws.mesh.aws.artifactBucketPattern, { mesh: ws.mesh.name, domain: domain.name, account });
+  const prefix = `transforms/${domain.name}/`;
+  const logGroups = `arn:aws:logs:${region}:${account}:log-group:/aws-glue/jobs/*`;
+  return [
+    { Sid: 'GlueJobScripts', Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/${prefix}*` },
+    {
+      Sid: 'GlueJobOutput',
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject', 's3:PutObject'],
+      Resource: `arn:aws:s3:::${bucket}/${prefix}*/output*`,
+    },
+    {
+      Sid: 'GlueJobList',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${bucket}`,
+      Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    },
+    {
+      Sid: 'GlueJobLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [logGroups, `${logGroups}:log-stream:*`],
+    },
+  ];
 }
 
 /** LF-Tag keys with the values publishing would give them (publishing only ever adds values). */
@@ -112,7 +185,7 @@ function lfTagValues(ws: Workspace): Record<(typeof LF_TAG_KEYS)[number], string
   };
 }
 
-/** Every resource bootstrap makes, central account first, then one role per domain that mesh manages. */
+/** Every resource bootstrap makes: central account first, one role per domain that mesh manages, the managed buckets. */
 export function desiredBootstrap(ws: Workspace, admin: string): DesiredResource<BootstrapResourceType>[] {
   const central = ws.mesh.central.account;
   const tags = managedTags(ws.mesh, 'central');
@@ -145,12 +218,13 @@ export function desiredBootstrap(ws: Workspace, admin: string): DesiredResource<
       kind: 'iam-role',
       account: d.access.account,
       name: d.roleName,
-      description: `mesh ${ws.mesh.name}: the ${d.name} domain's role, granted on the mesh's products`,
-      trust: trustPolicy({ AWS: trustedPrincipalsOf(d) }),
+      description: `mesh ${ws.mesh.name}: the ${d.name} domain's role, granted on the mesh's products${runsGlueJobs(d) ? '; its Glue transforms run as it' : ''}`,
+      trust: domainRoleTrust(d),
       policy: domainRolePolicy(ws, d),
       tags: managedTags(ws.mesh, d.name),
     });
   }
+  specs.push(...managedBuckets(ws));
   // LF-Tags are created by a data lake admin: after the settings make mesh one.
   const settingsKey = bootstrapKey(specs[0] as BootstrapSpec);
   return specs.map((spec) => ({ ...bootstrapResource(spec), ...(spec.kind === 'lf-tag' ? { dependsOn: [settingsKey] } : {}) }));

@@ -35,7 +35,29 @@ export type BootstrapSpec =
     }
   | { readonly kind: 'schema-registry'; readonly account: string; readonly name: string; readonly tags: Readonly<Record<string, string>> }
   | { readonly kind: 'lf-tag'; readonly account: string; readonly key: string; readonly values: readonly string[] }
-  | { readonly kind: 'lock-table'; readonly account: string; readonly name: string };
+  | { readonly kind: 'lock-table'; readonly account: string; readonly name: string }
+  | BucketSpec;
+
+/** Default encryption of a bucket: SSE-S3, or SSE-KMS with the product file's key. */
+export type BucketEncryption = { readonly algorithm: 'AES256' } | { readonly algorithm: 'aws:kms'; readonly kmsKey: string };
+
+/** A producer bucket mesh manages (product file: customProperties `bucket: { managed: true }`), in its domain's account. */
+export interface BucketSpec {
+  readonly kind: 's3-bucket';
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+  readonly domain: string;
+  /** The products whose location lies in it. */
+  readonly products: readonly string[];
+  /** Desired: always set. Observed: absent when the bucket has no default encryption. */
+  readonly encryption?: BucketEncryption;
+  /** All four public access block settings on. */
+  readonly publicAccessBlocked: boolean;
+  readonly versioning: boolean;
+  /** Desired: mesh's tags. Observed: every tag the bucket has (kept on update). */
+  readonly tags: Readonly<Record<string, string>>;
+}
 
 /** The inline policy name on the roles bootstrap makes. */
 export const ROLE_POLICY_NAME = 'mesh-bootstrap';

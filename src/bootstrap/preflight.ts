@@ -1,12 +1,15 @@
 /**
- * Preflight: before a command's first change on aws, the cheap read-only checks `mesh doctor` has, for the accounts
- * and planes its plan touches, plus that the domain roles it grants to exist. A failed check stops the run before
- * any mutating call, naming the check and `mesh bootstrap` as the fix.
+ * Preflight: before a command's first change on aws, the cheap read-only checks `mesh doctor` has (src/doctor/), for
+ * the accounts and planes it touches, plus that the domain roles it grants to exist. A failed check stops the run
+ * before any mutating call (and before the lock), naming the check and `mesh bootstrap` as the fix, or the exact
+ * manual fix for what bootstrap does not make. `preflight` serves the engine's commands (publish-product, subscribe,
+ * unsubscribe, apply); `preflightCommand` the ones that change one domain's account (personalize, transform).
  */
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
+import type { Check, CheckResult } from '../doctor/checks.js';
 import type { PlanScope } from '../engine/plane.js';
-import type { Target, Workspace } from '../workspace/model.js';
+import type { Domain, Target, Workspace } from '../workspace/model.js';
 
 /** What preflight needs of a run (the engine's PreflightStep is called with the run's options). */
 export interface PreflightOptions {
@@ -55,43 +58,125 @@ export async function preflight(options: PreflightOptions): Promise<void> {
   if (options.target !== 'aws') return;
   const ws = options.workspace;
   const { accounts, catalog, streams } = preflightScope(ws, options.scope);
-  const [{ requireClients }, { awsChecks }, { IAMClient, GetRoleCommand }, { isAwsError, fromAwsError }] = await Promise.all([
+  const [{ requireClients }, { awsChecks }, { domainRoleCheck, managedBucketCheck }, { requestedBuckets }] = await Promise.all([
     import('../aws/clients.js'),
     import('../doctor/checks.js'),
-    import('@aws-sdk/client-iam'),
-    import('../aws/errors.js'),
+    import('../doctor/plane-checks.js'),
+    import('./buckets.js'),
   ]);
   // The run's clients: the credentials resolved here serve the lock and the planes after it.
   const clients = requireClients(options.clients, 'The aws preflight');
-  const failed: { name: string; detail: string; fix?: string }[] = [];
-  for (const check of awsChecks(ws, clients, { accounts, catalog, streams })) {
-    const r = await check();
-    if (!r.ok) failed.push(r);
-  }
+  const failed = await failures(awsChecks(ws, clients, { accounts, catalog, streams }));
+  // The grantees: Lake Formation refuses grants to roles that do not exist.
   if (catalog && failed.length === 0) {
-    // The grantees: Lake Formation refuses grants to roles that do not exist.
-    for (const d of ws.domains.filter((x) => accounts.has(x.access.account))) {
-      try {
-        await (await clients.get(IAMClient, d.access)).send(new GetRoleCommand({ RoleName: d.roleName }));
-      } catch (error) {
-        if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity')) throw fromAwsError(error, `Checking the role ${d.roleName}`);
-        failed.push({
-          name: `domain role ${d.name}`,
-          detail: `the role ${d.roleName} does not exist in account ${d.access.account}`,
-          fix: `Create it with mesh bootstrap, or name an existing role as roleName in ${d.file}.`,
-        });
-      }
+    failed.push(...(await failures(ws.domains.filter((d) => accounts.has(d.access.account)).map((d) => domainRoleCheck(clients, d)))));
+  }
+  // The buckets the published products ask mesh to manage: `mesh bootstrap` makes them (one HeadBucket each).
+  if (options.scope.include.publish && failed.length === 0) {
+    const published = options.scope.products ?? ws.products.map((p) => p.name);
+    failed.push(...(await failures(requestedBuckets(ws, published).map((b) => managedBucketCheck(clients, b)))));
+  }
+  refuse(failed);
+}
+
+/** The commands outside the engine's publish/subscribe scopes that change one domain's account on aws. */
+export type DomainCommand = 'personalize train' | 'personalize deploy' | 'personalize rollback' | 'transform';
+
+export interface CommandPreflightOptions {
+  readonly workspace: Workspace;
+  readonly target: Target;
+  readonly clients?: AwsClients;
+  readonly command: DomainCommand;
+  /** --domain (personalize: default the only domain with a Personalize template). */
+  readonly domain?: string;
+  /** transform: the transform's name (its engine picks the checks). */
+  readonly transform?: string;
+}
+
+/**
+ * Preflight of `mesh personalize train | deploy | rollback` and `mesh transform` on aws, before their lock and any
+ * change: credentials in the central account (the lock) and the domain's (its role, assumed), the lock table
+ * `mesh bootstrap` makes; for train the Personalize service role (trust, S3 read) and the bucket's policy; for
+ * transform the artifact bucket it writes to and, for a Glue job, the domain role it runs as.
+ */
+export async function preflightCommand(options: CommandPreflightOptions): Promise<void> {
+  if (options.target !== 'aws') return;
+  const ws = options.workspace;
+  const [{ requireClients }, { awsChecks }, plane, { fill }] = await Promise.all([
+    import('../aws/clients.js'),
+    import('../doctor/checks.js'),
+    import('../doctor/plane-checks.js'),
+    import('../workspace/naming.js'),
+  ]);
+  const clients = requireClients(options.clients, 'The aws preflight');
+  let domain: Domain;
+  const extra: Check[] = [];
+  if (options.command === 'transform') {
+    const { requireDomain } = await import('../workspace/require-domain.js');
+    domain = requireDomain(ws, options.domain ?? '');
+    const transform = domain.transforms.find((t) => t.name === options.transform);
+    const bucket = fill(ws.mesh.aws.artifactBucketPattern, { mesh: ws.mesh.name, domain: domain.name, account: domain.access.account });
+    extra.push(
+      plane.bucketExistsCheck(
+        clients,
+        `artifact bucket (${domain.name})`,
+        domain.access,
+        bucket,
+        `Create it in account ${domain.access.account} (aws s3 mb s3://${bucket} --region ${domain.access.region}), or set aws.artifactBucketPattern in ${ws.meshFile}.`,
+      ),
+    );
+    if (transform?.engine === 'glue') extra.push(plane.domainRoleCheck(clients, domain, { glue: true }));
+  } else {
+    const project = await import('../personalize/project.js');
+    const p = project.openPersonalizeProject(ws, options.domain);
+    domain = p.domain;
+    if (options.command === 'personalize train') {
+      const prefix = p.config.aws.prefix.replace(/^\/+|\/+$/g, '');
+      extra.push(
+        ...plane.personalizeChecks(clients, {
+          domain,
+          roleArn: project.personalizeRoleArn(p),
+          bucket: project.personalizeBucket(p),
+          // the CSVs' keys: <prefix>/<domain>/<dataset>/<fingerprint>.csv (src/personalize/aws/preflight.ts)
+          keyPrefix: `${[prefix, domain.name].filter((x) => x !== '').join('/')}/`,
+          file: p.config.file,
+        }),
+      );
     }
   }
+  const scope = { accounts: new Set([ws.mesh.central.account, domain.access.account]), catalog: false, streams: false };
+  const failed = await failures(awsChecks(ws, clients, scope));
+  // Past the credentials: what the command uses, each a read call.
+  if (failed.length === 0) failed.push(...(await failures([plane.lockTableCheck(ws, clients), ...extra])));
+  refuse(failed);
+}
+
+type Failure = Pick<CheckResult, 'name' | 'detail' | 'fix' | 'manual'>;
+
+async function failures(checks: readonly Check[]): Promise<Failure[]> {
+  const failed: Failure[] = [];
+  for (const check of checks) {
+    const r = await check();
+    if (!r.ok) failed.push({ name: r.name, detail: r.detail, ...(r.fix ? { fix: r.fix } : {}), ...(r.manual ? { manual: true } : {}) });
+  }
+  return failed;
+}
+
+/** Stops the command when a check failed: each failure named, `mesh bootstrap` as the fix for what it makes. */
+function refuse(failed: readonly Failure[]): void {
   if (failed.length === 0) return;
+  const byHand = failed
+    .map((f) => f.fix)
+    .filter(Boolean)
+    .join(' ');
+  const bootstrap = failed.some((f) => !f.manual);
   throw new MeshError(
     'PreflightFailed',
     `The accounts are not ready for this change: ${failed.map((f) => `${f.name}: ${f.detail}`).join('; ')}. Nothing was changed.`,
     {
-      hint: `Run \`mesh bootstrap\` (or \`mesh bootstrap --template DIR\` for CloudFormation), then re-run this command. By hand: ${failed
-        .map((f) => f.fix)
-        .filter(Boolean)
-        .join(' ')}`,
+      hint: bootstrap
+        ? `Run \`mesh bootstrap\` (or \`mesh bootstrap --template DIR\` for CloudFormation), then re-run this command. By hand: ${byHand}`
+        : `Fix it by hand (mesh bootstrap does not make these), then re-run this command: ${byHand}`,
       details: { failed },
     },
   );

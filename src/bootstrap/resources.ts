@@ -9,6 +9,16 @@ export interface LocalTargetSpec {
   readonly kind: 'local-target';
 }
 
+/** The local target's managed bucket: a folder of the local object store (`.mesh/local/s3/<bucket>`). */
+export interface LocalBucketSpec {
+  readonly kind: 'local-bucket';
+  readonly name: string;
+  readonly domain: string;
+  readonly products: readonly string[];
+}
+
+export const LOCAL_BUCKET_TYPE = 'local-bucket' as const;
+
 declare module '../engine/plan.js' {
   interface ResourceSpecs {
     'lf-settings': SpecOf<'lf-settings'>;
@@ -16,11 +26,13 @@ declare module '../engine/plan.js' {
     'schema-registry': SpecOf<'schema-registry'>;
     'lf-tag-key': SpecOf<'lf-tag'>;
     'lock-table': SpecOf<'lock-table'>;
+    'managed-bucket': SpecOf<'s3-bucket'>;
     'local-target': LocalTargetSpec;
+    'local-bucket': LocalBucketSpec;
   }
 }
 
-export type BootstrapResourceType = 'lf-settings' | 'iam-role' | 'schema-registry' | 'lf-tag-key' | 'lock-table';
+export type BootstrapResourceType = 'lf-settings' | 'iam-role' | 'schema-registry' | 'lf-tag-key' | 'lock-table' | 'managed-bucket';
 
 /** A bootstrap resource as the planner takes it: the ref's type follows the spec's kind. */
 export type BootstrapResource = {

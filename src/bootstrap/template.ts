@@ -79,6 +79,39 @@ function resourceOf(spec: BootstrapSpec): [string, Record<string, unknown>] {
           },
         },
       ];
+    case 's3-bucket': {
+      const encryption = spec.encryption ?? { algorithm: 'AES256' };
+      return [
+        logicalId('Bucket', spec.name),
+        {
+          Type: 'AWS::S3::Bucket',
+          // The bucket holds the product's data: deleting the stack keeps it (mesh destroy --delete-data removes it).
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+          Properties: {
+            BucketName: spec.name,
+            PublicAccessBlockConfiguration: {
+              BlockPublicAcls: true,
+              IgnorePublicAcls: true,
+              BlockPublicPolicy: true,
+              RestrictPublicBuckets: true,
+            },
+            BucketEncryption: {
+              ServerSideEncryptionConfiguration: [
+                encryption.algorithm === 'AES256'
+                  ? { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }
+                  : {
+                      ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: encryption.kmsKey },
+                      BucketKeyEnabled: true,
+                    },
+              ],
+            },
+            VersioningConfiguration: { Status: 'Enabled' },
+            Tags: tagList(spec.tags),
+          },
+        },
+      ];
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * port (aws or local adapter), and calls the pure planner. Deletes only under a flag.
  */
 import type { AwsClients } from '../aws/clients.js';
+import { withManagedBucketHint } from '../bootstrap/buckets.js';
 import { MeshError } from '../core/errors.js';
 import { type Change, isChangeOf, keyOf, type Plan, summarize } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
@@ -216,7 +217,10 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
       if (naming.target === 'local') await checkStorePaths(ws, desired.published);
       const p = await portOnce();
       batcher ??= new GrantBatcher(p);
-      const observed = await p.observe(queriesFor(ws, desired, naming));
+      // A managed bucket that is missing: the hint says `mesh bootstrap` makes it.
+      const observed = await p.observe(queriesFor(ws, desired, naming)).catch((error: unknown) => {
+        throw withManagedBucketHint(ws, error);
+      });
       requirePublished(desired, observed, naming);
       const candidates = unpublishCandidates(ws, desired, observed, naming);
       if (candidates.length > 0) {

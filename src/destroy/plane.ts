@@ -1,10 +1,12 @@
 /**
  * `mesh destroy` as one plane module on the engine: it plans, in reverse dependency order, the removal of everything
  * the workspace made on its target. First every subscription is removed the way `unsubscribe` removes it (the catalog
- * and streams planes plan those: grants, links, functions, mappings, execution roles); then what publishing made
- * (grants left, databases with their tables and links, registered locations, mesh's bucket-policy statements,
- * topics, schemas, and with --delete-data the data); last, with --include-bootstrap, what `mesh bootstrap` made.
- * Re-running re-plans from what exists, so an interrupted destroy resumes.
+ * and streams planes plan those: grants, links, functions, mappings, execution roles); then what publishing, the
+ * transforms and Personalize made (grants left, revoked in batches; databases with their tables and links, registered
+ * locations, mesh's bucket-policy statements, topics, schemas; Glue jobs; campaigns, event trackers, filters,
+ * solutions, datasets, dataset groups and Personalize schemas; with --delete-data the data and what mesh wrote to the
+ * artifact buckets); last, with --include-bootstrap, what `mesh bootstrap` made. Re-running re-plans from what
+ * exists, so an interrupted destroy resumes.
  */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,17 +61,19 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
   const modules: PlaneModule[] = [];
   const owners = new Map<string, PlaneModule>();
   let destroyer: import('./aws.js').AwsDestroyer | undefined;
+  let revokes: import('./aws-grants.js').RevokeBatcher | undefined;
   let clients: AwsClients | undefined;
 
   return {
-    planes: ['catalog', 'streams', 'schemas', 'functions', 'bootstrap'],
+    planes: ['catalog', 'streams', 'schemas', 'functions', 'personalize', 'transforms', 'bootstrap'],
 
     async plan(): Promise<Plan> {
       if (env.target === 'local') return localPlan(env, options);
-      const [{ createCatalogPlane }, { createStreamsPlane }, { AwsDestroyer }, { requireClients }] = await Promise.all([
+      const [{ createCatalogPlane }, { createStreamsPlane }, { AwsDestroyer }, { RevokeBatcher }, { requireClients }] = await Promise.all([
         import('../catalog/plane.js'),
         import('../streams/plane.js'),
         import('./aws.js'),
+        import('./aws-grants.js'),
         import('../aws/clients.js'),
       ]);
       clients = options.clients ?? requireClients(env.clients, 'The destroy plane');
@@ -80,9 +84,14 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
       const unsubscribe = scope.removals?.length ? pending(mergePlans(await catalog.plan(scope, env), await streams.plan(scope, env))) : [];
       for (const c of unsubscribe) owners.set(c.key, c.ref.plane === 'catalog' ? catalog : streams);
       const first = unsubscribe.map((c) => c.key);
+      // The domain files still declare the subscriptions, so the unsubscribe plan keeps mesh's cluster policy statements.
+      const clusterPolicy = (await clusterPolicyRemoval(env, clients)).filter((c) => !owners.has(c.key)).map((c) => after(c, first));
+      for (const c of clusterPolicy) owners.set(c.key, streams);
 
-      destroyer = new AwsDestroyer(clients, env.workspace);
-      const removals = await destroyer.observe({ deleteData: options.deleteData });
+      destroyer = new AwsDestroyer(clients, env.workspace, env.host, env.signal);
+      const d = destroyer;
+      revokes = new RevokeBatcher(clients, (account) => d.access(account));
+      const removals = await destroyer.observe({ deleteData: options.deleteData, known: (key) => env.state.get(key) !== undefined });
       const others = removals.filter((r) => r.spec.kind === 'lf-grant' && r.spec.subscriber);
       if (others.length > 0 && !options.acknowledgeSubscribers) {
         throw new MeshError(
@@ -91,7 +100,9 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
           { hint: 'Ask those teams to unsubscribe, or re-run with --acknowledge-subscribers to revoke their access too.' },
         );
       }
-      const byLayer = (n: number) => removals.filter((r) => r.layer < n).map((r) => `${r.ref.type}:${r.ref.id}`);
+      const groupOf = (r: (typeof removals)[number]) => r.group ?? 'catalog';
+      const byLayer = (r: (typeof removals)[number]) =>
+        removals.filter((o) => groupOf(o) === groupOf(r) && o.layer < r.layer).map((o) => `${o.ref.type}:${o.ref.id}`);
       const published: Change[] = removals.map((r) =>
         after(
           {
@@ -103,7 +114,7 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
             before: r.spec,
             dependsOn: [],
           },
-          [...first, ...byLayer(r.layer)],
+          [...first, ...byLayer(r)],
         ),
       );
       const topics = (await streamsTopics(env)).map((c) => after(c, first));
@@ -112,9 +123,9 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
       let bootstrap: Change[] = [];
       if (options.includeBootstrap) {
         const { createBootstrapPlane } = await import('../bootstrap/plane.js');
-        const b = await createBootstrapPlane(env, { clients, mode: 'remove' });
+        const b = await createBootstrapPlane(env, { clients, mode: 'remove', deleteData: options.deleteData });
         modules.push(b);
-        const everything = [...first, ...published.map((c) => c.key), ...topics.map((c) => c.key)];
+        const everything = [...first, ...clusterPolicy.map((c) => c.key), ...published.map((c) => c.key), ...topics.map((c) => c.key)];
         bootstrap = pending(await b.plan({ include: { publish: false, subscriptions: false } }, env)).map((c) =>
           c.ref.type === LOCK_TABLE_TYPE
             ? { ...c, reason: 'made by mesh bootstrap; deleted once this run releases its lock' }
@@ -122,7 +133,7 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
         );
         for (const c of bootstrap) owners.set(c.key, b);
       }
-      const changes = orderChanges([...unsubscribe, ...published, ...topics, ...bootstrap]);
+      const changes = orderChanges(revokes.prepare([...unsubscribe, ...clusterPolicy, ...published, ...topics, ...bootstrap]));
       return { changes, summary: summarize(changes) };
     },
 
@@ -133,6 +144,7 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
         await rm(specOf(change).path, { recursive: true, force: true });
         return undefined;
       }
+      if (revokes?.handles(change)) return revokes.run(change);
       if (change.type === 'destroy' && destroyer) return destroyer.execute(change);
       const owner = owners.get(change.key);
       if (!owner) throw new MeshError('InternalError', `destroy has no plane for ${change.key}.`);
@@ -144,6 +156,18 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
       for (const m of modules) await m.close?.();
     },
   };
+}
+
+/** A revoke of mesh's statements in the MSK cluster policy (cross-account stream access), executed by the streams plane. */
+async function clusterPolicyRemoval(env: PlaneEnv, clients: AwsClients): Promise<Change[]> {
+  const streaming = env.workspace.mesh.streaming;
+  if (streaming.kind !== 'msk') return [];
+  const [{ KafkaClient }, { clusterAccess }, { planClusterPolicyRemoval }] = await Promise.all([
+    import('@aws-sdk/client-kafka'),
+    import('../streams/topics/aws/msk-cluster.js'),
+    import('../streams/functions/aws/cluster-policy.js'),
+  ]);
+  return planClusterPolicyRemoval(await clients.get(KafkaClient, clusterAccess(env.workspace)), streaming.clusterArn);
 }
 
 /** Delete changes for the product and dead-letter topics that exist (executed by the streams plane). */

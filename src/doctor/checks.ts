@@ -15,6 +15,8 @@ export interface CheckResult {
   readonly status: 'ok' | 'failed' | 'skipped';
   readonly detail: string;
   readonly fix?: string;
+  /** The fix is by hand: `mesh bootstrap` does not make what failed (the Personalize role, a bucket). */
+  readonly manual?: boolean;
 }
 
 export type Check = () => Promise<CheckResult>;
@@ -26,15 +28,17 @@ export interface AwsCheckScope {
   readonly streams: boolean;
 }
 
-async function attempt(
+/** Runs one check; `fix` may be a function, read after the check ran (a check can settle on the fix that applies). */
+export async function attempt(
   name: string,
   run: () => Promise<string>,
-  fix: string,
+  fixOf: string | (() => string),
   options: { credentials?: boolean } = {},
 ): Promise<CheckResult> {
   try {
     return { name, ok: true, status: 'ok', detail: await run() };
   } catch (error) {
+    const fix = typeof fixOf === 'function' ? fixOf() : fixOf;
     const e = fromAwsError(error, name);
     // the result column sits beside the name: no need to repeat it
     const detail = e.message.startsWith(`${name}: `) ? e.message.slice(name.length + 2) : e.message;
@@ -116,8 +120,15 @@ function localChecks(ws: Workspace): Check[] {
 
 export function awsChecks(ws: Workspace, clients: AwsClients, only?: AwsCheckScope): Check[] {
   const accounts = new Map<string, { who: string; access: AccountAccess }>();
-  accounts.set(`central ${ws.mesh.central.account}`, { who: 'central catalog', access: ws.mesh.central });
-  for (const d of ws.domains) accounts.set(`${d.name} ${d.access.account}`, { who: `domain ${d.name}`, access: d.access });
+  // doctor: a row per domain; preflight: one call per set of credentials (domains often share an account and role)
+  const keyOf = (name: string, a: AccountAccess) => (only ? `${a.account}|${a.profile ?? ''}|${a.roleArn ?? ''}` : `${name} ${a.account}`);
+  const add = (name: string, who: string, access: AccountAccess) => {
+    const key = keyOf(name, access);
+    const known = accounts.get(key);
+    accounts.set(key, known ? { ...known, who: `${known.who}, ${name}` } : { who, access });
+  };
+  add('central', 'central catalog', ws.mesh.central);
+  for (const d of ws.domains) if (!only || only.accounts.has(d.access.account)) add(d.name, `domain ${d.name}`, d.access);
   const checks: Check[] = [];
   for (const { who, access } of accounts.values()) {
     if (only && !only.accounts.has(access.account)) continue;
@@ -169,10 +180,17 @@ export function awsChecks(ws: Workspace, clients: AwsClients, only?: AwsCheckSco
       attempt(
         'data access role (central)',
         async () => {
-          const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
+          const [{ IAMClient, GetRoleCommand }, { trustsService }] = await Promise.all([
+            import('@aws-sdk/client-iam'),
+            import('./policy-reading.js'),
+          ]);
           const iam = await clients.get(IAMClient, central);
-          await iam.send(new GetRoleCommand({ RoleName: central.dataAccessRoleName }));
-          return centralDataAccessRoleArn(ws.mesh);
+          const role = await iam.send(new GetRoleCommand({ RoleName: central.dataAccessRoleName }));
+          const trust = decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? '');
+          if (!trustsService(trust, 'lakeformation.amazonaws.com')) {
+            throw new Error(`the role ${central.dataAccessRoleName} does not trust lakeformation.amazonaws.com`);
+          }
+          return `${centralDataAccessRoleArn(ws.mesh)}, trusted by lakeformation.amazonaws.com`;
         },
         `Create the role ${central.dataAccessRoleName} in the central account, trusted by lakeformation.amazonaws.com, with S3 access to the producers' prefixes (never the service-linked role).`,
       ),

@@ -1,7 +1,7 @@
 /**
  * The toolkit's Personalize operations (`mesh personalize train | deploy | status | recommend | rollback`): the
- * workspace loaded once, on aws the run's one AwsClients, the target's lock for the calls that change it, and the
- * session's host for messages and progress. The plane factory puts Personalize campaigns into `mesh plan`.
+ * workspace loaded once, on aws the run's one AwsClients, the preflight then the target's lock for the calls that
+ * change it (train, deploy, rollback), and the session's host for messages and progress. The plane factory puts Personalize campaigns into `mesh plan`.
  */
 import type { PlaneFactory } from '../engine/plane.js';
 import type { DeployInput } from '../personalize/deployment.js';
@@ -22,7 +22,11 @@ export const personalizePlaneFactory: PlaneFactory = async (env) => (await impor
 
 async function withPersonalize<T>(
   session: Session,
-  options: PersonalizeCallOptions & { readonly lock: boolean | ((run: Run) => boolean) },
+  options: PersonalizeCallOptions & {
+    readonly lock: boolean | ((run: Run) => boolean);
+    /** aws: the command whose preflight runs before the lock (src/bootstrap/preflight.ts). */
+    readonly preflight?: 'personalize train' | 'personalize deploy' | 'personalize rollback';
+  },
   fn: (ctx: PersonalizeContext, service: typeof import('../personalize/service.js')) => Promise<T>,
 ): Promise<T> {
   const service = await import('../personalize/service.js');
@@ -36,6 +40,16 @@ async function withPersonalize<T>(
       ...(options.domain ? { domain: options.domain } : {}),
     };
     if (!(typeof options.lock === 'function' ? options.lock(run) : options.lock)) return fn(ctx, service);
+    if (options.preflight && run.target === 'aws') {
+      const { preflightCommand } = await import('../bootstrap/preflight.js');
+      await preflightCommand({
+        workspace: run.workspace,
+        target: run.target,
+        clients: run.clients,
+        command: options.preflight,
+        domain: options.domain,
+      });
+    }
     const { withLock } = await import('../lock/index.js');
     return withLock({ ...run, host: session.host, timeoutMs: options.lockTimeoutMs ?? 0 }, () => fn(ctx, service));
   });
@@ -45,10 +59,10 @@ export function personalizeOperations(session: Session) {
   return {
     /** Build and check the datasets, then train (aws: import + solution versions; local: the recommender). */
     train: (input: TrainInput = {}, o: PersonalizeCallOptions = {}) =>
-      withPersonalize(session, { ...o, lock: !input.dryRun }, (ctx, s) => s.trainPersonalize(ctx, input)),
+      withPersonalize(session, { ...o, lock: !input.dryRun, preflight: 'personalize train' }, (ctx, s) => s.trainPersonalize(ctx, input)),
     /** The planned, gated deploy of the campaigns (`dryRun`: the plan and the gate's verdicts only). */
     deploy: (input: DeployInput = {}, o: PersonalizeCallOptions = {}) =>
-      withPersonalize(session, { ...o, lock: !input.dryRun }, (ctx, s) => s.deployPersonalize(ctx, input)),
+      withPersonalize(session, { ...o, lock: !input.dryRun, preflight: 'personalize deploy' }, (ctx, s) => s.deployPersonalize(ctx, input)),
     /** What is trained, deployed and in progress; `wait` (aws) continues an interrupted train or deploy, under the lock. */
     status: (options: { wait?: boolean } = {}, o: PersonalizeCallOptions = {}) =>
       withPersonalize(session, { ...o, lock: (run) => (options.wait ?? true) && run.target === 'aws' }, (ctx, s) =>
@@ -57,7 +71,7 @@ export function personalizeOperations(session: Session) {
     recommend: (req: RecommendRequest, o: PersonalizeCallOptions = {}) =>
       withPersonalize(session, { ...o, lock: false }, (ctx, s) => s.recommendPersonalize(ctx, req)),
     rollback: (input: { solutions?: readonly string[] } = {}, o: PersonalizeCallOptions = {}) =>
-      withPersonalize(session, { ...o, lock: true }, (ctx, s) => s.rollbackPersonalize(ctx, input)),
+      withPersonalize(session, { ...o, lock: true, preflight: 'personalize rollback' }, (ctx, s) => s.rollbackPersonalize(ctx, input)),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The toolkit's transform operation (`mesh transform <name> --domain <d>`): the domain's declared SQL run on the
- * target (DuckDB on local; the Glue job or an Athena query on aws, with the run's clients), under the target's lock;
- * a dry run returns what would run. The plane factory puts the transforms' Glue jobs into `mesh plan`.
+ * target (DuckDB on local; the Glue job or an Athena query on aws, with the run's clients, after the preflight),
+ * under the target's lock; a dry run returns what would run. The plane factory puts the transforms' Glue jobs into
+ * `mesh plan`.
  */
 import { didYouMean, usageError } from '../core/errors.js';
 import { withProgress } from '../core/progress.js';
@@ -47,6 +48,18 @@ export async function runTransformOperation(session: Session, request: Transform
       if (run.target === 'local') return { target: run.target, kind: 'dry-run-local', transform: transform.name, sql: transform.sql };
       const { renderTransform } = await import('../transforms/render-aws.js');
       return { target: run.target, kind: 'dry-run-aws', ...renderTransform(run.workspace, domain, transform) };
+    }
+    if (run.target === 'aws') {
+      // Before the lock and the first change: the accounts and what the transform's engine writes to.
+      const { preflightCommand } = await import('../bootstrap/preflight.js');
+      await preflightCommand({
+        workspace: run.workspace,
+        target: run.target,
+        clients: run.clients,
+        command: 'transform',
+        domain: domain.name,
+        transform: transform.name,
+      });
     }
     const { openTransformPort } = await import('../transforms/plane.js');
     const port = await openTransformPort(run.workspace, run.target, { host: session.host, clients: run.clients, signal: run.signal });

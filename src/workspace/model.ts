@@ -195,6 +195,8 @@ export interface TablePort {
   readonly partitionKeys: readonly string[];
   /** Table name in the catalog (default: the product name with dashes as underscores). */
   readonly tableName: string;
+  /** aws: `mesh bootstrap` creates and manages the location's bucket (customProperties `bucket: { managed: true }`). */
+  readonly managedBucket?: { readonly kmsKey?: string };
 }
 
 export interface StreamPort {

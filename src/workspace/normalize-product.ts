@@ -327,7 +327,18 @@ export async function normalizeProduct(
     if (property.partitioned) partitioned.push({ name: property.name, position: property.partitionKeyPosition ?? index + 1000 });
   }
   const partitionKeys = partitioned.sort((a, b) => a.position - b.position).map((p) => p.name);
-  const table = tablePortOf(reporter, root, owner.dir, parsed, { name: raw.name, physicalName: object?.physicalName }, partitionKeys);
+  let table = tablePortOf(reporter, root, owner.dir, parsed, { name: raw.name, physicalName: object?.physicalName }, partitionKeys);
+  const bucketPath = custom.paths.bucket;
+  if (custom.values.bucket?.managed && bucketPath) {
+    if (table && parsed.raw.servers?.[0]?.type === 's3') {
+      const { kmsKey } = custom.values.bucket;
+      table = { ...table, managedBucket: kmsKey ? { kmsKey } : {} };
+    } else {
+      reporter.at(parsed.source, bucketPath, ProblemCode.InvalidValue, 'A managed bucket needs an s3 server (servers[0].type: s3).', {
+        hint: 'Remove the bucket property, or publish the table to s3://<bucket>/<prefix>/ in a bucket your domain file declares.',
+      });
+    }
+  }
   let stream: { port: StreamPort; fields?: EventField[] } | undefined;
   const streamPath = custom.paths.streamPort;
   if (custom.values.streamPort && streamPath) {

@@ -74,6 +74,7 @@ export const ProblemCode = {
   LocationNotDeclared: 'LocationNotDeclared',
   LocationOverlap: 'LocationOverlap',
   SharedBucket: 'SharedBucket',
+  ManagedBucketNotOwned: 'ManagedBucketNotOwned',
   // event schemas
   AvroSchemaInvalid: 'AvroSchemaInvalid',
   TypeMismatch: 'TypeMismatch',

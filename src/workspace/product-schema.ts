@@ -121,7 +121,7 @@ export const productContractSchema = z
     authoritativeDefinitions: anyList.optional(),
     customProperties: customPropertiesSchema
       .optional()
-      .describe('mesh settings: classification, accessPolicy, allowedDomains, streamPort, sampleData, ownerTeam'),
+      .describe('mesh settings: classification, accessPolicy, allowedDomains, streamPort, sampleData, ownerTeam, bucket'),
     contractCreatedTs: z.string().optional(),
   })
   .describe('a data product contract, Open Data Contract Standard v3.0.2');
@@ -183,6 +183,21 @@ export const PRODUCT_CUSTOM_PROPERTIES = {
   streamPort: streamPortSchema,
   sampleData: relativePathSchema,
   ownerTeam: z.string().min(1),
+  bucket: z
+    .strictObject({
+      managed: z.boolean().describe('true: mesh bootstrap creates the bucket of the s3 server location in the domain account'),
+      kmsKey: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]{1,32}:\d{12}:key\/[A-Za-z0-9-]{1,64}$/,
+          'a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key-id>',
+        )
+        .optional()
+        .describe('default encryption with this KMS key (aws:kms); absent: SSE-S3 (AES256)'),
+    })
+    .describe(
+      "mesh bootstrap manages the server location's bucket: public access blocked, default encryption, versioning, tagged as mesh's",
+    ),
 } as const;
 
 export const COLUMN_CUSTOM_PROPERTIES = {

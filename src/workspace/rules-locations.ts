@@ -1,11 +1,12 @@
-import type { DomainEntry } from './entries.js';
+import type { DomainEntry, ProductEntry } from './entries.js';
 import { formatS3Prefix, prefixesOverlap, prefixWithin, type S3Prefix, s3Prefix, unsafeLocationReason } from './locations.js';
-import { ProblemCode } from './problems.js';
+import { type PathSegment, ProblemCode } from './problems.js';
 import type { Rule } from './rule.js';
 
 /**
  * Who may use which S3 location: every declared location is safe to compare, no two domains declare overlapping
- * ones, and every product's table location lies inside its own domain's declared locations.
+ * ones, every product's table location lies inside its own domain's declared locations, and a bucket a product asks
+ * mesh to manage (customProperties `bucket: { managed: true }`) is declared by its own domain and by no other.
  */
 
 interface Declared {
@@ -39,8 +40,56 @@ function declaredLocations(domains: readonly DomainEntry[], report: Parameters<R
   return out;
 }
 
+/** The `bucket` custom property's value in a product file, when it asks for a managed bucket. */
+function managedBucketPath(entry: ProductEntry): PathSegment[] | undefined {
+  if (!entry.product.table?.managedBucket) return undefined;
+  const index = (entry.raw.customProperties ?? []).findIndex((c) => c.property === 'bucket');
+  return index < 0 ? ['customProperties'] : ['customProperties', index, 'value'];
+}
+
+/**
+ * A managed bucket is made in its domain's account and tagged as that domain's: the domain must declare the bucket
+ * under `locations:`, and no other domain may declare any prefix of it (what `mesh bootstrap` would refuse).
+ */
+function managedBucketsOwned(
+  domains: readonly DomainEntry[],
+  products: readonly ProductEntry[],
+  declared: readonly Declared[],
+  report: Parameters<Rule>[1],
+): void {
+  for (const entry of products) {
+    const at = managedBucketPath(entry);
+    const bucket = s3Prefix(entry.product.table?.location ?? '')?.bucket;
+    const owner = domains.find((d) => d.source === entry.owner.source);
+    if (!at || !bucket || !owner) continue;
+    const name = entry.product.name;
+    const others = declared.filter((d) => d.entry !== owner && d.prefix.bucket === bucket);
+    const first = others[0];
+    if (first) {
+      report.at(
+        entry.source,
+        at,
+        ProblemCode.ManagedBucketNotOwned,
+        `Product "${name}" asks mesh to manage bucket ${bucket}, which domain "${first.entry.domain.name}" declares too ("${first.written}").`,
+        {
+          hint: `A managed bucket belongs to one domain: give ${owner.domain.name} a bucket of its own (declared only in ${owner.source.rel}), or remove the bucket property and manage the bucket yourself.`,
+        },
+      );
+    } else if (!declared.some((d) => d.entry === owner && d.prefix.bucket === bucket)) {
+      report.at(
+        entry.source,
+        at,
+        ProblemCode.ManagedBucketNotOwned,
+        `Product "${name}" asks mesh to manage bucket ${bucket}, which domain "${owner.domain.name}" does not declare under locations:.`,
+        { hint: `Add it to ${owner.source.rel}: locations: ["s3://${bucket}/"], or remove the bucket property from the product file.` },
+      );
+    }
+  }
+}
+
 export const locationsOwned: Rule = ({ domains, products }, report) => {
   const declared = declaredLocations(domains, report);
+  managedBucketsOwned(domains, products, declared, report);
   // Overlaps between domains: the later one (in mesh.yaml order) is reported, naming the earlier.
   for (const [i, a] of declared.entries()) {
     for (const b of declared.slice(0, i)) {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateClusterV2Command, KafkaClient } from '@aws-sdk/client-kafka';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { isScalar, parseDocument, visit } from 'yaml';
@@ -159,6 +159,20 @@ export async function preparePersonalize(account: string, bucket: string, roleNa
         AssumeRolePolicyDocument: JSON.stringify({
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    // The role's own S3 read (AWS asks for it as well as the bucket policy; the preflight checks both).
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: 'personalize-s3-read',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+            { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}` },
+          ],
         }),
       }),
     );

@@ -10,7 +10,8 @@
  * fakes cannot drift from the real APIs.
  *
  * Every (service, operation) sent is appended to .services/conformance/operations.jsonl (one line per test file),
- * the coverage that test/conformance/operations-coverage.test.ts compares with what src can call.
+ * with the ones a src/ file sent (`fromSrc`: a src frame on the stack of the send), the coverage that
+ * `node test/conformance/src-operations.mjs` compares with what src can call.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,8 @@ const LOG_DIR = path.join(ROOT, '.services', 'conformance');
 interface ConformanceState {
   readonly violations: Violation[];
   readonly operations: Set<string>;
+  /** The operations sent from a src/ file (not only by a test's own setup or a fake's caller). */
+  readonly fromSrc: Set<string>;
   patched: boolean;
 }
 
@@ -33,6 +36,7 @@ const KEY = Symbol.for('mesh.test.awsConformance');
 const state: ConformanceState = ((globalThis as Record<symbol, unknown>)[KEY] as ConformanceState | undefined) ?? {
   violations: [],
   operations: new Set<string>(),
+  fromSrc: new Set<string>(),
   patched: false,
 };
 (globalThis as Record<symbol, unknown>)[KEY] = state;
@@ -51,11 +55,23 @@ function serviceOf(client: { config?: { serviceId?: string } } | undefined): str
   return client?.config?.serviceId;
 }
 
+const SRC = `${path.join(ROOT, 'src')}${path.sep}`;
+
+/** Is a src/ file on the stack of this send? (The caller's frame is near the top: send is called synchronously.) */
+function calledFromSrc(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack.includes(SRC);
+}
+
 /** Checks the request; the violations (recorded for afterEach) or an empty list. */
 function checkRequest(service: string | undefined, command: { input?: unknown }): Violation[] {
   const operation = operationOf(command);
   if (!service || !operation) return [];
   state.operations.add(`${service} ${operation}`);
+  if (calledFromSrc()) state.fromSrc.add(`${service} ${operation}`);
   const found = validate(service, operation, 'input', command.input);
   state.violations.push(...found);
   return found;
@@ -112,9 +128,10 @@ afterAll(() => {
   mkdirSync(LOG_DIR, { recursive: true });
   appendFileSync(
     path.join(LOG_DIR, 'operations.jsonl'),
-    `${JSON.stringify({ file: testFile, operations: [...state.operations].sort() })}\n`,
+    `${JSON.stringify({ file: testFile, operations: [...state.operations].sort(), fromSrc: [...state.fromSrc].sort() })}\n`,
   );
   state.operations.clear();
+  state.fromSrc.clear();
 });
 
 /** The violations recorded since the last test ended, removed (for a test that expects one). */
@@ -125,4 +142,9 @@ export function takeViolations(): Violation[] {
 /** `Service Operation` of every request this test file has sent so far (fakes included). */
 export function sentOperations(): string[] {
   return [...state.operations].sort();
+}
+
+/** The same, only those a src/ file sent. */
+export function sentFromSrc(): string[] {
+  return [...state.fromSrc].sort();
 }

@@ -68,6 +68,9 @@ describe('mesh transform on aws (moto)', () => {
     rewriteExample(root, { accounts, clusterArn: cluster.arn, topicPrefix: `tx${Date.now().toString(36)}` });
     bucket = `music-recommendations-${accounts.recommendations}`;
     await createBucket(accounts.recommendations, bucket);
+    // What a user runs first on new accounts: `mesh transform` on aws is refused by its preflight until then.
+    const bootstrap = await mesh(root, 'bootstrap');
+    expect(bootstrap.code, bootstrap.stderr).toBe(0);
   }, 60_000);
 
   it('--dry-run prints the Glue script or the Athena SQL over the resource links, changing nothing', async () => {
@@ -103,6 +106,12 @@ describe('mesh transform on aws (moto)', () => {
   it('glue: uploads the generated script, creates the job once, runs it to SUCCEEDED', async () => {
     const domainFile = path.join(root, 'domains/recommendations/domain.yaml');
     writeFileSync(domainFile, readFileSync(domainFile, 'utf8').replace('engine: athena', 'engine: glue'));
+    // The Glue job runs as the domain role: bootstrap lets glue.amazonaws.com assume it (the preflight refuses until then).
+    const refused = await mesh(root, 'transform', 'items', '--domain', 'recommendations', '--json');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('does not trust glue.amazonaws.com');
+    const bootstrap = await mesh(root, 'bootstrap');
+    expect(bootstrap.code, bootstrap.stderr).toBe(0);
     const first = await mesh(root, 'transform', 'items', '--domain', 'recommendations', '--json');
     expect(first.code, first.stderr).toBe(0);
     const doc = JSON.parse(first.stdout) as { jobName: string; job: string; runState: string; scriptLocation: string };

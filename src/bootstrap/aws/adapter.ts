@@ -1,4 +1,7 @@
-/** The aws side of `mesh bootstrap`: Lake Formation settings, IAM roles, the Glue Schema Registry, LF-Tag keys, the lock table. */
+/**
+ * The aws side of `mesh bootstrap`: Lake Formation settings, IAM roles, the Glue Schema Registry, LF-Tag keys, the lock
+ * table, and the producer buckets product files ask mesh to manage (buckets.ts).
+ */
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -30,6 +33,7 @@ import {
   PutDataLakeSettingsCommand,
   UpdateLFTagCommand,
 } from '@aws-sdk/client-lakeformation';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../../aws/clients.js';
 import { fromAwsError, isAwsError } from '../../aws/errors.js';
@@ -40,6 +44,7 @@ import { normalizePolicy } from '../compare.js';
 import { bootstrapRef, bootstrapResource, MIN_CROSS_ACCOUNT_VERSION } from '../desired.js';
 import { type BootstrapPort, type BootstrapSpec, type PolicyDocument, ROLE_POLICY_NAME } from '../port.js';
 import type { BootstrapResourceType } from '../resources.js';
+import { observeBucket, putBucket, removeBucket } from './buckets.js';
 
 type Role = BootstrapSpec & { kind: 'iam-role' };
 type Settings = BootstrapSpec & { kind: 'lf-settings' };
@@ -75,6 +80,12 @@ export class AwsBootstrapPort implements BootstrapPort {
   private lf = (account: string) => this.clients.get(LakeFormationClient, this.access(account));
   private glue = (account: string) => this.clients.get(GlueClient, this.access(account));
   private dynamo = (account: string) => this.clients.get(DynamoDBClient, this.access(account));
+  /** A managed bucket is read and changed as its domain (the domain's own credentials and region). */
+  private s3 = (spec: BootstrapSpec & { kind: 's3-bucket' }) => {
+    const domain = this.ws.domains.find((d) => d.name === spec.domain);
+    if (!domain) throw new MeshError('InternalError', `No domain ${spec.domain} for bucket ${spec.name}.`);
+    return this.clients.get(S3Client, { ...domain.access, region: spec.region });
+  };
 
   async callerPrincipal(): Promise<string> {
     try {
@@ -182,6 +193,8 @@ export class AwsBootstrapPort implements BootstrapPort {
           if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
           throw error;
         }
+      case 's3-bucket':
+        return observeBucket(await this.s3(d), d);
     }
   }
 
@@ -244,6 +257,8 @@ export class AwsBootstrapPort implements BootstrapPort {
       }
       case 'lock-table':
         return this.createLockTable(spec.account, spec.name);
+      case 's3-bucket':
+        return putBucket(await this.s3(spec), spec, before?.kind === 's3-bucket' ? before : undefined);
     }
   }
 
@@ -321,7 +336,7 @@ export class AwsBootstrapPort implements BootstrapPort {
   }
 
   /** Deletes (destroy --include-bootstrap). Lake Formation settings are never deleted. */
-  private async remove(spec: BootstrapSpec): Promise<undefined> {
+  private async remove(spec: BootstrapSpec): Promise<Record<string, unknown> | undefined> {
     const gone = (error: unknown) => {
       if (!isAwsError(error, 'NoSuchEntityException', 'NoSuchEntity', 'EntityNotFoundException', 'ResourceNotFoundException')) throw error;
     };
@@ -343,6 +358,8 @@ export class AwsBootstrapPort implements BootstrapPort {
         return undefined;
       case 'lf-settings':
         return undefined;
+      case 's3-bucket':
+        return removeBucket(await this.s3(spec), spec);
     }
   }
 

@@ -9,7 +9,7 @@ export function destroyCommand(): Command {
     .description('remove everything this workspace created on its target, in reverse dependency order (planned first)')
     .option('--dry-run', 'show the plan and change nothing')
     .option('--acknowledge-subscribers', "also revoke other workspaces' subscribers' access to these products")
-    .option('--delete-data', 'also delete the data under the product locations (kept by default)')
+    .option('--delete-data', 'also delete the product data and the files mesh wrote to artifact buckets (kept by default)')
     .option('--include-bootstrap', 'also remove what `mesh bootstrap` made (roles, registry, LF-Tags)')
     .addOption(concurrencyOption())
     .addOption(lockTimeoutOption())

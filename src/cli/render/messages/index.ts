@@ -4,6 +4,7 @@
  * entry here is a type error. A new area adds its file in this folder and one spread below.
  */
 import { awsRenderers } from './aws.js';
+import { bootstrapRenderers } from './bootstrap.js';
 import { devRenderers } from './dev.js';
 import { enginePrompts, engineRenderers } from './engine.js';
 import { lockRenderers } from './lock.js';
@@ -23,6 +24,7 @@ export const messageRenderers: MessageRenderers = {
   ...devRenderers,
   ...personalizeRenderers,
   ...transformRenderers,
+  ...bootstrapRenderers,
 };
 
 export const requestPrompts: RequestPrompts = {

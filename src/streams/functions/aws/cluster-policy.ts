@@ -192,12 +192,47 @@ export async function planClusterPolicy(kafka: KafkaClient, desired: ClusterPoli
   ];
 }
 
-/** Writes mesh's statements into the cluster policy, keeping everyone else's. */
+/**
+ * `mesh destroy`: a revoke of every mesh statement in the cluster policy (the domain files still declare the
+ * subscriptions, so planClusterPolicy would keep them). No change when there is none.
+ */
+export async function planClusterPolicyRemoval(kafka: KafkaClient, clusterArn: string): Promise<Change<'msk-cluster-policy'>[]> {
+  const current = await readPolicy(kafka, clusterArn);
+  const existing = meshStatements(current);
+  if (existing.length === 0) return [];
+  const ref = clusterPolicyRef(clusterArn);
+  return [
+    {
+      type: 'msk-cluster-policy',
+      key: `${ref.type}:${ref.id}`,
+      action: 'revoke',
+      ref,
+      reason: 'made by this workspace',
+      before: { clusterArn, statements: existing },
+      after: { clusterArn, statements: [] },
+      dependsOn: [],
+      attributes: { currentVersion: current.version },
+    },
+  ];
+}
+
+/** Writes mesh's statements into the cluster policy, keeping everyone else's; deletes the policy when none is left. */
 export async function putClusterPolicy(kafka: KafkaClient, spec: ClusterPolicySpec): Promise<Record<string, unknown>> {
-  const { PutClusterPolicyCommand } = await import('@aws-sdk/client-kafka');
+  const { PutClusterPolicyCommand, DeleteClusterPolicyCommand } = await import('@aws-sdk/client-kafka');
   const current = await readPolicy(kafka, spec.clusterArn);
   const others = (current.document.Statement ?? []).filter((s) => !MESH_SID.test(String(s.Sid ?? '')));
   const document = { Version: '2012-10-17', Statement: [...others, ...spec.statements] };
+  if (document.Statement.length === 0) {
+    // A policy with no statement is not a valid policy: remove it (it held only mesh's statements).
+    if (!current.version && !current.document.Statement) return {};
+    try {
+      await kafka.send(new DeleteClusterPolicyCommand({ ClusterArn: spec.clusterArn }));
+      return {};
+    } catch (error) {
+      if (isAwsError(error, 'NotFoundException')) return {};
+      throw fromAwsError(error, `delete the cluster policy of ${spec.clusterArn}`);
+    }
+  }
   try {
     const r = await kafka.send(
       new PutClusterPolicyCommand({
