@@ -6,12 +6,14 @@
 //   - POST /recommendations (Personalize GetRecommendations, campaignArn + userId, numResults 25)
 // on a ~350-item and a 10,000-item catalogue (user-personalization, default filter exclude-played).
 // Paired: each row runs the same request generator (same paths, same bodies) against the bare server and then
-// the dev server, back to back, so both pay the same load-generator cost; ratio = dev ÷ bare of that pair.
+// the dev server, back to back, so both pay the same load-generator cost; ratio = dev ÷ bare of that pair. Each
+// row repeats the pair `--repeats` times (default 3) and reports medians: on a shared 2-core machine one pair
+// can be off by a factor of two when another job starts during one half of it.
 // Every user is asked once before measuring (the runtime keeps exact per-user answers until that user's next
 // event, an item change or a deploy): the table is the steady state; the uncached ranking cost is the second table.
 // Then the event's effect: PutEvents then GetRecommendations for that user, sequential, p50/p99.
 // Imports from ../dist (npm run bench builds first).
-// Usage: node bench/personalize-serving.mjs [--seconds 5] [--sizes 350,10000]
+// Usage: node bench/personalize-serving.mjs [--seconds 3] [--repeats 3] [--sizes 350,10000]
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -32,7 +34,12 @@ const argOf = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const SECONDS = Number(argOf('seconds', '5'));
+const SECONDS = Number(argOf('seconds', '3'));
+const REPEATS = Math.max(1, Number(argOf('repeats', '3')));
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const SIZES = argOf('sizes', '350,10000').split(',').map(Number);
 
 const schema = (name, fields) =>
@@ -144,7 +151,15 @@ const r = await autocannon({ url, connections, duration, requests });
 process.stdout.write(JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total }));
 `;
 
-function load(opts) {
+/** One load run; `cpuUs`: CPU time of this process (where both servers run) per answered request. */
+async function load(opts) {
+  const cpu0 = process.cpuUsage();
+  const r = await loadRun(opts);
+  const cpu = process.cpuUsage(cpu0);
+  return { ...r, cpuUs: (cpu.user + cpu.system) / Math.max(1, r.total) };
+}
+
+function loadRun(opts) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', LOADER], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
@@ -196,9 +211,25 @@ async function benchSize(items, output) {
         ['get', 'GET /recommendations/{userId}'],
         ['post', 'GetRecommendations (POST)'],
       ]) {
-        const base = await load({ url: bareUrl, connections, duration: SECONDS, mode, users, campaignArn });
-        const r = await load({ url: server.url, connections, duration: SECONDS, mode, users, campaignArn });
-        rows.push({ what, connections, bare: base, ...r, ratio: r.rps / base.rps });
+        const pairs = [];
+        for (let k = 0; k < REPEATS; k++) {
+          const base = await load({ url: bareUrl, connections, duration: SECONDS, mode, users, campaignArn });
+          const r = await load({ url: server.url, connections, duration: SECONDS, mode, users, campaignArn });
+          pairs.push({ base, r });
+        }
+        rows.push({
+          what,
+          connections,
+          bare: { rps: median(pairs.map((p) => p.base.rps)), errors: pairs.reduce((n, p) => n + p.base.errors, 0) },
+          rps: median(pairs.map((p) => p.r.rps)),
+          p50: median(pairs.map((p) => p.r.p50)),
+          p99: median(pairs.map((p) => p.r.p99)),
+          cpuUs: median(pairs.map((p) => p.r.cpuUs)),
+          bareCpuUs: median(pairs.map((p) => p.base.cpuUs)),
+          errors: pairs.reduce((n, p) => n + p.r.errors, 0),
+          ratio: median(pairs.map((p) => p.r.rps / p.base.rps)),
+          ratios: pairs.map((p) => p.r.rps / p.base.rps),
+        });
       }
     }
     // the ranking itself, without the answer cache (what a user's first request, or the one after an event, costs)
@@ -254,16 +285,18 @@ async function main() {
   const silent = new Writable({ write: (_c, _e, cb) => cb() });
   const output = createOutput({ stdout: silent, stderr: silent });
   console.log(
-    `autocannon ${SECONDS} s per run on loopback (load generator in a child process). Each row: the same requests against a bare node:http server answering a fixed body of the same size, then against mesh dev; ratio = mesh dev req/s ÷ bare req/s.\n`,
+    `autocannon ${SECONDS} s per run on loopback (load generator in a child process). Each row: the same requests against a bare node:http server answering a fixed body of the same size, then against mesh dev; ratio = mesh dev req/s ÷ bare req/s; ${REPEATS} pairs per row, medians (the ratio column: median of the pairs' ratios, then each pair's).\n`,
   );
-  console.log('| catalogue | endpoint | conc. | bare req/s | req/s | p50 ms | p99 ms | errors | ratio to bare |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '| catalogue | endpoint | conc. | bare req/s | req/s | p50 ms | p99 ms | errors | ratio to bare | pairs | server CPU µs/request, bare / mesh dev (ratio) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const effects = [];
   for (const items of SIZES) {
     const r = await benchSize(items, output);
     for (const row of r.rows) {
       console.log(
-        `| ${r.items} items (${r.interactions} interactions, body ${r.bodyBytes} B) | ${row.what} | ${row.connections} | ${Math.round(row.bare.rps)} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.errors + row.bare.errors} | ${row.ratio.toFixed(2)} |`,
+        `| ${r.items} items (${r.interactions} interactions, body ${r.bodyBytes} B) | ${row.what} | ${row.connections} | ${Math.round(row.bare.rps)} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.errors + row.bare.errors} | ${row.ratio.toFixed(2)} | ${row.ratios.map((x) => x.toFixed(2)).join(' ')} | ${row.bareCpuUs.toFixed(1)} / ${row.cpuUs.toFixed(1)} (${(row.bareCpuUs / row.cpuUs).toFixed(2)}) |`,
       );
     }
     effects.push(r);

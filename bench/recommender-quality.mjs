@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const engine = await import(path.join(HERE, '..', 'dist', 'personalize', 'engine', 'index.js'));
+const engine = await import(path.join(HERE, '..', 'dist', 'personalize', 'recommender', 'index.js'));
 const AIRLINE_DIR = process.env.AIRLINE_DIR ?? path.join(HERE, '..', 'test', 'data', 'airline');
 const MB = 1024 * 1024;
 

@@ -105,4 +105,26 @@ describe('answers kept between requests are exact', () => {
     expect(after).toEqual(await fresh(user));
     expect(after).not.toEqual(before);
   });
+
+  it('a parsed request is reused only for the same text: the same body under another content type, or a bad query, is refused', async () => {
+    const o = readPersonalizeOutputs(f.workspace, 'recommendations');
+    const user = f.data.users[6]?.userId as string;
+    const body = JSON.stringify({ campaignArn: o?.campaigns.personalized, userId: user, numResults: 5 });
+    const post = (contentType: string) =>
+      fetch(`${server.url}/recommendations`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    for (let i = 0; i < 2; i++) {
+      const ok = await post('application/json');
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { itemList: unknown[] }).itemList).toHaveLength(5);
+    }
+    const refused = await post('text/plain');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/must be JSON/);
+    expect((await fetch(`${server.url}/recommendations/${user}?num=5`)).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const bad = await fetch(`${server.url}/recommendations/${user}?num=5000`);
+      expect(bad.status).toBe(400);
+      await bad.text();
+    }
+  });
 });

@@ -4,8 +4,9 @@
  * one local campaign runtime per domain.
  */
 import { statSync } from 'node:fs';
+import path from 'node:path';
+import { afterPoll, DirSignal, WatchedValue } from '../../personalize/local/change-signal.js';
 import type { LocalCampaignRuntime } from '../../personalize/local/local-campaign.js';
-import { TurnMemo } from '../../personalize/local/turn-memo.js';
 import { type PersonalizeOutputs, readOutputsFile } from '../../personalize/outputs.js';
 import { openPersonalizeProject, personalizeDomains, personalizePaths } from '../../personalize/project.js';
 import type { Workspace } from '../../workspace/model.js';
@@ -19,7 +20,8 @@ interface CachedOutputs {
 export class PersonalizeRegistry {
   private readonly outputs = new Map<string, CachedOutputs>();
   private readonly runtimes = new Map<string, Promise<LocalCampaignRuntime>>();
-  private readonly outputStamps = new Map<string, TurnMemo<{ stamp: string; exists: boolean }>>();
+  private readonly outputStamps = new Map<string, WatchedValue<{ stamp: string; exists: boolean }>>();
+  private readonly signals: DirSignal[] = [];
 
   constructor(private readonly workspace: Workspace) {}
 
@@ -30,11 +32,14 @@ export class PersonalizeRegistry {
   async outputsOf(domain: string): Promise<PersonalizeOutputs | undefined> {
     // mtime, size and inode: a deploy replaces the file by rename, so two writes within one mtime tick still differ.
     // statSync: µs on a cached inode; the promise version's thread-pool round trip dominated request time (profiled);
-    // once per event-loop turn (TurnMemo says why that is exact)
+    // again only after a change notification for its directory (else once per event-loop turn); exact because
+    // every request path awaits afterPoll() first (change-signal.ts says why)
     let memo = this.outputStamps.get(domain);
     if (!memo) {
       const file = personalizePaths(this.workspace, domain).outputsFile;
-      memo = new TurnMemo(() => {
+      const signal = new DirSignal(path.dirname(file));
+      this.signals.push(signal);
+      memo = new WatchedValue(signal, () => {
         const s = statSync(file, { throwIfNoEntry: false });
         return { stamp: s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent', exists: s !== undefined };
       });
@@ -55,6 +60,7 @@ export class PersonalizeRegistry {
         const { LocalCampaignRuntime } = await import('../../personalize/local/local-campaign.js');
         return LocalCampaignRuntime.open(openPersonalizeProject(this.workspace, domain), {
           reopen: () => openPersonalizeProject(this.workspace, domain),
+          changeSignals: true,
         });
       })();
       r.catch(() => this.runtimes.delete(domain));
@@ -67,6 +73,7 @@ export class PersonalizeRegistry {
     test: (o: PersonalizeOutputs) => boolean,
     what: string,
   ): Promise<{ domain: string; outputs: PersonalizeOutputs; runtime: LocalCampaignRuntime }> {
+    await afterPoll(); // before any freshness check of this request (see outputsOf)
     for (const domain of this.domainNames()) {
       const outputs = await this.outputsOf(domain);
       if (outputs && test(outputs)) return { domain, outputs, runtime: await this.runtime(domain) };
@@ -100,6 +107,7 @@ export class PersonalizeRegistry {
 
   /** The domain of a `GET /recommendations/{userId}` call: `?domain=`, else the only deployed one. */
   async forApi(domain: string | null): Promise<{ domain: string; runtime: LocalCampaignRuntime }> {
+    await afterPoll(); // before any freshness check of this request (see outputsOf)
     if (domain) {
       if (!this.domainNames().includes(domain)) throw notFound(`Domain ${domain} has no Personalize template.`);
       return { domain, runtime: await this.runtime(domain) };
@@ -113,6 +121,7 @@ export class PersonalizeRegistry {
   }
 
   async close(): Promise<void> {
+    for (const s of this.signals.splice(0)) s.close();
     const all = [...this.runtimes.values()];
     this.runtimes.clear();
     for (const r of all)

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Interaction, ItemRecord, Props, UserRecord } from '../recommender/index.js';
+import { type DirSignal, WatchedValue } from './change-signal.js';
 import { TurnMemo } from './turn-memo.js';
 
 export interface StoredEvent extends Interaction {
@@ -59,17 +60,22 @@ export class EventsStore {
   private allGen = 0;
   private readonly userGen = new Map<string, number>();
   private dataVersion: number;
-  private readonly dataVersionNow: TurnMemo<number>;
+  private readonly dataVersionNow: { get(): number };
 
-  private constructor(private readonly db: BetterSqlite3.Database) {
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    signal: DirSignal | undefined,
+  ) {
     const statement = db.prepare('PRAGMA data_version').pluck();
     this.dataVersion = statement.get() as number;
-    this.dataVersionNow = new TurnMemo(() => statement.get() as number);
+    const read = () => statement.get() as number;
+    this.dataVersionNow = signal ? new WatchedValue(signal, read) : new TurnMemo(read);
   }
 
   /**
    * The current generation, after noticing writes by other connections (another process: a second dev server,
-   * a tool on the file). One query per event-loop turn (see TurnMemo for why that is still exact).
+   * a tool on the file). One query per event-loop turn (see TurnMemo for why that is still exact); with a
+   * change signal on the store's directory, one query per notification (see change-signal.ts).
    */
   generation(): number {
     const v = this.dataVersionNow.get();
@@ -109,7 +115,8 @@ export class EventsStore {
     return st;
   }
 
-  static async open(file: string): Promise<EventsStore> {
+  /** `signal`: notifications for the file's directory (a long-lived server; reads then follow `afterPoll()`). */
+  static async open(file: string, signal?: DirSignal): Promise<EventsStore> {
     mkdirSync(path.dirname(file), { recursive: true });
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(file);
@@ -131,7 +138,7 @@ export class EventsStore {
       CREATE TABLE IF NOT EXISTS items (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL UNIQUE, properties TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS users (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL UNIQUE, properties TEXT NOT NULL);
     `);
-    return new EventsStore(db);
+    return new EventsStore(db, signal);
   }
 
   /** Stores events; returns how many were new (duplicates are ignored). */

@@ -5,7 +5,7 @@
  * Used by `mesh personalize recommend` and by the dev server; all state is on disk, so both see the same thing.
  */
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { didYouMean, MeshError, usageError } from '../../core/errors.js';
@@ -23,6 +23,8 @@ import {
   similarItems,
   type TrainedModel,
 } from '../recommender/index.js';
+import { addEventType, addEventTypeTo, round, stampOf } from './campaign-helpers.js';
+import { DirSignal, WatchedValue } from './change-signal.js';
 import { type LocalCampaigns, readLocalCampaigns } from './deploy-local.js';
 import { EventsStore } from './events-store.js';
 import { type CachedRanking, DEFAULT_RESULT_CACHE_SIZE, ResultCache } from './result-cache.js';
@@ -59,11 +61,12 @@ export interface LocalCampaignOptions {
    * (a PutEvents, PutItems, a write by another process or a deploy drops it before the next request).
    */
   readonly resultCacheSize?: number;
-}
-
-/** Identifies one write of campaigns.json: deploy and rollback replace it by rename, so the inode changes too. */
-function stampOf(s: { mtimeMs: number; size: number; ino: number } | undefined): string {
-  return s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'absent';
+  /**
+   * Check campaigns.json and the events store again only after a change notification for their directory
+   * (change-signal.ts), instead of once per event-loop turn. For a server whose requests call the runtime only
+   * after `afterPoll()` (the dev server's registry does).
+   */
+  readonly changeSignals?: boolean;
 }
 
 export class LocalCampaignRuntime {
@@ -71,21 +74,33 @@ export class LocalCampaignRuntime {
   private filters = new Map<string, ParsedFilter>();
   private campaigns: LocalCampaigns = {};
   private campaignsStamp: string | undefined;
+  /** resolveSolution's answers without a name, until the deployment or the project changes. */
+  private readonly solutionOfKind = new Map<'user' | 'item', string>();
   private current: PersonalizeProject;
   private deployments = 0;
-  private readonly campaignsStat = new TurnMemo(() => stampOf(statSync(this.project.paths.campaignsFile, { throwIfNoEntry: false })));
+  private readonly campaignsStat: { get(): string };
 
   private constructor(
     project: PersonalizeProject,
     readonly store: EventsStore,
     private readonly options: LocalCampaignOptions,
+    private readonly signal: DirSignal | undefined,
   ) {
     this.current = project;
     this.useProject(project);
+    const stat = () => stampOf(statSync(this.project.paths.campaignsFile, { throwIfNoEntry: false }));
+    this.campaignsStat = signal ? new WatchedValue(signal, stat) : new TurnMemo(stat);
   }
 
   static async open(project: PersonalizeProject, options: LocalCampaignOptions = {}): Promise<LocalCampaignRuntime> {
-    return new LocalCampaignRuntime(project, await EventsStore.open(project.paths.eventsDb), options);
+    let signal: DirSignal | undefined;
+    if (options.changeSignals) {
+      // campaigns.json and events.db(-wal) share the directory
+      const dir = path.dirname(project.paths.eventsDb);
+      mkdirSync(dir, { recursive: true });
+      signal = new DirSignal(dir);
+    }
+    return new LocalCampaignRuntime(project, await EventsStore.open(project.paths.eventsDb, signal), options, signal);
   }
 
   get project(): PersonalizeProject {
@@ -98,6 +113,7 @@ export class LocalCampaignRuntime {
   }
 
   close(): void {
+    this.signal?.close();
     this.store.close();
   }
 
@@ -106,20 +122,23 @@ export class LocalCampaignRuntime {
     for (const f of project.config.filters) filters.set(f.name, parseFilterExpression(f.expression, f.name));
     this.current = project;
     this.filters = filters;
+    this.solutionOfKind.clear();
   }
 
   /**
-   * Re-reads campaigns.json when a deploy or rollback has rewritten it (a stat per request); then, with `reopen`,
-   * the project too, and drops the loaded models (a filter may now need other training data).
+   * Re-reads campaigns.json when a deploy or rollback has rewritten it (a stat per turn, or per change notification);
+   * then, with `reopen`, the project too, and drops the loaded models (a filter may now need other training data).
    */
   private refreshCampaigns(): void {
     // statSync: a few µs on a cached inode, where the promise version's thread-pool round trip was the largest
-    // cost of serving a recommendation (profiled); same stamp, same reload semantics; once per event-loop turn
+    // cost of serving a recommendation (profiled); same stamp, same reload semantics; once per event-loop turn,
+    // or with change signals only after a notification for the directory
     const stamp = this.campaignsStat.get();
     if (stamp === this.campaignsStamp) return;
     const first = this.campaignsStamp === undefined;
     this.campaigns = readLocalCampaigns(this.project.paths.campaignsFile);
     this.campaignsStamp = stamp;
+    this.solutionOfKind.clear();
     this.deployments++;
     if (first || !this.options.reopen) return;
     try {
@@ -137,6 +156,10 @@ export class LocalCampaignRuntime {
   }
 
   private resolveSolution(kind: 'user' | 'item', name?: string): string {
+    if (name === undefined) {
+      const known = this.solutionOfKind.get(kind);
+      if (known !== undefined) return known;
+    }
     const deployed = Object.keys(this.campaigns);
     if (name !== undefined) {
       if (!this.campaigns[name]) {
@@ -148,7 +171,10 @@ export class LocalCampaignRuntime {
     }
     for (const s of this.project.config.solutions) {
       const isItem = /similar|sims/.test(s.recipeArn);
-      if (this.campaigns[s.name] && isItem === (kind === 'item')) return s.name;
+      if (this.campaigns[s.name] && isItem === (kind === 'item')) {
+        this.solutionOfKind.set(kind, s.name);
+        return s.name;
+      }
     }
     throw new MeshError(
       'PersonalizeNotDeployed',
@@ -366,26 +392,4 @@ export class LocalCampaignRuntime {
           ...(predicate ? { filter: predicate } : {}),
         });
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
-
-function addEventTypeTo(map: Map<string, Set<string>>, itemId: string, type: string): void {
-  let set = map.get(itemId);
-  if (!set) {
-    set = new Set();
-    map.set(itemId, set);
-  }
-  set.add(type);
-}
-
-function addEventType(index: Map<string, Map<string, Set<string>>>, userId: string, itemId: string, type: string): void {
-  let user = index.get(userId);
-  if (!user) {
-    user = new Map();
-    index.set(userId, user);
-  }
-  addEventTypeTo(user, itemId, type);
 }
