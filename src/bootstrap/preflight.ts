@@ -62,7 +62,7 @@ export async function preflight(options: PreflightOptions): Promise<void> {
     import('../aws/clients.js'),
     import('../doctor/checks.js'),
     import('../doctor/plane-checks.js'),
-    import('./buckets.js'),
+    import('../workspace/managed-buckets.js'),
   ]);
   // The run's clients: the credentials resolved here serve the lock and the planes after it.
   const clients = requireClients(options.clients, 'The aws preflight');

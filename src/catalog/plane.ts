@@ -4,11 +4,11 @@
  * port (aws or local adapter), and calls the pure planner. Deletes only under a flag.
  */
 import type { AwsClients } from '../aws/clients.js';
-import { withManagedBucketHint } from '../bootstrap/buckets.js';
 import { MeshError } from '../core/errors.js';
 import { type Change, isChangeOf, keyOf, type Plan, summarize } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
 import { createPlan, orderChanges } from '../engine/planner.js';
+import { withManagedBucketHint } from '../workspace/managed-buckets.js';
 import type { Product, Workspace } from '../workspace/model.js';
 import { compareCatalog } from './compare.js';
 import { type DesiredCatalog, desiredCatalog } from './desired.js';
