@@ -2,8 +2,17 @@
 // `node -e 0`. 21 rounds after 2 warm-ups; in each round every command runs once, in turn (A B C … A B C …), and
 // each command's time is divided by the same round's bare node: the "vs node" figure is the median of those paired
 // ratios, so a machine whose speed drifts during the run affects both sides of each ratio alike.
-// The "unbundled" rows run the same CLI from the tsc output (dist/cli/main.js) instead of the esbuild bundle that
-// bin/mesh.js runs (dist/bundle/main.js, scripts/build-cli.mjs): before and after, measured in the same run.
+//
+// Every Node at hand is measured: the one running this file, and Node 22 and 24 when scripts/test-node-versions.mjs
+// has fetched them (node_modules/.cache/mesh-node/). The goals are checked on each.
+//
+// The children run without NODE_EXTRA_CA_CERTS: Node 20 reads and parses that certificate file at start-up (some
+// 30 ms here), which would inflate bare node and flatter every ratio; `mesh --help` makes no TLS connection. When it
+// is set, one more row shows bare node with it, for comparison with figures measured that way.
+// On a Node with a compile cache (22.1+), bin/mesh.js keeps one in the user's cache folder: the warm-ups fill it,
+// and the "no compile cache" rows show the same commands without it (NODE_DISABLE_COMPILE_CACHE=1).
+// The "unbundled" rows run the tsc output (dist/cli/main.js) instead of the esbuild bundle that bin/mesh.js runs
+// (dist/bundle/main.js, scripts/build-cli.mjs): every command module loaded, one file per module.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +23,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'mesh.js');
 const RUNS = 21;
 const ws = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...cleanEnv } = process.env;
+
 const init = spawnSync(process.execPath, [bin, 'init', '--example', 'music-streaming', '--yes', '--cwd', ws], { encoding: 'utf8' });
 if (init.status !== 0) {
   console.error(init.stderr);
@@ -25,18 +36,18 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(path.join(root, '
   console.error('dist/bundle/main.js is missing or older than dist/cli/main.js: run `npm run build` (it bundles the CLI).');
   process.exit(1);
 }
-// The CLI without the bundle: the entry point as it was before bin/mesh.js ran dist/bundle.
+// The CLI without the bundle: the compiled modules, every command loaded.
 const unbundled = path.join(ws, 'unbundled.mjs');
 writeFileSync(
   unbundled,
   `import { main } from ${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'cli', 'main.js')).href)};\nawait main(process.argv);\n`,
 );
 
-function once(args, cwd) {
+function once(node, { args, env }, cwd) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+  const r = spawnSync(node, args, { cwd, encoding: 'utf8', env: { ...cleanEnv, ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${node} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
 
@@ -46,33 +57,69 @@ const median = (samples) => {
 };
 const p90 = (samples) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(0.9 * samples.length))];
 
-const cases = [
-  { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
-  { name: 'mesh --help', args: [bin, '--help'], goal: 1.25 },
-  { name: 'mesh --version', args: [bin, '--version'] },
-  { name: 'mesh validate (music-streaming)', args: [bin, 'validate'], goal: 2.5 },
-  { name: 'mesh --help, unbundled (before)', args: [unbundled, '--help'] },
-  { name: 'mesh validate, unbundled (before)', args: [unbundled, 'validate'] },
-];
-const samples = cases.map(() => []);
-const ratios = cases.map(() => []);
-for (let i = 0; i < RUNS + 2; i++) {
-  const round = cases.map(({ args }) => once(args, ws));
-  if (i < 2) continue;
-  round.forEach((ms, c) => {
-    samples[c].push(ms);
-    ratios[c].push(ms / round[0]);
-  });
+function casesFor(node) {
+  const version = spawnSync(node, ['-p', 'process.version + " " + typeof require("node:module").enableCompileCache'], {
+    encoding: 'utf8',
+    env: cleanEnv,
+  }).stdout.trim();
+  const [nodeVersion, cacheFn] = version.split(' ');
+  const noCache = { NODE_DISABLE_COMPILE_CACHE: '1' };
+  const cases = [
+    { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
+    { name: 'mesh --help', args: [bin, '--help'], goal: 1.25 },
+    { name: 'mesh --version', args: [bin, '--version'] },
+    { name: 'mesh validate (music-streaming)', args: [bin, 'validate'], goal: 2.5 },
+  ];
+  if (cacheFn === 'function') {
+    cases.push(
+      { name: 'mesh --help, no compile cache', args: [bin, '--help'], env: noCache },
+      { name: 'mesh validate, no compile cache', args: [bin, 'validate'], env: noCache },
+    );
+  }
+  cases.push(
+    { name: 'mesh --help, unbundled', args: [unbundled, '--help'] },
+    { name: 'mesh validate, unbundled', args: [unbundled, 'validate'] },
+  );
+  if (extraCaCerts)
+    cases.push({ name: 'node -e 0 with NODE_EXTRA_CA_CERTS', args: ['-e', '0'], env: { NODE_EXTRA_CA_CERTS: extraCaCerts } });
+  return { nodeVersion, cases };
 }
-const rows = cases.map(({ name, goal }, c) => {
-  const ratio = median(ratios[c]);
-  const verdict = goal === undefined ? '' : `≤ ${goal.toFixed(2)}x ${ratio <= goal ? 'met' : 'NOT met'}`;
-  return `| ${name} | ${median(samples[c]).toFixed(0)} | ${p90(samples[c]).toFixed(0)} | ${ratio.toFixed(2)}x | ${verdict} |`;
-});
-console.log(`| command | median ms | p90 ms | vs node (paired median) | goal |\n|---|---|---|---|---|\n${rows.join('\n')}`);
+
+function bench(node) {
+  const { nodeVersion, cases } = casesFor(node);
+  const samples = cases.map(() => []);
+  const ratios = cases.map(() => []);
+  for (let i = 0; i < RUNS + 2; i++) {
+    const round = cases.map((c) => once(node, c, ws));
+    if (i < 2) continue;
+    round.forEach((ms, c) => {
+      samples[c].push(ms);
+      ratios[c].push(ms / round[0]);
+    });
+  }
+  const rows = cases.map(({ name, goal }, c) => {
+    const ratio = median(ratios[c]);
+    const verdict = goal === undefined ? '' : `≤ ${goal.toFixed(2)}x ${ratio <= goal ? 'met' : 'NOT met'}`;
+    return `| ${nodeVersion} | ${name} | ${median(samples[c]).toFixed(0)} | ${p90(samples[c]).toFixed(0)} | ${ratio.toFixed(2)}x | ${verdict} |`;
+  });
+  return rows;
+}
+
+const registryNodes = ['22', '24']
+  .map((major) => ({ major, bin: path.join(root, 'node_modules', '.cache', 'mesh-node', `node-${major}`, 'package', 'bin', 'node') }))
+  .filter(({ major }) => !process.version.startsWith(`v${major}.`));
+const nodes = [process.execPath, ...registryNodes.filter((n) => existsSync(n.bin)).map((n) => n.bin)];
+const missing = registryNodes.filter((n) => !existsSync(n.bin)).map((n) => n.major);
+
+const rows = nodes.flatMap((node) => bench(node));
+console.log(`| node | command | median ms | p90 ms | vs node (paired median) | goal |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
 console.log(
-  `\n${RUNS} rounds after 2 warm-ups, Node ${process.version}, ${os.cpus().length} cores, load average ${os
+  `\n${RUNS} rounds after 2 warm-ups on each Node, ${os.cpus().length} cores, load average ${os
     .loadavg()[0]
-    .toFixed(1)} (a loaded machine inflates every figure; the paired ratios are the ones to compare).`,
+    .toFixed(1)} (a loaded machine inflates every figure; the paired ratios are the ones to compare).` +
+    (extraCaCerts ? ' NODE_EXTRA_CA_CERTS is set here: every row but the last one per Node ran without it.' : '') +
+    (missing.length > 0
+      ? ` Node ${missing.join(' and ')} not measured: \`npm run test:node-versions\` fetches them into node_modules/.cache/mesh-node/.`
+      : ''),
 );
 rmSync(ws, { recursive: true, force: true });

@@ -5,8 +5,13 @@
 import { statSync } from 'node:fs';
 import module from 'node:module';
 
-// Node 22.1+: V8's compiled code is cached on disk (in the OS temp folder), so later starts skip the compile.
-module.enableCompileCache?.();
+// Node 22.1+: V8's compiled code is kept in the user's cache folder (bin/compile-cache.js), so later starts skip the
+// compile. Node 20 has no compile cache: nothing more is loaded there.
+if (module.enableCompileCache) {
+  const [{ compileCacheDir }, os] = await Promise.all([import('./compile-cache.js'), import('node:os')]);
+  const dir = compileCacheDir({ env: process.env, platform: process.platform, homedir: os.homedir });
+  if (dir) module.enableCompileCache(dir);
+}
 
 function bundleIsCurrent() {
   try {

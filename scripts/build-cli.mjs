@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/cli/main.js and everything it imports, statically or lazily) into dist/bundle/:
-// main.js (what `mesh --help` parses: the CLI layer only), commander.js (commander, bundled: one ESM file instead of
-// its CommonJS files), and one chunk per lazily imported part (planes, engine, transports), which load only in the
-// command that needs them. The other packages (AWS SDK, kafkajs, DuckDB, SQLite, …) stay external, resolved from
+// main.js (what `mesh --help` parses: the CLI layer only; each command module is a chunk of its own, loaded for the
+// command a run names), commands.json (the lines `mesh --help` shows for the commands not loaded), commander.js
+// (commander, bundled: one ESM file instead of its CommonJS files), and one chunk per lazily imported part (planes,
+// engine, transports), which load only in the command that needs them. The other packages (AWS SDK, kafkajs, DuckDB, SQLite, …) stay external, resolved from
 // node_modules as before. bin/mesh.js runs the bundle when it is at least as new as dist/cli/main.js.
 //
 // Every output file sits directly in dist/bundle/, at the same depth as dist/<area>/*.js, so the paths modules
 // resolve from import.meta.url (../../package.json, ../../templates) hold unchanged.
 // Identifiers are not minified: class and function names (error names, stack traces) stay as written.
 import { rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,14 +26,40 @@ const entry = path.join(root, 'dist', 'cli', 'main.js');
  */
 const BUNDLED = /^(zod|yaml)(\/|$)/;
 
-/** Other packages stay external; commander resolves to the commander.js entry of this build. */
+/**
+ * Other packages stay external; commander resolves to the commander.js entry of this build. The workspace's event
+ * schema check (dist/workspace/avro-types.js: Type.forSchema and the type classes) loads avsc's types-only entry,
+ * `avsc/etc/browser/avsc-types.js` (lib/types.js and lib/utils.js: half of avsc, without its RPC services, file
+ * containers, zlib and streams). It shares lib/types.js with the full entry the stream codecs load, so the classes
+ * are the same objects in one process.
+ */
 const externals = {
   name: 'mesh-externals',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === 'entry-point' || BUNDLED.test(args.path)) return undefined;
       if (args.path === 'commander') return { path: './commander.js', external: true };
+      if (args.path === 'avsc' && /[\\/]workspace[\\/]avro-types\.js$/.test(args.importer)) {
+        return { path: 'avsc/etc/browser/avsc-types.js', external: true };
+      }
       return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * commander requires node:child_process at load for its stand-alone executable subcommands, which mesh never uses;
+ * loading that module is about a third of commander's start-up cost. The bundled commander requires it on first use.
+ */
+const commanderLazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error(`commander changed: no "${eager}" in ${args.path}`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
     });
   },
 };
@@ -73,6 +101,7 @@ await build({
   entryPoints: { commander: 'commander' },
   outdir,
   absWorkingDir: root,
+  plugins: [commanderLazyChildProcess],
   legalComments: 'eof',
 });
 const result = await build({
@@ -84,5 +113,14 @@ const result = await build({
   plugins: [zodEnglishOnly, externals],
   metafile: !!process.env.MESH_BUNDLE_META,
 });
+// commands.json: each top-level command's line in `mesh --help`, from the full program (dist/cli/command-stubs.js):
+// main defines in full only the command a run names, and shows the others from this list.
+const { commandLines, COMMAND_LIST_FILE } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'command-stubs.js')).href);
+const { buildProgram } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'program.js')).href);
+for (const command of (await buildProgram()).commands) {
+  // a stub shows a command's term and description; a hidden command or a help group would not show the same
+  if (command._hidden || command.helpGroup()) throw new Error(`mesh ${command.name()}: hidden or grouped commands need stubs that show it`);
+}
+writeFileSync(path.join(outdir, COMMAND_LIST_FILE), `${JSON.stringify(await commandLines(), null, 1)}\n`);
 // MESH_BUNDLE_META=<file>: esbuild's metafile (which input went into which output), to see what a command loads.
 if (process.env.MESH_BUNDLE_META) writeFileSync(process.env.MESH_BUNDLE_META, JSON.stringify(result.metafile));

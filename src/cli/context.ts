@@ -1,10 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { colorLevel, isInteractive, type ProcessIo, processIo, stderrCanRedraw } from '../io/env.js';
+import { colorLevel, isInteractive, stderrCanRedraw } from '../io/env.js';
 import { createOutput, type Output } from '../io/output.js';
 import type { PromptPolicy } from '../io/prompts.js';
 import type { Target } from '../workspace/model.js';
 import { type CliHost, createCliHost } from './io-host.js';
+import { currentIo, setCurrentContext, stopSignal } from './run-state.js';
+
+// The run's shared state lives in run-state.ts (main loads it without this module); commands import it from here.
+export { currentContext, requestExitCode } from './run-state.js';
 
 /** The global flags, on every command. */
 export interface GlobalOptions {
@@ -31,23 +35,6 @@ export interface CommandContext {
   readonly signal: AbortSignal;
 }
 
-const controller = new AbortController();
-let sigintCount = 0;
-
-/** First Ctrl-C asks every long operation to stop cleanly (exit 130); a second one exits at once. */
-let handlersInstalled = false;
-
-export function installSignalHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('SIGINT', () => {
-    sigintCount++;
-    if (sigintCount > 1) process.exit(130);
-    controller.abort();
-  });
-  process.on('SIGTERM', () => controller.abort());
-}
-
 export function globalsOf(command: Command): GlobalOptions {
   const o = command.optsWithGlobals() as Record<string, unknown>;
   return {
@@ -60,19 +47,6 @@ export function globalsOf(command: Command): GlobalOptions {
     verbose: Boolean(o.verbose),
     color: o.color !== false,
   };
-}
-
-let current: CommandContext | undefined;
-let io: ProcessIo | undefined;
-
-/** The streams, environment and terminals commands run with (main sets them; default: the process's). */
-export function useProcessIo(given: ProcessIo | undefined): void {
-  io = given;
-}
-
-export function currentIo(): ProcessIo {
-  io ??= processIo();
-  return io;
 }
 
 export function contextFor(command: Command): CommandContext {
@@ -92,36 +66,13 @@ export function contextFor(command: Command): CommandContext {
     interactive: person && !globals.yes && !globals.json,
     log: (line) => output.info(output.style.dim(line)),
   };
-  current = {
+  const context: CommandContext = {
     globals,
     output,
     host: createCliHost({ output, prompts, yes: globals.yes }),
     prompts,
-    signal: controller.signal,
+    signal: stopSignal,
   };
-  return current;
-}
-
-/** Forgets the previous run's context (main may run several times in one process, e.g. in tests). */
-export function clearCurrentContext(): void {
-  current = undefined;
-}
-
-/** The context of the running command (main uses it to print errors in the right mode). */
-export function currentContext(): CommandContext | undefined {
-  return current;
-}
-
-let requestedExitCode = 0;
-
-/** A command that succeeds but must report a status by exit code (e.g. `plan --detailed-exitcode`). main sets it. */
-export function requestExitCode(code: number): void {
-  requestedExitCode = code;
-}
-
-/** Reads and clears the requested code (main may run several times in one process, e.g. in tests). */
-export function takeRequestedExitCode(): number {
-  const code = requestedExitCode;
-  requestedExitCode = 0;
-  return code;
+  setCurrentContext(context);
+  return context;
 }

@@ -1,14 +1,12 @@
+// What `mesh --help` loads is only what this file imports statically: commander, the program's shell and the list of
+// commands (command-stubs.ts), the examples and the run's state. The rest loads where it is used: the command a run
+// names, chalk and the message renderers before its action, the error report when a run fails.
 import { type Command, CommanderError } from 'commander';
-import { ExitCode, isMeshError, MeshError } from '../core/errors.js';
-import { storageError } from '../core/storage-errors.js';
 import { colorLevel, type ProcessIo, processIo } from '../io/env.js';
-import { createOutput } from '../io/output.js';
-import { loadStyles } from '../io/style.js';
-import { clearCurrentContext, currentContext, currentIo, installSignalHandlers, takeRequestedExitCode, useProcessIo } from './context.js';
+import { programFor, StubReached } from './command-stubs.js';
 import { addExamples } from './examples.js';
-import { loadRenderers } from './io-host.js';
 import { buildProgram } from './program.js';
-import { quietCommanderErrors, usageError } from './usage-errors.js';
+import { clearCurrentContext, currentContext, installSignalHandlers, takeRequestedExitCode, useProcessIo } from './run-state.js';
 
 let pipeHandlerInstalled = false;
 
@@ -50,6 +48,17 @@ function toProcessIo(io: MainIo | undefined): ProcessIo {
   };
 }
 
+/**
+ * Silences commander's own error lines on every command, so that main renders usage errors in mesh's format, and
+ * makes every subcommand throw instead of exiting (main alone sets the exit code).
+ */
+function quietCommanderErrors(command: Command): Command {
+  command.configureOutput({ outputError: () => {} });
+  command.exitOverride();
+  for (const sub of command.commands) quietCommanderErrors(sub);
+  return command;
+}
+
 /** commander's own output (help, version) on the run's streams, on every command. */
 function commanderOutputTo(command: Command, io: ProcessIo): Command {
   command.configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) });
@@ -59,7 +68,18 @@ function commanderOutputTo(command: Command, io: ProcessIo): Command {
 
 /** chalk loads only when a command runs with colour (not for --help), before its context makes the Output. */
 async function loadStylesIfWanted(argv: readonly string[], io: ProcessIo): Promise<void> {
-  if (colorLevel(!argv.includes('--no-color') && !argv.includes('--json'), io.env, io) > 0) await loadStyles();
+  if (colorLevel(!argv.includes('--no-color') && !argv.includes('--json'), io.env, io) > 0)
+    await (await import('../io/style.js')).loadStyles();
+}
+
+/** The program's output on the run's streams, examples in every help, and chalk and the renderers before an action. */
+function setUp(program: Command, argv: readonly string[], pio: ProcessIo): Command {
+  commanderOutputTo(quietCommanderErrors(addExamples(program)), pio);
+  // chalk and the message renderers load when a command runs, not for --help
+  program.hook('preAction', async () => {
+    await Promise.all([loadStylesIfWanted(argv, pio), import('./io-host.js').then((m) => m.loadRenderers())]);
+  });
+  return program;
 }
 
 /** The `--json` document: the command's result, with the warnings the run's messages carried (when there were any). */
@@ -80,14 +100,18 @@ export async function main(argv: readonly string[] = process.argv, io?: MainIo):
   clearCurrentContext();
   const pio = toProcessIo(io);
   useProcessIo(pio);
-  const program = commanderOutputTo(quietCommanderErrors(addExamples(buildProgram())), pio);
-  // chalk and the message renderers load when a command runs, not for --help
-  program.hook('preAction', async () => {
-    await Promise.all([loadStylesIfWanted(argv, pio), loadRenderers()]);
-  });
+  let program: Command | undefined;
   let code: number;
   try {
-    await program.parseAsync([...argv]);
+    // Only the command argv names is loaded (command-stubs.ts); a form that reaches another parses again in full.
+    program = setUp(await programFor(argv), argv, pio);
+    try {
+      await program.parseAsync([...argv]);
+    } catch (error) {
+      if (!(error instanceof StubReached)) throw error;
+      program = setUp(await buildProgram(), argv, pio);
+      await program.parseAsync([...argv]);
+    }
     const ctx = currentContext();
     if (ctx?.output.json) {
       const doc = ctx.output.takeJsonResult();
@@ -97,8 +121,13 @@ export async function main(argv: readonly string[] = process.argv, io?: MainIo):
     }
     code = takeRequestedExitCode();
   } catch (error) {
-    await loadStylesIfWanted(argv, pio);
-    code = report(error instanceof CommanderError && !isHelp(error) ? usageError(error, program, argv) : error, argv);
+    if (error instanceof CommanderError && isHelp(error)) {
+      code = 0;
+    } else {
+      await loadStylesIfWanted(argv, pio);
+      const [{ reportError }, { usageError }] = await Promise.all([import('./report-error.js'), import('./usage-errors.js')]);
+      code = reportError(error instanceof CommanderError && program ? usageError(error, program, argv) : error, argv);
+    }
   } finally {
     useProcessIo(undefined);
   }
@@ -106,62 +135,6 @@ export async function main(argv: readonly string[] = process.argv, io?: MainIo):
   return code;
 }
 
-/** Errors from the operating system that are the user's to fix, not bugs. */
-function fromSystemError(error: unknown): MeshError | undefined {
-  const e = error as NodeJS.ErrnoException;
-  const where = e?.path ?? (e as { address?: string; port?: number })?.port;
-  switch (e?.code) {
-    case 'ENOENT':
-      return new MeshError('FileNotFound', `No such file or folder: ${e.path ?? e.message}.`, {
-        hint: 'Check the path.',
-        cause: error,
-      });
-    case 'EISDIR':
-      return new MeshError('NotAFile', `${e.path ?? 'The path'} is a folder, not a file.`, {
-        hint: 'Name a file.',
-        cause: error,
-      });
-    case 'EACCES':
-    case 'EPERM':
-      return new MeshError('PermissionDenied', `Permission denied: ${e.path ?? e.message}.`, {
-        hint: 'Check the file permissions.',
-        cause: error,
-      });
-    case 'EADDRINUSE':
-      return new MeshError('PortInUse', `Port ${where ?? ''} is already in use.`, {
-        hint: 'Pass --port 0 for any free port, or stop what uses it.',
-        cause: error,
-      });
-    default:
-      return undefined;
-  }
-}
-
 function isHelp(error: CommanderError): boolean {
   return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
-}
-
-function report(error: unknown, argv: readonly string[]): number {
-  if (error instanceof CommanderError) return isHelp(error) ? 0 : ExitCode.Usage;
-  const ctx = currentContext();
-  const io = currentIo();
-  const json = ctx?.output.json ?? argv.includes('--json');
-  const output =
-    ctx?.output ??
-    createOutput({
-      json,
-      verbose: argv.includes('--verbose'),
-      color: colorLevel(!argv.includes('--no-color'), io.env, io),
-      stdout: io.stdout,
-      stderr: io.stderr,
-    });
-  const systemError = isMeshError(error) ? undefined : (storageError(error) ?? fromSystemError(error));
-  const meshError = isMeshError(error)
-    ? error
-    : (systemError ?? new MeshError('InternalError', error instanceof Error ? error.message : String(error), { cause: error }));
-  const internal = !isMeshError(error) && systemError === undefined;
-  output.error(meshError, internal);
-  if (internal && output.verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
-  if (json) io.stdout.write(`${JSON.stringify({ error: meshError.toJSON() }, null, 2)}\n`);
-  return meshError.exitCode;
 }

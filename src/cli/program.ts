@@ -1,28 +1,44 @@
 import { Command, Option } from 'commander';
-import { accessCommand } from './commands/access.command.js';
-import { applyCommand } from './commands/apply.command.js';
-import { bootstrapCommand } from './commands/bootstrap.command.js';
-import { catalogCommand, describeCommand } from './commands/catalog.command.js';
-import { destroyCommand } from './commands/destroy.command.js';
-import { devCommand } from './commands/dev.command.js';
-import { doctorCommand } from './commands/doctor.command.js';
-import { eventsCommand } from './commands/events.command.js';
-import { initCommand } from './commands/init.command.js';
-import { personalizeCommand } from './commands/personalize.command.js';
-import { planCommand } from './commands/plan.command.js';
-import { portalCommand } from './commands/portal.command.js';
-import { publishCommand } from './commands/publish.command.js';
-import { queryCommand } from './commands/query.command.js';
-import { statusCommand } from './commands/status.command.js';
-import { subscribeCommand, unsubscribeCommand } from './commands/subscribe.command.js';
-import { transformCommand } from './commands/transform.command.js';
-import { unlockCommand } from './commands/unlock.command.js';
-import { validateCommand } from './commands/validate.command.js';
 import { version } from './version.js';
 
-/** The central registration list: one line per command. Command modules import only commander at load time. */
-export function buildProgram(): Command {
-  const program = new Command('mesh')
+/** One top-level command: its name, and the command module that defines it (loaded only when it is needed). */
+export interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<Command>;
+}
+
+/**
+ * The central registration list: one line per command, in the order `mesh --help` lists them. Each module loads
+ * only when its command runs (or for the full program): `mesh --help` and `mesh validate` do not compile the other
+ * twenty. Command modules import only commander at load time.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'init', load: async () => (await import('./commands/init.command.js')).initCommand() },
+  { name: 'bootstrap', load: async () => (await import('./commands/bootstrap.command.js')).bootstrapCommand() },
+  { name: 'validate', load: async () => (await import('./commands/validate.command.js')).validateCommand() },
+  { name: 'plan', load: async () => (await import('./commands/plan.command.js')).planCommand() },
+  { name: 'apply', load: async () => (await import('./commands/apply.command.js')).applyCommand() },
+  { name: 'publish-product', load: async () => (await import('./commands/publish.command.js')).publishCommand() },
+  { name: 'subscribe', load: async () => (await import('./commands/subscribe.command.js')).subscribeCommand() },
+  { name: 'unsubscribe', load: async () => (await import('./commands/subscribe.command.js')).unsubscribeCommand() },
+  { name: 'access', load: async () => (await import('./commands/access.command.js')).accessCommand() },
+  { name: 'catalog', load: async () => (await import('./commands/catalog.command.js')).catalogCommand() },
+  { name: 'describe', load: async () => (await import('./commands/catalog.command.js')).describeCommand() },
+  { name: 'query', load: async () => (await import('./commands/query.command.js')).queryCommand() },
+  { name: 'transform', load: async () => (await import('./commands/transform.command.js')).transformCommand() },
+  { name: 'events', load: async () => (await import('./commands/events.command.js')).eventsCommand() },
+  { name: 'dev', load: async () => (await import('./commands/dev.command.js')).devCommand() },
+  { name: 'personalize', load: async () => (await import('./commands/personalize.command.js')).personalizeCommand() },
+  { name: 'portal', load: async () => (await import('./commands/portal.command.js')).portalCommand() },
+  { name: 'status', load: async () => (await import('./commands/status.command.js')).statusCommand() },
+  { name: 'doctor', load: async () => (await import('./commands/doctor.command.js')).doctorCommand() },
+  { name: 'unlock', load: async () => (await import('./commands/unlock.command.js')).unlockCommand() },
+  { name: 'destroy', load: async () => (await import('./commands/destroy.command.js')).destroyCommand() },
+];
+
+/** `mesh` itself: its description, version and global flags, without its commands. */
+export function programShell(): Command {
+  return new Command('mesh')
     .description('Data-mesh domains on AWS from files in your repo: publish, subscribe, stream, recommend.')
     .version(version, '-V, --version')
     .addOption(new Option('--target <target>', 'where to run: local (embedded) or aws').choices(['local', 'aws']))
@@ -35,31 +51,16 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .showSuggestionAfterError(true)
     .exitOverride();
+}
 
-  for (const command of [
-    initCommand(),
-    bootstrapCommand(),
-    validateCommand(),
-    planCommand(),
-    applyCommand(),
-    publishCommand(),
-    subscribeCommand(),
-    unsubscribeCommand(),
-    accessCommand(),
-    catalogCommand(),
-    describeCommand(),
-    queryCommand(),
-    transformCommand(),
-    eventsCommand(),
-    devCommand(),
-    personalizeCommand(),
-    portalCommand(),
-    statusCommand(),
-    doctorCommand(),
-    unlockCommand(),
-    destroyCommand(),
-  ]) {
-    program.addCommand(command.exitOverride());
-  }
+/** Adds a command as the program registers every command. */
+export function register(program: Command, command: Command): void {
+  program.addCommand(command.exitOverride());
+}
+
+/** The whole program, every command fully defined (tests, the build's command list, and main's fallback). */
+export async function buildProgram(): Promise<Command> {
+  const program = programShell();
+  for (const command of await Promise.all(COMMANDS.map((entry) => entry.load()))) register(program, command);
   return program;
 }

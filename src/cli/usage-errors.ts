@@ -1,17 +1,6 @@
 import type { Command, CommanderError } from 'commander';
 import { closestMatch, MeshError } from '../core/errors.js';
 
-/**
- * Silences commander's own error lines on every command, so that main renders usage errors in mesh's format, and
- * makes every subcommand throw instead of exiting (main alone sets the exit code).
- */
-export function quietCommanderErrors(command: Command): Command {
-  command.configureOutput({ outputError: () => {} });
-  command.exitOverride();
-  for (const sub of command.commands) quietCommanderErrors(sub);
-  return command;
-}
-
 /** The deepest command that argv names (`mesh events produce …` → events produce). */
 function commandOf(program: Command, argv: readonly string[]): Command {
   let command = program;

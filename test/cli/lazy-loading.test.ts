@@ -1,7 +1,9 @@
 // `mesh --help` and `mesh --version` must not load the AWS SDK, kafkajs, DuckDB or SQLite: heavy modules load inside
 // the command that needs them. Checked in a child process with a loader hook that records every resolved module.
+// The bundle (what bin/mesh.js runs) loads only the command a run names (src/cli/command-stubs.ts), and `--help`
+// loads no schema or YAML code: checked by module name, and by the code in the files loaded.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,11 +32,12 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function modulesLoadedBy(args: string[]): string[] {
+function modulesLoadedBy(args: string[], cwd?: string): string[] {
   const log = path.join(dir, 'modules.log');
   writeFileSync(log, '');
   const r = spawnSync(process.execPath, ['--import', path.join(dir, 'record.mjs'), path.join(root, 'bin', 'mesh.js'), ...args], {
     encoding: 'utf8',
+    ...(cwd ? { cwd } : {}),
   });
   expect(r.status, r.stderr).toBe(0);
   return spawnSync('cat', [log], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
@@ -63,5 +66,93 @@ describe('start-up loads only what it needs', () => {
     const loaded = spawnSync('cat', [log], { encoding: 'utf8' }).stdout;
     expect(loaded).toMatch(/@duckdb/);
     expect(loaded).toMatch(/better-sqlite3/);
+  });
+});
+
+/** The bundle's files a run loaded: their names under dist/bundle/. */
+function bundleFiles(loaded: readonly string[]): string[] {
+  const prefix = `file://${path.join(root, 'dist', 'bundle')}/`;
+  return loaded.filter((m) => m.startsWith(prefix)).map((m) => m.slice(prefix.length));
+}
+
+/** The code of the bundle files a run loaded, to look for a library's own code (zod and yaml are bundled in). */
+function loadedCode(loaded: readonly string[]): string {
+  return bundleFiles(loaded)
+    .map((f) => readFileSync(path.join(root, 'dist', 'bundle', f), 'utf8'))
+    .join('\n');
+}
+
+// zod's and yaml's own class names, in the chunks that bundle them
+const ZOD = /\$ZodObject/;
+const YAML = /\bYAMLMap\b/;
+
+/** One run of a CLI entry point as a child process: exit code and both streams. */
+function run(entry: string[], args: string[], cwd = root): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [...entry, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: `${r.stdout}\n--- stderr\n${r.stderr}` };
+}
+
+describe('the bundle loads only the command a run names', () => {
+  let ws = '';
+  beforeAll(() => {
+    ws = path.join(dir, 'ws-commands');
+    const init = run([path.join(root, 'bin', 'mesh.js')], ['init', '--example', 'music-streaming', '--yes', '--dir', ws]);
+    expect(init.code, init.out).toBe(0);
+  });
+
+  it('mesh --help runs the bundle and loads no command module, schema or YAML code', () => {
+    const loaded = modulesLoadedBy(['--help']);
+    const files = bundleFiles(loaded);
+    expect(files).toContain('main.js');
+    expect(files.filter((f) => f.includes('.command-'))).toEqual([]);
+    const code = loadedCode(loaded);
+    expect(code).not.toMatch(ZOD);
+    expect(code).not.toMatch(YAML);
+  });
+
+  it('mesh validate loads its own command module and no other, and does load zod and yaml (so the checks above can fail)', () => {
+    const loaded = modulesLoadedBy(['validate'], ws);
+    expect(bundleFiles(loaded).filter((f) => f.includes('.command-'))).toEqual([expect.stringMatching(/^validate\.command-/)]);
+    const code = loadedCode(loaded);
+    expect(code).toMatch(ZOD);
+    expect(code).toMatch(YAML);
+  });
+
+  it('mesh publish-product --help and mesh help events load only that command', () => {
+    const publish = bundleFiles(modulesLoadedBy(['publish-product', '--help'])).filter((f) => f.includes('.command-'));
+    expect(publish).toEqual([expect.stringMatching(/^publish\.command-/)]);
+    const events = bundleFiles(modulesLoadedBy(['help', 'events'])).filter((f) => f.includes('.command-'));
+    expect(events).toEqual([expect.stringMatching(/^events\.command-/)]);
+  });
+
+  // The stubs show each command's line from commands.json, which the build takes from the full program: the help
+  // and the usage errors must read exactly as the full program's (dist/cli, every command loaded).
+  it.each([
+    [['--help']],
+    [[]],
+    [['help']],
+    [['help', 'events']],
+    [['events', '--help']],
+    [['publsh']],
+    [['--json', 'publsh']],
+    [['validate', '--jsn']],
+    [['--version']],
+  ])('mesh %j reads the same from the bundle as from the full program', (args) => {
+    const full = path.join(dir, 'full.mjs');
+    writeFileSync(
+      full,
+      `import { main } from ${JSON.stringify(`file://${path.join(root, 'dist', 'cli', 'main.js')}`)};\nawait main(process.argv);\n`,
+    );
+    const bundled = run([path.join(root, 'bin', 'mesh.js')], args);
+    expect(bundled).toEqual(run([full], args));
+  });
+
+  it('a form the command finder does not follow (-yC <dir> validate) still runs the command, with the full program', () => {
+    const loaded = modulesLoadedBy(['-yC', ws, 'validate']);
+    const commands = bundleFiles(loaded).filter((f) => f.includes('.command-'));
+    expect(commands.length).toBeGreaterThan(1);
+    const r = run([path.join(root, 'bin', 'mesh.js')], ['-yC', ws, 'validate']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('Workspace is valid: 6 domains, 4 products, 5 subscriptions.');
   });
 });

@@ -55,8 +55,11 @@ describe('usage errors', () => {
   });
 });
 
+// buildProgram loads each command module on demand (asynchronously), so the full program is built here.
+const fullProgram = await buildProgram();
+
 describe('--help', () => {
-  const program = buildProgram();
+  const program = fullProgram;
   const paths = commandPaths(program);
 
   it.each(paths.map((p) => [p.join(' ')]))('mesh %s --help ends with two or three examples', async (name) => {
