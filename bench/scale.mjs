@@ -2,7 +2,8 @@
 // Scale benchmark (issue 16): a generated mesh of 50 domains, 1,000 table products and 5,000 subscriptions
 // (bench/scale/generate.mjs, fixed seed), and the same 50 domains with 100 tables for the growth figures.
 //   - `mesh validate` and a local `mesh plan`, run as the CLI (child processes; median wall time of 3 runs, peak RSS);
-//   - on a moto of its own (list calls paged at 100 items, as AWS pages GetTables): the catalog plane's first publish,
+//   - on a moto of its own whose list calls page as AWS does (MESH_MOTO_PAGE_SIZE=aws: MaxResults up to each API
+//     model's maximum, GetTables 100, ListPermissions 1,000): the catalog plane's first publish,
 //     a no-op re-run, the subscriptions, and a no-op re-run of everything, each in a child process
 //     (bench/scale/aws-run.mjs), counting every AWS call and the child's peak RSS.
 // Prints the figures next to their goals, then the growth from 100 to 1,000 tables and the calls by operation.
@@ -24,7 +25,7 @@ const MESH = path.join(ROOT, 'bin', 'mesh.js');
 const PROBE = path.join(ROOT, 'bench', 'scale', 'rss-probe.mjs');
 const AWS_RUN = path.join(ROOT, 'bench', 'scale', 'aws-run.mjs');
 const RUNS = 3;
-const MOTO_PAGE_SIZE = 100;
+const MOTO_PAGE_SIZE = 'aws';
 const MB = 1024;
 
 const argSizes = process.argv.indexOf('--sizes');
@@ -100,7 +101,9 @@ async function aws(tables, moto) {
     const noop = awsStep(dir, 'publish', env);
     const subscribe = awsStep(dir, 'subscribe', env);
     const noopAll = awsStep(dir, 'all', env);
-    return { tables, subscriptions: ws.subscriptions.length, domains: ws.domains.length, publish, noop, subscribe, noopAll };
+    // last: it readies the accounts for preflight (LF settings, roles), which the steps above must not see
+    const preflight = awsStep(dir, 'preflight', env);
+    return { tables, subscriptions: ws.subscriptions.length, domains: ws.domains.length, publish, noop, subscribe, noopAll, preflight };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -190,14 +193,45 @@ function growth(ls, as) {
       lines.push(growthRow(`moto ${name}: peak memory`, a1[key].maxRssKb, a2[key].maxRssKb, mb, k));
     }
     const slope = (a2.publish.calls - a1.publish.calls) / (a2.tables - a1.tables);
+    const readSlope = ((a2.noop.reads - a1.noop.reads) / (a2.tables - a1.tables)) * 20;
     const subSlope = (a2.subscribe.calls - a1.subscribe.calls) / (a2.subscriptions - a1.subscriptions);
     lines.push(
       '',
-      `Marginal cost: first publish **${slope.toFixed(2)} calls per added table** (goal ≤ 2.1 ${ok(slope <= 2.1)}); subscriptions **${subSlope.toFixed(3)} calls per added subscription** (goal ≤ 1.1 ${ok(subSlope <= 1.1)}). The domains (50 accounts and buckets) are the same at both sizes, so the difference is what tables and subscriptions cost.`,
+      `Marginal cost: first publish **${slope.toFixed(2)} calls per added table** (goal ≤ 2.1 ${ok(slope <= 2.1)}); subscriptions **${subSlope.toFixed(3)} calls per added subscription** (goal ≤ 1.1 ${ok(subSlope <= 1.1)}); no-op publish **${readSlope.toFixed(2)} reads per 20 added tables** (goal ≤ 1 ${ok(readSlope <= 1)}). The domains (50 accounts and buckets) are the same at both sizes, so the difference is what tables and subscriptions cost.`,
     );
   }
   return lines;
 }
+
+/** Central account vs the domain accounts, per step: what the reads are made of. */
+function accounts(a) {
+  const steps = [
+    ['first publish', a.publish],
+    ['no-op publish', a.noop],
+    ['subscriptions', a.subscribe],
+    ['no-op of everything', a.noopAll],
+  ];
+  const sum = (ops, reads) => Object.entries(ops).reduce((n, [op, k]) => n + (isRead(op) === reads ? k : 0), 0);
+  const row = (name, pick) => `| ${name} | ${steps.map(([, r]) => pick(r)).join(' | ')} |`;
+  const list = (ops) =>
+    Object.entries(ops)
+      .filter(([op]) => isRead(op))
+      .map(([op, k]) => `${op.split(':')[1]} ${k}`)
+      .join(', ') || '—';
+  return [
+    `| ${a.domains} domain accounts + the central account | ${steps.map(([n]) => n).join(' | ')} |`,
+    `|---|${steps.map(() => '---').join('|')}|`,
+    row('central: reads', (r) => sum(r.byAccount.central, true)),
+    row('central: reads by operation', (r) => list(r.byAccount.central)),
+    row('central: mutating', (r) => sum(r.byAccount.central, false)),
+    row('domain accounts: reads', (r) => sum(r.byAccount.domains, true)),
+    row('domain accounts: reads by operation', (r) => list(r.byAccount.domains)),
+    row('domain accounts: reads per account', (r) => (sum(r.byAccount.domains, true) / a.domains).toFixed(2)),
+    row('domain accounts: mutating', (r) => sum(r.byAccount.domains, false)),
+  ];
+}
+
+const isRead = (op) => /^[a-z0-9-]+:(Get|List|Describe|Search|BatchGet|Head)/.test(op);
 
 function operations(a) {
   const steps = [
@@ -264,7 +298,7 @@ export async function runScaleBench() {
     '',
     ...goals(l, a),
     '',
-    `_${os.cpus().length} CPUs, load average ${load} (1/5/15 min) at the end: timings on a shared machine vary with its load. moto: a server of the bench's own, list calls paged at ${MOTO_PAGE_SIZE} items; catalog plane only (no lock, no preflight), engine concurrency._`,
+    `_${os.cpus().length} CPUs, load average ${load} (1/5/15 min) at the end: timings on a shared machine vary with its load. moto: a server of the bench's own, list calls paged as on AWS (MaxResults up to each API's maximum); catalog plane only (no lock, no preflight), engine concurrency._`,
   ];
   if (ls.length === 2)
     out.push(
@@ -273,7 +307,18 @@ export async function runScaleBench() {
       '',
       ...growth(ls, as),
     );
-  if (a) out.push('', `#### AWS calls by operation, ${BIG} tables`, '', ...operations(a));
+  if (a) {
+    out.push('', `#### AWS calls by operation, ${BIG} tables`, '', ...operations(a));
+    out.push('', `#### Where the calls go, ${BIG} tables`, '', ...accounts(a));
+    const pf = a.preflight;
+    const per = Object.entries(pf.byOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
+    out.push(
+      '',
+      `Preflight (src/bootstrap/preflight.ts), which every CLI publish runs before its lock and plan, no-op re-runs included: **${pf.reads} reads** (${per}; ${pf.outcome}), in ${s(pf.ms)}. Not part of the catalog figures above.`,
+    );
+  }
   const [st1, st2] = state;
   out.push(
     '',

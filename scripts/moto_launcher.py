@@ -6,6 +6,7 @@ Environment:
   MOTO_MSK_BOOTSTRAP  broker address GetBootstrapBrokers answers with (default 127.0.0.1:19092)
   MESH_MOTO_PAGE_SIZE page size of the list calls mesh makes (unset: moto's own behaviour, one page). For tests that
                       check pagination on a moto of their own: it applies to the whole process, every account.
+                      `aws`: pages as large as AWS's (MaxResults up to each API model's maximum), for the scale bench.
 
 Every patch below names the moto gap it closes (the test-services design notes number them: §1.5, §1.6 and
 the addendum's G2, G3, G6). Each wraps moto's own code and keeps its behaviour for everything else.
@@ -335,7 +336,11 @@ s3_responses.S3Response._key_response = _expect_owner(s3_responses.S3Response._k
 # MESH_MOTO_PAGE_SIZE=N each answers at most N items (or MaxResults, when smaller) and a NextToken for the rest, so a
 # client that does not follow NextToken misses items. S3 ListObjectsV2 pages by itself: its default MaxKeys is set to N.
 # The token is the offset of the next item; moto's item order is stable while nothing is created or deleted.
-PAGE_SIZE = int(os.environ.get("MESH_MOTO_PAGE_SIZE") or 0)
+# With MESH_MOTO_PAGE_SIZE=aws a page holds MaxResults items up to the API model's maximum (botocore: Glue
+# CatalogGetterPageSize 100, PageSize 1,000; Lake Formation PageSize 1,000), or that maximum when MaxResults is absent.
+# A numeric size pages at most that many, and never more than the model's maximum either.
+AWS_PAGES = os.environ.get("MESH_MOTO_PAGE_SIZE") == "aws"
+PAGE_SIZE = 0 if AWS_PAGES else int(os.environ.get("MESH_MOTO_PAGE_SIZE") or 0)
 _TOKEN_PREFIX = "mesh-moto-page-"
 
 
@@ -344,8 +349,8 @@ class _InvalidToken(JsonRESTError):
         super().__init__("InvalidInputException", f"Invalid NextToken: {token}")
 
 
-def _page(items: list[Any], token: str | None, max_results: Any) -> tuple[list[Any], str | None]:
-    size = min(n for n in (PAGE_SIZE, int(max_results or 0)) if n > 0)
+def _page(items: list[Any], token: str | None, max_results: Any, model_max: int) -> tuple[list[Any], str | None]:
+    size = min(n for n in (PAGE_SIZE, int(max_results or 0), model_max) if n > 0)
     start = 0
     if token:
         if not token.startswith(_TOKEN_PREFIX) or not token[len(_TOKEN_PREFIX) :].isdigit():
@@ -355,14 +360,14 @@ def _page(items: list[Any], token: str | None, max_results: Any) -> tuple[list[A
     return items[start:end], (f"{_TOKEN_PREFIX}{end}" if end < len(items) else None)
 
 
-def _paged(handler: Any, list_key: str, param: Any) -> Any:
+def _paged(handler: Any, list_key: str, param: Any, model_max: int) -> Any:
     """Wraps a response method that returns every item (an ActionResult or a JSON string) to answer one page."""
 
     def wrapper(self: Any) -> Any:
         out = handler(self)
         action = isinstance(out, ActionResult)
         body = dict(out.result) if action else json.loads(out)  # type: ignore[arg-type]
-        page, next_token = _page(body.get(list_key) or [], param(self, "NextToken"), param(self, "MaxResults"))
+        page, next_token = _page(body.get(list_key) or [], param(self, "NextToken"), param(self, "MaxResults"), model_max)
         body[list_key] = page
         body.pop("NextToken", None)
         if next_token:
@@ -372,19 +377,19 @@ def _paged(handler: Any, list_key: str, param: Any) -> Any:
     return wrapper
 
 
-if PAGE_SIZE > 0:
-    os.environ.setdefault("MOTO_S3_DEFAULT_MAX_KEYS", str(PAGE_SIZE))
+if PAGE_SIZE > 0 or AWS_PAGES:
+    os.environ.setdefault("MOTO_S3_DEFAULT_MAX_KEYS", str(PAGE_SIZE or 1000))
     _glue_param = lambda self, name: self.parameters.get(name)  # noqa: E731
     _lf_param = lambda self, name: self._get_param(name)  # noqa: E731
-    for _cls, _method, _key, _param in [
-        (glue_responses.GlueResponse, "get_databases", "DatabaseList", _glue_param),
-        (glue_responses.GlueResponse, "get_tables", "TableList", _glue_param),
-        (glue_responses.GlueResponse, "get_partitions", "Partitions", _glue_param),
-        (lf_responses.LakeFormationResponse, "list_permissions", "PrincipalResourcePermissions", _lf_param),
-        (lf_responses.LakeFormationResponse, "list_resources", "ResourceInfoList", _lf_param),
-        (lf_responses.LakeFormationResponse, "list_lf_tags", "LFTags", _lf_param),
+    for _cls, _method, _key, _param, _max in [
+        (glue_responses.GlueResponse, "get_databases", "DatabaseList", _glue_param, 100),
+        (glue_responses.GlueResponse, "get_tables", "TableList", _glue_param, 100),
+        (glue_responses.GlueResponse, "get_partitions", "Partitions", _glue_param, 1000),
+        (lf_responses.LakeFormationResponse, "list_permissions", "PrincipalResourcePermissions", _lf_param, 1000),
+        (lf_responses.LakeFormationResponse, "list_resources", "ResourceInfoList", _lf_param, 1000),
+        (lf_responses.LakeFormationResponse, "list_lf_tags", "LFTags", _lf_param, 1000),
     ]:
-        setattr(_cls, _method, _paged(getattr(_cls, _method), _key, _param))
+        setattr(_cls, _method, _paged(getattr(_cls, _method), _key, _param, _max))
 
 
 if __name__ == "__main__":

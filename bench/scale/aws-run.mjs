@@ -3,9 +3,12 @@
 // workspace with mesh's loader, then plans and applies the catalog plane the way publish-product / subscribe / apply do
 // (the engine's concurrency, no lock), counting every AWS call (src/catalog/aws/call-counter.ts). Prints one JSON line.
 //
-//   node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all
+//   node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all|preflight
 //
 // `buckets` creates each domain's bucket in its account (not counted: mesh expects producers' buckets to exist).
+// `preflight` readies the accounts the way `mesh bootstrap` would (Lake Formation settings, the data access role, each
+// domain's role; not counted), then runs the checks a CLI publish runs before its lock and plan
+// (src/bootstrap/preflight.ts) and counts their calls.
 // Needs AWS_ENDPOINT_URL (moto) and dummy credentials in the environment. Imports the built CLI from ../../dist.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +62,15 @@ async function runStep(workspace, step) {
   const ms = performance.now() - started;
   clients.destroy();
   const mutating = counter.mutating.length;
+  // Where the calls go: the central account, and the domain accounts summed (each domain's account holds its
+  // producer link database, its bucket and its consumers' resource links).
+  const central = workspace.mesh.central.account;
+  const byAccount = { central: {}, domains: {} };
+  for (const c of counter.calls) {
+    const side = c.account === central ? byAccount.central : byAccount.domains;
+    const k = `${c.service}:${c.operation}`;
+    side[k] = (side[k] ?? 0) + 1;
+  }
   return {
     ms,
     planMs,
@@ -67,17 +79,76 @@ async function runStep(workspace, step) {
     mutating,
     reads: counter.total - mutating,
     byOperation: counter.byOperation(),
+    byAccount,
     summary: plan.summary,
     applied,
   };
 }
 
+/** What preflight checks for, made directly (bootstrap's own calls are not what this step measures). */
+async function readyAccounts(workspace) {
+  const { AwsClients } = await dist('aws/clients.js');
+  const { IAMClient, CreateRoleCommand } = await import('@aws-sdk/client-iam');
+  const { LakeFormationClient, PutDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation');
+  const clients = new AwsClients();
+  const central = workspace.mesh.central;
+  const trust = (service) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+  const role = async (access, name, service) => {
+    try {
+      await (await clients.get(IAMClient, access)).send(
+        new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust(service) }),
+      );
+    } catch (error) {
+      if (error?.name !== 'EntityAlreadyExistsException' && error?.name !== 'EntityAlreadyExists') throw error;
+    }
+  };
+  await (await clients.get(LakeFormationClient, central)).send(
+    new PutDataLakeSettingsCommand({
+      DataLakeSettings: {
+        DataLakeAdmins: [{ DataLakePrincipalIdentifier: central.roleArn ?? `arn:aws:iam::${central.account}:root` }],
+        CreateDatabaseDefaultPermissions: [],
+        CreateTableDefaultPermissions: [],
+        Parameters: { CROSS_ACCOUNT_VERSION: '4' },
+      },
+    }),
+  );
+  await role(central, central.dataAccessRoleName, 'lakeformation.amazonaws.com');
+  for (const d of workspace.domains) await role(d.access, d.roleName, 'glue.amazonaws.com');
+  clients.destroy();
+}
+
+/** The preflight of a publish of every product, as `mesh publish-product` (every product) runs it before its lock and plan. */
+async function runPreflight(workspace) {
+  await readyAccounts(workspace);
+  const { preflight } = await dist('bootstrap/preflight.js');
+  const { AwsCallCounter, CountingAwsClients } = await dist('catalog/aws/call-counter.js');
+  const counter = new AwsCallCounter();
+  const clients = new CountingAwsClients(counter);
+  const started = performance.now();
+  let outcome = 'passed';
+  try {
+    await preflight({ workspace, target: 'aws', scope: SCOPES.publish, clients });
+  } catch (error) {
+    outcome = error?.code ?? String(error);
+  }
+  const ms = performance.now() - started;
+  clients.destroy();
+  const mutating = counter.mutating.length;
+  return { ms, outcome, calls: counter.total, mutating, reads: counter.total - mutating, byOperation: counter.byOperation() };
+}
+
 const [root, step] = process.argv.slice(2);
-if (!root || !['buckets', ...Object.keys(SCOPES)].includes(step)) {
-  process.stderr.write('usage: node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all\n');
+if (!root || !['buckets', 'preflight', ...Object.keys(SCOPES)].includes(step)) {
+  process.stderr.write('usage: node bench/scale/aws-run.mjs <workspace> buckets|publish|subscribe|all|preflight\n');
   process.exit(2);
 }
 const { loadWorkspace } = await dist('workspace/load.js');
 const workspace = await loadWorkspace(root);
-const result = step === 'buckets' ? await createBuckets(workspace) : await runStep(workspace, step);
+const result =
+  step === 'buckets'
+    ? await createBuckets(workspace)
+    : step === 'preflight'
+      ? await runPreflight(workspace)
+      : await runStep(workspace, step);
 process.stdout.write(`${JSON.stringify({ step, ...result, maxRssKb: process.resourceUsage().maxRSS })}\n`);

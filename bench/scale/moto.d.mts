@@ -4,4 +4,4 @@ export interface PagedMoto {
   readonly logFile: string;
   stop(): Promise<void>;
 }
-export function startPagedMoto(options?: { pageSize?: number; logDir?: string; timeoutMs?: number }): Promise<PagedMoto>;
+export function startPagedMoto(options?: { pageSize?: number | 'aws'; logDir?: string; timeoutMs?: number }): Promise<PagedMoto>;

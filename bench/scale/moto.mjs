@@ -38,7 +38,8 @@ async function answers(endpoint) {
 }
 
 /**
- * Starts scripts/moto_launcher.py on a free port with MESH_MOTO_PAGE_SIZE = pageSize; resolves once it answers.
+ * Starts scripts/moto_launcher.py on a free port with MESH_MOTO_PAGE_SIZE = pageSize (a number, or 'aws' for AWS's
+ * page sizes); resolves once it answers.
  * Its log goes to <logDir>/moto-<port>.log (default .services/logs).
  */
 export async function startPagedMoto({ pageSize, logDir = path.join(ROOT, '.services', 'logs'), timeoutMs = 60_000 } = {}) {

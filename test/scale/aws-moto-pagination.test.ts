@@ -84,6 +84,14 @@ describe('pagination of the list calls the catalog plane makes (moto pages at 2 
     }
   });
 
+  it('every list call asks for the largest page its API model allows (moto pages at 2 all the same)', () => {
+    // botocore: Glue CatalogGetterPageSize max 100; Lake Formation PageSize max 1,000
+    const max: Record<string, number> = { GetDatabases: 100, GetTables: 100, ListPermissions: 1000, ListResources: 1000, ListLFTags: 1000 };
+    const lists = requests.filter((r) => LIST_CALLS.includes(r.operation));
+    expect(lists.length).toBeGreaterThan(LIST_CALLS.length);
+    for (const r of lists) expect(r.input.MaxResults, `${r.operation} in ${r.account}`).toBe(max[r.operation]);
+  });
+
   it('GetTables read each database in full: 3 tables per database, 2 pages each, in every run', async () => {
     const central = env.ws.central;
     const tableChains = chains('GetTables').filter((c) => c[0]?.account === central);

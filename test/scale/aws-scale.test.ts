@@ -1,22 +1,32 @@
 // The generated scale mesh (bench/scale/generate.mjs) validates, plans and publishes on moto, with the AWS calls the
 // catalog plane is meant to make. The test uses the 100-table size (the same 50 domains as the 1,000-table bench, 500
 // subscriptions) to stay within a minute on a shared 2-core machine; `npm run bench -- scale` runs the 1,000 tables.
-// A moto of this file's own pages every list call at 25 items, so paging is part of every run here too.
-import { GetTablesCommand } from '@aws-sdk/client-glue';
+// A moto of this file's own pages every list call as AWS does (MaxResults up to each API's maximum: GetDatabases and
+// GetTables 100, ListPermissions 1,000), so the counts here are the ones AWS would answer with. Small pages are
+// test/scale/aws-moto-pagination.test.ts's subject.
+import {
+  DeleteDatabaseCommand,
+  DeleteTableCommand,
+  GetTableCommand,
+  GetTablesCommand,
+  GlueClient,
+  UpdateTableCommand,
+} from '@aws-sdk/client-glue';
+import { DeleteBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
 import { hasPendingChanges } from '../../src/engine/plan.js';
 import { validateWorkspace } from '../../src/workspace/load.js';
-import { createBuckets, glueList, runCatalogStep, SCOPES, type ScaleMoto, scaleOnMoto } from './scale-support.js';
+import { accessOf, byAccount, createBuckets, glueList, runCatalogStep, SCOPES, type ScaleMoto, scaleOnMoto } from './scale-support.js';
 
 process.env.MESH_AWS_MAX_ATTEMPTS = '1';
 
-const PAGE = 25;
 const BATCH = 20; // entries per BatchGrantPermissions (Lake Formation's limit)
 let env: ScaleMoto;
 const db = (domain: string) => `scale_${domain.replace(/-/g, '_')}`;
 
 beforeAll(async () => {
-  env = await scaleOnMoto(PAGE, { tables: 100 });
+  env = await scaleOnMoto('aws', { tables: 100 });
   await createBuckets(env.ws);
 });
 afterAll(async () => {
@@ -72,19 +82,26 @@ describe('the 100-table scale mesh on moto (50 domains, 500 subscriptions)', () 
     }
   });
 
-  it('no-op re-run of publish: nothing planned, no mutating call, list calls read every page', async () => {
+  it('no-op re-run of publish: nothing planned, no mutating call, 2 reads per domain account and 1 per central database', async () => {
     const { plan, counter } = await runCatalogStep(env.ws.root, SCOPES.publish);
     expect(hasPendingChanges(plan)).toBe(false);
     expect(counter.mutating).toEqual([]);
-    const ops = counter.byOperation();
-    expect(ops).toMatchObject({
-      'glue:GetDatabases': 50 + Math.ceil(50 / PAGE), // each producer account's link database; the central 50 in pages
-      'glue:GetTables': 50,
+    const domains = env.ws.domains.length;
+    const reads = byAccount(counter, env.ws.central);
+    // Each domain's account: its producer link database and its bucket's policy (the ownership check).
+    expect(reads.domains).toEqual({ 'glue:GetDatabases': domains, 's3:GetBucketPolicy': domains });
+    // The central account: its databases, one GetTables per domain database, and one page of each list.
+    expect(reads.central).toEqual({
+      'glue:GetDatabases': 1,
+      'glue:GetTables': domains,
       'lakeformation:ListLFTags': 1,
-      'lakeformation:ListResources': Math.ceil(50 / PAGE),
-      's3:GetBucketPolicy': 50,
+      'lakeformation:ListPermissions': 1,
+      'lakeformation:ListResources': 1,
     });
-    expect(ops['lakeformation:ListPermissions']).toBeGreaterThan(1);
+    // 3 reads per domain and 4 for the mesh, whatever the number of tables (list pages aside): 154 reads, 30.8 per 20
+    // tables here (2 tables per domain); the bench's 1,000 tables (20 per domain) make 155, 3.1 per 20 tables.
+    expect(counter.total).toBe(3 * domains + 4);
+    expect((counter.total / env.ws.products.length) * 20).toBeCloseTo(30.8, 6);
   });
 
   it('subscriptions: a resource link per subscription, a link database per consumer and producer, grants batched', async () => {
@@ -100,6 +117,14 @@ describe('the 100-table scale mesh on moto (50 domains, 500 subscriptions)', () 
       'glue:CreateDatabase': pairs,
       'lakeformation:BatchGrantPermissions': Math.ceil(plan.summary.grant / BATCH),
     });
+    // Reads: each consumer's account once (its link databases), the central tables of the producers subscribed to
+    // (all 50 here) to check they are published, and the grants in one page.
+    const domains = env.ws.domains.length;
+    expect(byAccount(counter, env.ws.central)).toEqual({
+      central: { 'glue:GetDatabases': 1, 'glue:GetTables': domains, 'lakeformation:ListPermissions': 1 },
+      domains: { 'glue:GetDatabases': domains },
+    });
+    expect(counter.total).toBe(500 + pairs + Math.ceil(plan.summary.grant / BATCH) + 2 * domains + 2);
   });
 
   it("each consumer's account holds a resource link for each of its subscriptions, pointing at the central table", async () => {
@@ -122,9 +147,85 @@ describe('the 100-table scale mesh on moto (50 domains, 500 subscriptions)', () 
     expect(links.sort()).toEqual(products.map((p) => `${db(p.domain)}.${p.tableName}`).sort());
   });
 
-  it('no-op re-run of everything: nothing planned, no mutating call', async () => {
-    const { plan, counter } = await runCatalogStep(env.ws.root, SCOPES.all);
+  it('no-op re-run of everything: nothing planned, no mutating call; one GetTables per link database', async () => {
+    const { plan, counter, requests } = await runCatalogStep(env.ws.root, SCOPES.all);
     expect(hasPendingChanges(plan)).toBe(false);
     expect(counter.mutating).toEqual([]);
+    const domains = env.ws.domains.length;
+    // every grant of the mesh in pages of 1,000 (ListPermissions' maximum, which mesh asks for)
+    const listed = requests.filter((r) => r.operation === 'ListPermissions').reduce((n, r) => n + r.items, 0);
+    expect(listed).toBeGreaterThan(1000);
+    const owner = new Map(env.ws.products.map((p) => [p.name, p.domain]));
+    const pairs = new Set(env.ws.subscriptions.map((s) => `${s.domain}|${owner.get(s.product)}`)).size;
+    expect(byAccount(counter, env.ws.central)).toEqual({
+      central: {
+        'glue:GetDatabases': 1,
+        'glue:GetTables': domains,
+        'lakeformation:ListLFTags': 1,
+        'lakeformation:ListPermissions': Math.ceil(listed / 1000),
+        'lakeformation:ListResources': 1,
+      },
+      // a consumer's link database per producer it subscribes to; the producer link databases are read by GetDatabases
+      domains: { 'glue:GetDatabases': domains, 'glue:GetTables': pairs, 's3:GetBucketPolicy': domains },
+    });
+  });
+
+  it('drift made outside mesh in four accounts is found by the next run, which repairs exactly it, with the same reads', async () => {
+    const [d3, d4] = [env.ws.domains[3], env.ws.domains[4]];
+    const product = env.ws.products[0];
+    const consumer = env.ws.domains[7];
+    const sub = env.ws.subscriptions.find((x) => x.domain === consumer?.name);
+    const producerOfSub = env.ws.products.find((p) => p.name === sub?.product);
+    if (!d3 || !d4 || !product || !consumer || !producerOfSub) throw new Error('the generated mesh is smaller than this test expects');
+    const link = (domain: string) => `mesh_${domain.replace(/-/g, '_')}`;
+    const clients = new AwsClients();
+    try {
+      // a producer's database resource link deleted in its account
+      const glue3 = await clients.get(GlueClient, accessOf(d3.account));
+      await glue3.send(new DeleteDatabaseCommand({ Name: link(d3.name) }));
+      // a producer's bucket policy deleted
+      await (await clients.get(S3Client, accessOf(d4.account))).send(new DeleteBucketPolicyCommand({ Bucket: d4.bucket }));
+      // a central table's description edited
+      const central = await clients.get(GlueClient, accessOf(env.ws.central));
+      const t = (await central.send(new GetTableCommand({ DatabaseName: db(product.domain), Name: product.tableName }))).Table;
+      await central.send(
+        new UpdateTableCommand({
+          DatabaseName: db(product.domain),
+          TableInput: {
+            Name: t?.Name,
+            Description: 'edited outside mesh',
+            TableType: t?.TableType,
+            Parameters: t?.Parameters,
+            StorageDescriptor: t?.StorageDescriptor,
+            PartitionKeys: t?.PartitionKeys,
+          },
+        }),
+      );
+      // a consumer's resource link deleted
+      const glue7 = await clients.get(GlueClient, accessOf(consumer.account));
+      await glue7.send(new DeleteTableCommand({ DatabaseName: link(producerOfSub.domain), Name: producerOfSub.tableName }));
+    } finally {
+      clients.destroy();
+    }
+
+    const repair = await runCatalogStep(env.ws.root, SCOPES.all);
+    const pending = repair.plan.changes.filter((c) => c.action !== 'noop').map((c) => `${c.type} ${c.action} ${c.ref.id}`);
+    expect(pending.sort()).toEqual(
+      [
+        `bucket-policy create ${d4.account}/${d4.bucket}`,
+        `glue-table update ${env.ws.central}/${db(product.domain)}/${product.tableName}`,
+        `resource-link create ${consumer.account}/${link(producerOfSub.domain)}/${producerOfSub.tableName}`,
+        `resource-link-database create ${d3.account}/${link(d3.name)}`,
+      ].sort(),
+    );
+    expect(repair.applied).toBe(true);
+    expect(repair.counter.mutating.map((c) => `${c.service}:${c.operation}`).sort()).toEqual(
+      ['glue:CreateDatabase', 'glue:CreateTable', 'glue:UpdateTable', 's3:PutBucketPolicy'].sort(),
+    );
+    // the reads were the full no-op's: nothing was skipped to find the drift, and the one after repair is a no-op
+    const after = await runCatalogStep(env.ws.root, SCOPES.all);
+    expect(hasPendingChanges(after.plan)).toBe(false);
+    expect(after.counter.mutating).toEqual([]);
+    expect(byAccount(after.counter, env.ws.central)).toEqual(byAccount(repair.counter, env.ws.central));
   });
 });

@@ -1,6 +1,7 @@
 // Shared by the scale tests: a generated mesh (bench/scale/generate.mjs) on a moto of the test's own whose list calls
-// page (scripts/moto_launcher.py, MESH_MOTO_PAGE_SIZE), the catalog plane run the way publish-product / subscribe /
-// apply run it, and a record of every AWS request with its NextToken in and out.
+// page (scripts/moto_launcher.py, MESH_MOTO_PAGE_SIZE: a size, or `aws` for AWS's own page sizes), the catalog plane
+// run the way publish-product / subscribe / apply run it, and a record of every AWS request with its NextToken in and
+// out.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { generateScaleWorkspace, type ScaleOptions, type ScaleWorkspace } from '../../bench/scale/generate.mjs';
 import { type PagedMoto, startPagedMoto } from '../../bench/scale/moto.mjs';
 import { AwsClients } from '../../src/aws/clients.js';
-import { AwsCallCounter, CountingAwsClients } from '../../src/catalog/aws/call-counter.js';
+import { AwsCallCounter, CountingAwsClients, isMutating } from '../../src/catalog/aws/call-counter.js';
 import { createCatalogPlane } from '../../src/catalog/plane.js';
 import type { PlanScope } from '../../src/engine/plane.js';
 import { runPlanes } from '../../src/engine/run.js';
@@ -85,7 +86,7 @@ export interface ScaleMoto {
  * A moto of this test's own (its page size applies to the whole server, so the shared one at :5000 is left alone),
  * pointed at by AWS_ENDPOINT_URL for the rest of this test file, and a generated aws workspace with fresh accounts.
  */
-export async function scaleOnMoto(pageSize: number, options: ScaleOptions): Promise<ScaleMoto> {
+export async function scaleOnMoto(pageSize: number | 'aws', options: ScaleOptions): Promise<ScaleMoto> {
   const moto = await startPagedMoto({ pageSize });
   const before = process.env.AWS_ENDPOINT_URL;
   process.env.AWS_ENDPOINT_URL = moto.endpoint;
@@ -109,6 +110,18 @@ export const SCOPES = {
   subscribe: { include: { publish: false, subscriptions: true } },
   all: { include: { publish: true, subscriptions: true } },
 } satisfies Record<string, PlanScope>;
+
+/** The calls of a run by `service:Operation`, split into the central account's and the domain accounts' (summed). */
+export function byAccount(counter: AwsCallCounter, central: string, reads = true) {
+  const out = { central: {} as Record<string, number>, domains: {} as Record<string, number> };
+  for (const c of counter.calls) {
+    if (reads && isMutating(c.operation)) continue;
+    const side = c.account === central ? out.central : out.domains;
+    const k = `${c.service}:${c.operation}`;
+    side[k] = (side[k] ?? 0) + 1;
+  }
+  return out;
+}
 
 /** Loads the workspace with mesh's loader and plans + applies the catalog plane, counting and recording calls. */
 export async function runCatalogStep(root: string, scope: PlanScope) {

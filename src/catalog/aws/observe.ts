@@ -1,6 +1,7 @@
 /**
  * Reads what the accounts hold, with one paginated list call per kind and account: GetDatabases, GetTables per
  * database, ListPermissions, ListResources, ListLFTags, and one GetBucketPolicy per bucket. Never one call per table.
+ * Every list call asks for the largest page its API model allows (PAGE_MAX), so a list takes as few pages as AWS gives.
  */
 import type { Database, Table } from '@aws-sdk/client-glue';
 import type { LFTagPair, PrincipalResourcePermissions, ResourceInfo } from '@aws-sdk/client-lakeformation';
@@ -18,6 +19,13 @@ export interface ObserveContext {
   readonly access: (catalog: string) => AccountAccess;
 }
 
+/**
+ * MaxResults at each API's maximum (botocore: Glue CatalogGetterPageSize 100; Lake Formation PageSize 1,000). Without
+ * it the service picks the page size. In the scale bench (1,000 tables), ListPermissions in pages of 100 took 11 calls
+ * in a no-op publish and 76 in a no-op of everything; in pages of 1,000 it takes 2 and 8.
+ */
+export const PAGE_MAX = { getDatabases: 100, getTables: 100, listPermissions: 1000, listResources: 1000, listLFTags: 1000 } as const;
+
 function observed(spec: CatalogSpec, naming: CatalogNaming, attributes?: Record<string, unknown>): CatalogObserved {
   return { ...catalogResource(spec, naming), ...(attributes ? { attributes } : {}) };
 }
@@ -27,7 +35,7 @@ async function listDatabases(ctx: ObserveContext, catalog: string): Promise<Data
   const { GetDatabasesCommand } = await import('@aws-sdk/client-glue');
   return awsCall(`glue:GetDatabases in ${catalog}`, () =>
     paginate(
-      (NextToken) => glue.send(new GetDatabasesCommand({ CatalogId: catalog, NextToken })),
+      (NextToken) => glue.send(new GetDatabasesCommand({ CatalogId: catalog, NextToken, MaxResults: PAGE_MAX.getDatabases })),
       (p) => p.DatabaseList,
     ),
   );
@@ -39,7 +47,8 @@ async function listTables(ctx: ObserveContext, catalog: string, database: string
   try {
     return await awsCall(`glue:GetTables on ${database} in ${catalog}`, () =>
       paginate(
-        (NextToken) => glue.send(new GetTablesCommand({ CatalogId: catalog, DatabaseName: database, NextToken })),
+        (NextToken) =>
+          glue.send(new GetTablesCommand({ CatalogId: catalog, DatabaseName: database, NextToken, MaxResults: PAGE_MAX.getTables })),
         (p) => p.TableList,
       ),
     );
@@ -54,7 +63,7 @@ async function listPermissions(ctx: ObserveContext, catalog: string): Promise<Pr
   const { ListPermissionsCommand } = await import('@aws-sdk/client-lakeformation');
   return awsCall(`lakeformation:ListPermissions in ${catalog}`, () =>
     paginate(
-      (NextToken) => lf.send(new ListPermissionsCommand({ CatalogId: catalog, NextToken })),
+      (NextToken) => lf.send(new ListPermissionsCommand({ CatalogId: catalog, NextToken, MaxResults: PAGE_MAX.listPermissions })),
       (p) => p.PrincipalResourcePermissions,
     ),
   );
@@ -65,7 +74,7 @@ async function listLocations(ctx: ObserveContext, catalog: string): Promise<Reso
   const { ListResourcesCommand } = await import('@aws-sdk/client-lakeformation');
   return awsCall(`lakeformation:ListResources in ${catalog}`, () =>
     paginate(
-      (NextToken) => lf.send(new ListResourcesCommand({ NextToken })),
+      (NextToken) => lf.send(new ListResourcesCommand({ NextToken, MaxResults: PAGE_MAX.listResources })),
       (p) => p.ResourceInfoList,
     ),
   );
@@ -76,7 +85,7 @@ async function listTags(ctx: ObserveContext, catalog: string): Promise<LFTagPair
   const { ListLFTagsCommand } = await import('@aws-sdk/client-lakeformation');
   return awsCall(`lakeformation:ListLFTags in ${catalog}`, () =>
     paginate(
-      (NextToken) => lf.send(new ListLFTagsCommand({ CatalogId: catalog, NextToken })),
+      (NextToken) => lf.send(new ListLFTagsCommand({ CatalogId: catalog, NextToken, MaxResults: PAGE_MAX.listLFTags })),
       (p) => p.LFTags,
     ),
   );
@@ -104,6 +113,7 @@ async function bucketPolicy(ctx: ObserveContext, account: string, bucket: string
       throw new MeshError('BucketMissing', `Bucket ${bucket} does not exist in account ${account}.`, {
         hint: "Create the producer's bucket (or fix the table location in the product's contract) before publishing.",
         cause: error,
+        details: { bucket, account },
       });
     }
     if (isNamed(error, 'AccessDenied', 'AccessDeniedException', 'Forbidden')) {
