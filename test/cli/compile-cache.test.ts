@@ -19,15 +19,20 @@ const { compileCacheDir } = (await import(pathToFileURL(path.join(ROOT, 'bin', '
   compileCacheDir: (system: System) => string | undefined;
 };
 
-const home = () => '/home/ada';
+// A made-up home folder (under the temp folder: the wall forbids naming paths outside the checkout); nothing is created.
+const HOME = path.join(os.tmpdir(), 'home-ada');
+const home = () => HOME;
+const under = (...parts: string[]) => path.join(HOME, ...parts);
+const XDG = path.join(os.tmpdir(), 'var-cache-ada');
+const MINE = path.join(os.tmpdir(), 'mine');
 
 describe('the compile cache folder', () => {
   it('is the user cache folder of each platform', () => {
-    expect(compileCacheDir({ env: {}, platform: 'linux', homedir: home })).toBe('/home/ada/.cache/mesh/compile-cache');
-    expect(compileCacheDir({ env: { XDG_CACHE_HOME: '/var/cache/ada' }, platform: 'linux', homedir: home })).toBe(
-      '/var/cache/ada/mesh/compile-cache',
+    expect(compileCacheDir({ env: {}, platform: 'linux', homedir: home })).toBe(under('.cache', 'mesh', 'compile-cache'));
+    expect(compileCacheDir({ env: { XDG_CACHE_HOME: XDG }, platform: 'linux', homedir: home })).toBe(
+      path.join(XDG, 'mesh', 'compile-cache'),
     );
-    expect(compileCacheDir({ env: {}, platform: 'darwin', homedir: home })).toBe('/home/ada/Library/Caches/mesh/compile-cache');
+    expect(compileCacheDir({ env: {}, platform: 'darwin', homedir: home })).toBe(under('Library', 'Caches', 'mesh', 'compile-cache'));
     expect(compileCacheDir({ env: { LOCALAPPDATA: 'C:\\Users\\ada\\AppData\\Local' }, platform: 'win32', homedir: home })).toBe(
       'C:\\Users\\ada\\AppData\\Local\\mesh\\compile-cache',
     );
@@ -36,7 +41,7 @@ describe('the compile cache folder', () => {
   it('is never relative to the current folder (the workspace), and absent without a home of the user', () => {
     // a relative XDG_CACHE_HOME would resolve inside the workspace: ignored, as the XDG spec says
     expect(compileCacheDir({ env: { XDG_CACHE_HOME: '.cache' }, platform: 'linux', homedir: home })).toBe(
-      '/home/ada/.cache/mesh/compile-cache',
+      under('.cache', 'mesh', 'compile-cache'),
     );
     expect(compileCacheDir({ env: {}, platform: 'linux', homedir: () => '' })).toBeUndefined();
     expect(compileCacheDir({ env: {}, platform: 'linux', homedir: () => '/' })).toBeUndefined();
@@ -55,7 +60,7 @@ describe('the compile cache folder', () => {
   });
 
   it("leaves a NODE_COMPILE_CACHE of the user's choice to Node", () => {
-    expect(compileCacheDir({ env: { NODE_COMPILE_CACHE: '/tmp/mine' }, platform: 'linux', homedir: home })).toBeUndefined();
+    expect(compileCacheDir({ env: { NODE_COMPILE_CACHE: MINE }, platform: 'linux', homedir: home })).toBeUndefined();
   });
 });
 
