@@ -67,6 +67,10 @@ export class AwsClients {
     const cached = this.cache.get(key);
     if (cached) return cached as C;
     const credentials = await this.credentialsFor(access);
+    // Another caller may have made the same client while the credentials resolved (checks run concurrently): one
+    // client per key, so that destroy() reaches every client made.
+    const madeMeanwhile = this.cache.get(key);
+    if (madeMeanwhile) return madeMeanwhile as C;
     const maxAttempts = this.maxAttempts(extra.maxAttempts);
     const client = new ctor({
       region,

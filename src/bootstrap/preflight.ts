@@ -153,13 +153,12 @@ export async function preflightCommand(options: CommandPreflightOptions): Promis
 
 type Failure = Pick<CheckResult, 'name' | 'detail' | 'fix' | 'manual'>;
 
+/** The failed checks, in the checks' order (they run concurrently: src/doctor/checks.ts runChecks). */
 async function failures(checks: readonly Check[]): Promise<Failure[]> {
-  const failed: Failure[] = [];
-  for (const check of checks) {
-    const r = await check();
-    if (!r.ok) failed.push({ name: r.name, detail: r.detail, ...(r.fix ? { fix: r.fix } : {}), ...(r.manual ? { manual: true } : {}) });
-  }
-  return failed;
+  const { runChecks } = await import('../doctor/checks.js');
+  return (await runChecks(checks))
+    .filter((r) => !r.ok)
+    .map((r) => ({ name: r.name, detail: r.detail, ...(r.fix ? { fix: r.fix } : {}), ...(r.manual ? { manual: true } : {}) }));
 }
 
 /** Stops the command when a check failed: each failure named, `mesh bootstrap` as the fix for what it makes. */

@@ -37,7 +37,8 @@ export async function runDestroy(options: RunDestroyOptions): Promise<RunPlanesR
     options.onPlan?.(probe.plan);
     return probe;
   }
-  const result = await runPlanes(base);
+  // Changes are pending: the engine's own probe would only observe everything once more.
+  const result = await runPlanes({ ...base, probe: false });
   if (result.applied) await dropLockTable(result.plan, options, d.clients);
   return result;
 }

@@ -221,7 +221,25 @@ export function awsChecks(ws: Workspace, clients: AwsClients, only?: AwsCheckSco
 export async function runDoctor(ws: Workspace, target: 'local' | 'aws', clients?: AwsClients): Promise<CheckResult[]> {
   if (target === 'local') return Promise.all(localChecks(ws).map((c) => c()));
   const run = requireClients(clients, 'mesh doctor on aws');
-  const results: CheckResult[] = [];
-  for (const c of awsChecks(ws, run)) results.push(await c());
+  return runChecks(awsChecks(ws, run));
+}
+
+/** Checks at once run at most (each is one or two read calls, to independent accounts and services). */
+const CHECK_CONCURRENCY = 8;
+
+/**
+ * Runs independent checks concurrently, at most `concurrency` at a time; the results are in the checks' order, so a
+ * report of them reads the same whichever answered first. A check never throws (`attempt` turns errors into results).
+ */
+export async function runChecks(checks: readonly Check[], concurrency = CHECK_CONCURRENCY): Promise<CheckResult[]> {
+  const results: CheckResult[] = new Array(checks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < checks.length) {
+      const i = next++;
+      results[i] = await (checks[i] as Check)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.length) }, worker));
   return results;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
 import { emit, type IoHost, silentHost } from '../core/messages.js';
-import { withLock } from '../lock/index.js';
+import { type LockHolder, type LockTargetOptions, openLockPort, withLock } from '../lock/index.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { type ApplyResult, applyPlan, blockedChanges } from './apply.js';
 import type { ChangeMessage } from './messages.js';
@@ -33,8 +33,14 @@ export interface RunPlanesOptions {
   readonly aws?: { readonly profile?: string; readonly region?: string };
   /** aws: the run's one AwsClients (the caller makes and destroys it): preflight, lock and every plane use it. */
   readonly clients?: AwsClients;
-  /** Hold the target's lock from observing to the end of the apply (not on a dry run). */
+  /**
+   * Hold the target's lock from observing to the end of the apply (not on a dry run). When nobody holds it, the run
+   * first plans without it (a probe: reads only); when that plan has no changes the run ends there, having taken no
+   * lock (0 mutating calls); otherwise it takes the lock and plans again under it before applying.
+   */
   readonly lock?: { readonly timeoutMs: number };
+  /** false: no probe (the caller already planned without the lock and found changes: destroy): lock, then plan. */
+  readonly probe?: boolean;
   /**
    * aws: the doctor's cheap checks for the accounts and planes the scope touches, run before anything else (stopping
    * with `mesh bootstrap` as the fix when one fails). Run for a locked run (every command that changes the target);
@@ -64,17 +70,43 @@ export function openState(workspace: Workspace, target: Target): StateStore {
   return new StateStore(path.join(workspace.root, '.mesh', 'state'), target);
 }
 
-/** Observe → plan (pure) → show → confirm → apply, across planes. The shape of every mutating command. */
+/**
+ * Observe → plan (pure) → show → confirm → apply, across planes. The shape of every mutating command. A locked run
+ * plans once without the lock first: a re-run with nothing to do takes no lock and makes no change.
+ */
 export async function runPlanes(options: RunPlanesOptions): Promise<RunPlanesResult> {
   if (options.preflight && !options.dryRun && options.lock !== undefined) {
-    // Before the lock too: its first use creates a table, and an account that is not ready must stay untouched.
+    // Before the lock and the probe: the lock's first use creates a table, and an account that is not ready must stay
+    // untouched (and be told so before anything is observed).
     await options.preflight(options);
   }
   if (!options.lock || options.dryRun) return observePlanApply(options);
-  // Locked before observing: a second run then plans from what the first one applied.
   const { workspace, target, signal, aws, clients } = options;
   const host = options.host ?? silentHost;
-  return withLock({ workspace, target, host, signal, aws, clients, timeoutMs: options.lock.timeoutMs }, () => observePlanApply(options));
+  const lockOptions = { workspace, target, host, signal, aws, clients, timeoutMs: options.lock.timeoutMs };
+  // A run under way (or one killed mid-apply, whose lock is left): wait for it, or take its lock over, as ever.
+  if (options.probe !== false && !(await lockHolder(lockOptions))) {
+    const probe = await observePlanApply({ ...options, dryRun: true, onPlan: undefined, savedPlan: undefined });
+    // Nothing to do: done, without the lock.
+    if (!hasPendingChanges(probe.plan)) {
+      if (options.savedPlan) (await import('./plan-file.js')).assertSamePlan(options.savedPlan, probe.plan);
+      options.onPlan?.(probe.plan);
+      return probe;
+    }
+  }
+  // Planned (again) under the lock: another run may have changed the target since, and a run that waited for the lock
+  // plans from what the one before it applied.
+  return withLock(lockOptions, () => observePlanApply(options));
+}
+
+/** Who holds the target's lock now, if anyone: a read (a file, or a DynamoDB GetItem), never a write. */
+async function lockHolder(options: LockTargetOptions): Promise<LockHolder | undefined> {
+  const port = await openLockPort(options);
+  try {
+    return await port.read();
+  } finally {
+    port.close?.();
+  }
 }
 
 /** What a change message names. */

@@ -68,3 +68,30 @@ describe('credentials per account', () => {
     expect(await keyOf(clients, { account: '111111111111', region: 'us-east-1' })).toBe('AKIDFROMFILE');
   });
 });
+
+describe('one client per service and account', () => {
+  it('callers asking at the same moment get the same client, and destroy() reaches it', async () => {
+    const clients = new AwsClients({ env: { MESH_AWS_PROFILE_222222222222: 'from-env' } });
+    const access = { account: '222222222222', region: 'us-east-1' };
+    const made: { destroyed: boolean }[] = [];
+    class FakeClient {
+      destroyed = false;
+      constructor() {
+        made.push(this);
+      }
+      destroy() {
+        this.destroyed = true;
+      }
+    }
+    const [a, b, c] = await Promise.all([
+      clients.get(FakeClient, access),
+      clients.get(FakeClient, access),
+      clients.get(FakeClient, access),
+    ]);
+    expect(made).toHaveLength(1);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    clients.destroy();
+    expect(made.every((m) => m.destroyed)).toBe(true);
+  });
+});

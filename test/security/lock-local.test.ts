@@ -277,6 +277,8 @@ describe('the lock around plan-and-apply (module API)', () => {
       output: quiet(),
       scope: { include: { publish: true, subscriptions: false } },
       lock: { timeoutMs: 0 },
+      // Straight to the lock (no unlocked probe plan first), so the planes below fail and wait under it.
+      probe: false,
     };
     const sawLock: boolean[] = [];
     const failing = runPlanes({
