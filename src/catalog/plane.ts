@@ -13,6 +13,7 @@ import type { Product, Workspace } from '../workspace/model.js';
 import { compareCatalog } from './compare.js';
 import { type DesiredCatalog, desiredCatalog } from './desired.js';
 import { GrantBatcher, isGrantChange } from './grant-batcher.js';
+import { requireLfTagValuesWithinLimit } from './lf-tag-limit.js';
 import { type CatalogNaming, catalogKey, catalogNaming, tableNameOf } from './names.js';
 import type { CatalogObserved, CatalogPort, CatalogQuery, TableSpec } from './port.js';
 import { DELETE_FLAG, planRemovals, type RemovalPlan, subscriberQueries, unpublishCandidates } from './removals.js';
@@ -222,6 +223,8 @@ export async function createCatalogPlane(env: PlaneEnv, options: CatalogPlaneOpt
         throw withManagedBucketHint(ws, error);
       });
       requirePublished(desired, observed, naming);
+      // aws: at most 1,000 values per LF-Tag key; refused here, before any change (local has no such limit).
+      if (naming.target !== 'local') requireLfTagValuesWithinLimit(desired.resources, observed);
       const candidates = unpublishCandidates(ws, desired, observed, naming);
       if (candidates.length > 0) {
         const more = subscriberQueries(candidates, observed, naming);

@@ -84,6 +84,10 @@ export const ERROR_CODES = {
   BucketMissing: { exit: Failure, description: "The producer's bucket does not exist in its account." },
   BucketNotOwned: { exit: Failure, description: "The bucket is not owned by the producer's account." },
   LfTagFailed: { exit: Failure, description: 'Lake Formation refused to attach LF-Tags to a table.' },
+  LfTagValueLimit: {
+    exit: Failure,
+    description: 'The plan would give an LF-Tag key more than the 1,000 values Lake Formation allows; nothing was changed.',
+  },
   NoTablePort: { exit: Usage, description: 'The product has no table port to subscribe to or request.' },
   PathOutsideStore: { exit: Failure, description: 'A local path falls outside the local object store; nothing was touched.' },
   ProductNotPublished: { exit: Failure, description: 'The product (its table or topic) is not published on the target yet.' },

@@ -84,7 +84,8 @@ export async function createDestroyPlane(env: PlaneEnv, options: DestroyOptions)
       const unsubscribe = scope.removals?.length ? pending(mergePlans(await catalog.plan(scope, env), await streams.plan(scope, env))) : [];
       for (const c of unsubscribe) owners.set(c.key, c.ref.plane === 'catalog' ? catalog : streams);
       const first = unsubscribe.map((c) => c.key);
-      // The domain files still declare the subscriptions, so the unsubscribe plan keeps mesh's cluster policy statements.
+      // The unsubscribe stage revokes the removed subscriptions' cluster-policy statements itself; mesh's statements no
+      // subscription accounts for (e.g. left by an older run) are removed here, unless the unsubscribe plan owns the change.
       const clusterPolicy = (await clusterPolicyRemoval(env, clients)).filter((c) => !owners.has(c.key)).map((c) => after(c, first));
       for (const c of clusterPolicy) owners.set(c.key, streams);
 

@@ -50,6 +50,12 @@ export interface FunctionRemoval {
   readonly remaining: readonly ResolvedStreamSubscription[];
 }
 
+/** A stream subscription the plan removes (unsubscribe). */
+export interface RemovedSubscription {
+  readonly domain: string;
+  readonly product: string;
+}
+
 export type SubscriptionResourceType = 'consumer-group' | 'function' | 'execution-role' | 'event-source-mapping' | 'msk-cluster-policy';
 export type SubscriptionChange = Change<SubscriptionResourceType>;
 
@@ -69,6 +75,12 @@ export interface StreamsPort {
   planFunctions(subscriptions: readonly ResolvedStreamSubscription[]): Promise<SubscriptionChange[]>;
   /** Observes and plans what an unsubscribe removes from (or changes in) one function. */
   planRemoval(removal: FunctionRemoval): Promise<SubscriptionChange[]>;
+  /**
+   * aws: the one document that lets every declared cross-account subscription reach the cluster (the MSK cluster
+   * policy), planned once per plan that subscribes or unsubscribes, without the subscriptions the plan removes (the
+   * domain file still declares them until the removal is applied). Absent where there is no such document.
+   */
+  planAccess?(removed: readonly RemovedSubscription[]): Promise<SubscriptionChange[]>;
   /** Performs one subscription change from what it carries. */
   execute(change: SubscriptionChange): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;

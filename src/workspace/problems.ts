@@ -83,6 +83,8 @@ export const ProblemCode = {
   // workspace shape
   NoDomains: 'NoDomains',
   NoProducts: 'NoProducts',
+  // service limits
+  LfTagValueLimit: 'LfTagValueLimit',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
 

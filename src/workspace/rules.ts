@@ -9,6 +9,7 @@ import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
 import type { Rule } from './rule.js';
 import { accessPolicyHonoured } from './rules-access.js';
+import { lfTagValuesWithinLimit } from './rules-limits.js';
 import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
@@ -396,6 +397,7 @@ export const RULES: readonly Rule[] = [
   awsIdentifiersValid,
   ownerFieldsPresent,
   workspaceShape,
+  lfTagValuesWithinLimit,
 ];
 
 export function runRules(input: RuleInput, report: Reporter, rules: readonly Rule[] = RULES): void {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { resolveWorkspaceFiles } from '../../src/workspace/load.js';
 import { Reporter } from '../../src/workspace/reporter.js';
 import * as rules from '../../src/workspace/rules.js';
+import { lfTagValuesWithinLimit } from '../../src/workspace/rules-limits.js';
 import { edit, type Files, lineOf, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
 
 const MESH = 'mesh.yaml';
@@ -9,6 +10,18 @@ const SHOP = 'domains/shop/domain.yaml';
 const INSIGHTS = 'domains/insights/domain.yaml';
 const ORDERS = 'domains/shop/products/orders.odcs.yaml';
 const AVSC = 'domains/shop/schemas/order.avsc';
+
+/** The valid files with `extra` more products (copies of orders), each with a table port. */
+function withProducts(extra: number): Files {
+  const files: Files = validFiles();
+  const orders = files[ORDERS] as string;
+  for (let i = 0; i < extra; i++) {
+    files[`domains/shop/products/orders-${i}.odcs.yaml`] = orders
+      .replace('id: urn:mesh:demo:shop:orders\nname: orders', `id: urn:mesh:demo:shop:orders-${i}\nname: orders-${i}`)
+      .replace('/products/orders/', `/products/orders-${i}/`);
+  }
+  return files;
+}
 
 const roots: string[] = [];
 afterEach(async () => {
@@ -148,6 +161,13 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
     rules.workspaceShape,
     { ...validFiles(), [ORDERS]: null, 'domains/shop/schemas/order.avsc': null },
     [{ code: 'NoProducts', severity: 'warning', path: 'kind' }],
+  ],
+  [
+    // Lake Formation: at most 1,000 values per LF-Tag key; 1,001 products give the `product` key 1,001.
+    'lfTagValuesWithinLimit',
+    lfTagValuesWithinLimit,
+    withProducts(1000),
+    [{ code: 'LfTagValueLimit', severity: 'warning', path: 'domains' }],
   ],
 ];
 

@@ -17,7 +17,7 @@ import {
 import type { LambdaPackage } from '../functions/handler-bundle.js';
 import { groupByFunction, type ResolvedStreamSubscription } from '../functions/stream-subscriptions.js';
 import { lazy } from '../lazy-open.js';
-import type { FunctionRemoval, StreamsPort, SubscriptionChange } from '../port.js';
+import type { FunctionRemoval, RemovedSubscription, StreamsPort, SubscriptionChange } from '../port.js';
 import type { SchemaRegistry } from '../schema/index.js';
 import { openTopicAdmin } from '../topics/aws/open-topic-admin.js';
 import type { TopicAdmin } from '../topics/topic-admin.js';
@@ -61,8 +61,12 @@ export class AwsStreamsPort implements StreamsPort, AwsFunctionsContext {
     return this.registry.get();
   }
 
-  async planFunctions(subscriptions: readonly ResolvedStreamSubscription[]): Promise<SubscriptionChange[]> {
-    return [...(await planAwsFunctions(this, groupByFunction(this.workspace, subscriptions))), ...(await planCrossAccountAccess(this))];
+  planFunctions(subscriptions: readonly ResolvedStreamSubscription[]): Promise<SubscriptionChange[]> {
+    return planAwsFunctions(this, groupByFunction(this.workspace, subscriptions));
+  }
+
+  planAccess(removed: readonly RemovedSubscription[]): Promise<SubscriptionChange[]> {
+    return planCrossAccountAccess(this, removed);
   }
 
   planRemoval(removal: FunctionRemoval): Promise<SubscriptionChange[]> {

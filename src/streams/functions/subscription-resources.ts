@@ -49,7 +49,16 @@ export async function planSubscriptions(
     );
     changes.push(...(await ctx.port.planFunctions(subs)));
   }
-  changes.push(...(await planRemovals(ctx, scope)));
+  const removed = streamRemovalsInScope(ctx.workspace, scope).map((r) => ({ domain: r.domain.name, product: r.product }));
+  const removals = await planRemovals(ctx, scope);
+  changes.push(...removals);
+  if ((subs.length > 0 || removed.length > 0) && ctx.port.planAccess) {
+    // The removed mappings stop reading before the policy stops letting them.
+    const deleted = removals.filter((c) => c.type === 'event-source-mapping' && c.action === 'delete').map((c) => c.key);
+    for (const c of await ctx.port.planAccess(removed)) {
+      changes.push(deleted.length > 0 ? { ...c, dependsOn: [...new Set([...c.dependsOn, ...deleted])] } : c);
+    }
+  }
   return changes;
 }
 

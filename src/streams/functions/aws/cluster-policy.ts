@@ -182,14 +182,27 @@ export async function planClusterPolicy(kafka: KafkaClient, desired: ClusterPoli
   const existing = meshStatements(current);
   if (desired.statements.length === 0 && existing.length === 0) return [];
   const ref = clusterPolicyRef(desired.clusterArn);
-  return [
-    ...createPlan(
-      [{ ref, spec: desired, isGrant: true }],
-      current.version || existing.length > 0
-        ? [{ ref, spec: { clusterArn: desired.clusterArn, statements: existing }, attributes: { currentVersion: current.version } }]
-        : [],
-    ).changes,
-  ];
+  return createPlan(
+    [{ ref, spec: desired, isGrant: true }],
+    current.version || existing.length > 0
+      ? [{ ref, spec: { clusterArn: desired.clusterArn, statements: existing }, attributes: { currentVersion: current.version } }]
+      : [],
+  ).changes.map((c) =>
+    // An unsubscribe only takes permissions away: shown as the revoke it is.
+    c.action === 'grant' && c.before && onlyNarrows(c.before.statements, desired.statements)
+      ? { ...c, action: 'revoke' as const, reason: 'statements of removed subscriptions' }
+      : c,
+  );
+}
+
+/** True when `next` allows nothing `current` does not: each of its statements lies within the one of the same Sid. */
+function onlyNarrows(current: readonly ClusterPolicyStatement[], next: readonly ClusterPolicyStatement[]): boolean {
+  const bySid = new Map(current.map((s) => [s.Sid, s]));
+  const within = (a: readonly string[], b: readonly string[]) => a.every((v) => b.includes(v));
+  return next.every((s) => {
+    const c = bySid.get(s.Sid);
+    return c !== undefined && within(s.Principal.AWS, c.Principal.AWS) && within(s.Action, c.Action) && within(s.Resource, c.Resource);
+  });
 }
 
 /**

@@ -343,11 +343,18 @@ async function rebuild(domain: Domain, ctx: AwsFunctionsContext, spec: LambdaFun
 
 /**
  * The cluster policy statements for every stream subscription the workspace declares whose functions live in another
- * account than the cluster (all of them, not only this run's: the policy is one document).
+ * account than the cluster (all of them, not only this run's: the policy is one document), less the ones this plan
+ * removes: an unsubscribe narrows the policy (or deletes it, when nothing else is left in it) in the same run.
  */
-export async function planCrossAccountAccess(ctx: AwsFunctionsContext): Promise<Change<'msk-cluster-policy'>[]> {
+export async function planCrossAccountAccess(
+  ctx: AwsFunctionsContext,
+  removed: readonly { readonly domain: string; readonly product: string }[] = [],
+): Promise<Change<'msk-cluster-policy'>[]> {
   const clusterArn = clusterArnOf(ctx);
-  const all = streamSubscriptionsInScope(ctx.workspace, { include: { publish: false, subscriptions: true } });
+  const gone = new Set(removed.map((r) => `${r.domain}/${r.product}`));
+  const all = streamSubscriptionsInScope(ctx.workspace, { include: { publish: false, subscriptions: true } }).filter(
+    (s) => !gone.has(`${s.domain.name}/${s.product.name}`),
+  );
   const desired = desiredClusterPolicy(ctx.workspace, clusterArn, all);
   const { KafkaClient } = await import('@aws-sdk/client-kafka');
   const kafka = await ctx.clients().get(KafkaClient, clusterAccess(ctx.workspace));

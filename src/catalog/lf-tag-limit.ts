@@ -1,0 +1,66 @@
+/**
+ * Lake Formation's limit on the values of one LF-Tag key. The API reference (LFTag, TagValues): "The maximum number
+ * of values that can be defined for a LF-Tag is 1000. A single API call supports 50 values."
+ * (https://docs.aws.amazon.com/lake-formation/latest/APIReference/API_LFTag.html). moto does not enforce it, so mesh
+ * checks it while planning: the `product` key gets one value per published product and mesh never removes a value,
+ * so without this check the 1,001st product would fail half-way through a publish, at UpdateLFTag.
+ */
+import { MeshError } from '../core/errors.js';
+import { type DesiredResource, keyOf } from '../engine/plan.js';
+import type { CatalogObserved, CatalogResourceType } from './port.js';
+
+const LF_TAG_MAX_VALUES = 1000;
+
+/** What a key would hold after the plan: the values already on it and the ones the files add (values only grow). */
+interface LfTagCount {
+  readonly key: string;
+  readonly catalog: string;
+  readonly total: number;
+  readonly observed: number;
+  readonly added: number;
+  /** Values on the key that no product in the files uses any more. */
+  readonly unused: number;
+}
+
+function countLfTagValues(desired: readonly string[], observed: readonly string[] = []): Omit<LfTagCount, 'key' | 'catalog'> {
+  const wanted = new Set(desired);
+  const have = new Set(observed);
+  const added = [...wanted].filter((v) => !have.has(v)).length;
+  const unused = [...have].filter((v) => !wanted.has(v)).length;
+  return { total: have.size + added, observed: have.size, added, unused };
+}
+
+/** The first LF-Tag key the plan would take past the limit, or undefined. */
+function lfTagOverLimit(
+  desired: readonly DesiredResource<CatalogResourceType>[],
+  observed: readonly CatalogObserved[],
+): LfTagCount | undefined {
+  const found = new Map(observed.map((o) => [keyOf(o.ref), o.spec]));
+  for (const d of desired) {
+    if (d.spec.kind !== 'lf-tag') continue;
+    const o = found.get(keyOf(d.ref));
+    const count = countLfTagValues(d.spec.values, o?.kind === 'lf-tag' ? o.values : []);
+    if (count.total > LF_TAG_MAX_VALUES) return { key: d.spec.key, catalog: d.spec.catalog, ...count };
+  }
+  return undefined;
+}
+
+/** Refuses a plan that would give an LF-Tag key more values than Lake Formation allows (before anything is changed). */
+export function requireLfTagValuesWithinLimit(
+  desired: readonly DesiredResource<CatalogResourceType>[],
+  observed: readonly CatalogObserved[],
+): void {
+  const over = lfTagOverLimit(desired, observed);
+  if (!over) return;
+  const unused =
+    over.unused > 0
+      ? ` ${over.unused} of the values on it belong to no product in the files: remove them (aws lakeformation update-lf-tag --catalog-id ${over.catalog} --tag-key ${over.key} --tag-values-to-delete <values>, 50 per call) and run again.`
+      : '';
+  throw new MeshError(
+    'LfTagValueLimit',
+    `The LF-Tag key "${over.key}" in ${over.catalog} would hold ${over.total} values (${over.observed} on it now, ${over.added} to add); Lake Formation allows at most ${LF_TAG_MAX_VALUES} values per key. Nothing was changed.`,
+    {
+      hint: `mesh tags every table with its ${over.key} and never removes a value.${unused || ' Publish fewer products in this mesh (split it into two meshes), or remove values no table uses any more from the key.'}`,
+    },
+  );
+}
