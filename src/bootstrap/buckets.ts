@@ -7,7 +7,7 @@
 import { MeshError } from '../core/errors.js';
 import type { Comparison } from '../engine/plan.js';
 import { s3Prefix } from '../workspace/locations.js';
-import type { Domain, Workspace } from '../workspace/model.js';
+import type { Workspace } from '../workspace/model.js';
 import { managedTags } from '../workspace/naming.js';
 import type { BucketEncryption, BucketSpec } from './port.js';
 

@@ -4,6 +4,7 @@
  * managed buckets only with `deleteData` (else it says they are kept), and never a bucket that is not mesh's.
  */
 import type { AwsClients } from '../aws/clients.js';
+import { requireLfTagKeyWithinLimit } from '../catalog/lf-tag-limit.js';
 import { MeshError } from '../core/errors.js';
 import { emit } from '../core/messages.js';
 import { type Change, isChangeOf, type Plan, specOf, summarize } from '../engine/plan.js';
@@ -108,6 +109,12 @@ export async function createBootstrapPlane(env: PlaneEnv, options: BootstrapPlan
         // An existing bucket without mesh's tag is someone else's: refused before anything is changed, never taken over.
         if (o.spec.kind === 's3-bucket' && d?.kind === 's3-bucket' && !isMeshBucket(o.spec, d))
           throw foreignBucket({ ...o.spec, products: d.products }, d.tags[MANAGED_BY_TAG] ?? '');
+      }
+      // An LF-Tag key past Lake Formation's 1,000 values would fail mid-apply at UpdateLFTag: refused here instead.
+      for (const d of desired) {
+        if (d.spec.kind !== 'lf-tag') continue;
+        const o = observed.find((x) => x.ref.type === d.ref.type && x.ref.id === d.ref.id)?.spec;
+        requireLfTagKeyWithinLimit(d.spec.key, d.spec.account, d.spec.values, o?.kind === 'lf-tag' ? o.values : []);
       }
       return createPlan(desired, observed, { compare: compareBootstrap });
     },

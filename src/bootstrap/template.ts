@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { requireLfTagKeyWithinLimit } from '../catalog/lf-tag-limit.js';
 import type { Workspace } from '../workspace/model.js';
 import { desiredBootstrap } from './desired.js';
 import { type BootstrapSpec, ROLE_POLICY_NAME } from './port.js';
@@ -119,6 +120,8 @@ function resourceOf(spec: BootstrapSpec): [string, Record<string, unknown>] {
 export function bootstrapTemplates(ws: Workspace): Map<string, Record<string, unknown>> {
   const byAccount = new Map<string, Record<string, Record<string, unknown>>>();
   for (const { spec } of desiredBootstrap(ws, ADMIN_PLACEHOLDER)) {
+    // CloudFormation would fail creating an AWS::LakeFormation::Tag with more values than Lake Formation allows.
+    if (spec.kind === 'lf-tag') requireLfTagKeyWithinLimit(spec.key, spec.account, spec.values, undefined, 'No template was written.');
     const resources = byAccount.get(spec.account) ?? {};
     const [id, resource] = resourceOf(spec);
     resources[id] = resource;
@@ -151,10 +154,12 @@ export function bootstrapTemplates(ws: Workspace): Map<string, Record<string, un
 
 /** Writes `mesh-bootstrap-<account>.<json|yaml>` per account; returns the files written. */
 export async function writeBootstrapTemplates(ws: Workspace, dir: string, format: TemplateFormat): Promise<string[]> {
+  // Built (and checked) before the directory is made: a refused workspace leaves nothing behind.
+  const templates = bootstrapTemplates(ws);
   await mkdir(dir, { recursive: true });
   const { stringify } = format === 'yaml' ? await import('yaml') : { stringify: undefined };
   const files: string[] = [];
-  for (const [account, template] of bootstrapTemplates(ws)) {
+  for (const [account, template] of templates) {
     const file = path.join(dir, `mesh-bootstrap-${account}.${format}`);
     await writeFile(file, stringify ? stringify(template, { aliasDuplicateObjects: false }) : `${JSON.stringify(template, null, 2)}\n`);
     files.push(file);

@@ -13,8 +13,6 @@ const LF_TAG_MAX_VALUES = 1000;
 
 /** What a key would hold after the plan: the values already on it and the ones the files add (values only grow). */
 interface LfTagCount {
-  readonly key: string;
-  readonly catalog: string;
   readonly total: number;
   readonly observed: number;
   readonly added: number;
@@ -22,7 +20,7 @@ interface LfTagCount {
   readonly unused: number;
 }
 
-function countLfTagValues(desired: readonly string[], observed: readonly string[] = []): Omit<LfTagCount, 'key' | 'catalog'> {
+function countLfTagValues(desired: readonly string[], observed: readonly string[] = []): LfTagCount {
   const wanted = new Set(desired);
   const have = new Set(observed);
   const added = [...wanted].filter((v) => !have.has(v)).length;
@@ -30,19 +28,32 @@ function countLfTagValues(desired: readonly string[], observed: readonly string[
   return { total: have.size + added, observed: have.size, added, unused };
 }
 
-/** The first LF-Tag key the plan would take past the limit, or undefined. */
-function lfTagOverLimit(
-  desired: readonly DesiredResource<CatalogResourceType>[],
-  observed: readonly CatalogObserved[],
-): LfTagCount | undefined {
-  const found = new Map(observed.map((o) => [keyOf(o.ref), o.spec]));
-  for (const d of desired) {
-    if (d.spec.kind !== 'lf-tag') continue;
-    const o = found.get(keyOf(d.ref));
-    const count = countLfTagValues(d.spec.values, o?.kind === 'lf-tag' ? o.values : []);
-    if (count.total > LF_TAG_MAX_VALUES) return { key: d.spec.key, catalog: d.spec.catalog, ...count };
-  }
-  return undefined;
+/**
+ * Refuses one LF-Tag key (in the catalog `catalog`) that would hold more values than Lake Formation allows: the
+ * values on it now (`observed`; values are never removed) with the ones `desired` adds. Pure; shared by the catalog
+ * plan and `mesh bootstrap`. `observed` undefined: the key's current values are not known (a CloudFormation
+ * template). `nothing` ends the message (what was not done).
+ */
+export function requireLfTagKeyWithinLimit(
+  key: string,
+  catalog: string,
+  desired: readonly string[],
+  observed?: readonly string[],
+  nothing = 'Nothing was changed.',
+): void {
+  const over = countLfTagValues(desired, observed);
+  if (over.total <= LF_TAG_MAX_VALUES) return;
+  const unused =
+    over.unused > 0
+      ? ` ${over.unused} of the values on it belong to no product in the files: remove them (aws lakeformation update-lf-tag --catalog-id ${catalog} --tag-key ${key} --tag-values-to-delete <values>, 50 per call) and run again.`
+      : '';
+  throw new MeshError(
+    'LfTagValueLimit',
+    `The LF-Tag key "${key}" in ${catalog} would hold ${over.total} values${observed ? ` (${over.observed} on it now, ${over.added} to add)` : ''}; Lake Formation allows at most ${LF_TAG_MAX_VALUES} values per key. ${nothing}`,
+    {
+      hint: `mesh tags every table with its ${key} and never removes a value.${unused || ' Publish fewer products in this mesh (split it into two meshes), or remove values no table uses any more from the key.'}`,
+    },
+  );
 }
 
 /** Refuses a plan that would give an LF-Tag key more values than Lake Formation allows (before anything is changed). */
@@ -50,17 +61,10 @@ export function requireLfTagValuesWithinLimit(
   desired: readonly DesiredResource<CatalogResourceType>[],
   observed: readonly CatalogObserved[],
 ): void {
-  const over = lfTagOverLimit(desired, observed);
-  if (!over) return;
-  const unused =
-    over.unused > 0
-      ? ` ${over.unused} of the values on it belong to no product in the files: remove them (aws lakeformation update-lf-tag --catalog-id ${over.catalog} --tag-key ${over.key} --tag-values-to-delete <values>, 50 per call) and run again.`
-      : '';
-  throw new MeshError(
-    'LfTagValueLimit',
-    `The LF-Tag key "${over.key}" in ${over.catalog} would hold ${over.total} values (${over.observed} on it now, ${over.added} to add); Lake Formation allows at most ${LF_TAG_MAX_VALUES} values per key. Nothing was changed.`,
-    {
-      hint: `mesh tags every table with its ${over.key} and never removes a value.${unused || ' Publish fewer products in this mesh (split it into two meshes), or remove values no table uses any more from the key.'}`,
-    },
-  );
+  const found = new Map(observed.map((o) => [keyOf(o.ref), o.spec]));
+  for (const d of desired) {
+    if (d.spec.kind !== 'lf-tag') continue;
+    const o = found.get(keyOf(d.ref));
+    requireLfTagKeyWithinLimit(d.spec.key, d.spec.catalog, d.spec.values, o?.kind === 'lf-tag' ? o.values : []);
+  }
 }
