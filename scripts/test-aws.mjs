@@ -17,23 +17,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { AWS_VARIABLES, awsVariableProblems, ROLES } from './aws-test-variables.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEST_FILE = 'test/e2e/aws-lifecycle.test.ts';
 const EXAMPLE = path.join(ROOT, 'templates', 'examples', 'music-streaming', 'domains');
 const PRODUCERS = ['users', 'songs', 'podcasts', 'interactions'];
 const CONSUMERS = ['recommendations', 'analytics'];
-const ROLES = ['central', 'producer', 'consumer'];
-const V = {
-  clusterArn: 'MESH_TEST_MSK_CLUSTER_ARN',
-  region: 'MESH_TEST_REGION',
-  roleName: 'MESH_TEST_ROLE_NAME',
-  vpcConnectionArn: 'MESH_TEST_MSK_VPC_CONNECTION_ARN',
-  replicationFactor: 'MESH_TEST_REPLICATION_FACTOR',
-  runId: 'MESH_TEST_RUN_ID',
-  profile: { central: 'MESH_TEST_CENTRAL_PROFILE', producer: 'MESH_TEST_PRODUCER_PROFILE', consumer: 'MESH_TEST_CONSUMER_PROFILE' },
-  account: { central: 'MESH_TEST_CENTRAL_ACCOUNT', producer: 'MESH_TEST_PRODUCER_ACCOUNT', consumer: 'MESH_TEST_CONSUMER_ACCOUNT' },
-};
+const V = AWS_VARIABLES;
 
 /** Profile names in the shared AWS config and credentials files (section names only: no value is read). */
 function knownProfiles(env) {
@@ -48,36 +39,6 @@ function knownProfiles(env) {
     for (const match of readFileSync(file, 'utf8').matchAll(/^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]/gm)) names.add(match[1]);
   }
   return names;
-}
-
-/** What is missing or wrong, one actionable line each (the same checks as test/e2e/aws-lifecycle-environment.ts). */
-export function problemsOf(env) {
-  const problems = [];
-  const arn = env[V.clusterArn];
-  if (!arn) problems.push(`${V.clusterArn}: the ARN of an existing MSK cluster (ACTIVE, IAM auth enabled)`);
-  else if (!/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[^/]+\/[^/]+$/.test(arn)) {
-    problems.push(`${V.clusterArn}: not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)`);
-  }
-  for (const role of ROLES) {
-    const profile = env[V.profile[role]];
-    const account = env[V.account[role]];
-    if (!profile && !account) problems.push(`${V.profile[role]} or ${V.account[role]}: the ${role} account`);
-    if (account && !/^\d{12}$/.test(account)) problems.push(`${V.account[role]}: not a 12-digit account id`);
-    if (account && !profile && !env[V.roleName]) problems.push(`${V.roleName}: the role to assume in ${V.account[role]}`);
-  }
-  const clusterAccount = (arn ?? '').split(':')[4];
-  const consumer = env[V.account.consumer];
-  if (consumer && clusterAccount && consumer !== clusterAccount && !env[V.vpcConnectionArn]) {
-    problems.push(
-      `${V.vpcConnectionArn}: the consumer account is not the cluster's; Lambda reaches the cluster from it through a managed VPC connection`,
-    );
-  }
-  const rf = env[V.replicationFactor];
-  if (rf !== undefined && !/^[1-9]\d*$/.test(rf)) problems.push(`${V.replicationFactor}: a positive integer`);
-  if (Object.keys(env).some((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'))) {
-    problems.push('AWS_ENDPOINT_URL*: unset it; the real-account run uses the default AWS endpoints');
-  }
-  return problems;
 }
 
 /** Profiles named by the variables that no AWS config or credentials file defines. */
@@ -249,7 +210,7 @@ export async function main(argv, io) {
     return 2;
   }
   const env = io.env;
-  const problems = [...problemsOf(env), ...missingProfiles(env)];
+  const problems = [...awsVariableProblems(env), ...missingProfiles(env)];
   if (problems.length > 0) {
     io.stderr.write(
       `npm run test:aws needs real AWS accounts; set:\n  ${problems.join('\n  ')}\nSee "Running the tests against real AWS accounts" in README.md.\n`,

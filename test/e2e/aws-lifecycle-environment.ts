@@ -11,22 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { type AccountRole, AWS_VARIABLES, awsVariableProblems, ROLES } from '../../scripts/aws-test-variables.mjs';
 import { createMskCluster, type DomainName, type ExampleAccounts, freshExampleAccounts } from './aws-example-setup.js';
 
-/** The variables `npm run test:aws` reads (scripts/test-aws.mjs checks the same names; a unit test holds them together). */
-export const AWS_VARIABLES = {
-  clusterArn: 'MESH_TEST_MSK_CLUSTER_ARN',
-  region: 'MESH_TEST_REGION',
-  roleName: 'MESH_TEST_ROLE_NAME',
-  vpcConnectionArn: 'MESH_TEST_MSK_VPC_CONNECTION_ARN',
-  replicationFactor: 'MESH_TEST_REPLICATION_FACTOR',
-  runId: 'MESH_TEST_RUN_ID',
-  profile: { central: 'MESH_TEST_CENTRAL_PROFILE', producer: 'MESH_TEST_PRODUCER_PROFILE', consumer: 'MESH_TEST_CONSUMER_PROFILE' },
-  account: { central: 'MESH_TEST_CENTRAL_ACCOUNT', producer: 'MESH_TEST_PRODUCER_ACCOUNT', consumer: 'MESH_TEST_CONSUMER_ACCOUNT' },
-} as const;
+export { AWS_VARIABLES, awsVariableProblems };
 
-export type AccountRole = keyof typeof AWS_VARIABLES.profile;
-const ROLES: readonly AccountRole[] = ['central', 'producer', 'consumer'];
 const roleOf = (domain: DomainName | 'central'): AccountRole =>
   domain === 'central' ? 'central' : domain === 'recommendations' || domain === 'analytics' ? 'consumer' : 'producer';
 
@@ -88,37 +77,6 @@ async function motoEnvironment(): Promise<LifecycleEnvironment> {
     kafka: async () => testKafka('mesh-lifecycle'),
     settleMs: 0,
   };
-}
-
-/** What is missing or wrong in the variables, as lines a user can act on (names only, never values). */
-export function awsVariableProblems(env: NodeJS.ProcessEnv): string[] {
-  const problems: string[] = [];
-  const v = AWS_VARIABLES;
-  const arn = env[v.clusterArn];
-  if (!arn) problems.push(`${v.clusterArn}: the ARN of an existing MSK cluster (ACTIVE, IAM auth enabled)`);
-  else if (!/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[^/]+\/[^/]+$/.test(arn)) {
-    problems.push(`${v.clusterArn}: not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)`);
-  }
-  for (const role of ROLES) {
-    const profile = env[v.profile[role]];
-    const account = env[v.account[role]];
-    if (!profile && !account) problems.push(`${v.profile[role]} or ${v.account[role]}: the ${role} account`);
-    if (account && !/^\d{12}$/.test(account)) problems.push(`${v.account[role]}: not a 12-digit account id`);
-    if (account && !profile && !env[v.roleName]) problems.push(`${v.roleName}: the role to assume in ${v.account[role]}`);
-  }
-  const clusterAccount = (arn ?? '').split(':')[4];
-  const consumer = env[v.account.consumer];
-  if (consumer && clusterAccount && consumer !== clusterAccount && !env[v.vpcConnectionArn]) {
-    problems.push(
-      `${v.vpcConnectionArn}: the consumer account is not the cluster's; Lambda reaches the cluster from it through a managed VPC connection`,
-    );
-  }
-  const rf = env[v.replicationFactor];
-  if (rf !== undefined && !/^[1-9]\d*$/.test(rf)) problems.push(`${v.replicationFactor}: a positive integer`);
-  if (Object.keys(env).some((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'))) {
-    problems.push('AWS_ENDPOINT_URL*: unset it; the real-account run uses the default AWS endpoints');
-  }
-  return problems;
 }
 
 async function awsEnvironment(env: NodeJS.ProcessEnv): Promise<LifecycleEnvironment> {
