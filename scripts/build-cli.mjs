@@ -113,13 +113,14 @@ const result = await build({
   plugins: [zodEnglishOnly, externals],
   metafile: !!process.env.MESH_BUNDLE_META,
 });
-// commands.json: each top-level command's line in `mesh --help`, from the full program (dist/cli/command-stubs.js):
+// commands.json: each top-level command's line in `mesh --help`, from the full program (dist/cli/help-only-commands.js):
 // main defines in full only the command a run names, and shows the others from this list.
-const { commandLines, COMMAND_LIST_FILE } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'command-stubs.js')).href);
+const { commandLines, COMMAND_LIST_FILE } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'help-only-commands.js')).href);
 const { buildProgram } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'program.js')).href);
 for (const command of (await buildProgram()).commands) {
-  // a stub shows a command's term and description; a hidden command or a help group would not show the same
-  if (command._hidden || command.helpGroup()) throw new Error(`mesh ${command.name()}: hidden or grouped commands need stubs that show it`);
+  // a help-only command shows a command's term and description; a hidden command or a help group would not show the same
+  if (command._hidden || command.helpGroup())
+    throw new Error(`mesh ${command.name()}: hidden or grouped commands need help-only commands that show them`);
 }
 writeFileSync(path.join(outdir, COMMAND_LIST_FILE), `${JSON.stringify(await commandLines(), null, 1)}\n`);
 // MESH_BUNDLE_META=<file>: esbuild's metafile (which input went into which output), to see what a command loads.

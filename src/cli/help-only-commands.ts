@@ -2,7 +2,7 @@
  * Start-up without the twenty commands a run does not use. The bundle's build (scripts/build-cli.mjs) writes
  * `commands.json` beside it: each top-level command's line in `mesh --help` (name, aliases, commander's term, its
  * description), taken from the full program. main then defines in full only the command argv names (none for
- * `mesh --help`), and the others as stubs that show the same line in the help. Without that file (dist/cli, tests
+ * `mesh --help`), and the others as help-only commands that show the same line in the help. Without that file (dist/cli, tests
  * from src) every command is loaded, as the full program.
  */
 import { readFileSync } from 'node:fs';
@@ -22,11 +22,11 @@ export interface CommandLine {
 /** The file the build writes beside the bundle's main.js. */
 export const COMMAND_LIST_FILE = 'commands.json';
 
-/** Thrown by a stub's action: argv named a command that was not loaded (main then parses with the full program). */
-export class StubReached extends Error {
+/** Thrown by a help-only command's action: argv named a command that was not loaded (main then parses with the full program). */
+export class UnloadedCommandReached extends Error {
   constructor(name: string) {
     super(`mesh ${name} was not loaded`);
-    this.name = 'StubReached';
+    this.name = 'UnloadedCommandReached';
   }
 }
 
@@ -44,7 +44,7 @@ function commandList(): readonly CommandLine[] | undefined {
 
 /**
  * The first word of `args` that is not a global flag or a global flag's value: the command commander will run.
- * A form this does not follow (`-yC dir`) only costs a second parse: the stub it reaches throws StubReached.
+ * A form this does not follow (`-yC dir`) only costs a second parse: the help-only command it reaches throws UnloadedCommandReached.
  */
 function commandWord(program: Command, args: readonly string[]): string | undefined {
   const takesValue = new Set<string>();
@@ -66,7 +66,7 @@ function commandWord(program: Command, args: readonly string[]): string | undefi
 }
 
 /** A command's line in the help, and nothing else: its action asks main for the full program. */
-function stub(line: CommandLine): Command {
+function helpOnly(line: CommandLine): Command {
   const command = new Command(line.name)
     .aliases([...line.aliases])
     .description(line.description)
@@ -74,14 +74,14 @@ function stub(line: CommandLine): Command {
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => {
-      throw new StubReached(line.name);
+      throw new UnloadedCommandReached(line.name);
     });
   return line.summary ? command.summary(line.summary) : command;
 }
 
 /**
  * The program for this argv: with the build's list, the command argv names (or, after `help`, the one it asks
- * about) in full and the others as stubs; without it, every command in full.
+ * about) in full and the others help-only; without it, every command in full.
  */
 export async function programFor(argv: readonly string[]): Promise<Command> {
   const list = commandList();
@@ -94,7 +94,7 @@ export async function programFor(argv: readonly string[]): Promise<Command> {
   const full = at >= 0 ? await COMMANDS[at]?.load() : undefined;
   const terms = new Map<Command, string>();
   list.forEach((line, i) => {
-    const command = i === at && full ? full : stub(line);
+    const command = i === at && full ? full : helpOnly(line);
     if (command !== full) terms.set(command, line.term);
     register(program, command);
   });

@@ -1,10 +1,10 @@
 // What `mesh --help` loads is only what this file imports statically: commander, the program's shell and the list of
-// commands (command-stubs.ts), the examples and the run's state. The rest loads where it is used: the command a run
+// commands (help-only-commands.ts), the examples and the run's state. The rest loads where it is used: the command a run
 // names, chalk and the message renderers before its action, the error report when a run fails.
 import { type Command, CommanderError } from 'commander';
 import { colorLevel, type ProcessIo, processIo } from '../io/env.js';
-import { programFor, StubReached } from './command-stubs.js';
 import { addExamples } from './examples.js';
+import { programFor, UnloadedCommandReached } from './help-only-commands.js';
 import { buildProgram } from './program.js';
 import { clearCurrentContext, currentContext, installSignalHandlers, takeRequestedExitCode, useProcessIo } from './run-state.js';
 
@@ -103,12 +103,12 @@ export async function main(argv: readonly string[] = process.argv, io?: MainIo):
   let program: Command | undefined;
   let code: number;
   try {
-    // Only the command argv names is loaded (command-stubs.ts); a form that reaches another parses again in full.
+    // Only the command argv names is loaded (help-only-commands.ts); a form that reaches another parses again in full.
     program = setUp(await programFor(argv), argv, pio);
     try {
       await program.parseAsync([...argv]);
     } catch (error) {
-      if (!(error instanceof StubReached)) throw error;
+      if (!(error instanceof UnloadedCommandReached)) throw error;
       program = setUp(await buildProgram(), argv, pio);
       await program.parseAsync([...argv]);
     }

@@ -1,6 +1,6 @@
 // `mesh --help` and `mesh --version` must not load the AWS SDK, kafkajs, DuckDB or SQLite: heavy modules load inside
 // the command that needs them. Checked in a child process with a loader hook that records every resolved module.
-// The bundle (what bin/mesh.js runs) loads only the command a run names (src/cli/command-stubs.ts), and `--help`
+// The bundle (what bin/mesh.js runs) loads only the command a run names (src/cli/help-only-commands.ts), and `--help`
 // loads no schema or YAML code: checked by module name, and by the code in the files loaded.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,7 +125,7 @@ describe('the bundle loads only the command a run names', () => {
     expect(events).toEqual([expect.stringMatching(/^events\.command-/)]);
   });
 
-  // The stubs show each command's line from commands.json, which the build takes from the full program: the help
+  // The help-only commands show each command's line from commands.json, which the build takes from the full program: the help
   // and the usage errors must read exactly as the full program's (dist/cli, every command loaded).
   it.each([
     [['--help']],
