@@ -15,6 +15,7 @@ import { isAwsError } from '../aws/errors.js';
 import type { IoHost } from '../core/messages.js';
 import { waitFor } from '../core/waiter.js';
 import type { Domain, Workspace } from '../workspace/model.js';
+import { allPages } from './pages.js';
 import type { PersonalizeKind, RefMaker, Removal } from './specs.js';
 
 /** The layer of each kind in its domain's `personalize:<domain>` group. */
@@ -35,17 +36,6 @@ interface Found {
   readonly name: string;
 }
 
-async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.next;
-  } while (token);
-  return out;
-}
-
 const tokenOf = (nextToken?: string) => (nextToken ? { nextToken } : {});
 
 /**
@@ -56,44 +46,44 @@ const tokenOf = (nextToken?: string) => (nextToken ? { nextToken } : {});
 async function findAll(pz: PersonalizeClient, groupName: string, schemaNames: ReadonlySet<string>, knownGroup: boolean): Promise<Found[]> {
   const sdk = await import('@aws-sdk/client-personalize');
   const out: Found[] = [];
-  const schemas = await pages(async (t) => {
+  const schemas = await allPages(async (t) => {
     const r = await pz.send(new sdk.ListSchemasCommand(tokenOf(t)));
     return { items: r.schemas, next: r.nextToken };
   });
   for (const s of schemas)
     if (s.schemaArn && schemaNames.has(s.name ?? '')) out.push({ resource: 'schema', arn: s.schemaArn, name: s.name ?? '' });
   if (out.length === 0 && !knownGroup) return out;
-  const groups = await pages(async (t) => {
+  const groups = await allPages(async (t) => {
     const r = await pz.send(new sdk.ListDatasetGroupsCommand(tokenOf(t)));
     return { items: r.datasetGroups, next: r.nextToken };
   });
   const group = groups.find((g) => g.name === groupName)?.datasetGroupArn;
   if (group) {
-    const solutions = await pages(async (t) => {
+    const solutions = await allPages(async (t) => {
       const r = await pz.send(new sdk.ListSolutionsCommand({ datasetGroupArn: group, ...tokenOf(t) }));
       return { items: r.solutions, next: r.nextToken };
     });
     for (const s of solutions) {
       if (!s.solutionArn) continue;
-      const campaigns = await pages(async (t) => {
+      const campaigns = await allPages(async (t) => {
         const r = await pz.send(new sdk.ListCampaignsCommand({ solutionArn: s.solutionArn, ...tokenOf(t) }));
         return { items: r.campaigns, next: r.nextToken };
       });
       for (const c of campaigns) if (c.campaignArn) out.push({ resource: 'campaign', arn: c.campaignArn, name: c.name ?? c.campaignArn });
     }
-    const trackers = await pages(async (t) => {
+    const trackers = await allPages(async (t) => {
       const r = await pz.send(new sdk.ListEventTrackersCommand({ datasetGroupArn: group, ...tokenOf(t) }));
       return { items: r.eventTrackers, next: r.nextToken };
     });
     for (const e of trackers)
       if (e.eventTrackerArn) out.push({ resource: 'event-tracker', arn: e.eventTrackerArn, name: e.name ?? e.eventTrackerArn });
-    const filters = await pages(async (t) => {
+    const filters = await allPages(async (t) => {
       const r = await pz.send(new sdk.ListFiltersCommand({ datasetGroupArn: group, ...tokenOf(t) }));
       return { items: r.Filters, next: r.nextToken };
     });
     for (const f of filters) if (f.filterArn) out.push({ resource: 'filter', arn: f.filterArn, name: f.name ?? f.filterArn });
     for (const s of solutions) if (s.solutionArn) out.push({ resource: 'solution', arn: s.solutionArn, name: s.name ?? s.solutionArn });
-    const datasets = await pages(async (t) => {
+    const datasets = await allPages(async (t) => {
       const r = await pz.send(new sdk.ListDatasetsCommand({ datasetGroupArn: group, ...tokenOf(t) }));
       return { items: r.datasets, next: r.nextToken };
     });

@@ -41,6 +41,7 @@ import type { AccountAccess, Workspace } from '../workspace/model.js';
 import { centralDataAccessRoleArn, centralDatabaseName, linkDatabaseName, roleArn } from '../workspace/naming.js';
 import { deletePersonalize, observePersonalize } from './aws-personalize.js';
 import { observeTransforms } from './aws-transforms.js';
+import { allPages } from './pages.js';
 import type { DestroySpec, RefMaker, Removal } from './specs.js';
 
 export type { DestroySpec, Removal } from './specs.js';
@@ -58,17 +59,6 @@ function describeResource(e: PrincipalResourcePermissions): string {
 
 const dbOf = (e: PrincipalResourcePermissions) =>
   e.Resource?.TableWithColumns?.DatabaseName ?? e.Resource?.Table?.DatabaseName ?? e.Resource?.Database?.Name;
-
-async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.next;
-  } while (token);
-  return out;
-}
 
 export class AwsDestroyer {
   private readonly accounts = new Map<string, AccountAccess>();
@@ -121,7 +111,7 @@ export class AwsDestroyer {
       [...this.accounts.keys()].map(async (account) => {
         const out: Removal[] = [];
         const glue = await this.clients.get(GlueClient, this.access(account));
-        const dbs = await pages((NextToken) =>
+        const dbs = await allPages((NextToken) =>
           glue.send(new GetDatabasesCommand({ NextToken })).then((p) => ({ items: p.DatabaseList, next: p.NextToken })),
         );
         // A resource link database is ours when it links to one of the mesh's central databases under mesh's name for it.
@@ -143,7 +133,7 @@ export class AwsDestroyer {
         }
         const mineNames = new Set(mine.map((d) => d.Name));
         const lf = await this.clients.get(LakeFormationClient, this.access(account));
-        const perms = await pages((NextToken) =>
+        const perms = await allPages((NextToken) =>
           lf.send(new ListPermissionsCommand({ NextToken })).then((p) => ({ items: p.PrincipalResourcePermissions, next: p.NextToken })),
         );
         for (const [index, entry] of perms.entries()) {
@@ -157,7 +147,7 @@ export class AwsDestroyer {
           out.push({ ref: ref(`grant:${account}:${index}:${label}`, label, account), spec, action: 'revoke', layer: 0 });
         }
         if (account === central) {
-          const resources = await pages((NextToken) =>
+          const resources = await allPages((NextToken) =>
             lf.send(new ListResourcesCommand({ NextToken })).then((p) => ({ items: p.ResourceInfoList, next: p.NextToken })),
           );
           const role = centralDataAccessRoleArn(ws.mesh);
