@@ -7,47 +7,32 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevServer, startDevServer } from '../../src/dev/http/server.js';
 import { EventsStore } from '../../src/personalize/local/events-store.js';
 import { openPersonalizeProject } from '../../src/personalize/project.js';
-import { deployPersonalize, trainPersonalize } from '../../src/personalize/service.js';
-import { type Fixture, makeFixture, recordingOutput } from './helpers.js';
+import { type ServedFixture, servedFixture } from './served-fixture.js';
 
-let f: Fixture;
-let server: DevServer;
-
-const ctxOf = () => ({ workspace: f.workspace, target: 'local' as const, host: recordingOutput() });
+let s: ServedFixture;
 
 beforeAll(async () => {
-  f = makeFixture();
-  await trainPersonalize(ctxOf());
-  await deployPersonalize(ctxOf());
-  server = await startDevServer({ workspace: f.workspace, port: 0 });
+  s = await servedFixture();
 });
 
 afterAll(async () => {
-  await server?.close();
-  f?.cleanup();
+  await s?.close();
 });
-
-async function served(userId: string): Promise<string[]> {
-  const res = await fetch(`${server.url}/recommendations/${encodeURIComponent(userId)}?num=10`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { itemList: { itemId: string }[] }).itemList.map((i) => i.itemId);
-}
 
 describe('freshness through change notifications', () => {
   it('every write by another connection shows in the very next request (60 in a row, one keep-alive client)', async () => {
-    const other = await EventsStore.open(openPersonalizeProject(f.workspace, 'recommendations').paths.eventsDb);
+    const other = await EventsStore.open(openPersonalizeProject(s.f.workspace, 'recommendations').paths.eventsDb);
     const stale: string[] = [];
     try {
       for (let i = 0; i < 60; i++) {
-        const user = f.data.users[i % f.data.users.length]?.userId as string;
-        const first = await served(user);
-        expect(await served(user)).toEqual(first); // kept between requests
+        const user = s.f.data.users[i % s.f.data.users.length]?.userId as string;
+        const first = await s.served(user);
+        expect(await s.served(user)).toEqual(first); // kept between requests
         // a synchronous write: committed (and notified) before the next request is sent
         other.putEvents([{ userId: user, sessionId: `s-n${i}`, eventType: 'play', itemId: first[0] as string, sentAt: 1_900_000_000 + i }]);
-        if ((await served(user)).includes(first[0] as string)) stale.push(`${user} still got ${first[0]}`);
+        if ((await s.served(user)).includes(first[0] as string)) stale.push(`${user} still got ${first[0]}`);
       }
     } finally {
       other.close();
@@ -61,15 +46,15 @@ describe('freshness through change notifications', () => {
     // Its socket is then ahead of the notification on epoll's ready list: deciding in the socket callback, the
     // server would answer from what it kept.
     let busy = 0;
-    server.addRoute('GET', '/test/busy', () => {
+    s.server.addRoute('GET', '/test/busy', () => {
       setImmediate(() => {
         const end = performance.now() + 30;
         while (performance.now() < end) busy++; // a loaded server, between two polls
       });
       return { body: {} };
     });
-    const db = openPersonalizeProject(f.workspace, 'recommendations').paths.eventsDb;
-    const users = f.data.users.slice(20, 30).map((u) => u.userId);
+    const db = openPersonalizeProject(s.f.workspace, 'recommendations').paths.eventsDb;
+    const users = s.f.data.users.slice(20, 30).map((u) => u.userId);
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
       cwd: path.resolve(__dirname, '..', '..'),
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -81,7 +66,7 @@ describe('freshness through change notifications', () => {
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', resolve);
-      child.stdin.end(JSON.stringify({ url: server.url, db, users }));
+      child.stdin.end(JSON.stringify({ url: s.server.url, db, users }));
     });
     expect(code).toBe(0);
     const results = JSON.parse(out) as { user: string; played: string; after: string[] }[];
