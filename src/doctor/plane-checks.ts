@@ -7,11 +7,12 @@
 import type { AwsClients } from '../aws/clients.js';
 import { isAwsError } from '../aws/errors.js';
 import { LOCK_TABLE } from '../lock/port.js';
+import { bucketPolicy, PERSONALIZE_PRINCIPAL, trustPolicy } from '../personalize/aws/policies.js';
 import type { AccountAccess, Domain, Workspace } from '../workspace/model.js';
 import { attempt, type Check, type CheckResult } from './checks.js';
 import { type PolicyDocumentText, policyGrants, trustsService } from './policy-reading.js';
 
-const PERSONALIZE = 'personalize.amazonaws.com';
+const PERSONALIZE = PERSONALIZE_PRINCIPAL;
 const GLUE = 'glue.amazonaws.com';
 
 /** The lock table in the central account: without it the lock's first use would create it (a change). */
@@ -136,10 +137,7 @@ export interface PersonalizeTarget {
   readonly file: string;
 }
 
-const trustDocument = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: PERSONALIZE }, Action: 'sts:AssumeRole' }],
-});
+const trustDocument = trustPolicy();
 
 function s3ReadPolicy(bucket: string, keyPrefix: string): string {
   return JSON.stringify({
@@ -147,21 +145,6 @@ function s3ReadPolicy(bucket: string, keyPrefix: string): string {
     Statement: [
       { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/${keyPrefix}*` },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}` },
-    ],
-  });
-}
-
-function bucketPolicyFor(bucket: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PersonalizeS3BucketAccessPolicy',
-        Effect: 'Allow',
-        Principal: { Service: PERSONALIZE },
-        Action: ['s3:GetObject', 's3:ListBucket'],
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-      },
     ],
   });
 }
@@ -257,7 +240,7 @@ export function personalizeChecks(clients: AwsClients, p: PersonalizeTarget): Ch
     );
   };
   const bucketCheckOf: Check = async () => {
-    let fix = `Attach this bucket policy: aws s3api put-bucket-policy --bucket ${p.bucket} --policy '${bucketPolicyFor(p.bucket)}'.`;
+    let fix = `Attach this bucket policy: aws s3api put-bucket-policy --bucket ${p.bucket} --policy '${bucketPolicy(p.bucket)}'.`;
     return manual(
       await attempt(
         `personalize bucket (${p.domain.name})`,
@@ -269,7 +252,7 @@ export function personalizeChecks(clients: AwsClients, p: PersonalizeTarget): Ch
             policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: p.bucket }))).Policy ?? '';
           } catch (error) {
             if (isAwsError(error, 'NoSuchBucket')) {
-              fix = `Create it in ${p.domain.access.region} (aws s3 mb s3://${p.bucket}) with the policy ${bucketPolicyFor(p.bucket)}, or set aws.bucket in ${p.file}.`;
+              fix = `Create it in ${p.domain.access.region} (aws s3 mb s3://${p.bucket}) with the policy ${bucketPolicy(p.bucket)}, or set aws.bucket in ${p.file}.`;
               throw new Error(`the bucket ${p.bucket} does not exist in account ${p.domain.access.account}`);
             }
             if (isAwsError(error, 'NoSuchBucketPolicy'))

@@ -12,30 +12,9 @@ import { emit } from '../../core/messages.js';
 import type { DatasetType } from '../avro-rules.js';
 import type { BuiltDataset } from '../datasets/build.js';
 import type { AwsPersonalizeEnv } from './aws-env.js';
+import { bucketPolicy, PERSONALIZE_PRINCIPAL, trustPolicy } from './policies.js';
 
-const PRINCIPAL = 'personalize.amazonaws.com';
-
-export function trustPolicy(): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: PRINCIPAL }, Action: 'sts:AssumeRole' }],
-  });
-}
-
-export function bucketPolicy(bucket: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PersonalizeS3BucketAccessPolicy',
-        Effect: 'Allow',
-        Principal: { Service: PRINCIPAL },
-        Action: ['s3:GetObject', 's3:ListBucket'],
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-      },
-    ],
-  });
-}
+const PRINCIPAL = PERSONALIZE_PRINCIPAL;
 
 function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
