@@ -9,9 +9,12 @@
 // The children run without NODE_EXTRA_CA_CERTS: Node 20 reads and parses that certificate file at start-up (some
 // 30 ms here), which would inflate bare node and flatter every ratio; `mesh --help` makes no TLS connection. When it
 // is set, one more row shows bare node with it, for comparison with figures measured that way.
-// On a Node with a compile cache (22.1+), bin/mesh.js keeps one in the user's cache folder: the warm-ups fill it,
+// `mesh --help` and `--version` print from the build's help template (bin/help.cjs): piped, as here, that is the help
+// kept at 80 columns; on a terminal of another width commander's Help class (one small file) wraps it. `mesh help`
+// prints the same help through commander and the bundle, for comparison.
+// On a Node with a compile cache (22.1+), bin/mesh.cjs keeps one in the user's cache folder: the warm-ups fill it,
 // and the "no compile cache" rows show the same commands without it (NODE_DISABLE_COMPILE_CACHE=1).
-// The "unbundled" rows run the tsc output (dist/cli/main.js) instead of the esbuild bundle that bin/mesh.js runs
+// The "unbundled" rows run the tsc output (dist/cli/main.js) instead of the esbuild bundle that bin/mesh.cjs runs
 // (dist/bundle/main.js, scripts/build-cli.mjs): every command module loaded, one file per module.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'mesh.js');
+const bin = path.join(root, 'bin', 'mesh.cjs');
 const RUNS = 21;
 const ws = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
 const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...cleanEnv } = process.env;
@@ -32,7 +35,7 @@ if (init.status !== 0) {
 }
 const bundle = path.join(root, 'dist', 'bundle', 'main.js');
 if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(path.join(root, 'dist', 'cli', 'main.js')).mtimeMs) {
-  // bin/mesh.js would fall back to dist/cli/main.js: the figures would not be the bundle's.
+  // bin/mesh.cjs would fall back to dist/cli/main.js: the figures would not be the bundle's.
   console.error('dist/bundle/main.js is missing or older than dist/cli/main.js: run `npm run build` (it bundles the CLI).');
   process.exit(1);
 }
@@ -68,6 +71,7 @@ function casesFor(node) {
     { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
     { name: 'mesh --help', args: [bin, '--help'], goal: 1.25 },
     { name: 'mesh --version', args: [bin, '--version'] },
+    { name: 'mesh help (the same help through commander)', args: [bin, 'help'] },
     { name: 'mesh validate (music-streaming)', args: [bin, 'validate'], goal: 2.5 },
   ];
   if (cacheFn === 'function') {

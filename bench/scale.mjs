@@ -21,7 +21,7 @@ import { generateScaleWorkspace } from './scale/generate.mjs';
 import { startPagedMoto } from './scale/moto.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MESH = path.join(ROOT, 'bin', 'mesh.js');
+const MESH = path.join(ROOT, 'bin', 'mesh.cjs');
 const PROBE = path.join(ROOT, 'bench', 'scale', 'rss-probe.mjs');
 const AWS_RUN = path.join(ROOT, 'bench', 'scale', 'aws-run.mjs');
 const RUNS = 3;

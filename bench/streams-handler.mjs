@@ -19,7 +19,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'mesh.js');
+const bin = path.join(root, 'bin', 'mesh.cjs');
 const vsAt = process.argv.indexOf('--vs');
 const builds = [{ label: 'this build', dir: root }];
 if (vsAt > 0) builds.push({ label: path.basename(path.resolve(process.argv[vsAt + 1])), dir: path.resolve(process.argv[vsAt + 1]) });

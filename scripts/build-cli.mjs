@@ -4,13 +4,14 @@
 // command a run names), commands.json (the lines `mesh --help` shows for the commands not loaded), commander.js
 // (commander, bundled: one ESM file instead of its CommonJS files), and one chunk per lazily imported part (planes,
 // engine, transports), which load only in the command that needs them. The other packages (AWS SDK, kafkajs, DuckDB, SQLite, …) stay external, resolved from
-// node_modules as before. bin/mesh.js runs the bundle when it is at least as new as dist/cli/main.js.
+// node_modules as before. bin/mesh.cjs runs the bundle when it is at least as new as dist/cli/main.js.
 //
 // Every output file sits directly in dist/bundle/, at the same depth as dist/<area>/*.js, so the paths modules
 // resolve from import.meta.url (../../package.json, ../../templates) hold unchanged.
 // Identifiers are not minified: class and function names (error names, stack traces) stay as written.
 import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -123,5 +124,24 @@ for (const command of (await buildProgram()).commands) {
     throw new Error(`mesh ${command.name()}: hidden or grouped commands need help-only commands that show them`);
 }
 writeFileSync(path.join(outdir, COMMAND_LIST_FILE), `${JSON.stringify(await commandLines(), null, 1)}\n`);
+// help.json: the top-level help with commander's wraps left as marks, and the version, for bin/mesh.cjs to print
+// `mesh --help` and `mesh --version` without loading the CLI (src/cli/help-template.ts). Checked here against commander
+// itself at several widths (a terminal's columns; 80 when not a terminal): the build fails when they differ.
+const { helpTemplate, HELP_TEMPLATE_FILE } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'help-template.js')).href);
+const { version } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'version.js')).href);
+const template = helpTemplate(await buildProgram(), version);
+const { renderHelp, commanderHelp } = createRequire(import.meta.url)(path.join(root, 'bin', 'help.cjs'));
+for (const width of [undefined, 20, 40, 59, 60, 79, 81, 100, 120, 132, 200, 400]) {
+  const program = await buildProgram();
+  program.configureOutput({ getOutHelpWidth: () => width });
+  const helper = commanderHelp();
+  helper.prepareContext({ helpWidth: width });
+  if (renderHelp(template, helper) !== program.helpInformation())
+    throw new Error(`help.json: the help at ${width ?? 'the default'} columns differs from commander's`);
+}
+// The help at 80 columns, as printed when stdout is not a terminal (or is 80 wide), is kept whole: no wrapping at run time.
+const helper80 = commanderHelp();
+helper80.prepareContext({ helpWidth: 80 });
+writeFileSync(path.join(outdir, HELP_TEMPLATE_FILE), `${JSON.stringify({ ...template, at80: renderHelp(template, helper80) })}\n`);
 // MESH_BUNDLE_META=<file>: esbuild's metafile (which input went into which output), to see what a command loads.
 if (process.env.MESH_BUNDLE_META) writeFileSync(process.env.MESH_BUNDLE_META, JSON.stringify(result.metafile));

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'mesh.js');
+const bin = path.join(root, 'bin', 'mesh.cjs');
 const keep = process.argv.includes('--keep');
 /** Keep mesh dev and the portal up after the demo, until Ctrl-C: only when a person is at a terminal. */
 const stay = process.stdin.isTTY === true && process.stdout.isTTY === true && !process.argv.includes('--exit');

@@ -111,7 +111,7 @@ function smoke(node, project) {
   const env = { ...process.env, CI: 'true', NO_COLOR: '1', PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH}` };
   const mesh = (...args) => {
     say(`mesh ${args.join(' ')}`);
-    const r = spawnSync(node.bin, [path.join(project, 'bin', 'mesh.js'), ...args], { cwd: ws, env, encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(node.bin, [path.join(project, 'bin', 'mesh.cjs'), ...args], { cwd: ws, env, encoding: 'utf8', timeout: 300_000 });
     if (r.status !== 0) throw new Error(`mesh ${args.join(' ')} on Node ${node.version}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   };

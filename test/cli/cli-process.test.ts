@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { removeWorkspace, writeWorkspace } from '../workspace/fixture.js';
 import { ensureBuilt, runChild } from './run-cli.js';
 
-describe('mesh as a child process (node bin/mesh.js)', () => {
+describe('mesh as a child process (node bin/mesh.cjs)', () => {
   let dir: string;
   beforeAll(async () => {
     ensureBuilt();

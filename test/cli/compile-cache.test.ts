@@ -1,4 +1,4 @@
-// bin/mesh.js keeps V8's compile cache (Node 22.1+) in the user's own cache folder: never in the workspace, never in
+// bin/mesh.cjs keeps V8's compile cache (Node 22.1+) in the user's own cache folder: never in the workspace, never in
 // the shared temp folder. The folder rule is checked as a function, and the real CLI is run with a cache home of
 // the test's own: on a Node with a compile cache the entries land there; on Node 20 nothing is written anywhere.
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ interface System {
   platform: string;
   homedir: () => string;
 }
-const { compileCacheDir } = (await import(pathToFileURL(path.join(ROOT, 'bin', 'compile-cache.js')).href)) as {
+const { compileCacheDir } = (await import(pathToFileURL(path.join(ROOT, 'bin', 'compile-cache.cjs')).href)) as {
   compileCacheDir: (system: System) => string | undefined;
 };
 

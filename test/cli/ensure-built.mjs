@@ -28,7 +28,7 @@ if (builtAt() < newest(path.join(root, 'src'))) {
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // tsc still writes dist/ when another module has type errors; the CLI tests then show what works.
   if (builtAt() === 0) process.exit(result.status ?? 1);
-  // The bundle bin/mesh.js runs (it falls back to dist/cli when the bundle is older), as `npm run build` makes it.
+  // The bundle bin/mesh.cjs runs (it falls back to dist/cli when the bundle is older), as `npm run build` makes it.
   const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 }

@@ -1,7 +1,8 @@
-// `mesh --help` and `mesh --version` must not load the AWS SDK, kafkajs, DuckDB or SQLite: heavy modules load inside
-// the command that needs them. Checked in a child process with a loader hook that records every resolved module.
-// The bundle (what bin/mesh.js runs) loads only the command a run names (src/cli/help-only-commands.ts), and `--help`
-// loads no schema or YAML code: checked by module name, and by the code in the files loaded.
+// `mesh --help` and `mesh --version` load nothing but bin/ and Node's own modules (they print from the build's help
+// template), and no help must load the AWS SDK, kafkajs, DuckDB or SQLite: heavy modules load inside the command that
+// needs them. Checked in a child process with a loader hook that records every resolved module. The bundle (what
+// bin/mesh.cjs runs) loads only the command a run names (src/cli/help-only-commands.ts), and `mesh help` loads no
+// schema or YAML code: checked by module name, and by the code in the files loaded.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +36,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function modulesLoadedBy(args: string[], cwd?: string): string[] {
   const log = path.join(dir, 'modules.log');
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', path.join(dir, 'record.mjs'), path.join(root, 'bin', 'mesh.js'), ...args], {
+  const r = spawnSync(process.execPath, ['--import', path.join(dir, 'record.mjs'), path.join(root, 'bin', 'mesh.cjs'), ...args], {
     encoding: 'utf8',
     ...(cwd ? { cwd } : {}),
   });
@@ -44,23 +45,30 @@ function modulesLoadedBy(args: string[], cwd?: string): string[] {
 }
 
 describe('start-up loads only what it needs', () => {
-  it.each([['--help'], ['--version'], ['publish-product', '--help']])(
-    'mesh %s loads no SDK, Kafka, DuckDB, SQLite or prompt module',
-    (...args) => {
-      const loaded = modulesLoadedBy(args);
-      expect(loaded.some((m) => m.includes('commander'))).toBe(true); // the hook records what it should
-      expect(loaded.filter((m) => HEAVY.some((h) => h.test(m)))).toEqual([]);
+  it.each([['--help'], ['--version']])(
+    'mesh %s loads no module of mesh or of any package: it prints from the build (bin/help.cjs)',
+    (arg) => {
+      const loaded = modulesLoadedBy([arg]);
+      expect(loaded).toContain(`cjs:${path.join(root, 'bin', 'mesh.cjs')}`); // the hook records what it should
+      const beyondNode = loaded.filter((m) => !m.startsWith('cjs:node:') && !m.includes('/bin/mesh.cjs') && m !== 'cjs:./help.cjs');
+      expect(beyondNode).toEqual([]);
     },
   );
 
+  it.each([['help'], ['publish-product', '--help']])('mesh %s loads no SDK, Kafka, DuckDB, SQLite or prompt module', (...args) => {
+    const loaded = modulesLoadedBy(args);
+    expect(loaded.some((m) => m.includes('commander'))).toBe(true); // the hook records what it should
+    expect(loaded.filter((m) => HEAVY.some((h) => h.test(m)))).toEqual([]);
+  });
+
   it('the hook does see heavy modules when a command loads them (so the check above can fail)', () => {
     const ws = path.join(dir, 'ws');
-    spawnSync(process.execPath, [path.join(root, 'bin', 'mesh.js'), 'init', '--example', 'music-streaming', '--yes', '--dir', ws], {
+    spawnSync(process.execPath, [path.join(root, 'bin', 'mesh.cjs'), 'init', '--example', 'music-streaming', '--yes', '--dir', ws], {
       encoding: 'utf8',
     });
     const log = path.join(dir, 'modules.log');
     writeFileSync(log, '');
-    spawnSync(process.execPath, ['--import', path.join(dir, 'record.mjs'), path.join(root, 'bin', 'mesh.js'), 'doctor', '--cwd', ws], {
+    spawnSync(process.execPath, ['--import', path.join(dir, 'record.mjs'), path.join(root, 'bin', 'mesh.cjs'), 'doctor', '--cwd', ws], {
       encoding: 'utf8',
     });
     const loaded = spawnSync('cat', [log], { encoding: 'utf8' }).stdout;
@@ -96,12 +104,12 @@ describe('the bundle loads only the command a run names', () => {
   let ws = '';
   beforeAll(() => {
     ws = path.join(dir, 'ws-commands');
-    const init = run([path.join(root, 'bin', 'mesh.js')], ['init', '--example', 'music-streaming', '--yes', '--dir', ws]);
+    const init = run([path.join(root, 'bin', 'mesh.cjs')], ['init', '--example', 'music-streaming', '--yes', '--dir', ws]);
     expect(init.code, init.out).toBe(0);
   });
 
-  it('mesh --help runs the bundle and loads no command module, schema or YAML code', () => {
-    const loaded = modulesLoadedBy(['--help']);
+  it('mesh help runs the bundle and loads no command module, schema or YAML code', () => {
+    const loaded = modulesLoadedBy(['help']);
     const files = bundleFiles(loaded);
     expect(files).toContain('main.js');
     expect(files.filter((f) => f.includes('.command-'))).toEqual([]);
@@ -143,7 +151,7 @@ describe('the bundle loads only the command a run names', () => {
       full,
       `import { main } from ${JSON.stringify(`file://${path.join(root, 'dist', 'cli', 'main.js')}`)};\nawait main(process.argv);\n`,
     );
-    const bundled = run([path.join(root, 'bin', 'mesh.js')], args);
+    const bundled = run([path.join(root, 'bin', 'mesh.cjs')], args);
     expect(bundled).toEqual(run([full], args));
   });
 
@@ -151,7 +159,7 @@ describe('the bundle loads only the command a run names', () => {
     const loaded = modulesLoadedBy(['-yC', ws, 'validate']);
     const commands = bundleFiles(loaded).filter((f) => f.includes('.command-'));
     expect(commands.length).toBeGreaterThan(1);
-    const r = run([path.join(root, 'bin', 'mesh.js')], ['-yC', ws, 'validate']);
+    const r = run([path.join(root, 'bin', 'mesh.cjs')], ['-yC', ws, 'validate']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('Workspace is valid: 6 domains, 4 products, 5 subscriptions.');
   });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type CliRun, runMesh } from '../support/cli-harness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = path.join(ROOT, 'bin', 'mesh.js');
+export const BIN = path.join(ROOT, 'bin', 'mesh.cjs');
 
 /** Builds dist/ once for all test files (serialised with flock; a no-op when dist is fresh). */
 export function ensureBuilt(): void {
@@ -26,7 +26,7 @@ export function runInProcess(args: readonly string[]): Promise<CliRun> {
   return runMesh(args);
 }
 
-/** The built CLI as a child process (`node bin/mesh.js`), without CI set unless asked. */
+/** The built CLI as a child process (`node bin/mesh.cjs`), without CI set unless asked. */
 export function runChild(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
   const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], {
     cwd,

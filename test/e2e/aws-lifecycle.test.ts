@@ -174,7 +174,7 @@ afterAll(async () => {
   }
   if (failures.length > 0) {
     throw new Error(
-      `teardown failed:\n  ${failures.join('\n  ')}\nRe-run: node bin/mesh.js --cwd ${root} --yes destroy --include-bootstrap --delete-data`,
+      `teardown failed:\n  ${failures.join('\n  ')}\nRe-run: node bin/mesh.cjs --cwd ${root} --yes destroy --include-bootstrap --delete-data`,
     );
   }
 }, 20 * 60_000);

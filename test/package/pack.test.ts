@@ -48,7 +48,7 @@ function mesh(...args: string[]) {
 describe('the packed package, installed globally', () => {
   it('is publishable under its name and installs the `mesh` command', () => {
     expect(pkg.name).toMatch(/^(@[a-z0-9-]+\/)?[a-z0-9][a-z0-9.-]*$/);
-    expect(pkg.bin).toEqual({ mesh: 'bin/mesh.js' });
+    expect(pkg.bin).toEqual({ mesh: 'bin/mesh.cjs' });
     expect(existsSync(bin)).toBe(true);
     const version = mesh('--version');
     expect(version.code).toBe(0);

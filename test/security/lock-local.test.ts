@@ -36,7 +36,7 @@ interface Running {
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** `node bin/mesh.js <args>` in the background, its output collected. */
+/** `node bin/mesh.cjs <args>` in the background, its output collected. */
 function start(args: string[], cwd: string): Running {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';

@@ -49,13 +49,13 @@ describe('the streams plane picks its adapter by target', () => {
     const ws = path.join(dir, 'ws');
     const init = spawnSync(
       process.execPath,
-      [path.join(root, 'bin', 'mesh.js'), 'init', '--example', 'music-streaming', '--yes', '--dir', ws],
+      [path.join(root, 'bin', 'mesh.cjs'), 'init', '--example', 'music-streaming', '--yes', '--dir', ws],
       {
         encoding: 'utf8',
       },
     );
     expect(init.status, init.stderr).toBe(0);
-    // The compiled modules, not the bundle bin/mesh.js prefers (its chunks do not carry the source paths).
+    // The compiled modules, not the bundle bin/mesh.cjs prefers (its chunks do not carry the source paths).
     const script = path.join(dir, 'plan-local.mjs');
     writeFileSync(
       script,

@@ -15,7 +15,7 @@ import { loadWorkspace } from '../../src/workspace/load.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'templates/examples/music-streaming');
-const BIN = path.join(ROOT, 'bin/mesh.js');
+const BIN = path.join(ROOT, 'bin/mesh.cjs');
 const PRODUCT_FILE = 'domains/interactions/products/interactions.odcs.yaml';
 
 export interface ProduceWorkspace {
