@@ -137,6 +137,7 @@ describe('the bundle loads only the command a run names', () => {
   // and the usage errors must read exactly as the full program's (dist/cli, every command loaded).
   it.each([
     [['--help']],
+    [['-h']],
     [[]],
     [['help']],
     [['help', 'events']],
@@ -145,6 +146,7 @@ describe('the bundle loads only the command a run names', () => {
     [['--json', 'publsh']],
     [['validate', '--jsn']],
     [['--version']],
+    [['-V']],
   ])('mesh %j reads the same from the bundle as from the full program', (args) => {
     const full = path.join(dir, 'full.mjs');
     writeFileSync(
