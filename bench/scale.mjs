@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { floors } from './scale/floors.mjs';
 import { generateScaleWorkspace } from './scale/generate.mjs';
 import { startPagedMoto } from './scale/moto.mjs';
 
@@ -310,6 +311,15 @@ export async function runScaleBench() {
   if (a) {
     out.push('', `#### AWS calls by operation, ${BIG} tables`, '', ...operations(a));
     out.push('', `#### Where the calls go, ${BIG} tables`, '', ...accounts(a));
+    const f = floors(a);
+    out.push(
+      '',
+      `#### Each call against its floor, ${BIG} tables (${a.publish.shape.producers} producer domains, ${a.publish.shape.buckets} buckets, ${a.subscribe.shape.pairs} consumer-producer pairs, ${a.subscribe.shape.columnSubsets} column subsets)`,
+      '',
+      ...f.lines,
+      '',
+      `With mesh's names (one link database per consumer-producer pair) and one named-resource grant per table and per subscription, a first publish of this mesh cannot take fewer than ${f.floorPerTable.toFixed(2)} calls per table, nor the subscriptions fewer than ${f.floorPerSubscription.toFixed(3)} calls each. One link database per consumer instead of per pair would take ${a.subscribe.shape.linkedPairs - a.subscribe.shape.consumerAccounts} CreateDatabase calls off the subscriptions.`,
+    );
     const pf = a.preflight;
     const per = Object.entries(pf.byOperation)
       .map(([op, n]) => `${op} ${n}`)

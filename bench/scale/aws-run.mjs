@@ -37,6 +37,43 @@ async function createBuckets(workspace) {
   return { buckets: workspace.domains.length };
 }
 
+/**
+ * What the workspace holds that AWS calls are counted against (bench/scale.mjs prints each operation next to its
+ * floor): tables, producer domains, their database links and buckets, subscriptions, column subsets, consumer-producer
+ * pairs, and the LF-Tag values per key.
+ */
+function shapeOf(workspace) {
+  const central = workspace.mesh.central.account;
+  const accountOf = (name) => workspace.domains.find((d) => d.name === name)?.access.account;
+  const tables = workspace.products.filter((p) => p.table);
+  const producers = new Set(tables.map((p) => p.domain));
+  const bucketOf = (p) => `${accountOf(p.domain)}/${p.table.location.replace(/^s3:\/\//, '').split('/')[0]}`;
+  const subscriptions = workspace.domains.flatMap((c) =>
+    c.subscriptions.filter((s) => s.table).map((s) => ({ consumer: c, s, product: tables.find((p) => p.name === s.product) })),
+  );
+  const linked = subscriptions.filter((x) => x.product && ![central, accountOf(x.product.domain)].includes(x.consumer.access.account));
+  return {
+    tables: tables.length,
+    producers: producers.size,
+    producerLinks: [...producers].filter((d) => accountOf(d) !== central).length,
+    buckets: new Set(tables.map(bucketOf)).size,
+    locations: new Set(tables.map((p) => `${p.domain} ${bucketOf(p)}`)).size,
+    subscriptions: subscriptions.length,
+    columnSubsets: subscriptions.filter((x) => x.s.table?.columns?.length).length,
+    pairs: new Set(subscriptions.map((x) => `${x.consumer.name}/${x.product?.domain}`)).size,
+    linkedPairs: new Set(linked.map((x) => `${x.consumer.name}/${x.product.domain}`)).size,
+    linkedSubscriptions: linked.length,
+    consumerAccounts: new Set(subscriptions.map((x) => x.consumer.access.account)).size,
+    // GetTables pages (100 tables each) to read every producer's central database once
+    centralTablePages: [...producers].reduce((n, d) => n + Math.ceil(tables.filter((p) => p.domain === d).length / 100), 0),
+    tagValues: {
+      classification: new Set(tables.map((p) => p.classification)).size,
+      domain: producers.size,
+      product: tables.length,
+    },
+  };
+}
+
 async function runStep(workspace, step) {
   const { createCatalogPlane } = await dist('catalog/plane.js');
   const { runPlanes } = await dist('engine/run.js');
@@ -82,6 +119,7 @@ async function runStep(workspace, step) {
     byAccount,
     summary: plan.summary,
     applied,
+    shape: shapeOf(workspace),
   };
 }
 
