@@ -17,9 +17,9 @@ describe('airline data, Personalize holdout repeated on 3 disjoint splits (the C
     const popularity = run('popularity-count');
     expect(engine.testUsers).toEqual(ease.testUsers);
     expect(ease.testUsers).toEqual(popularity.testUsers);
-    // measured: engine 0.1687 ± 0.0105, EASE 0.1590 ± 0.0137, popularity 0.1151 ± 0.0092 (MRR@25 0.1386 / 0.1307)
+    // measured: engine 0.1720 ± 0.0109 (1.08 ×), EASE 0.1590 ± 0.0137, popularity 0.1151 ± 0.0092 (MRR@25 0.1417 / 0.1307)
     expect(engine.metrics[NDCG10]).toBeGreaterThanOrEqual(0.165);
-    expect(engine.metrics[NDCG10]).toBeGreaterThanOrEqual(1.05 * ease.metrics[NDCG10]);
+    expect(engine.metrics[NDCG10]).toBeGreaterThanOrEqual(1.08 * ease.metrics[NDCG10]);
     expect(engine.metrics[MRR25]).toBeGreaterThanOrEqual(ease.metrics[MRR25]);
     expect(engine.metrics[NDCG10]).toBeGreaterThanOrEqual(1.3 * popularity.metrics[NDCG10]);
   });

@@ -29,6 +29,13 @@ export interface EngineParams {
   trendWeight: number;
   /** Half-life of the time-aware popularity, in days. */
   trendHalfLifeDays: number;
+  /**
+   * Weight of the expansion (pseudo-relevance feedback, rank.ts): the item-item scores of the user's
+   * `expansionDepth` best-scored unseen items, normalised, added to the personal scores; 0 = off.
+   */
+  expansionWeight: number;
+  /** How many of the best-scored unseen items seed the expansion. */
+  expansionDepth: number;
   /** Most recent events per user kept in the model and used for scoring. */
   maxHistory: number;
   /** Share of result slots given to cold items (no interactions yet), like Personalize's exploration. */
@@ -58,6 +65,8 @@ export const DEFAULT_PARAMS: Readonly<EngineParams> = {
   halfLifeDays: null,
   trendWeight: 0,
   trendHalfLifeDays: 30,
+  expansionWeight: 0,
+  expansionDepth: 10,
   maxHistory: 200,
   explorationWeight: 0.1,
   metadataWeight: 0.2,
@@ -75,6 +84,7 @@ export interface TuningTrial {
   halfLifeDays: number | null;
   trendWeight?: number;
   trendHalfLifeDays?: number;
+  expansionWeight?: number;
   ndcgAt10: number;
 }
 

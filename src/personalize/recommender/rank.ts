@@ -114,12 +114,42 @@ function maxOf64(v: Float64Array, n: number): number {
 }
 
 /**
- * The user's scores over warm items, in one vector (see scoring.ts):
- *   (1 − α)·long/max(long) + α·recent/max(recent) + trendWeight × trend at the user's latest event.
- * Same arithmetic, in the same order, as normalising each part, combining and adding the trend one step at a
- * time; but reused scratch vectors instead of five new ones per request.
+ * Expansion (pseudo-relevance feedback): the `depth` best unseen items of `pers` (positive scores only) are
+ * taken as if the user had them, and their item-item rows, weighted by those scores, are accumulated into `out`.
+ * A second step through the item-item model for users whose one or two items give a thin first step.
  */
-function personalScores(model: TrainedModel, events: readonly ProfileEvent[], weights: HistoryWeights, opts: ScoringOptions): Float64Array {
+function expansionScores(
+  model: TrainedModel,
+  pers: Float64Array,
+  seen: ReadonlySet<number>,
+  opts: ScoringOptions,
+  out: Float64Array,
+): void {
+  const n = model.warmItemCount;
+  const top = new TopK(opts.expansionDepth);
+  for (let j = 0; j < n; j++) {
+    const v = pers[j] as number;
+    if (v > 0 && v > top.threshold && !seen.has(j)) top.push(j, v);
+  }
+  const seeds = new Map<number, number>();
+  for (const r of top.sorted()) seeds.set(r.index, r.score);
+  out.fill(0);
+  accumulateItemScores(model, seeds, opts, out);
+}
+
+/**
+ * The user's scores over warm items, in one vector:
+ *   pers = (1 − α)·long/max(long) + α·recent/max(recent)   (see scoring.ts)
+ *   pers + expansionWeight × expansion/max(expansion) + trendWeight × trend at the user's latest event.
+ * Reused scratch vectors instead of new ones per request.
+ */
+function personalScores(
+  model: TrainedModel,
+  events: readonly ProfileEvent[],
+  seen: ReadonlySet<number>,
+  weights: HistoryWeights,
+  opts: ScoringOptions,
+): Float64Array {
   const n = model.warmItemCount;
   if (scratchLong.length < n) {
     scratchLong = new Float64Array(n);
@@ -133,17 +163,25 @@ function personalScores(model: TrainedModel, events: readonly ProfileEvent[], we
   const maxLong = maxOf64(long, n);
   const maxRecent = maxOf64(recent, n);
   const a = opts.recencyWeight;
+  for (let j = 0; j < n; j++) {
+    const l = maxLong > 0 ? (long[j] as number) / maxLong : (long[j] as number);
+    const r = maxRecent > 0 ? (recent[j] as number) / maxRecent : (recent[j] as number);
+    long[j] = (1 - a) * l + a * r;
+  }
   const last = events[events.length - 1];
   const trend = model.trend && opts.trendWeight > 0 && last !== undefined ? trendScores(model.trend, last.ts, scratchTrend) : undefined;
   const tw = opts.trendWeight;
   const nTrend = trend ? Math.min(n, trend.length) : 0;
-  for (let j = 0; j < n; j++) {
-    const l = maxLong > 0 ? (long[j] as number) / maxLong : (long[j] as number);
-    const r = maxRecent > 0 ? (recent[j] as number) / maxRecent : (recent[j] as number);
-    let s = (1 - a) * l + a * r;
-    if (j < nTrend) s += tw * ((trend as Float64Array)[j] as number);
-    long[j] = s;
+  const ew = opts.expansionWeight;
+  // the recent vector is spent: it holds the expansion
+  const expansion = ew > 0 && opts.expansionDepth > 0 ? recent : undefined;
+  if (expansion) expansionScores(model, long, seen, opts, expansion);
+  const maxExpansion = expansion ? maxOf64(expansion, n) : 0;
+  if (maxExpansion > 0) {
+    const scale = ew / maxExpansion;
+    for (let j = 0; j < n; j++) long[j] = (long[j] as number) + scale * ((expansion as Float64Array)[j] as number);
   }
+  for (let j = 0; j < nTrend; j++) long[j] = (long[j] as number) + tw * ((trend as Float64Array)[j] as number);
   return long;
 }
 
@@ -153,7 +191,7 @@ export function rankForEvents(model: TrainedModel, events: readonly ProfileEvent
   if (model.method === 'popularity' || events.length === 0)
     return popularShares(model, topWarmItems(model, undefined, req, seen, req.numResults));
   const weights = historyWeights(events, opts);
-  const scores = personalScores(model, events, weights, opts);
+  const scores = personalScores(model, events, seen, weights, opts);
   if (model.recipe !== 'user-personalization' || model.params.explorationWeight <= 0) {
     return topWarmItems(model, scores, req, seen, req.numResults);
   }

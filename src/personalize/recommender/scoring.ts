@@ -20,6 +20,8 @@ export interface ScoringOptions {
   maxHistory: number;
   knnNeighbors: number;
   trendWeight: number;
+  expansionWeight: number;
+  expansionDepth: number;
 }
 
 export function scoringOptions(model: TrainedModel, overrides: Partial<ScoringOptions> = {}): ScoringOptions {
@@ -31,6 +33,9 @@ export function scoringOptions(model: TrainedModel, overrides: Partial<ScoringOp
     maxHistory: overrides.maxHistory ?? p.maxHistory,
     knnNeighbors: overrides.knnNeighbors ?? p.knnNeighbors,
     trendWeight: overrides.trendWeight ?? p.trendWeight ?? 0,
+    // models saved before the expansion existed have no such parameter: off
+    expansionWeight: overrides.expansionWeight ?? p.expansionWeight ?? 0,
+    expansionDepth: overrides.expansionDepth ?? p.expansionDepth ?? 10,
   };
 }
 

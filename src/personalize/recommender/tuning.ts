@@ -33,6 +33,8 @@ export interface TuningGrid {
   /** Second stage, on the best fit: weight and half-life of time-aware popularity (trend.ts); weight 0 = off. */
   trendWeight: number[];
   trendHalfLifeDays: number[];
+  /** Third stage, on the best of the first two: weight of the expansion (rank.ts); 0 = off (always tried). */
+  expansionWeight: number[];
 }
 
 export const DEFAULT_GRID: TuningGrid = {
@@ -44,6 +46,7 @@ export const DEFAULT_GRID: TuningGrid = {
   halfLifeDays: [null, 14],
   trendWeight: [0.15, 0.3, 0.5],
   trendHalfLifeDays: [30, 90],
+  expansionWeight: [0.25, 0.5],
 };
 
 export interface TuningResult {
@@ -60,29 +63,56 @@ function scoringGrid(grid: TuningGrid): Partial<ScoringOptions>[] {
   return out;
 }
 
-/** Stage two: time-aware popularity on top of the best stage-one trial (same fit, same validation users). */
+/** Re-scores the best trial so far on the same fit and validation users with some scoring options changed. */
+function rescore(
+  model: TrainedModel,
+  best: TuningTrial,
+  cases: readonly HoldoutCase[],
+  params: EngineParams,
+  extra: Pick<TuningTrial, 'trendWeight' | 'trendHalfLifeDays' | 'expansionWeight'>,
+): TuningTrial {
+  const trial: TuningTrial = { ...best, ...extra };
+  const metrics = evaluateModel(model, cases, model.warmItemCount, {
+    recencyWeight: trial.recencyWeight,
+    halfLifeDays: trial.halfLifeDays,
+    ...(trial.knnNeighbors === undefined ? {} : { knnNeighbors: trial.knnNeighbors }),
+    // a weight the caller fixed stays as given
+    trendWeight: trial.trendWeight ?? params.trendWeight,
+    expansionWeight: trial.expansionWeight ?? params.expansionWeight,
+  });
+  return { ...trial, ndcgAt10: metrics.normalized_discounted_cumulative_gain_at_10 };
+}
+
+/** Stage two: time-aware popularity (weight × half-life) on the best stage-one fit. Returns the models by trial. */
 function tuneTrend(
   m: InteractionMatrix,
   probe: TrainedModel,
   best: TuningTrial,
   cases: readonly HoldoutCase[],
   grid: TuningGrid,
-): TuningTrial[] {
-  const out: TuningTrial[] = [];
+  params: EngineParams,
+): Map<TuningTrial, TrainedModel> {
+  const out = new Map<TuningTrial, TrainedModel>();
+  if (params.trendWeight > 0) return out;
   for (const trendHalfLifeDays of grid.trendHalfLifeDays) {
     const withTrend: TrainedModel = { ...probe, trend: buildTrend(m, m.warmItemCount, trendHalfLifeDays) };
     for (const trendWeight of grid.trendWeight) {
-      if (trendWeight <= 0) continue;
-      const metrics = evaluateModel(withTrend, cases, m.warmItemCount, {
-        recencyWeight: best.recencyWeight,
-        halfLifeDays: best.halfLifeDays,
-        ...(best.knnNeighbors === undefined ? {} : { knnNeighbors: best.knnNeighbors }),
-        trendWeight,
-      });
-      out.push({ ...best, trendWeight, trendHalfLifeDays, ndcgAt10: metrics.normalized_discounted_cumulative_gain_at_10 });
+      if (trendWeight > 0) out.set(rescore(withTrend, best, cases, params, { trendWeight, trendHalfLifeDays }), withTrend);
     }
   }
   return out;
+}
+
+/** Stage three: the expansion weight (rank.ts) on the best trial so far (0 = off: that trial itself). */
+function tuneExpansion(
+  model: TrainedModel,
+  best: TuningTrial,
+  cases: readonly HoldoutCase[],
+  grid: TuningGrid,
+  params: EngineParams,
+): TuningTrial[] {
+  if (params.expansionWeight > 0) return [];
+  return grid.expansionWeight.filter((w) => w > 0).map((expansionWeight) => rescore(model, best, cases, params, { expansionWeight }));
 }
 
 export function tuneUserPersonalization(
@@ -147,9 +177,12 @@ export function tuneUserPersonalization(
   }
   trials.sort((a, b) => b.ndcgAt10 - a.ndcgAt10);
   const first = trials[0] as TuningTrial;
-  const trendTrials =
-    params.trendWeight > 0 || grid.trendWeight.length === 0 ? [] : tuneTrend(m, probes.get(first) as TrainedModel, first, cases, grid);
-  trials.push(...trendTrials);
+  const firstProbe = probes.get(first) as TrainedModel;
+  const trendProbes = tuneTrend(m, firstProbe, first, cases, grid, params);
+  trials.push(...trendProbes.keys());
+  trials.sort((a, b) => b.ndcgAt10 - a.ndcgAt10);
+  const second = trials[0] as TuningTrial;
+  trials.push(...tuneExpansion(trendProbes.get(second) ?? firstProbe, second, cases, grid, params));
   trials.sort((a, b) => b.ndcgAt10 - a.ndcgAt10);
   const best = trials[0] as TuningTrial;
   const tuned: EngineParams = {
@@ -159,6 +192,7 @@ export function tuneUserPersonalization(
     ...(best.trendWeight === undefined
       ? {}
       : { trendWeight: best.trendWeight, trendHalfLifeDays: best.trendHalfLifeDays ?? params.trendHalfLifeDays }),
+    ...(best.expansionWeight === undefined ? {} : { expansionWeight: best.expansionWeight }),
     // λ scales with the data: the final fit sees all training users, the trial fit only the non-validation ones
     ...(best.easeLambda === undefined ? {} : { easeLambda: (best.easeLambda * interactions.length) / split.train.length }),
     ...(best.knnNeighbors === undefined ? {} : { knnNeighbors: best.knnNeighbors }),

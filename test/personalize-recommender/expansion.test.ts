@@ -1,0 +1,53 @@
+/**
+ * The expansion (pseudo-relevance feedback, rank.ts): the user's best-scored unseen items seed a second step
+ * through the item-item model, so an item two steps away from a one-item history moves up.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Interaction } from '../../src/personalize/recommender/index.js';
+import { deserializeModel, generateMusicDataset, recommend, serializeModel, trainModel } from '../../src/personalize/recommender/index.js';
+
+/** 40 users played A then B, 40 played B then C, nobody played A and C; 300 others played two of 20 fillers. */
+function chain(): Interaction[] {
+  const out: Interaction[] = [];
+  const add = (userId: string, items: string[], day: number): void => {
+    items.forEach((itemId, k) => {
+      out.push({ userId, itemId, timestamp: 1_700_000_000 + day * 86_400 + k * 60, eventType: 'play' });
+    });
+  };
+  for (let u = 0; u < 40; u++) add(`ab-${u}`, ['A', 'B'], u);
+  for (let u = 0; u < 40; u++) add(`bc-${u}`, ['B', 'C'], u);
+  for (let u = 0; u < 300; u++) add(`f-${u}`, [`F${u % 20}`, `F${(u * 7 + 3) % 20}`], u % 40);
+  return out;
+}
+
+const params = { tune: false, method: 'ease' as const, trendWeight: 0, explorationWeight: 0 };
+const history: Interaction[] = [{ userId: 'new-user', itemId: 'A', timestamp: 1_800_000_000, eventType: 'play' }];
+const ids = (model: ReturnType<typeof trainModel>): string[] =>
+  recommend(model, { userId: 'new-user', history, numResults: 5 }).map((r) => r.itemId);
+
+describe('expansion', () => {
+  it('puts C (A → B → C, never played with A) right after B for a user who played A; off, C is not in the top 5', () => {
+    const interactions = chain();
+    const off = trainModel({ interactions }, { recipe: 'user-personalization', params });
+    const on = trainModel({ interactions }, { recipe: 'user-personalization', params: { ...params, expansionWeight: 0.5 } });
+    expect(ids(off)[0]).toBe('B');
+    expect(ids(off)).not.toContain('C');
+    expect(ids(on).slice(0, 2)).toEqual(['B', 'C']);
+    // a saved model keeps the weight; a model saved before the parameter existed scores without expansion
+    expect(ids(deserializeModel(serializeModel(on)))).toEqual(ids(on));
+    const old = deserializeModel(serializeModel(on));
+    delete (old.params as Partial<typeof old.params>).expansionWeight;
+    expect(ids(old)).toEqual(ids(off));
+  });
+
+  it('is a tuned choice: validation tries weights 0.25 and 0.5 on the best trend trial and keeps the best of them and off', () => {
+    const data = generateMusicDataset({ seed: 5, users: 600 });
+    const model = trainModel(data, { recipe: 'user-personalization', seed: 1 });
+    const trials = model.stats.tuning?.trials ?? [];
+    const expansion = trials.filter((t) => t.expansionWeight !== undefined);
+    expect(expansion.map((t) => t.expansionWeight).sort()).toEqual([0.25, 0.5]);
+    const best = trials[0];
+    expect(model.params.expansionWeight).toBe(best?.expansionWeight ?? 0);
+    for (const t of trials) expect(t.ndcgAt10).toBeLessThanOrEqual(best?.ndcgAt10 ?? 0);
+  });
+});
