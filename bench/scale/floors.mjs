@@ -49,7 +49,11 @@ function floorsOf(a) {
       ceil(producerGrants, BATCH_ENTRIES),
       `producer grants (${producerGrants}): each table, each domain's database and bucket location; ${BATCH_ENTRIES} per call, across domains`,
     ],
-    ['glue:GetDatabases', 1, "the central catalog's; a producer's account only once its link's target exists (re-runs)"],
+    [
+      'glue:GetDatabases',
+      1 + p.producerLinks,
+      "the central catalog's, and each producer account's: mesh's link there may exist already (a stopped destroy, an old mesh name or naming pattern) and is compared, not assumed absent",
+    ],
     ['lakeformation:ListPermissions', 1, 'one page: no grant yet'],
     ['lakeformation:ListResources', 1, 'one page'],
     ['lakeformation:ListLFTags', 1, 'one page'],

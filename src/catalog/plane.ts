@@ -45,8 +45,6 @@ export async function openCatalogPort(
 type MutableQuery = {
   catalog: string;
   databases?: boolean;
-  /** Central databases that this account's database links point to (read only if one exists). */
-  linkTargets?: Set<string>;
   tablesOf?: Set<string> | 'managed';
   permissions?: boolean;
   locations?: boolean;
@@ -81,12 +79,8 @@ export function queriesFor(ws: Workspace, desired: DesiredCatalog, naming: Catal
     if (s.kind === 'lf-location') central.locations = true;
     else if (s.kind === 'lf-tag') central.tags = true;
     else if (s.kind === 'glue-table') tablesOf(central, s.database);
-    else if (s.kind === 'glue-database') q(s.catalog).databases = true;
-    else if (s.kind === 'resource-link-database') {
-      const query = q(s.catalog);
-      query.linkTargets ??= new Set();
-      query.linkTargets.add(s.target.database);
-    } else if (s.kind === 'resource-link') tablesOf(q(s.catalog), s.database);
+    else if (s.kind === 'resource-link-database' || s.kind === 'glue-database') q(s.catalog).databases = true;
+    else if (s.kind === 'resource-link') tablesOf(q(s.catalog), s.database);
     else if (s.kind === 'bucket-policy') {
       const query = q(s.account);
       query.buckets ??= new Set();
@@ -111,17 +105,11 @@ export function queriesFor(ws: Workspace, desired: DesiredCatalog, naming: Catal
       for (const d of ws.domains) if (d.name !== consumer.name) tablesOf(query, naming.linkDatabase(d.name));
     }
   }
-  return [...byCatalog.values()].map(({ linkTargets, ...m }) => {
-    // Only database links to read here: read them only if one of their targets exists (see databasesIfCentral).
-    const onlyLinks = linkTargets && !m.databases && !m.tablesOf;
-    return {
-      ...m,
-      ...(linkTargets && !onlyLinks ? { databases: true } : {}),
-      ...(onlyLinks ? { databases: true, databasesIfCentral: [...linkTargets].sort() } : {}),
-      tablesOf: m.tablesOf === 'managed' ? 'managed' : m.tablesOf ? [...m.tablesOf].sort() : undefined,
-      buckets: m.buckets ? [...m.buckets].sort() : undefined,
-    };
-  });
+  return [...byCatalog.values()].map((m) => ({
+    ...m,
+    tablesOf: m.tablesOf === 'managed' ? 'managed' : m.tablesOf ? [...m.tablesOf].sort() : undefined,
+    buckets: m.buckets ? [...m.buckets].sort() : undefined,
+  }));
 }
 
 function requirePublished(desired: DesiredCatalog, observed: readonly CatalogObserved[], naming: CatalogNaming): void {

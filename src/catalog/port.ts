@@ -151,13 +151,6 @@ export interface CatalogQuery {
   readonly catalog: CatalogId;
   /** GetDatabases. */
   readonly databases?: boolean;
-  /**
-   * With `databases`: list them only when one of these central databases exists. A producer's database link is
-   * created after the central database it points to, so while none of its targets exists, the account holds no
-   * link of mesh's to read (first publish: one read per producer account saved); a create that meets one anyway
-   * compares it (AlreadyExists → read → same spec, or a Conflict).
-   */
-  readonly databasesIfCentral?: readonly string[];
   /** GetTables for these databases (only those that exist), or `managed`: every mesh-managed database. */
   readonly tablesOf?: readonly string[] | 'managed';
   /** ListPermissions. */

@@ -144,9 +144,7 @@ describe('list calls a plan needs', () => {
         tablesOf: ['music_music'],
         buckets: undefined,
       },
-      // The producer's account holds only music's database link there: its databases are read only when the link's
-      // target, music_music, exists in the central catalog (the link is created after it), so a first publish skips it.
-      { catalog: '111111111111', databases: true, databasesIfCentral: ['music_music'], buckets: ['music-data'], tablesOf: undefined },
+      { catalog: '111111111111', databases: true, buckets: ['music-data'], tablesOf: undefined },
     ]);
   });
 });

@@ -51,9 +51,7 @@ describe('the 100-table scale mesh on moto (50 domains, 500 subscriptions)', () 
     expect(counter.byOperation()).toEqual({
       'glue:CreateDatabase': 100,
       'glue:CreateTable': 100,
-      // The central catalog's only (it was 51): each producer's account holds only its database link, made after the
-      // central database it points to, which did not exist yet; so no link of mesh's to read there.
-      'glue:GetDatabases': 1,
+      'glue:GetDatabases': 51,
       'lakeformation:AddLFTagsToResource': 100,
       'lakeformation:BatchGrantPermissions': Math.ceil(grants / BATCH),
       'lakeformation:CreateLFTag': 3,

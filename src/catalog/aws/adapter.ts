@@ -13,7 +13,7 @@ import type { CatalogChange, CatalogObserved, CatalogPort, CatalogQuery, GrantCh
 import { type ServiceClients, serviceClients } from './calls.js';
 import { applyGrantBatches } from './grants.js';
 import { executeDatabase, executeLfTag, executeLocation, executePolicy, executeTable, executeTableLink } from './mutations.js';
-import { centralDatabasesOnce, observeAccount } from './observe.js';
+import { observeAccount } from './observe.js';
 
 export class AwsCatalogPort implements CatalogPort {
   private readonly services: ServiceClients;
@@ -33,8 +33,7 @@ export class AwsCatalogPort implements CatalogPort {
   };
 
   async observe(queries: readonly CatalogQuery[]): Promise<CatalogObserved[]> {
-    const base = { naming: this.naming, services: this.services, access: this.access };
-    const ctx = { ...base, centralDatabases: centralDatabasesOnce(base) };
+    const ctx = { naming: this.naming, services: this.services, access: this.access };
     const parts = await Promise.all(queries.map((q) => observeAccount(ctx, q)));
     return parts.flat();
   }

@@ -17,11 +17,6 @@ export interface ObserveContext {
   readonly naming: CatalogNaming;
   readonly services: ServiceClients;
   readonly access: (catalog: string) => AccountAccess;
-  /**
-   * The central catalog's databases, listed once per observation and shared by the central query and the queries
-   * whose database read depends on them (`databasesIfCentral`). Unset outside an observation.
-   */
-  readonly centralDatabases?: () => Promise<Database[]>;
 }
 
 /**
@@ -33,23 +28,6 @@ export const PAGE_MAX = { getDatabases: 100, getTables: 100, listPermissions: 10
 
 function observed(spec: CatalogSpec, naming: CatalogNaming, attributes?: Record<string, unknown>): CatalogObserved {
   return { ...catalogResource(spec, naming), ...(attributes ? { attributes } : {}) };
-}
-
-/** One listing of the central catalog's databases for one observation (the queries that need it share it). */
-export function centralDatabasesOnce(ctx: ObserveContext): () => Promise<Database[]> {
-  let list: Promise<Database[]> | undefined;
-  return () => {
-    list ??= listDatabases(ctx, ctx.naming.central);
-    return list;
-  };
-}
-
-/** Whether the query's GetDatabases is needed: always, or (databasesIfCentral) when one of those central databases exists. */
-async function wantsDatabases(ctx: ObserveContext, q: CatalogQuery): Promise<boolean> {
-  if (!q.databases) return false;
-  if (!q.databasesIfCentral) return true;
-  const central = await (ctx.centralDatabases ?? centralDatabasesOnce(ctx))();
-  return central.some((d) => d.Name !== undefined && q.databasesIfCentral?.includes(d.Name));
 }
 
 async function listDatabases(ctx: ObserveContext, catalog: string): Promise<Database[]> {
@@ -175,8 +153,7 @@ function mergeGrants(catalog: string, entries: readonly PrincipalResourcePermiss
 export async function observeAccount(ctx: ObserveContext, q: CatalogQuery): Promise<CatalogObserved[]> {
   const { naming } = ctx;
   const out: CatalogObserved[] = [];
-  const list = () => (q.catalog === naming.central && ctx.centralDatabases ? ctx.centralDatabases() : listDatabases(ctx, q.catalog));
-  const databases = (await wantsDatabases(ctx, q)) ? await list() : undefined;
+  const databases = q.databases ? await listDatabases(ctx, q.catalog) : undefined;
   const managed = new Set<string>();
   for (const d of databases ?? []) {
     const spec = databaseSpecOf(q.catalog, d);
