@@ -21,7 +21,8 @@ describe('the central database pattern changed after a first publish', () => {
     fx = musicFixture({ target: 'aws', accounts, bucket, products: ['songs'], subscriptions: [] });
     const clients = new CountingAwsClients(new AwsCallCounter());
     expect((await runCatalog(fx.workspace, PUBLISH_ALL, { plane: { clients } })).applied).toBe(true);
-    fx.workspace.mesh = { ...fx.workspace.mesh, naming: { ...fx.workspace.mesh.naming, databasePattern: '{mesh}_{domain}_v2' } };
+    const { mesh } = fx.workspace;
+    fx.workspace = { ...fx.workspace, mesh: { ...mesh, naming: { ...mesh.naming, databasePattern: '{mesh}_{domain}_v2' } } };
 
     const dry = await runCatalog(fx.workspace, PUBLISH_ALL, { plane: { clients }, dryRun: true });
     const link = dry.plan.changes.find((c) => c.type === 'resource-link-database');
