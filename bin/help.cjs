@@ -1,4 +1,4 @@
-// `mesh --help` and `mesh --version` from the build's help template (dist/bundle/help.json, made by
+// `mesh --help` from the build's help template (dist/bundle/help.json, made by
 // scripts/build-cli.mjs from src/cli/help-template.ts), without loading the CLI: the help is the text commander formats,
 // with commander's own wrapping (its Help class, a small file of its own) put back in at this run's width, which is
 // the terminal's columns on a terminal and 80 otherwise, as commander decides. bin/mesh.cjs uses it when the build

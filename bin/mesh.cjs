@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The published entry point: a tiny CommonJS shim over the compiled CLI (CommonJS starts faster than an ES module,
-// which `mesh --help` notices). `mesh --help`, `-h`, `--version` and `-V` print from the build's help template
-// (bin/help.cjs) without loading the CLI. Everything else runs the bundle (dist/bundle/main.js, made by
+// which `mesh --help` notices). `mesh --help` and `-h` print from the build's help template (bin/help.cjs), and
+// `--version` and `-V` from package.json, without loading the CLI. Everything else runs the bundle (dist/bundle/main.js, made by
 // scripts/build-cli.mjs: fewer, smaller files to load at start-up) unless that is older than the compiled modules (a
 // build that ran tsc alone), then dist/cli/main.js itself. Heavy modules load inside each command.
 'use strict';
@@ -19,14 +19,26 @@ function fromCurrentBuild(file) {
   }
 }
 
-/** Prints the help or the version when that is all argv asks and the build's template is current; else false. */
-function printedFromTemplate(args) {
+/** Prints the help (from the build's template, when it is current and readable) or the version; else false. */
+function printedWithoutTheCli(args) {
   const [arg] = args;
   if (args.length !== 1 || !['--help', '-h', '--version', '-V'].includes(arg)) return false;
-  const file = path.join(dist, 'bundle', 'help.json');
-  if (!fromCurrentBuild(file)) return false;
-  const template = JSON.parse(readFileSync(file, 'utf8'));
-  const text = arg === '--version' || arg === '-V' ? `${template.version}\n` : require('./help.cjs').helpForStdout(template);
+  let text;
+  if (arg === '--version' || arg === '-V') {
+    try {
+      text = `${require('../package.json').version}\n`;
+    } catch {
+      return false;
+    }
+  } else {
+    const file = path.join(dist, 'bundle', 'help.json');
+    if (!fromCurrentBuild(file)) return false;
+    try {
+      text = require('./help.cjs').helpForStdout(JSON.parse(readFileSync(file, 'utf8')));
+    } catch {
+      return false; // a damaged template: the CLI prints the help
+    }
+  }
   process.stdout.on('error', (error) => {
     if (error.code !== 'EPIPE') throw error;
   });
@@ -34,7 +46,7 @@ function printedFromTemplate(args) {
   return true;
 }
 
-if (!printedFromTemplate(process.argv.slice(2))) {
+if (!printedWithoutTheCli(process.argv.slice(2))) {
   // Node 22.1+: V8's compiled code is kept in the user's cache folder (bin/compile-cache.cjs), so later starts skip
   // the compile. Node 20 has no compile cache: nothing more is loaded there.
   const module = require('node:module');

@@ -124,12 +124,11 @@ for (const command of (await buildProgram()).commands) {
     throw new Error(`mesh ${command.name()}: hidden or grouped commands need help-only commands that show them`);
 }
 writeFileSync(path.join(outdir, COMMAND_LIST_FILE), `${JSON.stringify(await commandLines(), null, 1)}\n`);
-// help.json: the top-level help with commander's wraps left as marks, and the version, for bin/mesh.cjs to print
-// `mesh --help` and `mesh --version` without loading the CLI (src/cli/help-template.ts). Checked here against commander
+// help.json: the top-level help with commander's wraps left as marks, for bin/mesh.cjs to print `mesh --help`
+// without loading the CLI (src/cli/help-template.ts). Checked here against commander
 // itself at several widths (a terminal's columns; 80 when not a terminal): the build fails when they differ.
 const { helpTemplate, HELP_TEMPLATE_FILE } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'help-template.js')).href);
-const { version } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'version.js')).href);
-const template = helpTemplate(await buildProgram(), version);
+const template = helpTemplate(await buildProgram());
 const { renderHelp, commanderHelp } = createRequire(import.meta.url)(path.join(root, 'bin', 'help.cjs'));
 for (const width of [undefined, 20, 40, 59, 60, 79, 81, 100, 120, 132, 200, 400]) {
   const program = await buildProgram();

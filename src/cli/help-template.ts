@@ -11,9 +11,8 @@ import type { Command } from 'commander';
 /** One wrap commander makes: an item (term, its column's width, description), or a text wrapped at the full width. */
 export type HelpWrap = { readonly item: readonly [term: string, termWidth: number, description: string] } | { readonly box: string };
 
-/** The top-level help with its wraps as marks (`\uE000<index>\uE000`), and the version `--version` prints. */
+/** The top-level help with its wraps as marks (`\uE000<index>\uE000`). */
 export interface HelpTemplate {
-  readonly version: string;
   readonly text: string;
   readonly wraps: readonly HelpWrap[];
 }
@@ -28,7 +27,7 @@ export const HELP_TEMPLATE_FILE = 'help.json';
  * Formats `program`'s help as commander would, recording its wraps instead of making them.
  * @public (scripts/build-cli.mjs calls it on dist/)
  */
-export function helpTemplate(program: Command, version: string): HelpTemplate {
+export function helpTemplate(program: Command): HelpTemplate {
   const wraps: HelpWrap[] = [];
   const mark = (wrap: HelpWrap): string => `\uE000${wraps.push(wrap) - 1}\uE000`;
   const helper = program.createHelp();
@@ -40,5 +39,5 @@ export function helpTemplate(program: Command, version: string): HelpTemplate {
     if (width !== fullWidth) throw new Error(`commander wrapped text at ${width} columns: the help template cannot follow it`);
     return mark({ box: text });
   };
-  return { version, text: helper.formatHelp(program, helper), wraps };
+  return { text: helper.formatHelp(program, helper), wraps };
 }

@@ -64,7 +64,7 @@ describe('the compile cache folder', () => {
   });
 });
 
-describe('mesh --help with a cache home of its own', () => {
+describe('mesh with a cache home of its own', () => {
   let dir = '';
   beforeAll(() => {
     ensureBuilt();
@@ -79,12 +79,18 @@ describe('mesh --help with a cache home of its own', () => {
     // Node reads NODE_DISABLE_COMPILE_CACHE by its presence: both are taken out, not emptied
     const { NODE_COMPILE_CACHE: _chosen, NODE_DISABLE_COMPILE_CACHE: _disabled, ...inherited } = process.env;
     const env = { ...inherited, XDG_CACHE_HOME: cacheHome };
-    const r = spawnSync(process.execPath, [BIN, '--help'], { cwd: ws, env, encoding: 'utf8' });
+    // `mesh --help` prints the build's help template and compiles nothing: no cache anywhere
+    const help = spawnSync(process.execPath, [BIN, '--help'], { cwd: ws, env, encoding: 'utf8' });
+    expect(help.status, help.stderr).toBe(0);
+    expect(existsSync(cacheHome)).toBe(false);
+    // `mesh help` prints the same through the CLI, which loads (and compiles) its modules
+    const r = spawnSync(process.execPath, [BIN, 'help'], { cwd: ws, env, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(help.stdout);
     expect(readdirSync(ws)).toEqual([]);
     const folder = path.join(cacheHome, 'mesh', 'compile-cache');
     if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function') {
-      // one subfolder per Node version, holding the entries of the modules --help loaded
+      // one subfolder per Node version, holding the entries of the modules `mesh help` loaded
       const [versioned] = readdirSync(folder);
       expect(versioned).toMatch(new RegExp(`^${process.version}-`));
       expect(readdirSync(path.join(folder, versioned ?? '')).length).toBeGreaterThan(3);

@@ -1,4 +1,5 @@
-// Builds dist/ (tsc, then the CLI bundle) when it is missing or older than any file in src/. Run under `flock` so parallel test files build once.
+// Builds dist/ (tsc, then the CLI bundle) when it is missing or older than any file in src/, or when the bundle or
+// the help template is older than the compiled modules. Run under `flock` so parallel test files build once.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,17 @@ function builtAt() {
   }
 }
 
-if (builtAt() < newest(path.join(root, 'src'))) {
+/** The bundle and the help template bin/mesh.cjs uses are older than the compiled modules (a build that ran tsc alone). */
+function bundleStale() {
+  try {
+    const files = ['main.js', 'help.json'].map((f) => statSync(path.join(root, 'dist', 'bundle', f)).mtimeMs);
+    return Math.min(...files) < builtAt();
+  } catch {
+    return true;
+  }
+}
+
+if (builtAt() < newest(path.join(root, 'src')) || bundleStale()) {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // tsc still writes dist/ when another module has type errors; the CLI tests then show what works.

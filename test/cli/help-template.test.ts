@@ -4,14 +4,13 @@
 // against the full program (dist/cli, every command loaded) on the same terminal. Piped output (80 columns) is
 // compared with the full program in lazy-loading.test.ts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helpTemplate } from '../../src/cli/help-template.js';
 import { buildProgram } from '../../src/cli/program.js';
-import { version } from '../../src/cli/version.js';
 import { BIN, ensureBuilt, ROOT } from './run-cli.js';
 
 interface Helper {
@@ -25,7 +24,7 @@ const { renderHelp, commanderHelp } = createRequire(import.meta.url)(path.join(R
 
 describe('the help template', () => {
   it('renders as commander formats the help, at every width from 20 to 200 columns', async () => {
-    const template = helpTemplate(await buildProgram(), version);
+    const template = helpTemplate(await buildProgram());
     expect(template.wraps.length).toBeGreaterThan(20); // every option and command is a wrap
     const differing: number[] = [];
     for (let width = 20; width <= 200; width++) {
@@ -63,6 +62,11 @@ describe('mesh --help on a terminal', () => {
     expect(r.status, r.stderr).toBe(0);
     return r.stdout.replace(/\r\n/g, '\n');
   }
+
+  it('bin/mesh.cjs uses the template: it is from the current build', () => {
+    const built = statSync(path.join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs;
+    expect(statSync(path.join(ROOT, 'dist', 'bundle', 'help.json')).mtimeMs).toBeGreaterThanOrEqual(built);
+  });
 
   it.each([60, 100])('at %i columns reads as the full program at that width', (columns) => {
     const shown = atTerminal(BIN, columns);
