@@ -93,7 +93,7 @@ function tuneTrend(
   params: EngineParams,
 ): Map<TuningTrial, TrainedModel> {
   const out = new Map<TuningTrial, TrainedModel>();
-  if (params.trendWeight > 0) return out;
+  if (params.trendWeight > 0 || !grid.trendWeight.some((w) => w > 0)) return out;
   for (const trendHalfLifeDays of grid.trendHalfLifeDays) {
     const withTrend: TrainedModel = { ...probe, trend: buildTrend(m, m.warmItemCount, trendHalfLifeDays) };
     for (const trendWeight of grid.trendWeight) {
