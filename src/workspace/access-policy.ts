@@ -80,6 +80,7 @@ export function requestedColumns(product: Product, subscription: Subscription): 
 
 /** PII columns a subscription would read. */
 export function piiRequested(product: Product, subscription: Subscription): string[] {
+  if (!product.columns.some((c) => c.pii)) return []; // most products: no set of names to build per subscription
   const wanted = new Set(requestedColumns(product, subscription));
   return product.columns.filter((c) => c.pii && wanted.has(c.name)).map((c) => c.name);
 }

@@ -1,5 +1,5 @@
-import type { EventField } from './avro-types.js';
 import type { DomainFile } from './domain-schema.js';
+import type { EventField } from './event-fields.js';
 import type { MeshFile } from './mesh-schema.js';
 import type { Domain, MeshConfig, Product } from './model.js';
 import type { PathSegment } from './problems.js';

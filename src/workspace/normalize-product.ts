@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type * as z from 'zod';
 import { closestMatch } from '../core/errors.js';
-import { type EventField, parseEventSchema } from './avro-types.js';
 import type { ProductEntry } from './entries.js';
+import type { EventField } from './event-fields.js';
 import { unsafeLocationReason } from './locations.js';
 import type { Column, ColumnType, MeshConfig, Product, StreamPort, TablePort } from './model.js';
 import { topicName } from './naming.js';
@@ -259,6 +259,8 @@ async function streamPortOf(
       );
     } else {
       text = read.text;
+      // avsc loads here, for the first product with an event schema, not with the workspace code.
+      const { parseEventSchema } = await import('./avro-types.js');
       const result = parseEventSchema(text);
       if (result.ok) fields = [...result.fields];
       else {

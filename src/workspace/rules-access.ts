@@ -7,13 +7,37 @@
 import { didYouMean } from '../core/errors.js';
 import { accessOf, needsApproval, piiRequested } from './access-policy.js';
 import type { RuleInput } from './entries.js';
-import type { AccessDecision, Product } from './model.js';
+import type { AccessDecision, Domain, Product } from './model.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Rule } from './rule.js';
 
 export const accessPolicyHonoured: Rule = ({ domains, products }, report) => {
   const byName = new Map(products.map((p) => [p.product.name, p]));
-  const producerFile = (product: Product) => domains.find((d) => d.domain.name === product.domain)?.source.rel ?? product.domain;
+  // The first domain of each name (as a search would find it): a lookup per subscription, not a scan.
+  const domainByName = new Map<string, RuleInput['domains'][number]>();
+  for (const d of domains) if (!domainByName.has(d.domain.name)) domainByName.set(d.domain.name, d);
+  const producerFile = (product: Product) => domainByName.get(product.domain)?.source.rel ?? product.domain;
+  // Per producer, the `consumer/product` pairs it has approved or denied; per consumer, the products it subscribes
+  // to the table of. Each is made once, when first asked.
+  const decided = new Map<string, ReadonlySet<string>>();
+  const decidedBy = (domain: string): ReadonlySet<string> => {
+    let keys = decided.get(domain);
+    if (!keys) {
+      const producer = domainByName.get(domain)?.domain;
+      keys = new Set([...(producer?.approvals ?? []), ...(producer?.denials ?? [])].map((d) => `${d.consumer}/${d.product}`));
+      decided.set(domain, keys);
+    }
+    return keys;
+  };
+  const tables = new Map<string, ReadonlySet<string>>();
+  const tablesOf = (domain: Domain): ReadonlySet<string> => {
+    let names = tables.get(domain.name);
+    if (!names) {
+      names = new Set(domain.subscriptions.filter((s) => s.table).map((s) => s.product));
+      tables.set(domain.name, names);
+    }
+    return names;
+  };
 
   for (const entry of domains) {
     for (const [index, subscription] of entry.domain.subscriptions.entries()) {
@@ -34,11 +58,7 @@ export const accessPolicyHonoured: Rule = ({ domains, products }, report) => {
         continue;
       }
       if (!needsApproval(product, subscription) || subscription.request) continue;
-      const producer = domains.find((d) => d.domain.name === product.domain)?.domain;
-      const decided = [...(producer?.approvals ?? []), ...(producer?.denials ?? [])].some(
-        (d) => d.consumer === entry.domain.name && d.product === product.name,
-      );
-      if (decided) continue;
+      if (decidedBy(product.domain).has(`${entry.domain.name}/${product.name}`)) continue;
       const pii = piiRequested(product, subscription);
       const why = access.policy === 'open' ? `its PII column${pii.length > 1 ? 's' : ''} ${pii.join(', ')} need` : 'it needs';
       report.at(
@@ -101,8 +121,8 @@ export const accessPolicyHonoured: Rule = ({ domains, products }, report) => {
       );
       return;
     }
-    const consumer = domains.find((d) => d.domain.name === decision.consumer)?.domain;
-    const requested = consumer?.subscriptions.some((s) => s.product === product.name && s.table);
+    const consumer = domainByName.get(decision.consumer)?.domain;
+    const requested = consumer ? tablesOf(consumer).has(product.name) : false;
     if (!requested) {
       report.at(
         entry.source,

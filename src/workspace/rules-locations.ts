@@ -2,6 +2,7 @@ import type { DomainEntry, ProductEntry } from './entries.js';
 import { formatS3Prefix, prefixesOverlap, prefixWithin, type S3Prefix, s3Prefix, unsafeLocationReason } from './locations.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Rule } from './rule.js';
+import type { SourceFile } from './yaml-source.js';
 
 /**
  * Who may use which S3 location: every declared location is safe to compare, no two domains declare overlapping
@@ -52,19 +53,19 @@ function managedBucketPath(entry: ProductEntry): PathSegment[] | undefined {
  * under `locations:`, and no other domain may declare any prefix of it (what `mesh bootstrap` would refuse).
  */
 function managedBucketsOwned(
-  domains: readonly DomainEntry[],
   products: readonly ProductEntry[],
-  declared: readonly Declared[],
+  owners: ReadonlyMap<SourceFile, DomainEntry>,
+  byBucket: ReadonlyMap<string, readonly Declared[]>,
   report: Parameters<Rule>[1],
 ): void {
   for (const entry of products) {
     const at = managedBucketPath(entry);
     const bucket = s3Prefix(entry.product.table?.location ?? '')?.bucket;
-    const owner = domains.find((d) => d.source === entry.owner.source);
+    const owner = owners.get(entry.owner.source);
     if (!at || !bucket || !owner) continue;
     const name = entry.product.name;
-    const others = declared.filter((d) => d.entry !== owner && d.prefix.bucket === bucket);
-    const first = others[0];
+    const inBucket = byBucket.get(bucket) ?? [];
+    const first = inBucket.find((d) => d.entry !== owner);
     if (first) {
       report.at(
         entry.source,
@@ -75,7 +76,7 @@ function managedBucketsOwned(
           hint: `A managed bucket belongs to one domain: give ${owner.domain.name} a bucket of its own (declared only in ${owner.source.rel}), or remove the bucket property and manage the bucket yourself.`,
         },
       );
-    } else if (!declared.some((d) => d.entry === owner && d.prefix.bucket === bucket)) {
+    } else if (!inBucket.some((d) => d.entry === owner)) {
       report.at(
         entry.source,
         at,
@@ -87,45 +88,66 @@ function managedBucketsOwned(
   }
 }
 
+/** Each item under its key, in the order given. */
+function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 export const locationsOwned: Rule = ({ domains, products }, report) => {
   const declared = declaredLocations(domains, report);
-  managedBucketsOwned(domains, products, declared, report);
-  // Overlaps between domains: the later one (in mesh.yaml order) is reported, naming the earlier.
-  for (const [i, a] of declared.entries()) {
-    for (const b of declared.slice(0, i)) {
-      if (a.entry === b.entry) continue;
-      if (prefixesOverlap(a.prefix, b.prefix)) {
-        report.at(
-          a.entry.source,
-          ['locations', a.index],
-          ProblemCode.LocationOverlap,
-          `"${a.written}" overlaps "${b.written}", declared by domain "${b.entry.domain.name}".`,
-          {
-            hint: `A bucket or prefix belongs to one domain. Declare a prefix of your own (another bucket, or a prefix ${b.entry.domain.name} does not declare); ${b.entry.source.rel} declares ${formatS3Prefix(b.prefix)}.`,
-          },
-        );
-      } else if (a.prefix.bucket === b.prefix.bucket) {
-        report.at(
-          a.entry.source,
-          ['locations', a.index],
-          ProblemCode.SharedBucket,
-          `Bucket ${a.prefix.bucket} is shared with domain "${b.entry.domain.name}".`,
-          {
-            severity: 'warning',
-            hint: "On aws, Lake Formation registers whole buckets, so each domain's data location access covers the other's prefix; give each domain its own bucket.",
-          },
-        );
+  // Lookups instead of scans, so the rule grows with the number of domains and products, not with their product.
+  const owners = new Map<SourceFile, DomainEntry>();
+  for (const d of domains) if (!owners.has(d.source)) owners.set(d.source, d);
+  const byBucket = groupBy(declared, (d) => d.prefix.bucket);
+  const byDomain = groupBy(declared, (d) => d.entry);
+  managedBucketsOwned(products, owners, byBucket, report);
+  // Overlaps between domains: the later one (in mesh.yaml order) is reported, naming the earlier. Only locations in
+  // the same bucket can overlap or share it, so each is compared with the earlier ones of its bucket.
+  for (const inBucket of byBucket.values()) {
+    for (const [i, a] of inBucket.entries()) {
+      for (const b of inBucket.slice(0, i)) {
+        if (a.entry === b.entry) continue;
+        if (prefixesOverlap(a.prefix, b.prefix)) {
+          report.at(
+            a.entry.source,
+            ['locations', a.index],
+            ProblemCode.LocationOverlap,
+            `"${a.written}" overlaps "${b.written}", declared by domain "${b.entry.domain.name}".`,
+            {
+              hint: `A bucket or prefix belongs to one domain. Declare a prefix of your own (another bucket, or a prefix ${b.entry.domain.name} does not declare); ${b.entry.source.rel} declares ${formatS3Prefix(b.prefix)}.`,
+            },
+          );
+        } else {
+          // Same bucket (the group's), prefixes apart.
+          report.at(
+            a.entry.source,
+            ['locations', a.index],
+            ProblemCode.SharedBucket,
+            `Bucket ${a.prefix.bucket} is shared with domain "${b.entry.domain.name}".`,
+            {
+              severity: 'warning',
+              hint: "On aws, Lake Formation registers whole buckets, so each domain's data location access covers the other's prefix; give each domain its own bucket.",
+            },
+          );
+        }
       }
     }
   }
 
   for (const entry of products) {
     const location = entry.product.table?.location;
-    const owner = domains.find((d) => d.source === entry.owner.source);
+    const owner = owners.get(entry.owner.source);
     if (!location || !owner) continue;
     const inner = s3Prefix(location);
     if (!inner) continue; // a local folder (checked when resolved), or refused already
-    const mine = declared.filter((d) => d.entry === owner);
+    const mine = byDomain.get(owner) ?? [];
     if (mine.some((d) => prefixWithin(inner, d.prefix))) continue;
     const other = declared.find((d) => d.entry !== owner && prefixesOverlap(inner, d.prefix));
     const suggestion = `s3://${inner.bucket}/${inner.prefix.split('/')[0] ? `${inner.prefix.split('/')[0]}/` : ''}`;

@@ -1,19 +1,18 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { closestMatch, didYouMean } from '../core/errors.js';
-import { describeField, expectedAvroFor, typesAgree } from './avro-types.js';
-import { AWS_REGIONS, isAccountId, isRegion, isRoleArn, parseMskClusterArn } from './aws-ids.js';
+import { didYouMean } from '../core/errors.js';
 import type { RuleInput } from './entries.js';
+import { describeField, expectedAvroFor, typesAgree } from './event-fields.js';
 import { isInside, relativeTo } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
 import type { Rule } from './rule.js';
 import { accessPolicyHonoured } from './rules-access.js';
+import { awsIdentifiersValid } from './rules-aws.js';
 import { lfTagValuesWithinLimit } from './rules-limits.js';
 import { locationsOwned } from './rules-locations.js';
 import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
-import type { SourceFile } from './yaml-source.js';
 
 const GLUE_IDENTIFIER = /^[a-z0-9_]{1,255}$/;
 
@@ -133,6 +132,15 @@ export const subscriptionsResolve: Rule = ({ domains, products, unresolvedProduc
 
 export const topicNamesValid: Rule = ({ mesh, domains, products }, report) => {
   const topics = new Map(products.map((p) => [p.product.name, p.product.stream?.topic]));
+  const patterns = new Map<string, RegExp>();
+  const patternOf = (domain: string): RegExp => {
+    let pattern = patterns.get(domain);
+    if (!pattern) {
+      pattern = topicPatternRegExp(mesh.config.naming.topicPattern, { mesh: mesh.config.name, domain });
+      patterns.set(domain, pattern);
+    }
+    return pattern;
+  };
   for (const entry of products) {
     const stream = entry.product.stream;
     if (!stream || !entry.streamPortPath) continue;
@@ -144,8 +152,7 @@ export const topicNamesValid: Rule = ({ mesh, domains, products }, report) => {
       });
       continue;
     }
-    const pattern = topicPatternRegExp(mesh.config.naming.topicPattern, { mesh: mesh.config.name, domain: entry.product.domain });
-    if (!pattern.test(stream.topic)) {
+    if (!patternOf(entry.product.domain).test(stream.topic)) {
       report.at(
         entry.source,
         at,
@@ -284,59 +291,6 @@ export const eventSchemasAgree: Rule = ({ products }, report) => {
   }
 };
 
-function checkAccess(
-  report: Reporter,
-  source: SourceFile,
-  at: PathSegment[],
-  access: { account: string; region: string; roleArn?: string; profile?: string },
-  regionWritten: boolean,
-): void {
-  if (!isAccountId(access.account)) {
-    report.at(source, [...at, 'account'], ProblemCode.InvalidAccountId, `"${access.account}" is not an AWS account id (12 digits).`, {
-      hint:
-        access.account.length < 12 && /^\d+$/.test(access.account)
-          ? 'Quote account ids in YAML ("012345678901") so leading zeros survive.'
-          : undefined,
-    });
-  }
-  if (regionWritten && !isRegion(access.region)) {
-    const near = closestMatch(access.region, AWS_REGIONS);
-    report.at(source, [...at, 'region'], ProblemCode.UnknownRegion, `"${access.region}" is not an AWS region.`, {
-      hint: near ? `Did you mean "${near}"?` : 'Use a code such as us-east-1.',
-    });
-  }
-  if (access.roleArn !== undefined && !isRoleArn(access.roleArn)) {
-    report.at(source, [...at, 'roleArn'], ProblemCode.InvalidArn, `"${access.roleArn}" is not an IAM role ARN.`, {
-      hint: 'Write arn:aws:iam::<12-digit account>:role/<name>.',
-    });
-  }
-  if (access.roleArn !== undefined && access.profile !== undefined) {
-    report.at(source, [...at, 'roleArn'], ProblemCode.InvalidValue, 'Both profile and roleArn are set; mesh uses the role.', {
-      severity: 'warning',
-    });
-  }
-}
-
-export const awsIdentifiersValid: Rule = ({ mesh, domains }, report) => {
-  const central = mesh.config.central;
-  checkAccess(report, mesh.source, ['centralCatalog'], central, true);
-  if (mesh.config.streaming.kind === 'msk') {
-    const arn = parseMskClusterArn(mesh.config.streaming.clusterArn);
-    if (!arn || !isRegion(arn.region)) {
-      report.at(
-        mesh.source,
-        ['streaming', 'clusterArn'],
-        ProblemCode.InvalidArn,
-        `"${mesh.config.streaming.clusterArn}" is not an MSK cluster ARN.`,
-        {
-          hint: 'Write arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>, as `aws kafka list-clusters-v2` shows it.',
-        },
-      );
-    }
-  }
-  for (const entry of domains) checkAccess(report, entry.source, [], entry.domain.access, entry.raw.region !== undefined);
-};
-
 export const ownerFieldsPresent: Rule = ({ mesh, domains }, report) => {
   for (const entry of domains) {
     for (const field of mesh.config.requiredOwnerFields) {
@@ -367,9 +321,10 @@ export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) 
       hint: 'Add one with `mesh init producer <name>` or `mesh init consumer <name>`.',
     });
   }
+  const owning = new Set(products.map((p) => p.owner.source));
   for (const entry of domains) {
     // A contract that failed to load has its own error: the domain still has products.
-    if (entry.domain.kind !== 'consumer' && !products.some((p) => p.owner.source === entry.source) && !hasContractFiles(entry.domain.dir)) {
+    if (entry.domain.kind !== 'consumer' && !owning.has(entry.source) && !hasContractFiles(entry.domain.dir)) {
       report.at(entry.source, ['kind'], ProblemCode.NoProducts, `Producer domain "${entry.domain.name}" has no product contracts.`, {
         severity: 'warning',
         hint: 'Add products/<name>.odcs.yaml (mesh init producer writes a starter).',
@@ -379,7 +334,15 @@ export const workspaceShape: Rule = ({ root, mesh, domains, products }, report) 
 };
 
 export type { Rule };
-export { accessPolicyHonoured, locationsOwned, uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain };
+export {
+  accessPolicyHonoured,
+  awsIdentifiersValid,
+  locationsOwned,
+  uniqueDomainNames,
+  uniqueProductNames,
+  uniqueTopics,
+  uniqueWithinDomain,
+};
 
 /** Every rule, in the order their problems are most useful. */
 export const RULES: readonly Rule[] = [

@@ -7,21 +7,48 @@ export interface Position {
   readonly column: number;
 }
 
-/** A parsed workspace file that can tell where a field path is (1-based line and column). */
+/**
+ * The options of every parse of a workspace file. The happy path parses once, for the data; a file with a problem to
+ * report is parsed again with these same options (and a LineCounter), so positions come from the same library reading
+ * the same text the same way.
+ */
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
+
+interface Located {
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
+}
+
+/** The document with its line counter: what positions are read from. */
+function locate(text: string): Located {
+  const lineCounter = new LineCounter();
+  return { doc: parseDocument(text, { ...PARSE_OPTIONS, lineCounter }), lineCounter };
+}
+
+/**
+ * A parsed workspace file that can tell where a field path is (1-based line and column). It keeps the text only: the
+ * YAML document behind positions is made on the first position asked for (a file with a problem), not kept for every
+ * file of a large workspace.
+ */
 export class SourceFile {
+  private located?: Located;
+
   constructor(
     /** Absolute path. */
     readonly abs: string,
     /** Relative to the workspace root, forward slashes. */
     readonly rel: string,
     readonly text: string,
-    private readonly doc?: Document,
-    private readonly lineCounter: LineCounter = new LineCounter(),
   ) {}
+
+  private positions(): Located {
+    this.located ??= locate(this.text);
+    return this.located;
+  }
 
   /** Line and column of an offset in the text. */
   positionOfOffset(offset: number): Position {
-    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    const { line, col } = this.positions().lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
     return { line, column: col };
   }
 
@@ -30,8 +57,7 @@ export class SourceFile {
    * not exist (a missing field), the position of the deepest parent that does.
    */
   position(path: readonly PathSegment[], options: { key?: boolean } = {}): Position {
-    if (!this.doc) return { line: 1, column: 1 };
-    let node: unknown = this.doc.contents;
+    let node: unknown = this.positions().doc.contents;
     let keyNode: unknown;
     let resolved = 0;
     for (const segment of path) {
@@ -84,11 +110,13 @@ export type ParseResult =
   | { readonly kind: 'empty'; readonly source: SourceFile }
   | { readonly kind: 'syntax'; readonly source: SourceFile; readonly errors: readonly { message: string; position: Position }[] };
 
-/** Parses YAML text keeping positions. Never throws. */
+/**
+ * Parses YAML text. Never throws. The document is not kept: the returned SourceFile parses the text again, with the
+ * same options, when a position is first asked of it.
+ */
 export function parseYaml(abs: string, rel: string, text: string): ParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const source = new SourceFile(abs, rel, text, doc, lineCounter);
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  const source = new SourceFile(abs, rel, text);
   if (doc.errors.length > 0) {
     return {
       kind: 'syntax',

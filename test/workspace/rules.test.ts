@@ -210,6 +210,35 @@ describe('each rule', () => {
     ]);
   });
 
+  test('locations across domains: each is compared with every earlier domain of its bucket, in mesh.yaml order', async () => {
+    let files = edit(validFiles(), MESH, '  - domains/insights\n', '  - domains/insights\n  - domains/a\n  - domains/b\n');
+    files = edit(
+      files,
+      INSIGHTS,
+      'account: "333333333333"',
+      'account: "333333333333"\nlocations: [s3://other-333333333333/x/, s3://demo-shop-222222222222/exports/]',
+    );
+    const consumer = (name: string, locations: string) =>
+      `name: ${name}\nkind: consumer\nowner:\n  team: t\n  contact: c\naccount: "444444444444"\nlocations: [${locations}]\n`;
+    files = {
+      ...files,
+      'domains/a/domain.yaml': consumer('a', 's3://demo-shop-222222222222/products/a/'),
+      'domains/b/domain.yaml': consumer('b', 's3://other-333333333333/x/y/, s3://third-444444444444/'),
+    };
+    const root = await writeWorkspace(files);
+    roots.push(root);
+    const { input } = await resolveWorkspaceFiles(root);
+    if (!input) throw new Error('fixture did not resolve');
+    const reporter = new Reporter();
+    rules.locationsOwned(input, reporter);
+    expect(reporter.problems.map((p) => `${p.file} ${p.path} ${p.code} ${p.message}`).sort()).toEqual([
+      'domains/a/domain.yaml locations[0] LocationOverlap "s3://demo-shop-222222222222/products/a/" overlaps "s3://demo-shop-222222222222/products/", declared by domain "shop".',
+      'domains/a/domain.yaml locations[0] SharedBucket Bucket demo-shop-222222222222 is shared with domain "insights".',
+      'domains/b/domain.yaml locations[0] LocationOverlap "s3://other-333333333333/x/y/" overlaps "s3://other-333333333333/x/", declared by domain "insights".',
+      'domains/insights/domain.yaml locations[1] SharedBucket Bucket demo-shop-222222222222 is shared with domain "shop".',
+    ]);
+  });
+
   test("a local server's path stays inside its own domain folder", async () => {
     const files = edit(
       validFiles(),

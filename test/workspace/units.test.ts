@@ -1,11 +1,16 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type EventField, parseEventSchema, typesAgree } from '../../src/workspace/avro-types.js';
+import { parseEventSchema } from '../../src/workspace/avro-types.js';
 import { isAccountId, isRegion, isRoleArn, localAccountId, parseMskClusterArn } from '../../src/workspace/aws-ids.js';
+import { type EventField, typesAgree } from '../../src/workspace/event-fields.js';
 import type { ColumnType } from '../../src/workspace/model.js';
 import { parseColumnType } from '../../src/workspace/normalize-product.js';
+import { exists, expandPattern } from '../../src/workspace/paths.js';
 import { formatPath, formatProblem, sortProblems } from '../../src/workspace/problems.js';
 import { kafkaTopicProblem, topicPatternRegExp } from '../../src/workspace/topic-names.js';
 import { parseYaml } from '../../src/workspace/yaml-source.js';
+import { removeWorkspace, writeWorkspace } from './fixture.js';
 
 describe('aws identifiers', () => {
   test('account ids are exactly 12 digits', () => {
@@ -150,5 +155,36 @@ describe('problems and YAML positions', () => {
     expect(bad.kind).toBe('syntax');
     expect(parseYaml('/x.yaml', 'x.yaml', '# only a comment\n').kind).toBe('empty');
     expect(parseYaml('/x.yaml', 'x.yaml', '').kind).toBe('empty');
+  });
+});
+
+describe('product file patterns', () => {
+  test('files and links to files match, sorted by code unit; folders, links to folders and broken links do not', async () => {
+    const root = await writeWorkspace({
+      'p/b.odcs.yaml': 'x',
+      'p/B.odcs.yaml': 'x',
+      'p/a.odcs.yaml': 'x',
+      'p/notes.txt': 'x',
+      'elsewhere/target.yaml': 'x',
+    });
+    try {
+      const p = (name: string) => path.join(root, 'p', name);
+      await mkdir(p('folder.odcs.yaml'));
+      await symlink(path.join(root, 'elsewhere', 'target.yaml'), p('link.odcs.yaml'));
+      await symlink(path.join(root, 'elsewhere'), p('link-to-folder.odcs.yaml'));
+      await symlink(path.join(root, 'nowhere.yaml'), p('broken.odcs.yaml'));
+      expect(await expandPattern(root, 'p/*.odcs.yaml')).toEqual(['B.odcs.yaml', 'a.odcs.yaml', 'b.odcs.yaml', 'link.odcs.yaml'].map(p));
+      expect(await expandPattern(root, 'missing/*.odcs.yaml')).toEqual([]);
+      expect([
+        await exists(p('a.odcs.yaml')),
+        await exists(p('folder.odcs.yaml')),
+        await exists(p('none')),
+        await exists(p('a.odcs.yaml/x')),
+      ]).toEqual(['file', 'dir', undefined, undefined]);
+      await writeFile(p('c.odcs.yaml'), 'x');
+      expect(await expandPattern(root, 'p/?.odcs.yaml')).toEqual(['B.odcs.yaml', 'a.odcs.yaml', 'b.odcs.yaml', 'c.odcs.yaml'].map(p));
+    } finally {
+      await removeWorkspace(root);
+    }
   });
 });
