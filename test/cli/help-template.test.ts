@@ -4,14 +4,14 @@
 // against the full program (dist/cli, every command loaded) on the same terminal. Piped output (80 columns) is
 // compared with the full program in lazy-loading.test.ts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helpTemplate } from '../../src/cli/help-template.js';
 import { buildProgram } from '../../src/cli/program.js';
-import { BIN, ensureBuilt, ROOT } from './run-cli.js';
+import { BIN, ensureBuilt, ROOT, writeFullProgramEntry } from './run-cli.js';
 
 interface Helper {
   helpWidth?: number;
@@ -40,14 +40,12 @@ describe('the help template', () => {
 
 describe('mesh --help on a terminal', () => {
   let dir = '';
+  let full = '';
   beforeAll(() => {
     ensureBuilt();
     if (spawnSync('script', ['--version']).error) throw new Error('util-linux `script` is missing: sudo apt-get install -y util-linux');
     dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-help-tty-'));
-    writeFileSync(
-      path.join(dir, 'full.mjs'),
-      `import { main } from ${JSON.stringify(`file://${path.join(ROOT, 'dist', 'cli', 'main.js')}`)};\nawait main(process.argv);\n`,
-    );
+    full = writeFullProgramEntry(dir);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,6 +70,6 @@ describe('mesh --help on a terminal', () => {
     const shown = atTerminal(BIN, columns);
     expect(shown).toContain('Usage: mesh [options] [command]');
     expect(Math.max(...shown.split('\n').map((l) => l.length))).toBeGreaterThan(columns - 10); // wrapped to this terminal
-    expect(shown).toEqual(atTerminal(path.join(dir, 'full.mjs'), columns));
+    expect(shown).toEqual(atTerminal(full, columns));
   });
 });

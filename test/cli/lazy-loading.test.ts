@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './run-cli.js';
+import { ensureBuilt, writeFullProgramEntry } from './run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HEAVY = [/@aws-sdk\//, /\/kafkajs\//, /@duckdb\//, /better-sqlite3/, /@inquirer\//, /\/ora\//, /\/avsc\//, /\/chalk\//];
@@ -148,11 +148,7 @@ describe('the bundle loads only the command a run names', () => {
     [['--version']],
     [['-V']],
   ])('mesh %j reads the same from the bundle as from the full program', (args) => {
-    const full = path.join(dir, 'full.mjs');
-    writeFileSync(
-      full,
-      `import { main } from ${JSON.stringify(`file://${path.join(root, 'dist', 'cli', 'main.js')}`)};\nawait main(process.argv);\n`,
-    );
+    const full = writeFullProgramEntry(dir);
     const bundled = run([path.join(root, 'bin', 'mesh.cjs')], args);
     expect(bundled).toEqual(run([full], args));
   });

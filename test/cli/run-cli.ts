@@ -1,4 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliRun, runMesh } from '../support/cli-harness.js';
@@ -35,4 +36,15 @@ export function runChild(args: readonly string[], cwd: string, env: NodeJS.Proce
     timeout: 60_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Writes `<dir>/full.mjs`, an entry that runs the full program (dist/cli, every command loaded, no bundle, no help
+ * template): what bin/mesh.cjs's output is compared with. Returns its path.
+ */
+export function writeFullProgramEntry(dir: string): string {
+  const file = path.join(dir, 'full.mjs');
+  const main = JSON.stringify(`file://${path.join(ROOT, 'dist', 'cli', 'main.js')}`);
+  writeFileSync(file, `import { main } from ${main};\nawait main(process.argv);\n`);
+  return file;
 }
