@@ -17,6 +17,32 @@ function bruteTrend(events: { item: number; ts: number }[], n: number, at: numbe
 }
 
 describe('time-aware popularity at serving time', () => {
+  it('stays the definition for a T more than 1,024 half-lives before the newest event (no NaN from underflow)', () => {
+    const day = 86_400;
+    // item 0 played twice and item 1 once about 3 years before item 2's play, the newest event; half-life 1 day
+    const t0 = 1_600_000_000;
+    const events = [
+      { item: 0, ts: t0 },
+      { item: 0, ts: t0 + day },
+      { item: 1, ts: t0 + day },
+      { item: 2, ts: t0 + 1_100 * day },
+    ];
+    const m = buildInteractionMatrix(events.map((e, k) => ({ userId: `u${k}`, itemId: `i${e.item}`, timestamp: e.ts })));
+    const index = (item: number) => m.itemIds.indexOf(`i${item}`);
+    const trend = buildTrend(m, 3, 1);
+    const got = trendScores(trend, t0 + 2 * day);
+    expect([...got].some(Number.isNaN)).toBe(false);
+    const want = bruteTrend(
+      events.map((e) => ({ item: index(e.item), ts: e.ts })),
+      3,
+      t0 + 2 * day,
+      1,
+    );
+    for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(want[i] as number, 12);
+    expect(got[index(0)]).toBe(1);
+    expect(got[index(2)]).toBe(0);
+  });
+
   it('equals the definition at times before, between and after the training events, over many checkpoints', () => {
     const data = generateMusicDataset({ seed: 3, users: 300, songs: 120, podcasts: 30, eventsPerUser: 15 });
     const m = buildInteractionMatrix(data.interactions);

@@ -132,6 +132,21 @@ function sumsAt(t: TrendIndex, at: number, out: Float64Array): void {
   for (let q = c * tl.step; q < k; q++) out[tl.items[q] as number] = (out[tl.items[q] as number] as number) + (tl.inc[q] as number);
 }
 
+/** trend_i(T) = Σ 2^((t_e − T)/h) over the events of each item at or before T, into `out`; returns the maximum. */
+function sumsRelativeTo(t: TrendIndex, at: number, out: Float64Array): number {
+  const h = t.halfLifeDays * 86_400;
+  let max = 0;
+  for (let i = 0; i < out.length; i++) {
+    const start = t.ptr[i] as number;
+    const end = upperBound(t.ts, start, t.ptr[i + 1] as number, at);
+    let v = 0;
+    for (let p = start; p < end; p++) v += 2 ** (((t.ts[p] as number) - at) / h);
+    out[i] = v;
+    if (v > max) max = v;
+  }
+  return max;
+}
+
 /**
  * trend(T) / max over items (length = items of the index). T at or after the newest event is cached (do not
  * change the returned vector); for an earlier T the vector is written into `into` when given (serving passes a
@@ -147,7 +162,11 @@ export function trendScores(t: TrendIndex, at: number, into?: Float64Array): Flo
   const out = !latest && into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
   const scale = latest ? 1 : 2 ** ((t.refTs - at) / (t.halfLifeDays * 86_400));
   let max = 0;
-  if (latest) {
+  if (!Number.isFinite(scale)) {
+    // T more than 1,024 half-lives before the newest event: the stored increments have underflowed to 0 and the
+    // scale is infinite (0 × ∞ is NaN). Summed again relative to T instead: the definition, item by item.
+    max = sumsRelativeTo(t, at, out);
+  } else if (latest) {
     for (let i = 0; i < n; i++) {
       const start = t.ptr[i] as number;
       const end = t.ptr[i + 1] as number;
