@@ -38,6 +38,12 @@ describe('expansion', () => {
     const old = deserializeModel(serializeModel(on));
     delete (old.params as Partial<typeof old.params>).expansionWeight;
     expect(ids(old)).toEqual(ids(off));
+    // a model that ranks with the expansion is format 2, which a mesh that reads format 1 only refuses (it would
+    // otherwise rank without the expansion, without a word); one without it stays format 1
+    expect([off.formatVersion, on.formatVersion]).toEqual([1, 2]);
+    expect(() => deserializeModel(serializeModel({ ...on, formatVersion: 3 as 2 }))).toThrow(
+      /format version 3, newer than this mesh reads/,
+    );
   });
 
   it('is a tuned choice: validation tries weights 0.25 and 0.5 on the best trend trial and keeps the best of them and off', () => {

@@ -99,7 +99,7 @@ export function assembleModel(
   const interactions = m.eventItems.length;
   const withTrend = spec.recipe === 'user-personalization' && spec.method !== 'popularity' && params.trendWeight > 0;
   return {
-    formatVersion: 1,
+    formatVersion: (params.expansionWeight ?? 0) > 0 ? 2 : 1,
     recipe: spec.recipe,
     method: spec.method,
     params,

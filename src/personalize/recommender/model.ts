@@ -105,7 +105,11 @@ export interface RealtimeEvent {
 }
 
 export interface TrainedModel {
-  formatVersion: 1;
+  /**
+   * 2 when the model ranks with the expansion (rank.ts), which a mesh of version 1 models would leave out without a
+   * word: such a mesh refuses the model instead. 1 otherwise, readable by every mesh.
+   */
+  formatVersion: 1 | 2;
   recipe: RecipeName;
   method: ScoringMethod;
   params: EngineParams;

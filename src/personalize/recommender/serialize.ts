@@ -142,7 +142,17 @@ export function deserializeModel(buf: Buffer | Uint8Array): TrainedModel {
   } catch (cause) {
     throw invalid(`header is not JSON (${String(cause)})`);
   }
-  if (header.model?.formatVersion !== 1) throw invalid(`unsupported format version ${String(header.model?.formatVersion)}`);
+  const version = header.model?.formatVersion;
+  if (typeof version !== 'number') throw invalid('no format version');
+  if (version !== 1 && version !== 2) {
+    throw new MeshError(
+      'PersonalizeModelInvalid',
+      `The recommendation model has format version ${String(version)}, newer than this mesh reads.`,
+      {
+        hint: 'Upgrade mesh (npm install mesh-cli@latest), or train the model again with this one.',
+      },
+    );
+  }
   const dataStart = Math.ceil((12 + jsonLength) / 8) * 8;
   const get = <T extends Typed>(name: string): T | undefined => {
     const s = header.sections.find((x) => x.name === name);
