@@ -44,6 +44,9 @@ describe('expansion', () => {
     expect(() => deserializeModel(serializeModel({ ...on, formatVersion: 3 as 2 }))).toThrow(
       /format version 3, newer than this mesh reads/,
     );
+    expect(() => deserializeModel(serializeModel({ ...on, formatVersion: 1.5 as 2 }))).toThrow(
+      /Not a mesh recommendation model: unsupported format version 1.5/,
+    );
   });
 
   it('is a tuned choice: validation tries weights 0.25 and 0.5 on the best trend trial and keeps the best of them and off', () => {

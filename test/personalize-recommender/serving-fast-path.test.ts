@@ -43,6 +43,25 @@ describe('time-aware popularity at serving time', () => {
     expect(got[index(2)]).toBe(0);
   });
 
+  it.each([
+    [1_000, 100],
+    [1_023, 100],
+    [500, 600],
+  ])('stays the definition at T %i half-lives before the newest event, its events %i half-lives before T', (back, age) => {
+    const day = 86_400;
+    const at = 1_700_000_000;
+    // half-life 1 day: item 0 played at T − age days, item 1 a day earlier, item 2 at T + back days (the newest event)
+    const events = [
+      { item: 0, ts: at - age * day },
+      { item: 1, ts: at - (age + 1) * day },
+      { item: 2, ts: at + back * day },
+    ];
+    const m = buildInteractionMatrix(events.map((e, k) => ({ userId: `u${k}`, itemId: `i${e.item}`, timestamp: e.ts })));
+    const index = (item: number) => m.itemIds.indexOf(`i${item}`);
+    const got = trendScores(buildTrend(m, 3, 1), at);
+    expect([got[index(0)], got[index(1)], got[index(2)]]).toEqual([1, 0.5, 0]);
+  });
+
   it('equals the definition at times before, between and after the training events, over many checkpoints', () => {
     const data = generateMusicDataset({ seed: 3, users: 300, songs: 120, podcasts: 30, eventsPerUser: 15 });
     const m = buildInteractionMatrix(data.interactions);

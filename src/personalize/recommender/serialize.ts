@@ -143,8 +143,7 @@ export function deserializeModel(buf: Buffer | Uint8Array): TrainedModel {
     throw invalid(`header is not JSON (${String(cause)})`);
   }
   const version = header.model?.formatVersion;
-  if (typeof version !== 'number') throw invalid('no format version');
-  if (version !== 1 && version !== 2) {
+  if (Number.isInteger(version) && (version as number) > 2) {
     throw new MeshError(
       'PersonalizeModelInvalid',
       `The recommendation model has format version ${String(version)}, newer than this mesh reads.`,
@@ -153,6 +152,7 @@ export function deserializeModel(buf: Buffer | Uint8Array): TrainedModel {
       },
     );
   }
+  if (version !== 1 && version !== 2) throw invalid(`unsupported format version ${String(version)}`);
   const dataStart = Math.ceil((12 + jsonLength) / 8) * 8;
   const get = <T extends Typed>(name: string): T | undefined => {
     const s = header.sections.find((x) => x.name === name);

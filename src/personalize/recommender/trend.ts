@@ -132,20 +132,37 @@ function sumsAt(t: TrendIndex, at: number, out: Float64Array): void {
   for (let q = c * tl.step; q < k; q++) out[tl.items[q] as number] = (out[tl.items[q] as number] as number) + (tl.inc[q] as number);
 }
 
-/** trend_i(T) = Σ 2^((t_e − T)/h) over the events of each item at or before T, into `out`; returns the maximum. */
-function sumsRelativeTo(t: TrendIndex, at: number, out: Float64Array): number {
+/**
+ * trend_i(T) up to a factor common to all items, into `out`; returns the maximum. Summed relative to the newest event
+ * at or before T (2^((t_e − t_newest)/h)), so the top item has a term of exactly 1 and nothing it needs underflows;
+ * trendScores divides by the maximum, which removes the factor.
+ */
+function sumsRelativeToNewest(t: TrendIndex, at: number, out: Float64Array): number {
   const h = t.halfLifeDays * 86_400;
-  let max = 0;
+  const ends = new Int32Array(out.length);
+  let newest = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < out.length; i++) {
     const start = t.ptr[i] as number;
     const end = upperBound(t.ts, start, t.ptr[i + 1] as number, at);
+    ends[i] = end;
+    if (end > start && (t.ts[end - 1] as number) > newest) newest = t.ts[end - 1] as number;
+  }
+  let max = 0;
+  for (let i = 0; i < out.length; i++) {
     let v = 0;
-    for (let p = start; p < end; p++) v += 2 ** (((t.ts[p] as number) - at) / h);
+    for (let p = t.ptr[i] as number; p < (ends[i] as number); p++) v += 2 ** (((t.ts[p] as number) - newest) / h);
     out[i] = v;
     if (v > max) max = v;
   }
   return max;
 }
+
+/**
+ * T further than this many half-lives before the newest event is summed by sumsRelativeToNewest: the stored
+ * increments 2^((t − newest)/h) become subnormal past 1,022 half-lives and 0 past 1,074, and the scale back to T is
+ * infinite past 1,024 (0 × ∞ = NaN). 960 leaves more than 60 half-lives of room below T for the events that count.
+ */
+const FAR_BACK_HALF_LIVES = 960;
 
 /**
  * trend(T) / max over items (length = items of the index). T at or after the newest event is cached (do not
@@ -162,10 +179,8 @@ export function trendScores(t: TrendIndex, at: number, into?: Float64Array): Flo
   const out = !latest && into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
   const scale = latest ? 1 : 2 ** ((t.refTs - at) / (t.halfLifeDays * 86_400));
   let max = 0;
-  if (!Number.isFinite(scale)) {
-    // T more than 1,024 half-lives before the newest event: the stored increments have underflowed to 0 and the
-    // scale is infinite (0 × ∞ is NaN). Summed again relative to T instead: the definition, item by item.
-    max = sumsRelativeTo(t, at, out);
+  if (!latest && (t.refTs - at) / (t.halfLifeDays * 86_400) > FAR_BACK_HALF_LIVES) {
+    max = sumsRelativeToNewest(t, at, out);
   } else if (latest) {
     for (let i = 0; i < n; i++) {
       const start = t.ptr[i] as number;
@@ -181,6 +196,8 @@ export function trendScores(t: TrendIndex, at: number, into?: Float64Array): Flo
       out[i] = v;
       if (v > max) max = v;
     }
+    // every event at or before T so much older than the newest that its stored increment underflowed to 0
+    if (max === 0) max = sumsRelativeToNewest(t, at, out);
   }
   if (max > 0) for (let i = 0; i < n; i++) out[i] = (out[i] as number) / max;
   if (latest) latestCache.set(t, out);
