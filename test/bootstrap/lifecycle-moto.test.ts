@@ -16,6 +16,7 @@ import { mesh, type PlanDoc } from '../e2e/aws-example-cli.js';
 import { contract } from '../e2e/aws-example-files.js';
 import { functionsIn, topicsWithPrefix } from '../e2e/aws-example-read.js';
 import { bucketOf, createBucket, createMskCluster, freshExampleAccounts, PRODUCERS, rewriteExample } from '../e2e/aws-example-setup.js';
+import { failureOf } from '../support/cli-harness.js';
 import { accountClients } from '../support/moto.js';
 import { lfSettings, lockTable, registryExists, role, roleNames } from './accounts.js';
 
@@ -45,14 +46,7 @@ let clusterArn = '';
 
 const planOf = async (...args: string[]) => (await mesh(root, ...args)).doc as PlanDoc;
 
-async function failure(...args: string[]): Promise<{ code?: string; message: string }> {
-  const error = await mesh(root, ...args).then(
-    () => undefined,
-    (e: { code?: string; message: string }) => e,
-  );
-  if (!error) throw new Error(`mesh ${args.join(' ')} succeeded; it should have failed`);
-  return error;
-}
+const failure = (...args: string[]) => failureOf(mesh(root, ...args), `mesh ${args.join(' ')}`);
 
 /** Everything mesh could have left, across accounts and the broker. */
 async function leftovers() {

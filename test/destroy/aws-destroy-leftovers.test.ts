@@ -29,7 +29,7 @@ import {
   REGION,
   rewriteExample,
 } from '../e2e/aws-example-setup.js';
-import { runMesh } from '../support/cli-harness.js';
+import { failureOf, runMesh } from '../support/cli-harness.js';
 import { accountClients, motoEndpoint } from '../support/moto.js';
 import { DeletingPersonalize } from './deleting-personalize.js';
 
@@ -70,14 +70,7 @@ const changesOf = (doc: unknown) => (doc as { plan: { changes: DocChange[] } }).
 /** The Personalize kind of a planned change, from its label's id (`personalize:<arn>`) and the fake's record. */
 const kindOf = (c: DocChange) => fake.resources.get(c.id.replace(/^personalize:/, ''))?.kind;
 
-async function failure(...args: string[]): Promise<{ code?: string; message: string }> {
-  const error = await mesh(root, ...args).then(
-    () => undefined,
-    (e: { code?: string; message: string }) => e,
-  );
-  if (!error) throw new Error(`mesh ${args.join(' ')} succeeded; it should have failed`);
-  return error;
-}
+const failure = (...args: string[]) => failureOf(mesh(root, ...args), `mesh ${args.join(' ')}`);
 
 /** The outputs.json `personalize deploy` wrote for the functions (the tracker's and campaigns' ARNs). */
 async function deployed() {

@@ -6,7 +6,7 @@
 // holding nothing else, is deleted. A re-run of an unsubscribe changes nothing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateClusterV2Command, GetClusterPolicyCommand, KafkaClient } from '@aws-sdk/client-kafka';
+import { GetClusterPolicyCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCallCounter, CountingAwsClients } from '../../src/catalog/aws/call-counter.js';
 import type { PlanScope } from '../../src/engine/plane.js';
@@ -14,6 +14,7 @@ import { runPlanes } from '../../src/engine/run.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import type { Domain, Product, StreamSubscription, Workspace } from '../../src/workspace/model.js';
 import { topicName } from '../../src/workspace/naming.js';
+import { createMskCluster } from '../e2e/aws-example-setup.js';
 import { accountClients, freshAccounts, TEST_ROLE_NAME } from '../support/moto.js';
 import { type Fixture, HANDLER_SOURCE, makeFixture } from './fixtures.js';
 
@@ -26,6 +27,7 @@ afterAll(() => clients.destroy());
 
 let fixture: Fixture;
 let clusterArn: string;
+let clusterName: string;
 /** Both subscriptions declared (as the domain file is while the first unsubscribe runs). */
 let both: Workspace;
 let listens: string;
@@ -85,19 +87,7 @@ const withoutSubscription = (ws: Workspace, product: string): Workspace => ({
 });
 
 beforeAll(async () => {
-  const kafka = new KafkaClient(await accountClients(accounts.central));
-  const created = await kafka.send(
-    new CreateClusterV2Command({
-      ClusterName: 'mesh-unsubscribe',
-      Provisioned: {
-        BrokerNodeGroupInfo: { ClientSubnets: ['subnet-1'], InstanceType: 'kafka.m5.large' },
-        KafkaVersion: '3.5.1',
-        NumberOfBrokerNodes: 1,
-      },
-    }),
-  );
-  kafka.destroy();
-  clusterArn = created.ClusterArn ?? '';
+  ({ arn: clusterArn, name: clusterName } = await createMskCluster(accounts.central));
   fixture = makeFixture({
     target: 'aws',
     streaming: { kind: 'msk', clusterArn, account: accounts.central, region },
@@ -135,7 +125,7 @@ beforeAll(async () => {
     handlerDir: playsDir,
     deadLetterTopic: `${podcastPlays.stream?.topic}.dlq.recommendations`,
   };
-  const mskVpcConnectionArn = `arn:aws:kafka:${region}:${accounts.consumer}:vpc-connection/${accounts.central}/mesh-unsubscribe/abcd1234`;
+  const mskVpcConnectionArn = `arn:aws:kafka:${region}:${accounts.consumer}:vpc-connection/${accounts.central}/${clusterName}/abcd1234`;
   both = {
     ...ws,
     products: [listenEvents, podcastPlays],

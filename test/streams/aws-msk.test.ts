@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetSchemaCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateClusterV2Command, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetEventSourceMappingCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
@@ -16,6 +15,7 @@ import type { Plan } from '../../src/engine/plan.js';
 import { runPlanes } from '../../src/engine/run.js';
 import { createStreamsPlane } from '../../src/streams/plane.js';
 import type { Workspace } from '../../src/workspace/model.js';
+import { createMskCluster } from '../e2e/aws-example-setup.js';
 import { testKafka } from '../support/kafka.js';
 import { accountClients, freshAccounts, TEST_ROLE_NAME } from '../support/moto.js';
 import { type Fixture, makeFixture, withSubscription } from './fixtures.js';
@@ -50,18 +50,7 @@ async function apply(workspace: Workspace, subscriptions: boolean, allowed: stri
 const actions = (plan: Plan) => Object.fromEntries(plan.changes.map((c) => [c.ref.type, c.action]));
 
 beforeAll(async () => {
-  const kafka = new KafkaClient(await accountClients(accounts.central));
-  const created = await kafka.send(
-    new CreateClusterV2Command({
-      ClusterName: 'mesh-streams',
-      Provisioned: {
-        BrokerNodeGroupInfo: { ClientSubnets: ['subnet-1'], InstanceType: 'kafka.m5.large' },
-        KafkaVersion: '3.5.1',
-        NumberOfBrokerNodes: 1,
-      },
-    }),
-  );
-  clusterArn = created.ClusterArn ?? '';
+  ({ arn: clusterArn } = await createMskCluster(accounts.central));
   fixture = makeFixture({
     target: 'aws',
     streaming: { kind: 'msk', clusterArn, account: accounts.central, region },

@@ -102,3 +102,13 @@ export function recordingHost(answers: Partial<{ [C in RequestCode]: RequestAnsw
     },
   };
 }
+
+/** The error a run that must fail rejected with; throws when it succeeded (naming `what`). */
+export async function failureOf(run: Promise<unknown>, what: string): Promise<{ code?: string; message: string }> {
+  const error = await run.then(
+    () => undefined,
+    (e: { code?: string; message: string }) => e,
+  );
+  if (!error) throw new Error(`${what} succeeded; it should have failed`);
+  return error;
+}
