@@ -2,24 +2,13 @@
 // asking for it (`bucket: { managed: true }`, one with a KMS key) gets an AWS::S3::Bucket in each producer's account
 // template (public access blocked, default encryption, versioning, DeletionPolicy Retain), clean under cfn-lint;
 // a product file with a malformed key is refused and nothing is written.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { mesh } from '../e2e/aws-example-cli.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const CFN_LINT = path.join(ROOT, '.services', 'venv', 'bin', 'cfn-lint');
-
-function cfnLint(files: string[]): { code: number; output: string } {
-  if (!existsSync(CFN_LINT)) {
-    throw new Error(`cfn-lint is not installed at ${CFN_LINT}: run node scripts/services.mjs (it installs scripts/requirements-test.txt).`);
-  }
-  const r = spawnSync(CFN_LINT, ['--format', 'parseable', '--', ...files], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
-}
+import { cfnLint } from './cfn-lint.js';
 
 let root: string;
 const account = (domain: string) => String(parse(readFileSync(path.join(root, 'domains', domain, 'domain.yaml'), 'utf8')).account);

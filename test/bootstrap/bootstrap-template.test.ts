@@ -1,24 +1,13 @@
 // `mesh bootstrap --template DIR`: one CloudFormation template per account of the running example, JSON and YAML,
 // holding what `mesh bootstrap` makes, and clean under cfn-lint (installed into .services/venv from
 // scripts/requirements-test.txt; the test fails when it is missing).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mesh } from '../e2e/aws-example-cli.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const CFN_LINT = path.join(ROOT, '.services', 'venv', 'bin', 'cfn-lint');
-
-function cfnLint(files: string[]): { code: number; output: string } {
-  if (!existsSync(CFN_LINT)) {
-    throw new Error(`cfn-lint is not installed at ${CFN_LINT}: run node scripts/services.mjs (it installs scripts/requirements-test.txt).`);
-  }
-  const r = spawnSync(CFN_LINT, ['--format', 'parseable', '--', ...files], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
-}
+import { cfnLint } from './cfn-lint.js';
 
 let root: string;
 let accounts: { central: string; domains: Record<string, string> };
