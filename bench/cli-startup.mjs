@@ -1,5 +1,5 @@
 // Start-up cost of the CLI: `mesh --help`, `mesh --version`, `mesh validate` on the example workspace, against bare
-// `node -e 0`. 21 rounds after 2 warm-ups; in each round every command runs once, in turn (A B C … A B C …), and
+// `node -e 0`. 21 rounds (CLI_STARTUP_RUNS) after 2 warm-ups; in each round every command runs once, in turn (A B C … A B C …), and
 // each command's time is divided by the same round's bare node: the "vs node" figure is the median of those paired
 // ratios, so a machine whose speed drifts during the run affects both sides of each ratio alike.
 //
@@ -16,15 +16,20 @@
 // and the "no compile cache" rows show the same commands without it (NODE_DISABLE_COMPILE_CACHE=1).
 // The "unbundled" rows run the tsc output (dist/cli/main.js) instead of the esbuild bundle that bin/mesh.cjs runs
 // (dist/bundle/main.js, scripts/build-cli.mjs): every command module loaded, one file per module.
+// The "floor" row is bench/validate-floor.mjs: only what any validator built on mesh's three parsing libraries (yaml,
+// zod, avsc) must do with this workspace, bundled into one minified CommonJS file and started like bin/mesh.cjs starts
+// the CLI (with a compile cache where Node has one). It is a lower bound for `mesh validate`, and shows how much of
+// the goal the libraries alone use. The "libraries loaded" row only loads the three.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'mesh.cjs');
-const RUNS = 21;
+const RUNS = Number(process.env.CLI_STARTUP_RUNS ?? 21);
 const ws = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
 const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...cleanEnv } = process.env;
 
@@ -45,6 +50,45 @@ writeFileSync(
   unbundled,
   `import { main } from ${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'cli', 'main.js')).href)};\nawait main(process.argv);\n`,
 );
+
+// The floor (see above): bundled here, so that it is built from the same library versions as the CLI.
+const floorBundle = path.join(ws, 'validate-floor.cjs');
+buildSync({
+  entryPoints: [path.join(root, 'bench', 'validate-floor.mjs')],
+  bundle: true,
+  minify: true,
+  format: 'cjs',
+  platform: 'node',
+  outfile: floorBundle,
+  logLevel: 'error',
+});
+const librariesOnly = path.join(ws, 'libraries-only.cjs');
+buildSync({
+  stdin: {
+    contents: `import avsc from 'avsc/etc/browser/avsc-types.js'; import { parseDocument } from 'yaml'; import { z } from 'zod';
+if (process.argv.length > 9) console.log(avsc, parseDocument, z);`,
+    resolveDir: root,
+  },
+  bundle: true,
+  minify: true,
+  format: 'cjs',
+  platform: 'node',
+  outfile: librariesOnly,
+  logLevel: 'error',
+});
+// Started like bin/mesh.cjs starts the CLI: the compile cache on where Node has one (in the bench's own folder).
+const startLikeMesh = (file) => {
+  const starter = path.join(ws, `start-${path.basename(file)}`);
+  writeFileSync(
+    starter,
+    `'use strict';\nconst m = require('node:module');\nif (m.enableCompileCache) m.enableCompileCache(${JSON.stringify(
+      path.join(ws, 'compile-cache'),
+    )});\nrequire(${JSON.stringify(file)});\n`,
+  );
+  return starter;
+};
+const floorStarter = startLikeMesh(floorBundle);
+const librariesStarter = startLikeMesh(librariesOnly);
 
 function once(node, { args, env }, cwd) {
   const t0 = process.hrtime.bigint();
@@ -73,6 +117,8 @@ function casesFor(node) {
     { name: 'mesh --version', args: [bin, '--version'] },
     { name: 'mesh help (the same help through commander)', args: [bin, 'help'] },
     { name: 'mesh validate (music-streaming)', args: [bin, 'validate'], goal: 2.5 },
+    { name: 'floor: yaml + zod + avsc parse the same files, nothing else', args: [floorStarter] },
+    { name: 'floor: yaml + zod + avsc loaded, nothing run', args: [librariesStarter] },
   ];
   if (cacheFn === 'function') {
     cases.push(
@@ -106,6 +152,15 @@ function bench(node) {
     const verdict = goal === undefined ? '' : `≤ ${goal.toFixed(2)}x ${ratio <= goal ? 'met' : 'NOT met'}`;
     return `| ${nodeVersion} | ${name} | ${median(samples[c]).toFixed(0)} | ${p90(samples[c]).toFixed(0)} | ${ratio.toFixed(2)}x | ${verdict} |`;
   });
+  const at = (prefix) => median(ratios[cases.findIndex((c) => c.name.startsWith(prefix))]);
+  const floor = at('floor: yaml + zod + avsc parse');
+  floorLines.push(
+    `${nodeVersion}: the floor is ${floor.toFixed(2)}x bare node (loading the three libraries alone ` +
+      `${at('floor: yaml + zod + avsc loaded').toFixed(2)}x); mesh validate adds ${(at('mesh validate (') - floor).toFixed(2)}x ` +
+      `for its rules, model, command line and output. ${
+        floor > 2.5 ? 'The 2.5x goal is below the floor.' : `The floor leaves ${(2.5 - floor).toFixed(2)}x for the rest.`
+      }`,
+  );
   return rows;
 }
 
@@ -115,6 +170,7 @@ const registryNodes = ['22', '24']
 const nodes = [process.execPath, ...registryNodes.filter((n) => existsSync(n.bin)).map((n) => n.bin)];
 const missing = registryNodes.filter((n) => !existsSync(n.bin)).map((n) => n.major);
 
+const floorLines = [];
 const rows = nodes.flatMap((node) => bench(node));
 console.log(`| node | command | median ms | p90 ms | vs node (paired median) | goal |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
 console.log(
@@ -126,4 +182,5 @@ console.log(
       ? ` Node ${missing.join(' and ')} not measured: \`npm run test:node-versions\` fetches them into node_modules/.cache/mesh-node/.`
       : ''),
 );
+console.log(`\n${floorLines.join('\n')}`);
 rmSync(ws, { recursive: true, force: true });
