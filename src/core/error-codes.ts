@@ -59,6 +59,10 @@ export const ERROR_CODES = {
   BucketNotManaged: { exit: Failure, description: "bootstrap: a bucket mesh is asked to manage exists and is not mesh's." },
   Conflict: { exit: Failure, description: 'A resource was changed by someone else since the plan was made.' },
   Credentials: { exit: Failure, description: 'No usable AWS credentials for an account.' },
+  DataAccessPolicyTooLarge: {
+    exit: Usage,
+    description: "bootstrap: the data-access role's S3 policy for the declared locations is over IAM's size limit.",
+  },
   InvalidS3Location: { exit: Failure, description: 'A location that must be s3://bucket/key is not.' },
   JobFailed: { exit: Failure, description: 'An AWS job (Glue, Personalize) ended FAILED or STOPPED.' },
   ManagedBucketRefused: { exit: Usage, description: "bootstrap: a managed bucket is not one domain's alone, or its products disagree." },
@@ -90,6 +94,10 @@ export const ERROR_CODES = {
   },
   NoTablePort: { exit: Usage, description: 'The product has no table port to subscribe to or request.' },
   PathOutsideStore: { exit: Failure, description: 'A local path falls outside the local object store; nothing was touched.' },
+  PathThroughLink: {
+    exit: Failure,
+    description: 'A local path mesh would read, write or delete goes through a symbolic link in the workspace; nothing was touched.',
+  },
   ProductNotPublished: { exit: Failure, description: 'The product (its table or topic) is not published on the target yet.' },
   QueryFailed: { exit: Failure, description: 'A local query could not run or read its files.' },
   QueryRefused: { exit: Failure, description: 'A local query was refused (not read-only, or reads what the domain may not).' },

@@ -8,6 +8,7 @@
  * artifact buckets); last, with --include-bootstrap, what `mesh bootstrap` made. Re-running re-plans from what
  * exists, so an interrupted destroy resumes.
  */
+import { lstatSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
@@ -38,9 +39,40 @@ export function allSubscriptions(env: PlaneEnv): PlanScope {
 const after = (change: Change, keys: readonly string[]): Change => ({ ...change, dependsOn: [...new Set([...change.dependsOn, ...keys])] });
 const pending = (plan: Plan) => plan.changes.filter((c) => c.action !== 'noop');
 
+/**
+ * The first folder from the workspace root down to `dir` that is a symbolic link, if any. A workspace can ship
+ * `.mesh` or `.mesh/local` as a link (a pull request can add one): deleting "the local state" through it would
+ * empty whatever folder it points to.
+ */
+function linkOnTheWay(root: string, dir: string): string | undefined {
+  let current = root;
+  for (const part of path
+    .relative(root, dir)
+    .split(path.sep)
+    .filter((p) => p.length > 0)) {
+    current = path.join(current, part);
+    try {
+      if (lstatSync(current).isSymbolicLink()) return current;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** local: the workspace's local state (catalog, log, registry) — the object store's data only with --delete-data. */
 async function localPlan(env: PlaneEnv, options: DestroyOptions): Promise<Plan> {
   const dir = env.workspace.mesh.localDir;
+  const link = linkOnTheWay(env.workspace.root, dir);
+  if (link) {
+    throw new MeshError(
+      'PathThroughLink',
+      `${path.relative(env.workspace.root, link)} is a symbolic link: mesh destroy deletes only the local state it made inside the workspace, never through a link. Nothing was deleted.`,
+      {
+        hint: `Remove the link (rm ${path.relative(env.workspace.root, link)}) and check where it pointed; mesh makes ${path.relative(env.workspace.root, dir)} as a plain folder.`,
+      },
+    );
+  }
   const entries = await readdir(dir).catch(() => [] as string[]);
   const changes: Change[] = entries
     .filter((name) => options.deleteData || name !== 's3')

@@ -31,6 +31,18 @@ export interface DevSession {
   stop(): Promise<void>;
 }
 
+/**
+ * The variables through which the AWS SDK (and mesh's own per-account profiles) find credentials: tokens, profiles,
+ * role and web-identity settings, container credential endpoints, bearer tokens, other credential and config files.
+ * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set to dummy values after these.
+ */
+const CREDENTIAL_VARIABLE =
+  /^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|SECURITY_TOKEN|CREDENTIAL_EXPIRATION|PROFILE|DEFAULT_PROFILE|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|SHARED_CREDENTIALS_FILE|CONFIG_FILE|CONTAINER_\w+|BEARER_TOKEN_\w+|SSO_\w+)|MESH_AWS_PROFILE_\w+)$/;
+
+function userCredentialsEmptied(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.keys(env).flatMap((key) => (CREDENTIAL_VARIABLE.test(key.toUpperCase()) ? [[key, '']] : [])));
+}
+
 export async function startDev(options: StartDevOptions): Promise<DevSession> {
   if (options.target !== 'local') {
     throw usageError('`mesh dev` runs the local target.', 'On aws the functions run in Lambda; drop --target aws or set target: local.');
@@ -46,6 +58,9 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
   const analytics = await mountAnalytics(server, { workspace: options.workspace });
   const portal = await (await import('../portal/dev.js')).mountDevPortal(server, { ...options, plays: analytics.store });
   const environment: Record<string, string> = {
+    // The user's own credentials never reach a handler: each variable of the SDK's credential chain the shell holds
+    // is emptied (the runner starts the handlers with the shell's environment, then this one over it).
+    ...userCredentialsEmptied(process.env),
     // Local only: every AWS call the handlers make goes to this server, never to a real account.
     AWS_ENDPOINT_URL: server.url,
     AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: server.url,

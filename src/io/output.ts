@@ -1,6 +1,7 @@
 import type { MeshError } from '../core/errors.js';
 import type { ColorLevel } from './env.js';
 import { makeStyles, type Styles } from './style.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export { makeStyles, type Style, type Styles } from './style.js';
 
@@ -62,7 +63,9 @@ export function createOutput(options: OutputOptions = {}): Output {
   let jsonValue: unknown;
   let hasJson = false;
   let streamed = false;
-  const err = (text: string) => stderr.write(`${text}\n`);
+  // Every human line is made terminal-safe (control sequences from other teams' files shown, not obeyed).
+  const safe = (text: string) => terminalSafe(text, color);
+  const err = (text: string) => stderr.write(`${safe(text)}\n`);
 
   return {
     json,
@@ -85,12 +88,12 @@ export function createOutput(options: OutputOptions = {}): Output {
       }
       const text = typeof human === 'function' ? human() : human;
       if (text !== undefined) {
-        if (text.length > 0) stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+        if (text.length > 0) stdout.write(safe(text.endsWith('\n') ? text : `${text}\n`));
       } else if (data !== undefined) {
-        stdout.write(`${typeof data === 'string' ? data : JSON.stringify(data, null, 2)}\n`);
+        stdout.write(`${safe(typeof data === 'string' ? data : JSON.stringify(data, null, 2))}\n`);
       }
     },
-    line: (text) => stdout.write(`${text}\n`),
+    line: (text) => stdout.write(`${json ? text : safe(text)}\n`),
     streamLines: () => {
       streamed = true;
     },

@@ -3,7 +3,7 @@
  * rows, no requests). The data is inlined as a script (data.js), so the site opens from file:// as well as from
  * any static host.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MeshError } from '../core/errors.js';
 import type { Target, Workspace } from '../workspace/model.js';
@@ -36,6 +36,18 @@ export async function buildStaticSite(
         hint: 'Give an empty or new folder with --out (a previous export there is overwritten).',
       },
     );
+  }
+  // A previous export is overwritten; anything else under those names (a symbolic link a workspace can ship in its
+  // output folder, leading to any file of the machine) is not written through.
+  for (const name of existing) {
+    const stat = await lstat(path.join(out, name));
+    if (!stat.isFile()) {
+      throw new MeshError(
+        'OutputNotEmpty',
+        `${path.join(out, name)} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a file'}: the export writes only plain files of its own there.`,
+        { hint: `Remove ${path.join(out, name)} (and check where it led), or give an empty or new folder with --out.` },
+      );
+    }
   }
   const data = await portalSnapshot(ws, target, options);
   // `<` escaped so that no string in the data can close the script element.

@@ -56,11 +56,37 @@ function isLink(abs: string): boolean {
 }
 
 /**
+ * A plain-path location (a `type: local` server), which validation keeps inside its domain's folder as written. A
+ * symbolic link on the way (a folder of the workspace that a pull request made a link to anywhere) would lead
+ * publishing's writes and the queries' reads elsewhere: every folder from the workspace (the deepest folder the
+ * location shares with the local state folder) down to the location must be a plain folder.
+ */
+function plainPath(localDir: string, location: string): string {
+  const abs = path.resolve(location);
+  const base = path.resolve(localDir).split(path.sep);
+  const parts = abs.split(path.sep);
+  let shared = 0;
+  while (shared < base.length && shared < parts.length && base[shared] === parts[shared]) shared++;
+  let current = parts.slice(0, shared).join(path.sep) || path.sep;
+  for (const part of parts.slice(shared)) {
+    current = path.join(current, part);
+    if (isLink(current)) {
+      throw new MeshError(
+        'PathThroughLink',
+        `${current} is a symbolic link: the local folder ${abs} of a product must be a plain folder inside its domain's folder. Nothing was read, written or deleted.`,
+        { hint: `Remove the link (and check where it led), or point the server's path at a plain folder.`, details: { location } },
+      );
+    }
+  }
+  return abs;
+}
+
+/**
  * The checked folder on disk for a table location: for an s3:// location, inside `<localDir>/s3` (symbolic links
- * included); a plain path as it is. Throws `PathOutsideStore` otherwise.
+ * included); a plain path as it is, through no symbolic link (`PathThroughLink`). Throws `PathOutsideStore` otherwise.
  */
 export function storePath(localDir: string, location: string): string {
-  if (!parseS3(location)) return path.resolve(location);
+  if (!parseS3(location)) return plainPath(localDir, location);
   const s3 = s3Prefix(location);
   if (!s3) throw outsideStore(location, unsafeLocationReason(location) ?? 'it is not a plain s3://<bucket>/<prefix>/ location');
   const root = objectStoreRoot(localDir);

@@ -13,6 +13,7 @@ import { HttpError, invalidInput, toHttpError } from './http-error.js';
 import { PersonalizeRegistry } from './personalize-registry.js';
 import { registerPersonalizeRoutes } from './personalize-routes.js';
 import { type DevHandler, type DevRequest, type DevResponse, Router } from './router.js';
+import { crossSiteRefusal, isLoopbackAddress } from './same-origin.js';
 
 export interface DevServerOptions {
   readonly workspace: Workspace;
@@ -124,6 +125,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const timeouts = { ...DEV_SERVER_TIMEOUTS, ...options.timeouts };
   const ioHost = options.ioHost ?? silentHost;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+  // On a loopback address, a Host that names another machine is a web page using DNS rebinding (same-origin.ts).
+  const loopbackOnly = isLoopbackAddress(options.host ?? '127.0.0.1');
 
   const server = createServer({
     headersTimeout: timeouts.headersTimeoutMs,
@@ -141,6 +144,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     try {
       const url = requestUrl(req.url);
       pathname = url.pathname;
+      const refusal = crossSiteRefusal(method, req.headers, loopbackOnly);
+      if (refusal) throw refusal;
       const match = router.match(method, url.pathname);
       if (!match) throw new HttpError(404, 'UnknownOperationException', `No route for ${method} ${url.pathname.slice(0, 200)}.`);
       if ('allowed' in match) {

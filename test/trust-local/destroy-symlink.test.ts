@@ -1,0 +1,83 @@
+/**
+ * `mesh destroy` on the local target deletes the local state mesh made under .mesh/local, and nothing else: a
+ * workspace that ships `.mesh/local` (or `.mesh`) as a symbolic link to another folder must not make destroy empty
+ * that folder, and a link inside .mesh/local is removed as a link, never followed.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runInProcess } from '../cli/run-cli.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** A folder outside the workspace with files a user would not want to lose. */
+function victimFolder(): string {
+  const victim = tempDir('mesh-trust-victim-');
+  writeFileSync(path.join(victim, 'thesis.txt'), 'years of work\n');
+  mkdirSync(path.join(victim, 'local', 'photos'), { recursive: true });
+  writeFileSync(path.join(victim, 'local', 'photos', 'cat.jpg'), 'meow');
+  writeFileSync(path.join(victim, 'local', 'notes.txt'), 'notes');
+  return victim;
+}
+
+const filesOf = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort();
+
+async function exampleWorkspace(): Promise<string> {
+  const root = tempDir('mesh-trust-destroy-');
+  const init = await runInProcess(['init', '--example', 'music-streaming', '-C', root, '--json', '--yes']);
+  expect(init.code, init.stderr).toBe(0);
+  return root;
+}
+
+describe('local destroy and planted links', () => {
+  it('refuses to delete through .mesh/local when it is a link, and deletes nothing', async () => {
+    const root = await exampleWorkspace();
+    const victim = victimFolder();
+    const before = filesOf(victim);
+    rmSync(path.join(root, '.mesh', 'local'), { recursive: true, force: true });
+    mkdirSync(path.join(root, '.mesh'), { recursive: true });
+    symlinkSync(victim, path.join(root, '.mesh', 'local'));
+    const run = await runInProcess(['destroy', '-C', root, '--yes', '--delete-data']);
+    expect(filesOf(victim)).toEqual(before);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('.mesh/local is a symbolic link');
+    expect(run.stderr).toContain('[PathThroughLink]');
+    expect(run.stderr).toContain('Nothing was deleted');
+  });
+
+  it('refuses when .mesh itself is a link', async () => {
+    const root = await exampleWorkspace();
+    const victim = victimFolder();
+    const before = filesOf(victim);
+    rmSync(path.join(root, '.mesh'), { recursive: true, force: true });
+    symlinkSync(victim, path.join(root, '.mesh'));
+    const run = await runInProcess(['destroy', '-C', root, '--yes', '--delete-data']);
+    // (the run lock is taken before the plan, so .mesh/state may appear in it: nothing of the folder's own goes)
+    expect(filesOf(victim)).toEqual(expect.arrayContaining(before));
+    expect(readFileSync(path.join(victim, 'local', 'notes.txt'), 'utf8')).toBe('notes');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('.mesh is a symbolic link');
+  });
+
+  it('removes a link inside .mesh/local as a link, leaving the folder it points to', async () => {
+    const root = await exampleWorkspace();
+    const victim = victimFolder();
+    const before = filesOf(victim);
+    mkdirSync(path.join(root, '.mesh', 'local'), { recursive: true });
+    symlinkSync(path.join(victim, 'local'), path.join(root, '.mesh', 'local', 'planted'));
+    const run = await runInProcess(['destroy', '-C', root, '--yes', '--delete-data']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(filesOf(victim)).toEqual(before);
+    expect(existsSync(path.join(root, '.mesh', 'local', 'planted'))).toBe(false);
+  });
+});
