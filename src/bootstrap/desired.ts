@@ -3,6 +3,7 @@
  * list is planned against what exists (aws) and written as CloudFormation templates (`--template`).
  */
 import { LF_TAG_KEYS } from '../catalog/names.js';
+import { MeshError } from '../core/errors.js';
 import type { DesiredResource, ResourceRef } from '../engine/plan.js';
 import { keyOf } from '../engine/plan.js';
 import { LOCK_TABLE } from '../lock/port.js';
@@ -94,27 +95,66 @@ export function domainRoleTrust(domain: Domain): PolicyDocument {
   };
 }
 
-/** The data-access role's S3 access: exactly the locations the domain files declare (every product location lies inside one). */
+/** IAM's limit on a role's inline policies together (characters, whitespace not counted). */
+const INLINE_POLICY_LIMIT = 10_240;
+
+/** ListBucket on these buckets, under these key prefixes (`''`: the whole bucket, no condition). */
+function listStatement(index: number, buckets: readonly string[], keys: readonly string[]): Record<string, unknown> {
+  const arns = buckets.map((b) => `arn:aws:s3:::${b}`);
+  return {
+    Sid: `ListProductPrefixes${index}`,
+    Effect: 'Allow',
+    Action: 's3:ListBucket',
+    Resource: arns.length === 1 ? arns[0] : arns,
+    ...(keys.includes('') ? {} : { Condition: { StringLike: { 's3:prefix': sortedUnique(keys.map((k) => `${k}*`)) } } }),
+  };
+}
+
+/**
+ * The data-access role's S3 access: exactly the locations the domain files declare (every product location lies
+ * inside one). One ListBucket statement per bucket; when that document is over IAM's inline limit, the buckets that
+ * declare the same prefixes share one statement (the same bucket and prefix pairs, fewer characters); a document still
+ * over the limit is refused (DataAccessPolicyTooLarge) before anything changes.
+ */
 export function dataAccessPolicy(ws: Workspace): PolicyDocument | undefined {
   const prefixes = ws.domains.flatMap((d) => (d.locations ?? []).flatMap((l) => s3Prefix(l) ?? []));
   if (prefixes.length === 0) return undefined;
   const objects = sortedUnique(prefixes.map((p) => `arn:aws:s3:::${p.bucket}/${p.prefix}*`));
-  const statements: Record<string, unknown>[] = [
-    { Sid: 'ProductObjects', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: objects },
-  ];
+  const objectStatement = {
+    Sid: 'ProductObjects',
+    Effect: 'Allow',
+    Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+    Resource: objects,
+  };
   const byBucket = new Map<string, string[]>();
   for (const p of prefixes) byBucket.set(p.bucket, [...(byBucket.get(p.bucket) ?? []), p.prefix]);
-  for (const [index, [bucket, keys]] of [...byBucket.entries()].sort(([a], [b]) => a.localeCompare(b)).entries()) {
-    const whole = keys.includes('');
-    statements.push({
-      Sid: `ListProductPrefixes${index}`,
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: `arn:aws:s3:::${bucket}`,
-      ...(whole ? {} : { Condition: { StringLike: { 's3:prefix': sortedUnique(keys.map((k) => `${k}*`)) } } }),
-    });
+  const buckets = [...byBucket.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const exact: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [objectStatement, ...buckets.map(([bucket, keys], index) => listStatement(index, [bucket], keys))],
+  };
+  if (JSON.stringify(exact).length <= INLINE_POLICY_LIMIT) return exact;
+  const groups = new Map<string, { buckets: string[]; keys: string[] }>();
+  for (const [bucket, keys] of buckets) {
+    const unique = sortedUnique(keys);
+    const id = JSON.stringify(unique);
+    const group = groups.get(id);
+    if (group) group.buckets.push(bucket);
+    else groups.set(id, { buckets: [bucket], keys: unique });
   }
-  return { Version: '2012-10-17', Statement: statements };
+  const shared: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [objectStatement, ...[...groups.values()].map((g, index) => listStatement(index, g.buckets, g.keys))],
+  };
+  const size = JSON.stringify(shared).length;
+  if (size <= INLINE_POLICY_LIMIT) return shared;
+  throw new MeshError(
+    'DataAccessPolicyTooLarge',
+    `The S3 policy of the data-access role ${ws.mesh.central.dataAccessRoleName} has ${size} characters for ${prefixes.length} declared locations in ${buckets.length} buckets, over IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies.`,
+    {
+      hint: 'Declare fewer locations under locations: in the domain files (one bucket or prefix per domain, the same prefix name in each bucket, e.g. products/).',
+    },
+  );
 }
 
 /** A domain role: reads the catalog it is granted on through Lake Formation (in its own and the central account). */

@@ -9,8 +9,11 @@ import { accessNow, accessVerdict } from '../workspace/access-policy.js';
 import { assertOwnedLocation } from '../workspace/locations.js';
 import type { Domain, Product, Workspace } from '../workspace/model.js';
 import { findProduct } from '../workspace/model.js';
+import { CLASSIFICATION_PATTERN } from '../workspace/product-schema.js';
 import { requireDomain } from '../workspace/require-domain.js';
 import { storageFormat } from './formats.js';
+import { glueComment, glueDescription } from './glue-text.js';
+import { assertClassification } from './lf-tag-limit.js';
 import {
   type CatalogNaming,
   catalogKey,
@@ -108,7 +111,7 @@ export function centralDatabaseSpec(domain: Domain, naming: CatalogNaming): Data
     kind: 'glue-database',
     catalog: naming.central,
     name: naming.centralDatabase(domain.name),
-    description: domain.description ?? `Data products of the ${domain.name} domain`,
+    description: glueDescription(domain.description ?? `Data products of the ${domain.name} domain`),
     parameters: { 'mesh:managed-by': naming.managedBy, 'mesh:domain': domain.name, 'mesh:owner': domain.owner.team },
   };
 }
@@ -123,7 +126,11 @@ export function tableSpecFor(
   const port = product.table;
   if (!port) throw new Error(`product ${product.name} has no table port`);
   const partition = new Set(port.partitionKeys);
-  const column = (c: Product['columns'][number]) => ({ name: c.name, type: c.type, ...(c.description ? { comment: c.description } : {}) });
+  const column = (c: Product['columns'][number]) => ({
+    name: c.name,
+    type: c.type,
+    ...(c.description ? { comment: glueComment(c.description) } : {}),
+  });
   const byName = new Map(product.columns.map((c) => [c.name, c]));
   const lfTags = { classification: product.classification, domain: product.domain, product: product.name };
   const format = storageFormat(port.format);
@@ -133,7 +140,7 @@ export function tableSpecFor(
     catalog: naming.central,
     database: naming.centralDatabase(domain.name),
     name: tableNameOf(product),
-    description: product.description,
+    description: glueDescription(product.description),
     owner: naming.catalogOf(domain),
     format: port.format,
     serde: format.serde,
@@ -400,10 +407,12 @@ export function desiredCatalog(ws: Workspace, scope: PlanScope, naming: CatalogN
       if (!product) unknownProducts.push(name);
       else if (product.table) published.push(product);
     }
+    for (const product of published) assertClassification(product);
     for (const product of published) addPublish(set, ws, product, naming, options);
     if (published.length > 0) {
-      // LF-Tag values cover every product in the files, so publishing one product never shrinks them.
-      const all = ws.products.filter((p) => p.table);
+      // LF-Tag values cover every product in the files, so publishing one product never shrinks them; a value Lake
+      // Formation would refuse (a workspace that skipped validation) stays out, so one team's file fails no one else.
+      const all = ws.products.filter((p) => p.table && CLASSIFICATION_PATTERN.test(p.classification));
       const values = {
         domain: all.map((p) => p.domain),
         product: all.map((p) => p.name),

@@ -5,11 +5,25 @@
  * checks it while planning: the `product` key gets one value per published product and mesh never removes a value,
  * so without this check the 1,001st product would fail half-way through a publish, at UpdateLFTag.
  */
-import { MeshError } from '../core/errors.js';
+import { configError, MeshError } from '../core/errors.js';
 import { type DesiredResource, keyOf } from '../engine/plan.js';
+import type { Product } from '../workspace/model.js';
+import { CLASSIFICATION_PATTERN } from '../workspace/product-schema.js';
 import type { CatalogObserved, CatalogResourceType } from './port.js';
 
 const LF_TAG_MAX_VALUES = 1000;
+
+/**
+ * A product's classification is a value of the `classification` LF-Tag: refused before anything is planned when Lake
+ * Formation would refuse it (validation reports it; this guards a Workspace that skipped validation).
+ */
+export function assertClassification(product: Product): void {
+  if (CLASSIFICATION_PATTERN.test(product.classification)) return;
+  throw configError('ConfigInvalid', `The classification of ${product.name} ("${product.classification}") cannot be an LF-Tag value.`, {
+    location: { file: product.file },
+    hint: 'Use letters, digits, spaces and _ . : / = + - @ %, at most 256 characters, e.g. confidential.',
+  });
+}
 
 /** What a key would hold after the plan: the values already on it and the ones the files add (values only grow). */
 interface LfTagCount {

@@ -1,10 +1,28 @@
 /** Where a transform's rows go and how they are written (CSV), the same on both targets. */
 import path from 'node:path';
+import { MeshError } from '../core/errors.js';
 import type { Domain, Transform, Workspace } from '../workspace/model.js';
 
-/** Where a transform's result is written: `<localDir>/transforms/<domain>/<output>` (outside the source tree). */
+/**
+ * Where a transform's result is written: `<localDir>/transforms/<domain>/<output>` (outside the source tree). Validation
+ * keeps `output` inside the domain's folder; a path that would still leave the domain's output folder (another
+ * domain's outputs, the local object store) is refused here too, before anything is written.
+ */
 export function transformOutputPath(workspace: Workspace, domain: Domain, transform: Pick<Transform, 'output'>): string {
-  return path.resolve(workspace.mesh.localDir, 'transforms', domain.name, transform.output);
+  const base = path.resolve(workspace.mesh.localDir, 'transforms', domain.name);
+  const file = path.resolve(base, transform.output);
+  const rel = path.relative(base, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new MeshError(
+      'PathOutsideStore',
+      `The output of a ${domain.name} transform ("${transform.output}") points outside ${domain.name}'s output folder.`,
+      {
+        hint: `Write the output as a file inside the domain folder, e.g. datasets/items.csv, in ${domain.file}.`,
+        details: { path: file },
+      },
+    );
+  }
+  return file;
 }
 
 /** CSV text: header row, then one line per row; fields quoted when they hold a comma, quote or line break. */

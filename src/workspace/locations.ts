@@ -3,7 +3,8 @@
  * (`locations:`); a product's table location must lie inside one of its own domain's declared locations, and no two
  * domains may declare overlapping ones. Locations are compared as written, segment by segment, so anything that a
  * later step could resolve differently (`.`/`..` segments, `//`, percent-encoded dots, slashes or backslashes,
- * backslashes, control characters) is refused before it is compared. No I/O.
+ * backslashes, control characters, and `*` `?` `$`, which IAM policies read as wildcards and policy variables) is
+ * refused before it is compared. No I/O.
  */
 import path from 'node:path';
 import { configError } from '../core/errors.js';
@@ -34,6 +35,9 @@ export function unsafeLocationReason(location: string): string | undefined {
   if (bucket.includes('..')) return 'its bucket name has two dots in a row';
   const key = m[2] ?? '';
   if (key === '') return undefined;
+  // IAM reads these in the S3 ARNs and `s3:prefix` conditions mesh writes (wildcards, `${…}` policy variables), while
+  // ownership compares prefixes as text: `s3://b/*/` would overlap no one on paper and cover every key in a policy.
+  if (/[*?$]/.test(key)) return 'it contains "*", "?" or "$", which IAM policies read as a wildcard or a policy variable';
   const segments = key.split('/');
   // A trailing slash leaves one empty last segment; every other segment must have a name.
   if (segments[segments.length - 1] === '') segments.pop();

@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { type AccessDecisionEntry, DOMAIN_DEFAULTS } from './domain-schema.js';
 import type { DomainEntry } from './entries.js';
 import { formatS3Prefix, s3Prefix } from './locations.js';
 import type { AccessDecision, Domain, MeshConfig, Product, StreamSubscription, Subscription, Transform } from './model.js';
-import { exists, relativeTo, resolveInside } from './paths.js';
+import { exists, inMeshState, isInside, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import type { ParsedDomain } from './read-files.js';
 import type { Reporter } from './reporter.js';
@@ -18,14 +19,40 @@ function decisionOf(entry: AccessDecisionEntry): AccessDecision {
 }
 
 /** A path from the domain file, resolved inside the workspace; reports an escape. */
-function inside(reporter: Reporter, root: string, parsed: ParsedDomain, ref: string, at: PathSegment[]): string | undefined {
-  const abs = resolveInside(root, parsed.dir, ref);
+function inside(
+  reporter: Reporter,
+  root: string,
+  mesh: MeshConfig,
+  parsed: ParsedDomain,
+  ref: string,
+  at: PathSegment[],
+): string | undefined {
+  const resolved = resolveInside(root, parsed.dir, ref);
+  const abs = resolved && !inMeshState(root, mesh.localDir, resolved) ? resolved : undefined;
   if (!abs) {
-    reporter.at(parsed.source, at, ProblemCode.PathEscapesWorkspace, `"${ref}" points outside the workspace.`, {
-      hint: 'Paths in a domain file are relative to the domain folder and stay inside the workspace.',
+    const where = resolved ? "into mesh's own state folder" : 'outside the workspace';
+    reporter.at(parsed.source, at, ProblemCode.PathEscapesWorkspace, `"${ref}" points ${where}.`, {
+      hint: 'Paths in a domain file are relative to the domain folder and stay inside the workspace, as files, not links to files elsewhere.',
     });
   }
   return abs;
+}
+
+/**
+ * A transform's output: a file inside the domain's own folder. mesh writes it to `<local dir>/transforms/<domain>/
+ * <output>`, where a path that climbs out would land in another domain's outputs or in the local object store.
+ */
+function outputInside(reporter: Reporter, root: string, parsed: ParsedDomain, ref: string, at: PathSegment[]): void {
+  const abs = path.resolve(parsed.dir, ref);
+  if (abs !== parsed.dir && isInside(parsed.dir, abs)) return;
+  const inWorkspace = isInside(root, abs);
+  reporter.at(
+    parsed.source,
+    at,
+    inWorkspace ? ProblemCode.PathEscapesDomain : ProblemCode.PathEscapesWorkspace,
+    `"${ref}" points outside the domain folder ${relativeTo(root, parsed.dir) || '.'}.`,
+    { hint: "A transform's output is a file inside its own domain's folder, e.g. datasets/items.csv." },
+  );
 }
 
 /** A domain file as written → the resolved Domain. Products must be resolved first (for dead-letter topic names). */
@@ -45,7 +72,7 @@ export async function normalizeDomain(
       const s = entry.stream;
       const dirRef = s.handlerDir ?? `handlers/${s.function}`;
       const dirAt = [...at, 'stream', s.handlerDir ? 'handlerDir' : 'function'];
-      const handlerDir = inside(reporter, root, parsed, dirRef, dirAt);
+      const handlerDir = inside(reporter, root, mesh, parsed, dirRef, dirAt);
       if (handlerDir && (await exists(handlerDir)) !== 'dir') {
         reporter.at(parsed.source, dirAt, ProblemCode.FileNotFound, `Handler folder ${relativeTo(root, handlerDir)} does not exist.`, {
           hint: `Create it (mesh init consumer copies a starter handler), or set handlerDir.`,
@@ -77,7 +104,7 @@ export async function normalizeDomain(
   const transforms: Transform[] = [];
   for (const [index, entry] of (raw.transforms ?? []).entries()) {
     const at: PathSegment[] = ['transforms', index];
-    const sqlFile = inside(reporter, root, parsed, entry.sql, [...at, 'sql']);
+    const sqlFile = inside(reporter, root, mesh, parsed, entry.sql, [...at, 'sql']);
     let sql = '';
     if (sqlFile) {
       const read = await readText(sqlFile);
@@ -91,13 +118,13 @@ export async function normalizeDomain(
         );
       }
     }
-    inside(reporter, root, parsed, entry.output, [...at, 'output']);
+    outputInside(reporter, root, parsed, entry.output, [...at, 'output']);
     transforms.push({ name: entry.name, sqlFile: sqlFile ?? '', sql, output: entry.output, engine: entry.engine ?? 'athena' });
   }
 
   let personalizeFile: string | undefined;
   if (raw.personalize !== undefined) {
-    personalizeFile = inside(reporter, root, parsed, raw.personalize, ['personalize']);
+    personalizeFile = inside(reporter, root, mesh, parsed, raw.personalize, ['personalize']);
     if (personalizeFile && (await exists(personalizeFile)) !== 'file') {
       reporter.at(parsed.source, ['personalize'], ProblemCode.FileNotFound, `${relativeTo(root, personalizeFile)} does not exist.`);
     }

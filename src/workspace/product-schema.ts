@@ -171,9 +171,18 @@ export const streamPortSchema = z
 
 export const ACCESS_POLICIES = ['open', 'approval', 'restricted'] as const;
 
+/**
+ * A classification is the value of the `classification` LF-Tag on aws: Lake Formation's LFTagValue pattern (letters,
+ * digits, spaces and `_ . : / = + - @ %`, at most 256), without its `*`, which an LF-Tag expression reads as any value.
+ */
+export const CLASSIFICATION_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@%]{1,256}$/u;
+
 /** Custom properties mesh reads, with the schema of their value. */
 export const PRODUCT_CUSTOM_PROPERTIES = {
-  classification: z.string().min(1),
+  classification: z
+    .string()
+    .regex(CLASSIFICATION_PATTERN, 'a classification: letters, digits, spaces and _ . : / = + - @ %, at most 256 characters')
+    .describe('e.g. public, internal, confidential, restricted; the value of the classification LF-Tag on aws'),
   accessPolicy: z
     .enum(ACCESS_POLICIES)
     .describe(

@@ -42,10 +42,15 @@ export const accessPolicyHonoured: Rule = ({ domains, products }, report) => {
   for (const entry of domains) {
     for (const [index, subscription] of entry.domain.subscriptions.entries()) {
       const product = byName.get(subscription.product)?.product;
-      if (!product || !subscription.table || product.domain === entry.domain.name) continue;
+      if (!product || product.domain === entry.domain.name) continue;
       const at: PathSegment[] = ['subscriptions', index];
       const access = accessOf(product);
-      if (access.policy === 'restricted' && !access.allowedDomains.includes(entry.domain.name)) {
+      // A restricted product's stream carries the same data as its table: an unlisted domain gets neither.
+      if (
+        access.policy === 'restricted' &&
+        !access.allowedDomains.includes(entry.domain.name) &&
+        (subscription.table || subscription.stream)
+      ) {
         report.at(
           entry.source,
           [...at, 'product'],
@@ -57,7 +62,7 @@ export const accessPolicyHonoured: Rule = ({ domains, products }, report) => {
         );
         continue;
       }
-      if (!needsApproval(product, subscription) || subscription.request) continue;
+      if (!subscription.table || !needsApproval(product, subscription) || subscription.request) continue;
       if (decidedBy(product.domain).has(`${entry.domain.name}/${product.name}`)) continue;
       const pii = piiRequested(product, subscription);
       const why = access.policy === 'open' ? `its PII column${pii.length > 1 ? 's' : ''} ${pii.join(', ')} need` : 'it needs';

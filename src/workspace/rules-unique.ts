@@ -95,3 +95,37 @@ export const uniqueWithinDomain: Rule = ({ domains }, report) => {
     }
   }
 };
+
+/**
+ * Names mesh generates as `<mesh>-<domain>-<name>`: Lambda functions (and their execution roles) and Glue jobs. Domain
+ * and function names both hold dashes, so domain `a` with function `b-c` and domain `a-b` with function `c` generate
+ * the same name; in one account each domain's apply would rewrite the other's function or job. The later domain (in
+ * mesh.yaml order) is reported.
+ */
+export const generatedNamesUnique: Rule = ({ mesh, domains }, report) => {
+  const first = new Map<string, DomainEntry>();
+  const claim = (entry: DomainEntry, kind: string, name: string, at: (string | number)[], what: string) => {
+    const generated = `${mesh.config.name}-${entry.domain.name}-${name}`;
+    const key = `${kind}\n${entry.domain.access.account}\n${generated}`;
+    const seen = first.get(key);
+    if (!seen) first.set(key, entry);
+    else if (seen !== entry && seen.domain.name !== entry.domain.name) {
+      report.at(
+        entry.source,
+        at,
+        ProblemCode.NameCollision,
+        `${what} "${name}" of ${entry.domain.name} is named ${generated} in account ${entry.domain.access.account}, as one of domain "${seen.domain.name}" is.`,
+        { hint: `Rename it in ${entry.source.rel}: mesh names it <mesh>-<domain>-<name>, and ${seen.source.rel} generates the same name.` },
+      );
+    }
+  };
+  for (const entry of domains) {
+    for (const [index, subscription] of entry.domain.subscriptions.entries()) {
+      const fn = subscription.stream?.function;
+      if (fn !== undefined) claim(entry, 'lambda', fn, ['subscriptions', index, 'stream', 'function'], 'Function');
+    }
+    for (const [index, transform] of entry.domain.transforms.entries()) {
+      if (transform.engine === 'glue') claim(entry, 'glue-job', transform.name, ['transforms', index, 'name'], 'Transform');
+    }
+  }
+};

@@ -11,7 +11,8 @@ import { accessPolicyHonoured } from './rules-access.js';
 import { awsIdentifiersValid } from './rules-aws.js';
 import { lfTagValuesWithinLimit } from './rules-limits.js';
 import { locationsOwned } from './rules-locations.js';
-import { uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
+import { deadLetterTopicsOwned, declaredPermissionsScoped } from './rules-streams.js';
+import { generatedNamesUnique, uniqueDomainNames, uniqueProductNames, uniqueTopics, uniqueWithinDomain } from './rules-unique.js';
 import { kafkaTopicProblem, topicPatternRegExp } from './topic-names.js';
 
 const GLUE_IDENTIFIER = /^[a-z0-9_]{1,255}$/;
@@ -337,6 +338,9 @@ export type { Rule };
 export {
   accessPolicyHonoured,
   awsIdentifiersValid,
+  deadLetterTopicsOwned,
+  declaredPermissionsScoped,
+  generatedNamesUnique,
   locationsOwned,
   uniqueDomainNames,
   uniqueProductNames,
@@ -350,11 +354,14 @@ export const RULES: readonly Rule[] = [
   uniqueProductNames,
   uniqueTopics,
   uniqueWithinDomain,
+  generatedNamesUnique,
   productsOwnedByProducers,
   locationsOwned,
   subscriptionsResolve,
   accessPolicyHonoured,
   topicNamesValid,
+  deadLetterTopicsOwned,
+  declaredPermissionsScoped,
   glueIdentifiersValid,
   eventSchemasAgree,
   awsIdentifiersValid,

@@ -127,6 +127,34 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
     [{ code: 'InvalidTopicName', path: 'subscriptions[0].stream.deadLetterTopic' }],
   ],
   [
+    'generatedNamesUnique',
+    rules.generatedNamesUnique,
+    {
+      ...edit(validFiles(), MESH, '  - domains/insights', '  - domains/insights\n  - domains/insights-eu'),
+      'domains/insights-eu/domain.yaml':
+        'name: insights-eu\nkind: consumer\nowner: {team: t, contact: c}\naccount: "333333333333"\nsubscriptions:\n  - product: orders\n    stream: {function: handler}\n',
+      [INSIGHTS]: (validFiles()[INSIGHTS] as string).replace('function: orders-handler', 'function: eu-handler'),
+    },
+    [{ code: 'NameCollision', path: 'subscriptions[0].stream.function' }],
+  ],
+  [
+    'declaredPermissionsScoped',
+    rules.declaredPermissionsScoped,
+    edit(
+      validFiles(),
+      INSIGHTS,
+      'function: orders-handler',
+      'function: orders-handler\n      permissions: [{actions: ["kafka-cluster:*"], resources: ["*"]}]',
+    ),
+    [{ code: 'PermissionNotAllowed', path: 'subscriptions[0].stream.permissions[0].actions' }],
+  ],
+  [
+    'deadLetterTopicsOwned',
+    rules.deadLetterTopicsOwned,
+    edit(validFiles(), INSIGHTS, 'function: orders-handler', 'function: orders-handler\n      deadLetterTopic: mesh.shop.orders.v1'),
+    [{ code: 'DeadLetterTopicNotOwned', path: 'subscriptions[0].stream.deadLetterTopic' }],
+  ],
+  [
     'glueIdentifiersValid',
     rules.glueIdentifiersValid,
     edit(validFiles(), ORDERS, 'physicalName: orders', 'physicalName: Orders-Table'),
