@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { configError, didYouMean, MeshError } from '../core/errors.js';
 import { fill } from '../workspace/naming.js';
+import { inMeshState, isReallyInside, relativeTo } from '../workspace/paths.js';
 import { checkDatasetSchema, DATASET_TYPES, type DatasetSchema, type DatasetType } from './avro-rules.js';
 import { parseFilterExpression } from './filter-expression.js';
 
@@ -184,7 +185,11 @@ function readText(file: string, from: Omit<Problem, 'message'>): string {
  * Loads and checks a personalize.yaml (and the schema files it names). `vars` fill `{mesh}`, `{domain}` and
  * `{account}` in datasetGroup and eventTracker.name (so one template serves any domain).
  */
-export function loadPersonalizeConfig(file: string, vars: Readonly<Record<string, string>> = {}): PersonalizeConfig {
+export function loadPersonalizeConfig(
+  file: string,
+  vars: Readonly<Record<string, string>> = {},
+  within?: PersonalizeFolders,
+): PersonalizeConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -237,7 +242,7 @@ export function loadPersonalizeConfig(file: string, vars: Readonly<Record<string
       }),
     );
   }
-  return resolveConfig(file, parsed.data, at);
+  return resolveConfig(file, parsed.data, at, within);
 }
 
 function shapeAt(p: readonly (string | number)[]): Record<string, unknown> {
@@ -252,7 +257,34 @@ function shapeAt(p: readonly (string | number)[]): Record<string, unknown> {
 
 type Parsed = z.infer<typeof personalizeFileSchema>;
 
-function resolveConfig(file: string, data: Parsed, at: (p: (string | number)[]) => { line?: number; column?: number }): PersonalizeConfig {
+/**
+ * Where the files a personalize.yaml names may be: its schemas in the workspace, its CSV sources (data) in the owning
+ * domain's own folder; neither in mesh's state folders (every domain's published data), as written or through a link.
+ */
+export interface PersonalizeFolders {
+  readonly root: string;
+  readonly domainDir: string;
+  readonly localDir: string;
+}
+
+/** Why the file at `abs` may not be read, or undefined when it may (always, without folders to hold it to). */
+function misplaced(within: PersonalizeFolders | undefined, abs: string, boundary: 'workspace' | 'domain'): string | undefined {
+  if (!within) return undefined;
+  const folder = boundary === 'domain' ? within.domainDir : within.root;
+  if (!isReallyInside(folder, abs)) {
+    return boundary === 'domain'
+      ? `points outside the domain folder ${relativeTo(within.root, within.domainDir) || '.'} (a CSV source is the domain's own file, not a link to one elsewhere)`
+      : 'points outside the workspace (a schema is a file in the workspace, not a link to one elsewhere)';
+  }
+  return inMeshState(within.root, within.localDir, abs) ? "points into mesh's own state folder" : undefined;
+}
+
+function resolveConfig(
+  file: string,
+  data: Parsed,
+  at: (p: (string | number)[]) => { line?: number; column?: number },
+  within: PersonalizeFolders | undefined,
+): PersonalizeConfig {
   const dir = path.dirname(file);
   const problems: Problem[] = [];
   const datasets: Partial<Record<DatasetType, DatasetConfig>> = {};
@@ -260,6 +292,24 @@ function resolveConfig(file: string, data: Parsed, at: (p: (string | number)[]) 
     const d = data.datasets[type];
     if (!d) continue;
     const schemaFile = path.resolve(dir, d.schema);
+    const schemaMisplaced = misplaced(within, schemaFile, 'workspace');
+    if (schemaMisplaced) {
+      problems.push({
+        file,
+        path: ['datasets', type, 'schema'],
+        message: `${d.schema} ${schemaMisplaced}`,
+        ...at(['datasets', type, 'schema']),
+      });
+      continue;
+    }
+    if (d.source.csv !== undefined) {
+      const csvMisplaced = misplaced(within, path.resolve(dir, d.source.csv), 'domain');
+      if (csvMisplaced) {
+        const where = ['datasets', type, 'source', 'csv'];
+        problems.push({ file, path: where, message: `${d.source.csv} ${csvMisplaced}`, ...at(where) });
+        continue;
+      }
+    }
     const schemaText = readText(schemaFile, { file, path: ['datasets', type, 'schema'], ...at(['datasets', type, 'schema']) });
     const checked = checkDatasetSchema(type, schemaText);
     for (const p of checked.problems) problems.push({ file: schemaFile, path: p.path ? [p.path] : [], message: p.message });

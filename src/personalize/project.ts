@@ -74,11 +74,11 @@ export function selectPersonalizeDomain(workspace: Workspace, name?: string): Do
 
 export function openPersonalizeProject(workspace: Workspace, domainName?: string): PersonalizeProject {
   const domain = selectPersonalizeDomain(workspace, domainName);
-  const config = loadPersonalizeConfig(domain.personalizeFile as string, {
-    mesh: workspace.mesh.name,
-    domain: domain.name,
-    account: domain.access.account,
-  });
+  const config = loadPersonalizeConfig(
+    domain.personalizeFile as string,
+    { mesh: workspace.mesh.name, domain: domain.name, account: domain.access.account },
+    { root: workspace.root, domainDir: domain.dir, localDir: workspace.mesh.localDir },
+  );
   return { workspace, domain, config, paths: personalizePaths(workspace, domain.name) };
 }
 

@@ -131,7 +131,11 @@ export async function portalSnapshot(ws: Workspace, target: Target, options: Sna
   const { loadPersonalizeConfig } = await import('../personalize/config.js');
   const personalize: PersonalizeLoader = (d) => {
     try {
-      return loadPersonalizeConfig(d.personalizeFile as string, { mesh: ws.mesh.name, domain: d.name, account: d.access.account });
+      return loadPersonalizeConfig(
+        d.personalizeFile as string,
+        { mesh: ws.mesh.name, domain: d.name, account: d.access.account },
+        { root: ws.root, domainDir: d.dir, localDir: ws.mesh.localDir },
+      );
     } catch {
       return undefined;
     }

@@ -6,7 +6,7 @@ import type { EventField } from './event-fields.js';
 import { unsafeLocationReason } from './locations.js';
 import type { Column, ColumnType, MeshConfig, Product, StreamPort, TablePort } from './model.js';
 import { topicName } from './naming.js';
-import { exists, isInside, relativeTo, resolveInside } from './paths.js';
+import { exists, inMeshState, isInside, isReallyInside, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import {
   COLUMN_CUSTOM_PROPERTIES,
@@ -237,7 +237,8 @@ async function streamPortOf(
 ): Promise<{ port: StreamPort; fields?: EventField[] }> {
   const major = raw.major ?? STREAM_DEFAULTS.major;
   const topic = raw.topic ?? topicName(mesh, owner.raw.name, raw.entity, major);
-  const abs = resolveInside(root, path.dirname(parsed.source.abs), raw.eventSchema);
+  const resolved = resolveInside(root, path.dirname(parsed.source.abs), raw.eventSchema);
+  const abs = resolved && !inMeshState(root, mesh.localDir, resolved) ? resolved : undefined;
   let text = '';
   let fields: EventField[] | undefined;
   if (!abs) {
@@ -245,7 +246,8 @@ async function streamPortOf(
       parsed.source,
       [...at, 'eventSchema'],
       ProblemCode.PathEscapesWorkspace,
-      `"${raw.eventSchema}" points outside the workspace.`,
+      `"${raw.eventSchema}" points ${resolved ? "into mesh's own state folder" : 'outside the workspace'}.`,
+      { hint: 'An event schema is an .avsc file in the workspace (not a link to a file elsewhere).' },
     );
   } else {
     const read = await readText(abs);
@@ -348,13 +350,17 @@ export async function normalizeProduct(
   }
   let sampleData: string | undefined;
   if (custom.values.sampleData !== undefined && custom.paths.sampleData) {
-    const abs = resolveInside(root, path.dirname(parsed.source.abs), custom.values.sampleData);
-    if (!abs) {
+    // Sample data is published as this product's rows: it is a file of the owning domain's own folder, never another
+    // domain's data file nor anything in mesh's state folder (which holds every domain's published data).
+    const written = path.resolve(path.dirname(parsed.source.abs), custom.values.sampleData);
+    const abs = resolveInside(owner.dir, path.dirname(parsed.source.abs), custom.values.sampleData);
+    if (!abs || inMeshState(root, mesh.localDir, abs)) {
       reporter.at(
         parsed.source,
         custom.paths.sampleData,
-        ProblemCode.PathEscapesWorkspace,
-        `"${custom.values.sampleData}" points outside the workspace.`,
+        isReallyInside(root, written) ? ProblemCode.PathEscapesDomain : ProblemCode.PathEscapesWorkspace,
+        `"${custom.values.sampleData}" points outside the domain folder ${relativeTo(root, owner.dir) || '.'}.`,
+        { hint: "Sample data is a file in the product's own domain folder, e.g. data/<product>.csv (not a link to a file elsewhere)." },
       );
     } else if ((await exists(abs)) !== 'file') {
       reporter.at(parsed.source, custom.paths.sampleData, ProblemCode.FileNotFound, `${relativeTo(root, abs)} does not exist.`);

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Forward-slash path of `abs` relative to `root`. */
@@ -11,10 +11,59 @@ export function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Resolves `ref` against `baseDir`; undefined when the result leaves the workspace root. */
+/**
+ * Where `abs` really is: symbolic links resolved in the part of it that exists, the rest kept as written. Undefined
+ * for a link that leads nowhere (dangling, or a loop): where a later write through it would land is not known.
+ */
+function realPathOf(abs: string): string | undefined {
+  const missing: string[] = [];
+  let current = abs;
+  for (;;) {
+    try {
+      return path.join(realpathSync.native(current), ...missing.reverse());
+    } catch {
+      if (lstatSync(current, { throwIfNoEntry: false }) !== undefined) return undefined; // there, but not resolvable
+      const parent = path.dirname(current);
+      if (parent === current) return abs;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * True when `abs` is inside `root` both as written and once symbolic links are followed. A team can commit a link
+ * (git keeps them): `data/songs.csv` → `/home/ci/.aws/credentials` is inside the workspace as written, and mesh would
+ * read, print or copy the file it leads to.
+ */
+export function isReallyInside(root: string, abs: string): boolean {
+  if (!isInside(root, abs)) return false;
+  const real = realPathOf(abs);
+  const realRoot = realPathOf(root);
+  return real !== undefined && realRoot !== undefined && isInside(realRoot, real);
+}
+
+/** Resolves `ref` against `baseDir`; undefined when the result leaves `root`, as written or through a symbolic link. */
 export function resolveInside(root: string, baseDir: string, ref: string): string | undefined {
   const abs = path.resolve(baseDir, ref);
-  return isInside(root, abs) ? abs : undefined;
+  return isReallyInside(root, abs) ? abs : undefined;
+}
+
+/**
+ * True when `abs` is in mesh's own folders: `<root>/.mesh` (state, plans, locks) or the local target's folder
+ * `localDir` (every domain's published data), as written or through a symbolic link. No file a team's workspace files
+ * name may be there: reading it would hand one domain another's data.
+ */
+export function inMeshState(root: string, localDir: string, abs: string): boolean {
+  return reachesInto(path.join(root, '.mesh'), abs) || reachesInto(localDir, abs);
+}
+
+/** True when `abs` is in `dir` as written or once symbolic links are followed (a link into it counts). */
+export function reachesInto(dir: string, abs: string): boolean {
+  if (isInside(dir, abs)) return true;
+  const real = realPathOf(abs);
+  const realDir = realPathOf(dir);
+  return real !== undefined && realDir !== undefined && isInside(realDir, real);
 }
 
 /**

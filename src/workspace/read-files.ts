@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DOMAIN_DEFAULTS, type DomainFile, domainFileSchema } from './domain-schema.js';
 import { type MeshFile, meshFileSchema } from './mesh-schema.js';
-import { expandPattern, hasWildcard, relativeTo, resolveInside } from './paths.js';
+import { expandPattern, hasWildcard, isReallyInside, relativeTo, resolveInside } from './paths.js';
 import { type PathSegment, ProblemCode } from './problems.js';
 import { type ProductContract, productContractSchema } from './product-schema.js';
 import { Reporter } from './reporter.js';
@@ -99,7 +99,13 @@ async function readProducts(
       if (matches.length === 0 && listed) {
         reporter.at(ref.source, ref.path, ProblemCode.NoMatch, `No file matches "${pattern}".`, { severity: 'warning' });
       }
-      for (const abs of matches) files.push({ abs, ref });
+      for (const abs of matches) {
+        if (isReallyInside(root, abs)) files.push({ abs, ref });
+        else
+          reporter.at(ref.source, ref.path, ProblemCode.PathEscapesWorkspace, `${relativeTo(root, abs)} leads outside the workspace.`, {
+            hint: 'It is a symbolic link to a file elsewhere: keep product contracts in the workspace as files, not links.',
+          });
+      }
     } else {
       files.push({ abs: target, ref });
     }
@@ -160,6 +166,12 @@ export async function readWorkspaceFiles(reporter: Reporter, root: string): Prom
       continue;
     }
     const file = /\.ya?ml$/.test(target) ? target : path.join(target, DOMAIN_FILE);
+    if (!isReallyInside(root, file)) {
+      reporter.at(doc.source, ref.path, ProblemCode.PathEscapesWorkspace, `${relativeTo(root, file)} leads outside the workspace.`, {
+        hint: 'It is a symbolic link to a file elsewhere: keep domain files in the workspace as files, not links.',
+      });
+      continue;
+    }
     const dir = path.dirname(file);
     const domainDoc = await readYamlDocument(reporter, root, file, ref);
     if (!domainDoc) {
