@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { requireLfTagKeyWithinLimit } from '../catalog/lf-tag-limit.js';
 import type { Workspace } from '../workspace/model.js';
 import { desiredBootstrap } from './desired.js';
@@ -157,11 +158,15 @@ export async function writeBootstrapTemplates(ws: Workspace, dir: string, format
   // Built (and checked) before the directory is made: a refused workspace leaves nothing behind.
   const templates = bootstrapTemplates(ws);
   await mkdir(dir, { recursive: true });
-  const { stringify } = format === 'yaml' ? await import('yaml') : { stringify: undefined };
+  // A static import: the bundle gave `await import('yaml')` only a default export, so `stringify` was undefined there
+  // and every "yaml" template was written as JSON.
   const files: string[] = [];
   for (const [account, template] of templates) {
     const file = path.join(dir, `mesh-bootstrap-${account}.${format}`);
-    await writeFile(file, stringify ? stringify(template, { aliasDuplicateObjects: false }) : `${JSON.stringify(template, null, 2)}\n`);
+    await writeFile(
+      file,
+      format === 'yaml' ? stringify(template, { aliasDuplicateObjects: false }) : `${JSON.stringify(template, null, 2)}\n`,
+    );
     files.push(file);
   }
   return files;

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { removeWorkspace, writeWorkspace } from '../workspace/fixture.js';
 import { ensureBuilt, runChild } from './run-cli.js';
 
@@ -34,6 +35,20 @@ describe('mesh as a child process (node bin/mesh.cjs)', () => {
     const json = runChild(['validate', '--json'], path.join(dir, 'domains'));
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, summary: { domains: 6, products: 4 } });
+  });
+
+  test('bootstrap --template --format yaml writes YAML through the bundle (it wrote JSON there once)', async () => {
+    const out = path.join(dir, 'bootstrap-yaml');
+    const run = runChild(['bootstrap', '--template', out, '--format', 'yaml'], dir);
+    expect(run.code).toBe(0);
+    const files = (await readdir(out)).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) {
+      const text = await readFile(path.join(out, file), 'utf8');
+      expect(text.startsWith('{')).toBe(false);
+      expect(text).toMatch(/^AWSTemplateFormatVersion: /m);
+      expect(parse(text)).toHaveProperty('Resources');
+    }
   });
 
   test('validate on a broken workspace exits 2; --json stays one document', async () => {
