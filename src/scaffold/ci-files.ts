@@ -126,6 +126,11 @@ export async function planCiFiles(workspace: Workspace, options: CiOptions = {})
   const platform = teamHandle(options.platformTeam ?? 'platform-team', org);
   const aws = awsProfiles(workspace, fromRoot);
   const warnings = [...aws.warnings];
+  if (!workspace.mesh.domainAccounts) {
+    warnings.push(
+      'mesh.yaml assigns no accounts (domainAccounts): each domain file names its own, and CODEOWNERS lets its team change it alone. Assign them in mesh.yaml (see README, Pull requests).',
+    );
+  }
   if (!options.githubOrg) {
     warnings.push(
       `.github/CODEOWNERS: replace @${PLACEHOLDER_ORG} with your GitHub organisation (or rerun with --github-org <org> --force).`,

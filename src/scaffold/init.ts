@@ -148,7 +148,7 @@ export async function runInit(request: InitRequest, host: IoHost): Promise<InitR
     kind === 'producer'
       ? await planProducerFiles(meshSummary.name, answers, destination)
       : await planConsumerFiles(meshSummary.name, answers, destination);
-  const edited = addDomainToMeshFile(meshText ?? '', destination);
+  const edited = addDomainToMeshFile(meshText ?? '', destination, { domain: answers.name, account: answers.account });
   const meshFile = textFile('mesh.yaml', edited.text);
   const plan = root
     ? { root: workspaceRoot, files: domainFiles, edits: edited.changed ? [meshFile] : [] }

@@ -78,6 +78,12 @@ export const meshFileSchema = z
       })
       .optional(),
     domains: z.array(relativePathSchema).optional().describe('domain folders, each with a domain.yaml'),
+    domainAccounts: z
+      .record(nameSchema, accountSchema)
+      .optional()
+      .describe(
+        "each domain's AWS account, assigned by the owners of mesh.yaml: a domain file's account must be its entry (AccountNotAssigned), so a team cannot name another team's account",
+      ),
   })
   .describe('mesh.yaml: the mesh, its central catalog, streaming cluster, naming rules and domains');
 

@@ -60,6 +60,8 @@ export interface MeshConfig {
   readonly schemaRegistry: string;
   /** Where local-target state lives, default `<root>/.mesh/local`. */
   readonly localDir: string;
+  /** Each domain's account as mesh.yaml assigns it (`domainAccounts`); absent: domain files name their own. */
+  readonly domainAccounts?: Readonly<Record<string, string>>;
   /** Extra settings for the aws target. */
   readonly aws: {
     /** Bucket for exports (Personalize CSVs, handler bundles) in each consumer account, `{mesh}-{domain}-{account}`. */

@@ -37,6 +37,9 @@ export function normalizeMesh(raw: MeshFile, root: string, target?: Target): Mes
     requiredOwnerFields: raw.rules?.requiredOwnerFields ?? [...MESH_DEFAULTS.requiredOwnerFields],
     schemaRegistry: raw.schemaRegistry ?? raw.name,
     localDir: path.resolve(root, raw.local?.dir ?? MESH_DEFAULTS.localDir),
+    ...(raw.domainAccounts
+      ? { domainAccounts: Object.fromEntries(Object.entries(raw.domainAccounts).map(([domain, account]) => [domain, String(account)])) }
+      : {}),
     aws: { artifactBucketPattern: raw.aws?.artifactBucketPattern ?? MESH_DEFAULTS.artifactBucketPattern },
   };
 }

@@ -53,6 +53,7 @@ export const ProblemCode = {
   PermissionNotAllowed: 'PermissionNotAllowed',
   TopicPatternMismatch: 'TopicPatternMismatch',
   InvalidAccountId: 'InvalidAccountId',
+  AccountNotAssigned: 'AccountNotAssigned',
   UnknownRegion: 'UnknownRegion',
   InvalidArn: 'InvalidArn',
   ProductIdMismatch: 'ProductIdMismatch',

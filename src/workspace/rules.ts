@@ -8,6 +8,7 @@ import { type PathSegment, ProblemCode } from './problems.js';
 import type { Reporter } from './reporter.js';
 import type { Rule } from './rule.js';
 import { accessPolicyHonoured } from './rules-access.js';
+import { domainAccountsAssigned } from './rules-accounts.js';
 import { awsIdentifiersValid } from './rules-aws.js';
 import { lfTagValuesWithinLimit } from './rules-limits.js';
 import { locationsOwned } from './rules-locations.js';
@@ -340,6 +341,7 @@ export {
   awsIdentifiersValid,
   deadLetterTopicsOwned,
   declaredPermissionsScoped,
+  domainAccountsAssigned,
   generatedNamesUnique,
   locationsOwned,
   uniqueDomainNames,
@@ -355,6 +357,7 @@ export const RULES: readonly Rule[] = [
   uniqueTopics,
   uniqueWithinDomain,
   generatedNamesUnique,
+  domainAccountsAssigned,
   productsOwnedByProducers,
   locationsOwned,
   subscriptionsResolve,

@@ -62,6 +62,19 @@ describe('mesh init --example music-streaming --ci github', () => {
     expect(read(example, WORKFLOW)).toContain('echo "MESH_AWS_PROFILE_${account}=${profile}" >> "$GITHUB_ENV"');
     expect(again.stdout).toContain('package.json is missing');
     expect(read(example, 'mesh.yaml')).toContain('name: music');
+    // The example's mesh.yaml assigns each domain its account: no warning about self-declared accounts.
+    expect(again.stdout).not.toContain('assigns no accounts');
+  });
+
+  it('warns when mesh.yaml leaves the accounts to the domain files (each team could name another team’s account)', async () => {
+    const dir = tempDir();
+    expect((await runInProcess(['init', '--example', 'music-streaming', '--yes', '--cwd', dir])).code).toBe(0);
+    const meshFile = path.join(dir, 'mesh.yaml');
+    writeFileSync(meshFile, read(dir, 'mesh.yaml').replace(/\ndomainAccounts:\n( {2}.*\n)+/, '\n'));
+    expect(read(dir, 'mesh.yaml')).not.toContain('domainAccounts');
+    const run = await runInProcess(['init', '--ci', 'github', '--github-org', 'acme', '--dry-run', '--cwd', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('mesh.yaml assigns no accounts (domainAccounts)');
   });
 
   it('gives each domain folder to its owner team and mesh.yaml to the platform team', () => {

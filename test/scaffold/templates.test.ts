@@ -84,6 +84,22 @@ describe('adding a domain to mesh.yaml', () => {
   test('no domains key: added', () => {
     expect(addDomainToMeshFile('name: m\n', 'domains/a').text).toBe('name: m\ndomains:\n  - domains/a\n');
   });
+  test('with domainAccounts, the new domain is assigned its account there; an existing assignment is not changed', () => {
+    const assigned = 'name: m\ndomainAccounts:\n  a: "111111111111" # by the platform\ndomains:\n  - domains/a\n';
+    const added = addDomainToMeshFile(assigned, 'domains/b', { domain: 'b', account: '222222222222' });
+    expect(added).toEqual({
+      text: 'name: m\ndomainAccounts:\n  a: "111111111111" # by the platform\n  b: "222222222222"\ndomains:\n  - domains/a\n  - domains/b\n',
+      changed: true,
+    });
+    expect(addDomainToMeshFile(assigned, 'domains/a', { domain: 'a', account: '999999999999' })).toEqual({
+      text: assigned,
+      changed: false,
+    });
+    // Without domainAccounts, nothing is assigned.
+    expect(addDomainToMeshFile('name: m\n', 'domains/b', { domain: 'b', account: '222222222222' }).text).toBe(
+      'name: m\ndomains:\n  - domains/b\n',
+    );
+  });
   test('broken mesh.yaml is not touched', () => {
     expect(() => addDomainToMeshFile('name: [m\n', 'domains/a')).toThrow(/not valid YAML/);
     expect(() => addDomainToMeshFile('domains: x\n', 'domains/a')).toThrow(/not a list/);

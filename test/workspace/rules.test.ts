@@ -191,6 +191,13 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
     [{ code: 'NoProducts', severity: 'warning', path: 'kind' }],
   ],
   [
+    'domainAccountsAssigned',
+    rules.domainAccountsAssigned,
+    // shop names its assigned account; insights names 333333333333 but is assigned another one.
+    edit(validFiles(), MESH, 'domains:\n', 'domainAccounts:\n  shop: "222222222222"\n  insights: "444444444444"\ndomains:\n'),
+    [{ code: 'AccountNotAssigned', path: 'account' }],
+  ],
+  [
     // Lake Formation: at most 1,000 values per LF-Tag key; 1,001 products give the `product` key 1,001.
     'lfTagValuesWithinLimit',
     lfTagValuesWithinLimit,
@@ -198,6 +205,20 @@ const cases: [string, rules.Rule, Files, { code: string; severity?: string; path
     [{ code: 'LfTagValueLimit', severity: 'warning', path: 'domains' }],
   ],
 ];
+
+describe('domainAccounts in mesh.yaml', () => {
+  const assign = (entries: string) => edit(validFiles(), MESH, 'domains:\n', `domainAccounts:\n${entries}domains:\n`);
+
+  test('a domain the assignment leaves out may not run anywhere', async () => {
+    const problems = await runRule(rules.domainAccountsAssigned, assign('  shop: "222222222222"\n'));
+    expect(problems).toEqual([{ code: 'AccountNotAssigned', severity: 'error', path: 'account' }]);
+  });
+
+  test('every domain in its assigned account: no problem; without domainAccounts, nothing is checked', async () => {
+    expect(await runRule(rules.domainAccountsAssigned, assign('  shop: "222222222222"\n  insights: "333333333333"\n'))).toEqual([]);
+    expect(await runRule(rules.domainAccountsAssigned, validFiles())).toEqual([]);
+  });
+});
 
 describe('each rule', () => {
   test('the table covers every rule', () => {
