@@ -7,7 +7,8 @@
  *   GET  /portal/api/search?q=&domain=&classification=&plane=&owner=
  *   GET  /portal/api/products/{name}           one product
  *   GET  /portal/api/products/{name}/sample?domain=&limit=   rows as `mesh query --domain` would show them (local;
- *                                                            400 SampleRowsLocalOnly on aws)
+ *                                                            400 SampleRowsLocalOnly on aws; 403 on a
+ *                                                            non-loopback address)
  *   GET  /portal/api/products/{name}/history   the contract's versions from git, breaking changes marked
  *   GET  /portal/api/access?producer=&status=  access requests
  *   POST /portal/api/access/request            `mesh access request` (only with --allow-writes)
@@ -46,6 +47,11 @@ export interface MountPortalOptions {
   readonly initial?: Workspace;
   /** How long a snapshot is reused before the files are checked for changes (default 1 s). */
   readonly cacheMs?: number;
+  /**
+   * Serve sample rows (default true). False on a server other machines can reach: the page lets its reader pick the
+   * domain to read as, so anyone on the network could read every product as its own producer.
+   */
+  readonly sampleRows?: boolean;
 }
 
 export const PORTAL_PATH = '/portal';
@@ -208,6 +214,13 @@ export function mountPortal(router: RouteTable, options: MountPortalOptions): { 
   get(`${PORTAL_PATH}/api/products/{name}/sample`, async (req) => {
     const product = await productNamed(req.params.name ?? '');
     if (options.target !== 'local') throw sampleRowsLocalOnly();
+    if (options.sampleRows === false) {
+      throw new HttpError(
+        403,
+        'AccessDeniedException',
+        'Sample rows are shown only by a portal on this machine (127.0.0.1): on an address other machines reach, anyone could read any product as any domain.',
+      );
+    }
     const domain = param(req, 'domain');
     if (!domain) throw badRequest('Pick the domain to read as: ?domain=<name>.');
     const limit = param(req, 'limit', 3) ?? '10';

@@ -1,10 +1,13 @@
 /**
  * `mesh portal`: the portal on its own HTTP server (the dev server's, without the Personalize routes), on
- * 127.0.0.1 unless a host is given. Read-only unless allowWrites. The live views read the workspace's streams
+ * 127.0.0.1 unless a host is given. Read-only unless allowWrites. On an address other machines reach, the portal
+ * (which has no sign-in) serves no sample rows and refuses allowWrites. The live views read the workspace's streams
  * (live-source.ts) unless live is false.
  */
 import type { DiscoveryOptions } from '../catalog/discovery.js';
+import { usageError } from '../core/errors.js';
 import type { IoHost } from '../core/messages.js';
+import { isLoopbackAddress } from '../dev/http/same-origin.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { assetsDir } from './assets.js';
 import { mountPortal, PORTAL_PATH } from './routes.js';
@@ -31,6 +34,15 @@ export interface PortalServer {
 }
 
 export async function startPortal(options: StartPortalOptions): Promise<PortalServer> {
+  const host = options.host ?? '127.0.0.1';
+  // Other machines can reach any other address, and the portal has no sign-in: no writes there, no sample rows.
+  const reachableFromOtherMachines = !isLoopbackAddress(host);
+  if (reachableFromOtherMachines && options.allowWrites) {
+    throw usageError(
+      `--allow-writes needs a portal on this machine only; ${host} is reachable from other machines, and the portal has no sign-in.`,
+      'Drop --host (127.0.0.1 is the default), or drop --allow-writes to share a read-only catalog.',
+    );
+  }
   assetsDir();
   const { startDevServer } = await import('../dev/http/server.js');
   const { loadWorkspace } = await import('../workspace/load.js');
@@ -43,7 +55,7 @@ export async function startPortal(options: StartPortalOptions): Promise<PortalSe
   const server = await startDevServer({
     workspace: options.workspace,
     port: options.port ?? 0,
-    host: options.host ?? '127.0.0.1',
+    host,
     ...(options.ioHost ? { ioHost: options.ioHost } : {}),
     personalize: false,
   });
@@ -52,6 +64,7 @@ export async function startPortal(options: StartPortalOptions): Promise<PortalSe
     load: () => loadWorkspace(options.workspace.root, { target: options.target }),
     target: options.target,
     allowWrites: options.allowWrites === true,
+    sampleRows: !reachableFromOtherMachines,
     snapshot: { discovery: options.discovery ?? {} },
     ...(live ? { live } : {}),
   });

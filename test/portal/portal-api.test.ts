@@ -196,3 +196,33 @@ describe('portal API', () => {
     }
   });
 });
+
+describe('a portal other machines can reach (--host 0.0.0.0)', () => {
+  it('serves the catalog but no sample rows: its readers pick the domain they read as', async () => {
+    const workspace = await loadWorkspace(root);
+    const shared = await startPortal({ workspace, target: 'local', port: 0, host: '0.0.0.0' });
+    try {
+      const port = new URL(shared.url).port;
+      const at = (p: string) => fetch(`http://127.0.0.1:${port}${p}`).then(async (r) => ({ status: r.status, text: await r.text() }));
+      expect((await at('/portal/api/catalog')).status).toBe(200);
+      const sample = await at('/portal/api/products/users/sample?domain=users&limit=5');
+      expect(sample.status).toBe(403);
+      expect(sample.text).toContain('Sample rows are shown only by a portal on this machine');
+      expect(sample.text).not.toContain('@');
+    } finally {
+      await shared.close();
+    }
+    // The same request on 127.0.0.1 answers rows: the refusal is the address's, not the product's.
+    expect((await call(readOnly, '/portal/api/products/users/sample?domain=users&limit=5')).status).toBe(200);
+  });
+
+  it('refuses --allow-writes there, before listening', async () => {
+    const workspace = await loadWorkspace(root);
+    const error = await startPortal({ workspace, target: 'local', port: 0, host: '0.0.0.0', allowWrites: true }).then(
+      (s) => s.close().then(() => undefined),
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    expect(error?.code).toBe('UsageError');
+    expect(error?.message).toContain('--allow-writes needs a portal on this machine only');
+  });
+});

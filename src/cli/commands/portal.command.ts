@@ -7,7 +7,10 @@ export function portalCommand(): Command {
   const portal = new Command('portal')
     .description('serve the mesh portal: catalog search, product pages, lineage, access requests (read-only by default)')
     .option('-p, --port <port>', 'HTTP port (0 = any free port)', '7880')
-    .option('--host <host>', 'address to listen on (default 127.0.0.1; anything else is reachable from other machines)')
+    .option(
+      '--host <host>',
+      'address to listen on (default 127.0.0.1; any other is reachable from other machines, and then serves no sample rows and takes no --allow-writes)',
+    )
     .option('--allow-writes', 'let the portal write access requests to the domain files')
     .action(async (opts: { port: string; host?: string; allowWrites?: boolean }, command: Command) => {
       const ctx = contextFor(command);
