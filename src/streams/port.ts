@@ -11,7 +11,7 @@
  */
 import type { Change } from '../engine/plan.js';
 import type { Domain, Target } from '../workspace/model.js';
-import type { ResolvedStreamSubscription } from './functions/stream-subscriptions.js';
+import type { ResolvedStreamSubscription, WithheldStreamSubscription } from './functions/stream-subscriptions.js';
 import type { SchemaRegistry } from './schema/index.js';
 import type { TopicAdmin } from './topics/topic-admin.js';
 
@@ -73,6 +73,11 @@ export interface StreamsPort {
    * function) and plans it. Their dead-letter topics are planned by the plane.
    */
   planFunctions(subscriptions: readonly ResolvedStreamSubscription[]): Promise<SubscriptionChange[]>;
+  /**
+   * Observes and plans what stops the delivery of stream subscriptions that access withholds (aws: their mappings
+   * disabled; local: listed, and records of functions left with none updated), each listed with its reason.
+   */
+  planWithheld(withheld: readonly WithheldStreamSubscription[]): Promise<SubscriptionChange[]>;
   /** Observes and plans what an unsubscribe removes from (or changes in) one function. */
   planRemoval(removal: FunctionRemoval): Promise<SubscriptionChange[]>;
   /**

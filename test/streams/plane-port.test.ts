@@ -112,6 +112,7 @@ describe('the plane applies subscription changes through the port', () => {
       topicAdmin: () => Promise.reject(new Error('not used')),
       schemaRegistry: () => Promise.reject(new Error('not used')),
       planFunctions: async () => [],
+      planWithheld: async () => [],
       planRemoval: async () => [],
       async execute(change: SubscriptionChange) {
         executed.push(change.key);

@@ -14,8 +14,9 @@ import {
   planAwsRemoval,
   planCrossAccountAccess,
 } from '../functions/aws/subscription.js';
+import { planAwsWithheld } from '../functions/aws/withheld.js';
 import type { LambdaPackage } from '../functions/handler-bundle.js';
-import { groupByFunction, type ResolvedStreamSubscription } from '../functions/stream-subscriptions.js';
+import { groupByFunction, type ResolvedStreamSubscription, type WithheldStreamSubscription } from '../functions/stream-subscriptions.js';
 import { lazy } from '../lazy-open.js';
 import type { FunctionRemoval, RemovedSubscription, StreamsPort, SubscriptionChange } from '../port.js';
 import type { SchemaRegistry } from '../schema/index.js';
@@ -67,6 +68,10 @@ export class AwsStreamsPort implements StreamsPort, AwsFunctionsContext {
 
   planAccess(removed: readonly RemovedSubscription[]): Promise<SubscriptionChange[]> {
     return planCrossAccountAccess(this, removed);
+  }
+
+  planWithheld(withheld: readonly WithheldStreamSubscription[]): Promise<SubscriptionChange[]> {
+    return planAwsWithheld(this, withheld);
   }
 
   planRemoval(removal: FunctionRemoval): Promise<SubscriptionChange[]> {

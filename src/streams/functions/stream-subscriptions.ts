@@ -1,8 +1,10 @@
 /** Which stream subscriptions a plan scope covers, resolved against the workspace (pure). */
 import { didYouMean, MeshError } from '../../core/errors.js';
 import type { PlanScope } from '../../engine/plane.js';
+import { accessNow } from '../../workspace/access-policy.js';
 import type { Domain, Product, StreamPort, StreamSubscription, Subscription, Workspace } from '../../workspace/model.js';
 import { requireDomain } from '../../workspace/require-domain.js';
+import { streamAccess, streamAccessError } from './stream-access.js';
 
 export interface ResolvedStreamSubscription {
   readonly domain: Domain;
@@ -43,19 +45,87 @@ function resolve(ws: Workspace, domain: Domain, subscription: Subscription): Res
       },
     );
   }
+  assertOwnDeadLetterTopic(ws, domain, stream.deadLetterTopic);
   return { domain, subscription, stream, product, port: product.stream };
 }
 
-/** Stream subscriptions to apply: the scope's entries that ask for the stream port, or all of them (none for a removal scope). */
-export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): ResolvedStreamSubscription[] {
+const productTopics = new WeakMap<Workspace, Set<string>>();
+
+/**
+ * mesh creates a subscription's dead-letter topic, lets its function write into it and points failed records at it:
+ * it must be the consumer's own (`<name>.dlq.<consumer>`) and no product's topic. Validation says so
+ * (DeadLetterTopicNotOwned); checked again here, where every stream subscription is resolved (plans, the cluster
+ * policy, `mesh dev`), for workspaces that skipped validation.
+ */
+function assertOwnDeadLetterTopic(ws: Workspace, domain: Domain, topic: string): void {
+  let topics = productTopics.get(ws);
+  if (!topics) {
+    topics = new Set(ws.products.flatMap((p) => (p.stream ? [p.stream.topic] : [])));
+    productTopics.set(ws, topics);
+  }
+  const suffix = `.dlq.${domain.name}`;
+  if (topic.length > suffix.length && topic.endsWith(suffix) && !topics.has(topic)) return;
+  throw new MeshError(
+    'DeadLetterTopicNotOwned',
+    topics.has(topic)
+      ? `Dead-letter topic "${topic}" of ${domain.name} is a product's stream; ${domain.name} may not write into it or change it.`
+      : `Dead-letter topic "${topic}" is not ${domain.name}'s: a dead-letter topic is named <name>.dlq.${domain.name}.`,
+    {
+      hint: `Remove deadLetterTopic to use the default (<product topic>.dlq.${domain.name}), or name one that ends in .dlq.${domain.name}.`,
+      location: { file: domain.file },
+    },
+  );
+}
+
+/** A stream subscription that access withholds (pending, expired, denied, or columns the events carry not granted). */
+export interface WithheldStreamSubscription {
+  readonly resolved: ResolvedStreamSubscription;
+  readonly reason: string;
+}
+
+function withheldReason(ws: Workspace, s: ResolvedStreamSubscription, now: Date): string | undefined {
+  const access = streamAccess(ws, s.domain, s.product, s.subscription, now);
+  return access.grant ? undefined : `${access.reason} (${s.domain.name} on ${s.product.name})`;
+}
+
+/** Every stream subscription in the files, split by what access allows on `now`. */
+function allStreamSubscriptions(
+  ws: Workspace,
+  now: Date,
+): { granted: ResolvedStreamSubscription[]; withheld: WithheldStreamSubscription[] } {
+  const granted: ResolvedStreamSubscription[] = [];
+  const withheld: WithheldStreamSubscription[] = [];
+  for (const d of ws.domains) {
+    for (const s of d.subscriptions) {
+      const resolved = resolve(ws, d, s);
+      if (!resolved) continue;
+      const reason = withheldReason(ws, resolved, now);
+      if (reason) withheld.push({ resolved, reason });
+      else granted.push(resolved);
+    }
+  }
+  return { granted, withheld };
+}
+
+/**
+ * The stream subscriptions a full subscription plan withholds (their existing mappings are disabled, local records
+ * stop listing them); none for a scope that names subscriptions (those fail instead) or removes some.
+ */
+export function withheldStreamSubscriptions(ws: Workspace, scope: PlanScope, now: Date = accessNow()): WithheldStreamSubscription[] {
+  if (!scope.include.subscriptions || scope.subscriptions || scope.removals) return [];
+  return allStreamSubscriptions(ws, now).withheld;
+}
+
+/**
+ * Stream subscriptions to apply: the scope's entries that ask for the stream port, or all of them (none for a removal
+ * scope); only those access allows (stream-access.ts). A full scope leaves the others out (see
+ * withheldStreamSubscriptions); a scope that names one access withholds fails with AccessNotApproved.
+ */
+export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope, now: Date = accessNow()): ResolvedStreamSubscription[] {
   if (!scope.include.subscriptions) return [];
   // An unsubscribe scope (removals, no subscriptions) applies nothing else.
   if (!scope.subscriptions && scope.removals) return [];
-  if (!scope.subscriptions) {
-    return ws.domains.flatMap((d) =>
-      d.subscriptions.map((s) => resolve(ws, d, s)).filter((r): r is ResolvedStreamSubscription => r !== undefined),
-    );
-  }
+  if (!scope.subscriptions) return allStreamSubscriptions(ws, now).granted;
   const out: ResolvedStreamSubscription[] = [];
   for (const entry of scope.subscriptions as readonly ScopeEntry[]) {
     if (entry.stream === false) continue;
@@ -72,8 +142,11 @@ export function streamSubscriptionsInScope(ws: Workspace, scope: PlanScope): Res
         },
       );
     }
-    if (resolved) out.push(resolved);
-    else if (entry.table === false) {
+    if (resolved) {
+      const access = streamAccess(ws, resolved.domain, resolved.product, resolved.subscription, now);
+      if (!access.grant) throw streamAccessError(resolved.domain, resolved.product, access);
+      out.push(resolved);
+    } else if (entry.table === false) {
       throw new MeshError(
         'NoStreamSubscription',
         `Domain ${domain.name} has no stream subscription to ${entry.product} in its domain file.`,
@@ -102,8 +175,11 @@ export function streamRemovalsInScope(
     });
 }
 
-/** The domain's stream subscriptions handled by one function (a function may serve several products). */
-export function subscriptionsOfFunction(ws: Workspace, domain: Domain, fn: string): ResolvedStreamSubscription[] {
+/**
+ * The domain's stream subscriptions handled by one function (a function may serve several products) that access
+ * allows on `now`: a function's role, environment and local record cover only those.
+ */
+export function subscriptionsOfFunction(ws: Workspace, domain: Domain, fn: string, now: Date = accessNow()): ResolvedStreamSubscription[] {
   const all = domain.subscriptions
     .map((s) => resolve(ws, domain, s))
     .filter((r): r is ResolvedStreamSubscription => r !== undefined && r.stream.function === fn);
@@ -116,7 +192,7 @@ export function subscriptionsOfFunction(ws: Workspace, domain: Domain, fn: strin
       });
     }
   }
-  return all;
+  return all.filter((s) => withheldReason(ws, s, now) === undefined);
 }
 
 /** One function of a consumer domain and the stream subscriptions it handles. */

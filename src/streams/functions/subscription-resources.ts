@@ -19,6 +19,7 @@ import {
   streamRemovalsInScope,
   streamSubscriptionsInScope,
   subscriptionsOfFunction,
+  withheldStreamSubscriptions,
 } from './stream-subscriptions.js';
 
 /** `publishing`: topics the same plan creates or updates (a subscription to them need not wait for a publish). */
@@ -49,12 +50,18 @@ export async function planSubscriptions(
     );
     changes.push(...(await ctx.port.planFunctions(subs)));
   }
+  // Access withheld (pending, expired, denied, revoked, columns not granted): delivery stops, without a flag.
+  const withheld = withheldStreamSubscriptions(ctx.workspace, scope);
+  const stopped = withheld.length > 0 ? await ctx.port.planWithheld(withheld) : [];
+  changes.push(...stopped);
   const removed = streamRemovalsInScope(ctx.workspace, scope).map((r) => ({ domain: r.domain.name, product: r.product }));
   const removals = await planRemovals(ctx, scope);
   changes.push(...removals);
-  if ((subs.length > 0 || removed.length > 0) && ctx.port.planAccess) {
-    // The removed mappings stop reading before the policy stops letting them.
-    const deleted = removals.filter((c) => c.type === 'event-source-mapping' && c.action === 'delete').map((c) => c.key);
+  if ((subs.length > 0 || removed.length > 0 || withheld.length > 0) && ctx.port.planAccess) {
+    // The removed (or disabled) mappings stop reading before the policy stops letting them.
+    const deleted = [...stopped, ...removals]
+      .filter((c) => c.type === 'event-source-mapping' && (c.action === 'delete' || c.action === 'update'))
+      .map((c) => c.key);
     for (const c of await ctx.port.planAccess(removed)) {
       changes.push(deleted.length > 0 ? { ...c, dependsOn: [...new Set([...c.dependsOn, ...deleted])] } : c);
     }

@@ -3,15 +3,19 @@
  * local streams (the embedded log, or the Kafka broker the mesh names) the way Lambda runs it from MSK. One child
  * process per function (handler bundled with esbuild); one poller per subscription (subscription-poller.ts).
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { usageError } from '../../core/errors.js';
 import { emit, type IoHost, silentHost } from '../../core/messages.js';
-import type { Target, Workspace } from '../../workspace/model.js';
+import type { Domain, Target, Workspace } from '../../workspace/model.js';
 import { consumerGroupId } from '../../workspace/naming.js';
+import { personalizeEnvironment, readPersonalizeOutputs } from '../../workspace/personalize-outputs.js';
 import { lambdaFunctionName } from '../functions/function-naming.js';
 import { type ResolvedStreamSubscription, streamSubscriptionsInScope } from '../functions/stream-subscriptions.js';
 import { localEventSourceArn, openStreamConnection } from '../topics/stream-connection.js';
 import { deadLetterTopicSpec, topicSpecOf } from '../topics/topic-spec.js';
 import type { StreamTransport } from '../transport/index.js';
+import { functionEnvironment } from './environment.js';
 import { bundleFunctionHost, functionNodePath, type HostBundle } from './function-host.js';
 import { FunctionProcess } from './function-process.js';
 import { type RunnerEvent, SubscriptionPoller, type SubscriptionStats } from './subscription-poller.js';
@@ -29,7 +33,10 @@ export interface FunctionRunnerOptions {
   readonly only?: readonly string[];
   /** Use this transport (not closed by the runner); default: the mesh's local streams, closed on stop. */
   readonly transport?: StreamTransport;
-  /** Extra environment for every function (e.g. endpoints of the local AWS-compatible services `mesh dev` serves). */
+  /**
+   * mesh's local variables for every function (the endpoints of the AWS-compatible services `mesh dev` serves). Over
+   * the function's declared environment, under the variables Lambda sets (environment.ts).
+   */
   readonly environment?: Readonly<Record<string, string>>;
   /** Lambda's function timeout; default 60 s. */
   readonly invocationTimeoutMs?: number;
@@ -56,6 +63,16 @@ export interface FunctionRunner {
   /** Finishes the batches in flight, stops the processes, removes the bundles; resolves when all is stopped. */
   stop(): Promise<void>;
   stats(): FunctionRunnerStats;
+}
+
+/**
+ * The Personalize outputs of the function's own domain, deployed on the local target: as on aws, a function is handed
+ * its own domain's tracker and campaign, never another domain's (whose events it would then write).
+ */
+function ownPersonalizeEnvironment(workspace: Workspace, domain: Domain): Record<string, string> {
+  if (!domain.personalizeFile) return {};
+  const outputs = readPersonalizeOutputs(workspace, domain.name);
+  return outputs && outputs.target === 'local' ? personalizeEnvironment(outputs) : {};
 }
 
 function selected(s: ResolvedStreamSubscription, only: readonly string[] | undefined): boolean {
@@ -101,29 +118,34 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
         bundles.push(bundle);
         const name = lambdaFunctionName(workspace.mesh, s.domain.name, s.stream.function);
         const region = s.domain.access.region;
-        const merged = Object.assign(
+        const declared = Object.assign(
           {},
           ...subscriptions.filter((o) => `${o.domain.name}/${o.stream.function}` === key).map((o) => o.stream.environment),
         );
+        const home = path.join(bundle.dir, 'home');
+        const tmp = path.join(bundle.dir, 'tmp');
+        mkdirSync(home, { mode: 0o700 });
+        mkdirSync(tmp, { mode: 0o700 });
+        // Lambda-like: nothing of the shell's environment but PATH (environment.ts says why).
+        const env = functionEnvironment({
+          functionName: name,
+          region,
+          handler: s.stream.handler,
+          handlerDir: s.stream.handlerDir,
+          nodePath: functionNodePath(s.stream.handlerDir),
+          home,
+          tmp,
+          personalize: ownPersonalizeEnvironment(workspace, s.domain),
+          declared,
+          local: options.environment ?? {},
+          shell: process.env,
+        });
         proc = new FunctionProcess({
           file: bundle.file,
           label: key,
           host,
           functionArn: `arn:aws:lambda:${region}:${s.domain.access.account}:function:${name}`,
-          env: {
-            ...process.env,
-            ...merged,
-            ...(options.environment ?? {}),
-            AWS_LAMBDA_FUNCTION_NAME: name,
-            AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-            AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
-            AWS_REGION: region,
-            AWS_DEFAULT_REGION: region,
-            LAMBDA_TASK_ROOT: s.stream.handlerDir,
-            NODE_PATH: functionNodePath(s.stream.handlerDir),
-            MESH_LOCAL: '1',
-          },
+          env,
         });
         processes.set(key, proc);
       }

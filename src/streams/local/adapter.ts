@@ -9,8 +9,9 @@ import {
   type LocalFunctionsContext,
   planLocalRemoval,
   planLocalSubscriptions,
+  planLocalWithheld,
 } from '../functions/local/subscription.js';
-import type { ResolvedStreamSubscription } from '../functions/stream-subscriptions.js';
+import type { ResolvedStreamSubscription, WithheldStreamSubscription } from '../functions/stream-subscriptions.js';
 import { lazy } from '../lazy-open.js';
 import type { FunctionRemoval, StreamsPort, SubscriptionChange } from '../port.js';
 import type { SchemaRegistry } from '../schema/index.js';
@@ -48,6 +49,10 @@ export class LocalStreamsPort implements StreamsPort, LocalFunctionsContext {
 
   planFunctions(subscriptions: readonly ResolvedStreamSubscription[]): Promise<SubscriptionChange[]> {
     return planLocalSubscriptions(this, subscriptions);
+  }
+
+  async planWithheld(withheld: readonly WithheldStreamSubscription[]): Promise<SubscriptionChange[]> {
+    return planLocalWithheld(this, withheld);
   }
 
   async planRemoval(removal: FunctionRemoval): Promise<SubscriptionChange[]> {

@@ -21,13 +21,18 @@ export interface TopicResourceSpec {
 
 const HOUR_MS = 3_600_000;
 
+/** `retention.ms` for `retentionHours`: a negative value keeps records forever, which Kafka spells -1 (and only so). */
+function retentionMs(hours: number): string {
+  return hours < 0 ? '-1' : String(Math.round(hours * HOUR_MS));
+}
+
 /** The topic a stream port publishes to: the port's configs plus `retention.ms` from `retentionHours`. */
 export function topicSpecOf(port: StreamPort): TopicResourceSpec {
   return {
     name: port.topic,
     partitions: port.partitions,
     replicationFactor: port.replicationFactor,
-    configs: sortedConfigs({ ...port.configs, 'retention.ms': String(Math.round(port.retentionHours * HOUR_MS)) }),
+    configs: sortedConfigs({ ...port.configs, 'retention.ms': retentionMs(port.retentionHours) }),
   };
 }
 

@@ -29,6 +29,11 @@ export interface MappingSpec {
   /** Error-handling controls on Kafka mappings are configured in provisioned poller mode. */
   readonly provisionedPollers: { readonly minimum: number; readonly maximum: number };
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * false: the mapping is disabled (access to the product ended: it stops delivering, and keeps its consumer group's
+   * offsets). Absent: enabled.
+   */
+  readonly enabled?: false;
 }
 
 export const CREATE_ONLY_FIELDS = ['eventSourceArn', 'topic', 'consumerGroupId', 'startingPosition'] as const;
@@ -49,10 +54,12 @@ export function compareMapping(desired: MappingSpec, observed: MappingSpec): Com
       reason: `${createOnly.map((f) => `${f} ${observed[f]} → ${desired[f]}`).join(', ')} (create-only: the mapping is deleted and created again)`,
     };
   }
-  const changed = MUTABLE_FIELDS.filter((f) => !sameSpec(desired[f], observed[f]));
-  return changed.length === 0
-    ? { action: 'noop', reason: 'up to date' }
-    : { action: 'update', reason: changed.map((f) => `${f} ${JSON.stringify(observed[f])} → ${JSON.stringify(desired[f])}`).join(', ') };
+  const changed = MUTABLE_FIELDS.filter((f) => !sameSpec(desired[f], observed[f])).map(
+    (f) => `${f} ${JSON.stringify(observed[f])} → ${JSON.stringify(desired[f])}`,
+  );
+  const enabled = (s: MappingSpec) => s.enabled !== false;
+  if (enabled(desired) !== enabled(observed)) changed.push(enabled(desired) ? 'disabled → enabled' : 'enabled → disabled');
+  return changed.length === 0 ? { action: 'noop', reason: 'up to date' } : { action: 'update', reason: changed.join(', ') };
 }
 
 export function mappingSpecOf(c: EventSourceMappingConfiguration, desired: MappingSpec): MappingSpec {
@@ -74,6 +81,7 @@ export function mappingSpecOf(c: EventSourceMappingConfiguration, desired: Mappi
       maximum: c.ProvisionedPollerConfig?.MaximumPollers ?? 0,
     },
     tags: desired.tags,
+    ...(c.State === 'Disabled' || c.State === 'Disabling' ? { enabled: false as const } : {}),
   };
 }
 
@@ -136,7 +144,7 @@ export interface MappingEnv {
   readonly timing?: WaitTiming;
 }
 
-async function waitForMapping(env: MappingEnv, uuid: string, label: string, goal: 'Enabled' | 'gone'): Promise<string> {
+async function waitForMapping(env: MappingEnv, uuid: string, label: string, goal: 'Enabled' | 'Disabled' | 'gone'): Promise<string> {
   const { GetEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
   const timing = env.timing ?? {};
   const status = await waitFor({
@@ -165,7 +173,7 @@ async function waitForMapping(env: MappingEnv, uuid: string, label: string, goal
       if (goal === 'Enabled' && state === 'Disabled') return { status: state, done: false, failed: true, reason: reason || 'disabled' };
       return {
         status: reason && state !== 'Enabled' ? `${state} (${reason})` : state,
-        done: goal === 'Enabled' && state === 'Enabled',
+        done: goal !== 'gone' && state === goal,
         failed: false,
       };
     },
@@ -200,11 +208,19 @@ export async function createMapping(env: MappingEnv, spec: MappingSpec): Promise
 export async function updateMapping(env: MappingEnv, uuid: string, spec: MappingSpec): Promise<Record<string, unknown>> {
   const { UpdateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
   try {
-    await env.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, FunctionName: spec.functionName, ...mutableParameters(spec) }));
+    await env.lambda.send(
+      new UpdateEventSourceMappingCommand({
+        UUID: uuid,
+        FunctionName: spec.functionName,
+        Enabled: spec.enabled !== false,
+        ...mutableParameters(spec),
+      }),
+    );
   } catch (error) {
     throw fromAwsError(error, `update the event source mapping ${uuid}`);
   }
-  const state = await waitForMapping(env, uuid, `mapping ${spec.topic} → ${spec.functionName}`, 'Enabled');
+  const goal = spec.enabled === false ? 'Disabled' : 'Enabled';
+  const state = await waitForMapping(env, uuid, `mapping ${spec.topic} → ${spec.functionName}`, goal);
   return { uuid, state };
 }
 

@@ -184,7 +184,8 @@ function buildPolicy(input: ExecutionPolicyInput): PolicyDocument {
     declared.add(key);
     statements.push({ Sid: `Declared${declared.size}`, Effect: 'Allow', Action, Resource });
   }
-  return { Version: '2012-10-17', Statement: statements };
+  // A function access withholds entirely has no topic, group or dead letter: those statements are left out.
+  return { Version: '2012-10-17', Statement: statements.filter((statement) => statement.Resource.length > 0) };
 }
 
 /** A policy document read back from IAM (URL-encoded JSON; single values as strings) in the form above. */

@@ -17,7 +17,7 @@ import { isLocalFunction } from '../../resources.js';
 import { clusterAccess } from '../../topics/aws/msk-cluster.js';
 import { executionRoleName, kafkaDestination, lambdaFunctionName, mskArns, roleArnOf } from '../function-naming.js';
 import { type LambdaPackage, packageHandler } from '../handler-bundle.js';
-import { type FunctionGroup, streamSubscriptionsInScope } from '../stream-subscriptions.js';
+import { type FunctionGroup, type ResolvedStreamSubscription, streamSubscriptionsInScope } from '../stream-subscriptions.js';
 import { clusterPolicyRef, desiredClusterPolicy, eventSourceArnFor, planClusterPolicy, putClusterPolicy } from './cluster-policy.js';
 import { compareMapping, createMapping, deleteMapping, type MappingSpec, observeMapping, updateMapping } from './event-source-mapping.js';
 import {
@@ -50,7 +50,7 @@ export interface AwsFunctionsContext {
   readonly packages: Map<string, LambdaPackage>;
 }
 
-function clusterArnOf(ctx: AwsFunctionsContext): string {
+export function clusterArnOf(ctx: AwsFunctionsContext): string {
   const streaming = ctx.workspace.mesh.streaming;
   if (streaming.kind !== 'msk') {
     throw new MeshError('StreamSubscriptionNeedsMsk', 'Stream subscriptions on the aws target need an MSK cluster (streaming.kind msk).', {
@@ -88,15 +88,67 @@ function personalizeEnvironmentFor(ctx: AwsFunctionsContext, domain: Domain): Re
   return outputs && outputs.target === ctx.env.target ? personalizeEnvironment(outputs) : {};
 }
 
-async function clientsFor(ctx: AwsFunctionsContext, domain: Domain): Promise<{ iam: IAMClient; lambda: LambdaClient }> {
+export async function clientsFor(ctx: AwsFunctionsContext, domain: Domain): Promise<{ iam: IAMClient; lambda: LambdaClient }> {
   const [{ IAMClient }, { LambdaClient }] = await Promise.all([import('@aws-sdk/client-iam'), import('@aws-sdk/client-lambda')]);
   return { iam: await ctx.clients().get(IAMClient, domain.access), lambda: await ctx.clients().get(LambdaClient, domain.access) };
+}
+
+/** The event source mapping a stream subscription asks for. */
+export function mappingSpecFor(ctx: AwsFunctionsContext, s: ResolvedStreamSubscription, clusterArn: string): MappingSpec {
+  const mesh = ctx.workspace.mesh;
+  const { domain } = s;
+  return {
+    functionName: lambdaFunctionName(mesh, domain.name, s.stream.function),
+    account: domain.access.account,
+    region: domain.access.region,
+    eventSourceArn: eventSourceArnFor(domain, clusterArn),
+    topic: s.port.topic,
+    consumerGroupId: consumerGroupId(mesh, domain.name, s.product.name),
+    startingPosition: s.stream.startingPosition,
+    batchSize: s.stream.batchSize,
+    maximumBatchingWindowInSeconds: s.stream.batchingWindowSeconds,
+    maximumRetryAttempts: s.stream.maximumRetryAttempts,
+    onFailureDestination: kafkaDestination(s.stream.deadLetterTopic),
+    functionResponseTypes: ['ReportBatchItemFailures'],
+    provisionedPollers: { minimum: 1, maximum: 10 },
+    tags: { ...managedTags(mesh, domain.name, s.product), 'mesh:function': s.stream.function },
+  };
+}
+
+/**
+ * The execution role of a function: reads, groups and dead letters of the subscriptions it `reads`, the declared
+ * permissions of all its subscriptions (`declared`). A function access withholds entirely reads nothing.
+ */
+export function executionRoleFor(
+  ctx: AwsFunctionsContext,
+  domain: Domain,
+  fn: string,
+  reads: readonly ResolvedStreamSubscription[],
+  declared: readonly ResolvedStreamSubscription[],
+  clusterArn: string,
+): ExecutionRoleSpec {
+  const mesh = ctx.workspace.mesh;
+  const arns = mskArns(clusterArn);
+  const functionName = lambdaFunctionName(mesh, domain.name, fn);
+  const eventSourceArn = eventSourceArnFor(domain, clusterArn);
+  const policy = executionRolePolicy({
+    clusterArn,
+    topicArns: reads.map((s) => arns.topic(s.port.topic)),
+    groupArns: reads.map((s) => arns.group(consumerGroupId(mesh, domain.name, s.product.name))),
+    deadLetterTopicArns: reads.map((s) => arns.topic(s.stream.deadLetterTopic)),
+    functionName,
+    region: domain.access.region,
+    account: domain.access.account,
+    permissions: declared.flatMap((s) => s.stream.permissions),
+    ...(eventSourceArn !== clusterArn ? { vpcConnectionArn: eventSourceArn } : {}),
+  });
+  const tags = { ...managedTags(mesh, domain.name), 'mesh:function': fn };
+  return executionRoleSpec(executionRoleName(functionName), domain.access.account, policy, tags);
 }
 
 export async function planAwsFunctions(ctx: AwsFunctionsContext, groups: readonly FunctionGroup[]): Promise<AwsFunctionChange[]> {
   const mesh = ctx.workspace.mesh;
   const clusterArn = clusterArnOf(ctx);
-  const arns = mskArns(clusterArn);
   const changes: AwsFunctionChange[] = [];
   for (const g of groups) {
     const { domain, fn } = g;
@@ -106,19 +158,7 @@ export async function planAwsFunctions(ctx: AwsFunctionsContext, groups: readonl
     const functionName = lambdaFunctionName(mesh, domain.name, fn);
     const roleName = executionRoleName(functionName);
     const tags = { ...managedTags(mesh, domain.name), 'mesh:function': fn };
-
-    const policy = executionRolePolicy({
-      clusterArn,
-      topicArns: g.all.map((s) => arns.topic(s.port.topic)),
-      groupArns: g.all.map((s) => arns.group(consumerGroupId(mesh, domain.name, s.product.name))),
-      deadLetterTopicArns: g.all.map((s) => arns.topic(s.stream.deadLetterTopic)),
-      functionName,
-      region: domain.access.region,
-      account: domain.access.account,
-      permissions: g.all.flatMap((s) => s.stream.permissions),
-      ...(eventSourceArnFor(domain, clusterArn) !== clusterArn ? { vpcConnectionArn: eventSourceArnFor(domain, clusterArn) } : {}),
-    });
-    const roleSpec = executionRoleSpec(roleName, domain.access.account, policy, tags);
+    const roleSpec = executionRoleFor(ctx, domain, fn, g.all, g.all, clusterArn);
     const rRef = roleRef(domain, roleName);
     const observedRole = await observeExecutionRole(iam, roleSpec);
     changes.push(
@@ -159,22 +199,7 @@ export async function planAwsFunctions(ctx: AwsFunctionsContext, groups: readonl
     const desired: DesiredResource<'event-source-mapping'>[] = [];
     const observed: ObservedResource<'event-source-mapping'>[] = [];
     for (const s of g.inScope) {
-      const spec: MappingSpec = {
-        functionName,
-        account: domain.access.account,
-        region: domain.access.region,
-        eventSourceArn: eventSourceArnFor(domain, clusterArn),
-        topic: s.port.topic,
-        consumerGroupId: consumerGroupId(mesh, domain.name, s.product.name),
-        startingPosition: s.stream.startingPosition,
-        batchSize: s.stream.batchSize,
-        maximumBatchingWindowInSeconds: s.stream.batchingWindowSeconds,
-        maximumRetryAttempts: s.stream.maximumRetryAttempts,
-        onFailureDestination: kafkaDestination(s.stream.deadLetterTopic),
-        functionResponseTypes: ['ReportBatchItemFailures'],
-        provisionedPollers: { minimum: 1, maximum: 10 },
-        tags: { ...managedTags(mesh, domain.name, s.product), 'mesh:function': fn },
-      };
+      const spec = mappingSpecFor(ctx, s, clusterArn);
       const mRef = mappingRef(domain, functionName, s.product.name, s.port.topic);
       desired.push({
         ref: mRef,

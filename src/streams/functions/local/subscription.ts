@@ -16,7 +16,12 @@ import type { ConsumerGroupSpec, FunctionRemoval, LocalFunctionSpec, Subscriptio
 import { isLocalFunction } from '../../resources.js';
 import type { StreamConnection } from '../../topics/stream-connection.js';
 import { buildHandler, hashHandlerFolder, resolveHandlerEntry } from '../handler-bundle.js';
-import { groupByFunction, type ResolvedStreamSubscription } from '../stream-subscriptions.js';
+import {
+  groupByFunction,
+  type ResolvedStreamSubscription,
+  subscriptionsOfFunction,
+  type WithheldStreamSubscription,
+} from '../stream-subscriptions.js';
 
 /** What the local subscription code needs from the adapter (LocalStreamsPort). */
 export interface LocalFunctionsContext {
@@ -184,6 +189,45 @@ export function planLocalRemoval(ctx: LocalFunctionsContext, removal: FunctionRe
     ];
   }
   return [...createPlan([{ ref, spec: localFunctionSpec(ctx, remaining) }], [{ ref, spec: recorded }]).changes];
+}
+
+/**
+ * Subscriptions that access withholds (stream-access.ts): each is listed on its consumer group as withheld (a no-op:
+ * the group and its offsets are kept, and `mesh dev` runs only the subscriptions access allows). A function record
+ * none of whose subscriptions is allowed any more is updated to list none (records of functions that keep some are
+ * planned with those by planLocalSubscriptions).
+ */
+export function planLocalWithheld(ctx: LocalFunctionsContext, withheld: readonly WithheldStreamSubscription[]): SubscriptionChange[] {
+  const changes: SubscriptionChange[] = [];
+  const byFunction = new Map<string, WithheldStreamSubscription[]>();
+  for (const w of withheld) {
+    const s = w.resolved;
+    const ref = consumerGroupRef(consumerGroupId(ctx.workspace.mesh, s.domain.name, s.product.name));
+    const recorded = ctx.env.state.get(keyOf(ref))?.attributes?.spec as ConsumerGroupSpec | undefined;
+    changes.push({
+      type: 'consumer-group',
+      key: keyOf(ref),
+      action: 'noop',
+      ref,
+      reason: `withheld: ${w.reason}`,
+      ...(recorded ? { before: recorded, after: recorded } : {}),
+      dependsOn: [],
+      attributes: { withheld: w.reason },
+    });
+    const fnKey = `${s.domain.name}/${s.stream.function}`;
+    byFunction.set(fnKey, [...(byFunction.get(fnKey) ?? []), w]);
+  }
+  for (const list of byFunction.values()) {
+    const first = list[0]?.resolved;
+    if (!first || subscriptionsOfFunction(ctx.workspace, first.domain, first.stream.function).length > 0) continue;
+    const ref = localFunctionRef(first.domain.name, first.stream.function);
+    const recorded = ctx.env.state.get(keyOf(ref))?.attributes?.spec as LocalFunctionSpec | undefined;
+    if (!recorded || recorded.subscriptions.length === 0) continue;
+    const spec: LocalFunctionSpec = { ...localFunctionSpec(ctx, [first]), subscriptions: [] };
+    const reason = `withheld: ${list.map((w) => w.reason).join('; ')}; the function delivers nothing`;
+    changes.push({ type: 'function', key: keyOf(ref), action: 'update', ref, reason, before: recorded, after: spec, dependsOn: [] });
+  }
+  return changes;
 }
 
 /** Applies a consumer group or a function record; the aws-only types have nothing to do locally. */
