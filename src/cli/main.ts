@@ -3,6 +3,7 @@
 // names, chalk and the message renderers before its action, the error report when a run fails.
 import { type Command, CommanderError } from 'commander';
 import { colorLevel, type ProcessIo, processIo } from '../io/env.js';
+import { safeJson } from '../io/terminal-safe.js';
 import { addExamples } from './examples.js';
 import { programFor, UnloadedCommandReached } from './help-only-commands.js';
 import { buildProgram } from './program.js';
@@ -117,7 +118,8 @@ export async function main(argv: readonly string[] = process.argv, io?: MainIo):
       const doc = ctx.output.takeJsonResult();
       // A streaming command (events tail --json) already wrote NDJSON lines: no closing document.
       const value = jsonDocument(doc.has ? doc.value : { ok: true }, ctx.host.warnings);
-      if (!doc.streamed) pio.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      // Text from other teams' files is in it: no character a terminal obeys is printed raw (the value is the same).
+      if (!doc.streamed) pio.stdout.write(`${safeJson(value, 2)}\n`);
     }
     code = takeRequestedExitCode();
   } catch (error) {

@@ -7,6 +7,7 @@ import { ExitCode, isMeshError, MeshError } from '../core/errors.js';
 import { storageError } from '../core/storage-errors.js';
 import { colorLevel } from '../io/env.js';
 import { createOutput } from '../io/output.js';
+import { safeJson } from '../io/terminal-safe.js';
 import { currentContext, currentIo } from './run-state.js';
 
 /** Errors from the operating system that are the user's to fix, not bugs. */
@@ -62,6 +63,6 @@ export function reportError(error: unknown, argv: readonly string[]): number {
   const internal = !isMeshError(error) && systemError === undefined;
   output.error(meshError, internal);
   if (internal && output.verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
-  if (json) io.stdout.write(`${JSON.stringify({ error: meshError.toJSON() }, null, 2)}\n`);
+  if (json) io.stdout.write(`${safeJson({ error: meshError.toJSON() }, 2)}\n`);
   return meshError.exitCode;
 }

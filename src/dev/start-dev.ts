@@ -6,6 +6,7 @@
  */
 import { usageError } from '../core/errors.js';
 import type { IoHost } from '../core/messages.js';
+import { assertPlainStateFolders } from '../lock/state-folder.js';
 import type { Target, Workspace } from '../workspace/model.js';
 
 export interface StartDevOptions {
@@ -25,31 +26,23 @@ export interface StartDevOptions {
 export interface DevSession {
   readonly url: string;
   readonly functions: readonly string[];
-  /** Environment handed to every function (endpoints and Personalize outputs; no secrets). */
+  /**
+   * mesh's variables handed to every function (endpoints, dummy credentials; no secrets). Each function also gets its
+   * declared environment, its own domain's Personalize outputs and Lambda's variables (the runner adds them).
+   */
   readonly environment: Readonly<Record<string, string>>;
   stats(): unknown;
   stop(): Promise<void>;
-}
-
-/**
- * The variables through which the AWS SDK (and mesh's own per-account profiles) find credentials: tokens, profiles,
- * role and web-identity settings, container credential endpoints, bearer tokens, other credential and config files.
- * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set to dummy values after these.
- */
-const CREDENTIAL_VARIABLE =
-  /^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|SECURITY_TOKEN|CREDENTIAL_EXPIRATION|PROFILE|DEFAULT_PROFILE|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|SHARED_CREDENTIALS_FILE|CONFIG_FILE|CONTAINER_\w+|BEARER_TOKEN_\w+|SSO_\w+)|MESH_AWS_PROFILE_\w+)$/;
-
-function userCredentialsEmptied(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.keys(env).flatMap((key) => (CREDENTIAL_VARIABLE.test(key.toUpperCase()) ? [[key, '']] : [])));
 }
 
 export async function startDev(options: StartDevOptions): Promise<DevSession> {
   if (options.target !== 'local') {
     throw usageError('`mesh dev` runs the local target.', 'On aws the functions run in Lambda; drop --target aws or set target: local.');
   }
+  // The embedded log, the catalog and the events store are written under the local target's folder: never through a link.
+  assertPlainStateFolders(options.workspace.root, options.workspace.mesh.localDir);
   const { startDevServer } = await import('./http/server.js');
   const { mountAnalytics } = await import('./analytics/index.js');
-  const { personalizeEnvironment, readPersonalizeOutputs } = await import('../personalize/outputs.js');
   const server = await startDevServer({
     workspace: options.workspace,
     port: options.port ?? 0,
@@ -57,10 +50,9 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
   });
   const analytics = await mountAnalytics(server, { workspace: options.workspace });
   const portal = await (await import('../portal/dev.js')).mountDevPortal(server, { ...options, plays: analytics.store });
+  // The user's own credentials, tokens and other secrets never reach a handler: the runner starts each one with a
+  // Lambda-like environment built from nothing (src/streams/local-runner/environment.ts), with these over its own.
   const environment: Record<string, string> = {
-    // The user's own credentials never reach a handler: each variable of the SDK's credential chain the shell holds
-    // is emptied (the runner starts the handlers with the shell's environment, then this one over it).
-    ...userCredentialsEmptied(process.env),
     // Local only: every AWS call the handlers make goes to this server, never to a real account.
     AWS_ENDPOINT_URL: server.url,
     AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: server.url,
@@ -72,9 +64,6 @@ export async function startDev(options: StartDevOptions): Promise<DevSession> {
     MESH_TARGET: 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  for (const domain of options.workspace.domains) {
-    if (domain.personalizeFile) Object.assign(environment, personalizeEnvironment(readPersonalizeOutputs(options.workspace, domain.name)));
-  }
   let runner: Awaited<ReturnType<typeof import('../streams/local-runner/runner.js').startFunctionRunner>> | undefined;
   try {
     if (options.functions !== false) {

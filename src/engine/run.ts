@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
 import { emit, type IoHost, silentHost } from '../core/messages.js';
 import { type LockHolder, type LockTargetOptions, openLockPort, withLock } from '../lock/index.js';
+import { assertPlainStateFolders } from '../lock/state-folder.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { type ApplyResult, applyPlan, blockedChanges } from './apply.js';
 import type { ChangeMessage } from './messages.js';
@@ -67,6 +68,7 @@ export interface RunPlanesResult {
 }
 
 export function openState(workspace: Workspace, target: Target): StateStore {
+  assertPlainStateFolders(workspace.root, workspace.mesh.localDir);
   return new StateStore(path.join(workspace.root, '.mesh', 'state'), target);
 }
 

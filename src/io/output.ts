@@ -1,7 +1,7 @@
 import type { MeshError } from '../core/errors.js';
 import type { ColorLevel } from './env.js';
 import { makeStyles, type Styles } from './style.js';
-import { terminalSafe } from './terminal-safe.js';
+import { jsonTerminalSafe, terminalSafe } from './terminal-safe.js';
 
 export { makeStyles, type Style, type Styles } from './style.js';
 
@@ -93,7 +93,8 @@ export function createOutput(options: OutputOptions = {}): Output {
         stdout.write(`${safe(typeof data === 'string' ? data : JSON.stringify(data, null, 2))}\n`);
       }
     },
-    line: (text) => stdout.write(`${json ? text : safe(text)}\n`),
+    // --json: an NDJSON line, its terminal controls escaped inside its strings (the value is the same).
+    line: (text) => stdout.write(`${json ? jsonTerminalSafe(text) : safe(text)}\n`),
     streamLines: () => {
       streamed = true;
     },

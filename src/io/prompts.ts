@@ -1,4 +1,5 @@
 import { MeshError } from '../core/errors.js';
+import { terminalSafe } from './terminal-safe.js';
 
 /**
  * The only module that imports @inquirer/prompts. Every prompt names the flag that answers it; when prompts are not
@@ -25,6 +26,13 @@ export interface SelectPrompt<T extends string> extends BasePrompt<T> {
   readonly choices: readonly { value: T; name?: string; description?: string }[];
 }
 
+/**
+ * The prompt library writes a message and its choices to the terminal as they are, and they can hold text mesh did
+ * not write (a lock's holder, written by another team's run into the shared lock table; names from files): shown
+ * terminal-safe, as every other line mesh prints (terminal-safe.ts).
+ */
+const shown = (text: string): string => terminalSafe(text, false);
+
 function nonInteractive<T>(prompt: BasePrompt<T>, policy: PromptPolicy): T {
   if (prompt.default === undefined) {
     throw new MeshError('MissingFlag', `${prompt.message} needs an answer, and prompts are off (--yes, CI or no TTY).`, {
@@ -50,17 +58,22 @@ export async function askText(prompt: TextPrompt, policy: PromptPolicy): Promise
     return value;
   }
   const { input } = await import('@inquirer/prompts');
-  return input({ message: prompt.message, default: prompt.default, validate: prompt.validate }).catch(mapAbort);
+  return input({ message: shown(prompt.message), default: prompt.default, validate: prompt.validate }).catch(mapAbort);
 }
 
 export async function askSelect<T extends string>(prompt: SelectPrompt<T>, policy: PromptPolicy): Promise<T> {
   if (!policy.interactive) return nonInteractive(prompt, policy);
   const { select } = await import('@inquirer/prompts');
-  return select<T>({ message: prompt.message, default: prompt.default, choices: [...prompt.choices] }).catch(mapAbort);
+  const choices = prompt.choices.map((c) => ({
+    value: c.value,
+    ...(c.name === undefined ? {} : { name: shown(c.name) }),
+    ...(c.description === undefined ? {} : { description: shown(c.description) }),
+  }));
+  return select<T>({ message: shown(prompt.message), default: prompt.default, choices }).catch(mapAbort);
 }
 
 export async function askConfirm(prompt: BasePrompt<boolean>, policy: PromptPolicy): Promise<boolean> {
   if (!policy.interactive) return nonInteractive(prompt, policy);
   const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message: prompt.message, default: prompt.default }).catch(mapAbort);
+  return confirm({ message: shown(prompt.message), default: prompt.default }).catch(mapAbort);
 }

@@ -12,6 +12,7 @@ import type { Target, Workspace } from '../workspace/model.js';
 import { describeHolder, isStale, newHolder } from './holder.js';
 import { FileLock } from './local/file-lock.js';
 import type { LockHolder, LockPort } from './port.js';
+import { assertPlainStateFolders } from './state-folder.js';
 
 export type { LockHolder, LockPort } from './port.js';
 
@@ -51,7 +52,11 @@ export function localLockFile(workspace: Workspace): string {
 /** The adapter for a target: the workspace's lock file, or the `mesh-locks` table in the central account. */
 export async function openLockPort(options: LockTargetOptions): Promise<LockPort> {
   if (options.port) return options.port;
-  if (options.target === 'local') return new FileLock(localLockFile(options.workspace));
+  if (options.target === 'local') {
+    // Never a lock file (written, then deleted on release) through a symbolic link in the state folder.
+    assertPlainStateFolders(options.workspace.root, options.workspace.mesh.localDir);
+    return new FileLock(localLockFile(options.workspace));
+  }
   const [{ DynamoDBClient }, { requireClients }, { DynamoDbLock }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('../aws/clients.js'),
