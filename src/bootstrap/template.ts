@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { requireLfTagKeyWithinLimit } from '../catalog/lf-tag-limit.js';
+import { refuseLinkBelow } from '../core/symbolic-links.js';
 import type { Workspace } from '../workspace/model.js';
 import { desiredBootstrap } from './desired.js';
 import { type BootstrapSpec, ROLE_POLICY_NAME } from './port.js';
@@ -157,12 +158,17 @@ export function bootstrapTemplates(ws: Workspace): Map<string, Record<string, un
 export async function writeBootstrapTemplates(ws: Workspace, dir: string, format: TemplateFormat): Promise<string[]> {
   // Built (and checked) before the directory is made: a refused workspace leaves nothing behind.
   const templates = bootstrapTemplates(ws);
-  await mkdir(dir, { recursive: true });
+  const out = path.resolve(dir);
+  refuseLinkBelow(path.dirname(out), out, 'mesh bootstrap --template writes its templates');
+  for (const account of templates.keys()) {
+    refuseLinkBelow(out, path.join(out, `mesh-bootstrap-${account}.${format}`), 'mesh bootstrap --template writes its templates');
+  }
+  await mkdir(out, { recursive: true });
   // A static import: the bundle gave `await import('yaml')` only a default export, so `stringify` was undefined there
   // and every "yaml" template was written as JSON.
   const files: string[] = [];
   for (const [account, template] of templates) {
-    const file = path.join(dir, `mesh-bootstrap-${account}.${format}`);
+    const file = path.join(out, `mesh-bootstrap-${account}.${format}`);
     await writeFile(
       file,
       format === 'yaml' ? stringify(template, { aliasDuplicateObjects: false }) : `${JSON.stringify(template, null, 2)}\n`,

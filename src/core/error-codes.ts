@@ -181,6 +181,7 @@ export const ERROR_CODES = {
   // --- functions (Lambda, local runner)
   ArtifactBucketMissing: { exit: Failure, description: "The artifact bucket does not exist in the domain's account." },
   CodeShaMismatch: { exit: Failure, description: 'Lambda stored other code than mesh built.' },
+  DeadLetterTopicNotOwned: { exit: Usage, description: "A dead-letter topic is not the consumer's own (`<name>.dlq.<consumer>`)." },
   ExecutionPolicyTooLarge: { exit: Failure, description: "A function's execution role policy is over IAM's size limit." },
   FunctionConflict: { exit: Usage, description: 'A function is declared with two different handlers.' },
   FunctionMismatch: { exit: Usage, description: 'A subscription names another function than the domain file.' },

@@ -8,11 +8,11 @@
  * artifact buckets); last, with --include-bootstrap, what `mesh bootstrap` made. Re-running re-plans from what
  * exists, so an interrupted destroy resumes.
  */
-import { lstatSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
+import { firstLinkBelow } from '../core/symbolic-links.js';
 import { type Change, mergePlans, type Plan, specOf, summarize } from '../engine/plan.js';
 import type { PlaneEnv, PlaneModule, PlanScope } from '../engine/plane.js';
 import { orderChanges } from '../engine/planner.js';
@@ -39,31 +39,11 @@ export function allSubscriptions(env: PlaneEnv): PlanScope {
 const after = (change: Change, keys: readonly string[]): Change => ({ ...change, dependsOn: [...new Set([...change.dependsOn, ...keys])] });
 const pending = (plan: Plan) => plan.changes.filter((c) => c.action !== 'noop');
 
-/**
- * The first folder from the workspace root down to `dir` that is a symbolic link, if any. A workspace can ship
- * `.mesh` or `.mesh/local` as a link (a pull request can add one): deleting "the local state" through it would
- * empty whatever folder it points to.
- */
-function linkOnTheWay(root: string, dir: string): string | undefined {
-  let current = root;
-  for (const part of path
-    .relative(root, dir)
-    .split(path.sep)
-    .filter((p) => p.length > 0)) {
-    current = path.join(current, part);
-    try {
-      if (lstatSync(current).isSymbolicLink()) return current;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
 /** local: the workspace's local state (catalog, log, registry) — the object store's data only with --delete-data. */
 async function localPlan(env: PlaneEnv, options: DestroyOptions): Promise<Plan> {
   const dir = env.workspace.mesh.localDir;
-  const link = linkOnTheWay(env.workspace.root, dir);
+  // A workspace can ship `.mesh` or `.mesh/local` as a link: deleting through it would empty wherever it leads.
+  const link = firstLinkBelow(env.workspace.root, dir);
   if (link) {
     throw new MeshError(
       'PathThroughLink',

@@ -185,11 +185,7 @@ function readText(file: string, from: Omit<Problem, 'message'>): string {
  * Loads and checks a personalize.yaml (and the schema files it names). `vars` fill `{mesh}`, `{domain}` and
  * `{account}` in datasetGroup and eventTracker.name (so one template serves any domain).
  */
-export function loadPersonalizeConfig(
-  file: string,
-  vars: Readonly<Record<string, string>> = {},
-  within?: PersonalizeFolders,
-): PersonalizeConfig {
+export function loadPersonalizeConfig(file: string, vars: Readonly<Record<string, string>>, within: PersonalizeFolders): PersonalizeConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -267,9 +263,8 @@ export interface PersonalizeFolders {
   readonly localDir: string;
 }
 
-/** Why the file at `abs` may not be read, or undefined when it may (always, without folders to hold it to). */
-function misplaced(within: PersonalizeFolders | undefined, abs: string, boundary: 'workspace' | 'domain'): string | undefined {
-  if (!within) return undefined;
+/** Why the file at `abs` may not be read, or undefined when it may. */
+function misplaced(within: PersonalizeFolders, abs: string, boundary: 'workspace' | 'domain'): string | undefined {
   const folder = boundary === 'domain' ? within.domainDir : within.root;
   if (!isReallyInside(folder, abs)) {
     return boundary === 'domain'
@@ -283,7 +278,7 @@ function resolveConfig(
   file: string,
   data: Parsed,
   at: (p: (string | number)[]) => { line?: number; column?: number },
-  within: PersonalizeFolders | undefined,
+  within: PersonalizeFolders,
 ): PersonalizeConfig {
   const dir = path.dirname(file);
   const problems: Problem[] = [];

@@ -6,6 +6,7 @@
 import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MeshError } from '../core/errors.js';
+import { refuseLinkBelow } from '../core/symbolic-links.js';
 import type { Target, Workspace } from '../workspace/model.js';
 import { readAsset } from './assets.js';
 import { portalSnapshot, type SnapshotOptions } from './snapshot.js';
@@ -25,6 +26,8 @@ export async function buildStaticSite(
   options: SnapshotOptions = {},
 ): Promise<StaticSiteResult> {
   const out = path.resolve(outDir);
+  // The folder itself may not be a link either (the files are checked below).
+  refuseLinkBelow(path.dirname(out), out, 'mesh portal build writes its export');
   await mkdir(out, { recursive: true });
   const existing = await readdir(out);
   const foreign = existing.filter((f) => !FILES.includes(f));

@@ -1,7 +1,7 @@
-import { lstatSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MeshError } from '../core/errors.js';
+import { firstLinkBelow } from '../core/symbolic-links.js';
 import { exists } from '../workspace/paths.js';
 import type { PlannedFile } from './template-files.js';
 
@@ -31,27 +31,14 @@ export interface WriteResult {
 
 /**
  * Writes a plan. A file that already exists is never overwritten without `force`: the whole plan stops with
- * MeshError `FilesExist` (exit 2) listing them, and nothing is written.
+ * MeshError `FilesExist` (exit 2) listing them, and nothing is written. No file is written through a symbolic link
+ * between the plan's root and the file (a pull request can add `.github/CODEOWNERS` leading to any file of the
+ * machine, or a dangling one): `PathThroughLink`, and nothing is written.
  */
-/**
- * The first symbolic link between the plan's root and `rel` (the file itself included), if any. A workspace can hold
- * links where init writes (a pull request can add `.github/CODEOWNERS` leading to any file of the machine, or a
- * dangling one): writing through one would create or overwrite that file, so init writes only plain paths.
- */
-function linkOnTheWay(root: string, rel: string): string | undefined {
-  let current = root;
-  for (const part of rel.split('/').filter((p) => p.length > 0)) {
-    current = path.join(current, part);
-    const stat = lstatSync(current, { throwIfNoEntry: false });
-    if (stat === undefined) return undefined;
-    if (stat.isSymbolicLink()) return path.relative(root, current);
-  }
-  return undefined;
-}
-
 export async function writeFilePlan(plan: FilePlan, options: WriteOptions = {}): Promise<WriteResult> {
   for (const file of [...plan.files, ...plan.edits]) {
-    const link = linkOnTheWay(plan.root, file.path);
+    const found = firstLinkBelow(plan.root, path.join(plan.root, file.path));
+    const link = found === undefined ? undefined : path.relative(plan.root, found);
     if (link !== undefined) {
       throw new MeshError(
         'PathThroughLink',

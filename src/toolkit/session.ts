@@ -69,7 +69,13 @@ export class Session {
   /** Runs `fn` with the run's environment; on aws with the run's one AwsClients, destroyed when `fn` settles. */
   async withRun<T>(where: Where, fn: (run: Run) => Promise<T>): Promise<T> {
     const base = { ...where, signal: this.signal, aws: this.aws };
-    if (where.target !== 'aws') return fn(base);
+    if (where.target !== 'aws') {
+      // Every local run reads or writes .mesh/ (the catalog, the log, the produce journal, the object store): never
+      // through a symbolic link a workspace ships there (PathThroughLink).
+      const { assertPlainStateFolders } = await import('../lock/state-folder.js');
+      assertPlainStateFolders(where.workspace.root, where.workspace.mesh.localDir);
+      return fn(base);
+    }
     const clients = await this.clientsFor(where.workspace);
     try {
       return await fn({ ...base, clients });

@@ -1,12 +1,14 @@
 /** Where a transform's rows go and how they are written (CSV), the same on both targets. */
 import path from 'node:path';
 import { MeshError } from '../core/errors.js';
+import { refuseLinkBelow } from '../core/symbolic-links.js';
 import type { Domain, Transform, Workspace } from '../workspace/model.js';
 
 /**
  * Where a transform's result is written: `<localDir>/transforms/<domain>/<output>` (outside the source tree). Validation
  * keeps `output` inside the domain's folder; a path that would still leave the domain's output folder (another
- * domain's outputs, the local object store) is refused here too, before anything is written.
+ * domain's outputs, the local object store), or goes through a symbolic link, is refused here too, before anything
+ * is written.
  */
 export function transformOutputPath(workspace: Workspace, domain: Domain, transform: Pick<Transform, 'output'>): string {
   const base = path.resolve(workspace.mesh.localDir, 'transforms', domain.name);
@@ -22,6 +24,9 @@ export function transformOutputPath(workspace: Workspace, domain: Domain, transf
       },
     );
   }
+  // No link from the workspace down to the file (`.mesh`, `.mesh/local/transforms/<domain>`, a folder of the output):
+  // a write through one would replace whatever file it leads to with the domain's rows.
+  refuseLinkBelow(workspace.root, file, "mesh writes a transform's output");
   return file;
 }
 

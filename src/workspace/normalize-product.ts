@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type * as z from 'zod';
 import { closestMatch } from '../core/errors.js';
+import { firstLinkBelow } from '../core/symbolic-links.js';
 import type { ProductEntry } from './entries.js';
 import type { EventField } from './event-fields.js';
 import { unsafeLocationReason } from './locations.js';
@@ -206,7 +207,17 @@ function tablePortOf(
   } else {
     // A local folder stays inside its own domain's folder: another domain's data is not this product's to serve.
     const abs = resolveInside(domainDir, path.dirname(parsed.source.abs), server.path);
-    if (abs) location = abs;
+    // Publishing writes into the folder: like the object store's, it is reached through no symbolic link.
+    const link = abs === undefined ? undefined : firstLinkBelow(domainDir, abs);
+    if (abs && link === undefined) location = abs;
+    else if (link !== undefined)
+      reporter.at(
+        parsed.source,
+        ['servers', 0, 'path'],
+        ProblemCode.PathThroughLink,
+        `"${server.path}" goes through the symbolic link ${relativeTo(root, link)}; publishing writes only into plain folders.`,
+        { hint: "Make the server's path a plain folder inside the domain folder (not a link to one)." },
+      );
     else
       reporter.at(
         parsed.source,

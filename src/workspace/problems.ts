@@ -27,6 +27,7 @@ export const ProblemCode = {
   YamlSyntax: 'YamlSyntax',
   PathEscapesWorkspace: 'PathEscapesWorkspace',
   PathEscapesDomain: 'PathEscapesDomain',
+  PathThroughLink: 'PathThroughLink',
   NoMatch: 'NoMatch',
   // shape of one file
   UnknownField: 'UnknownField',

@@ -20,6 +20,9 @@ function write(yaml: string, schemas: { interactions?: string; items?: string; u
   return file;
 }
 
+/** The folders a personalize.yaml's files must be in: here the temporary folder is the workspace and the domain. */
+const inDir = () => ({ root: dir, domainDir: dir, localDir: path.join(dir, '.mesh', 'local') });
+
 function problems(fn: () => unknown): {
   code: string;
   location?: { file: string; line?: number; path?: string };
@@ -37,11 +40,15 @@ describe('personalize.yaml', () => {
   it('the template mesh init writes loads, with explicit auto-training off and Personalize-shaped schemas', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-pcfg-'));
     cpSync(TEMPLATE, dir, { recursive: true });
-    const config = loadPersonalizeConfig(path.join(dir, 'personalize.yaml'), {
-      mesh: 'music',
-      domain: 'recommendations',
-      account: '666666666666',
-    });
+    const config = loadPersonalizeConfig(
+      path.join(dir, 'personalize.yaml'),
+      {
+        mesh: 'music',
+        domain: 'recommendations',
+        account: '666666666666',
+      },
+      inDir(),
+    );
     expect(config.datasetGroup).toBe('music-recommendations');
     expect(config.eventTrackerName).toBe('music-recommendations-events');
     expect(config.solutions.map((s) => [s.name, s.recipeArn, s.autoTraining, s.campaign?.minProvisionedTPS])).toEqual([
@@ -70,7 +77,7 @@ describe('personalize.yaml', () => {
       solutions: `  personalized:\n    recipe: user-personalisation\n    campaign: { minProvisionedTPS: 1 }\n  other:\n    recipe: similar-items\n    autoTraining: false\n    trainingMode: UPDATE`,
       top: 'defaultFiltre: exclude-played',
     });
-    const e = problems(() => loadPersonalizeConfig(write(yaml)));
+    const e = problems(() => loadPersonalizeConfig(write(yaml), {}, inDir()));
     expect(e.code).toBe('PersonalizeConfigInvalid');
     const list = e.details?.problems ?? [];
     const byPath = Object.fromEntries(list.map((p) => [p.path, p]));
@@ -87,7 +94,7 @@ describe('personalize.yaml', () => {
     const items = JSON.parse(ITEMS_AVSC) as { fields: { name: string; type: unknown; categorical?: boolean }[] };
     items.fields[1] = { name: 'CONTENT_TYPE', type: 'string' };
     const e = problems(() =>
-      loadPersonalizeConfig(write(personalizeYaml(), { interactions: JSON.stringify(bad), items: JSON.stringify(items) })),
+      loadPersonalizeConfig(write(personalizeYaml(), { interactions: JSON.stringify(bad), items: JSON.stringify(items) }), {}, inDir()),
     );
     const list = e.details?.problems ?? [];
     expect(list.map((p) => [path.basename(p.file), p.path, p.message])).toEqual([
@@ -101,7 +108,7 @@ describe('personalize.yaml', () => {
     const yaml = personalizeYaml()
       .replace('INCLUDE ItemID WHERE Items.CONTENT_TYPE IN ("podcast")', 'INCLUDE ItemID WHEN Items.CONTENT_TYPE IN ("podcast")')
       .replace('COUNTRY: COUNTRY }', 'COUNTRY: COUNTRY, COUNTRYY: x }');
-    const list = problems(() => loadPersonalizeConfig(write(yaml))).details?.problems ?? [];
+    const list = problems(() => loadPersonalizeConfig(write(yaml), {}, inDir())).details?.problems ?? [];
     expect(list.map((p) => [p.path, p.message])).toEqual([
       ['datasets.users.columns.COUNTRYY', 'COUNTRYY is not a field of schemas/users.avsc. Did you mean "COUNTRY"?'],
       ['filters.podcasts-only', 'Filter "podcasts-only": expected WHERE, found "WHEN".'],

@@ -62,8 +62,8 @@ describe('local destroy and planted links', () => {
     rmSync(path.join(root, '.mesh'), { recursive: true, force: true });
     symlinkSync(victim, path.join(root, '.mesh'));
     const run = await runInProcess(['destroy', '-C', root, '--yes', '--delete-data']);
-    // (the run lock is taken before the plan, so .mesh/state may appear in it: nothing of the folder's own goes)
-    expect(filesOf(victim)).toEqual(expect.arrayContaining(before));
+    // Nothing is written there either (no lock file, no state journal): every local run checks .mesh first.
+    expect(filesOf(victim)).toEqual(before);
     expect(readFileSync(path.join(victim, 'local', 'notes.txt'), 'utf8')).toBe('notes');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('.mesh is a symbolic link');

@@ -54,6 +54,16 @@ describe('a local server path through a link', () => {
     expect(run.stderr).toMatch(/\[(PathThroughLink|ConfigInvalid)\].*(domains\/podcasts\/out|\.\.\/out)/);
   });
 
+  it('validation refuses a link inside the domain folder too (the store would refuse it when publishing)', async () => {
+    const root = await exampleWithLocalServer();
+    mkdirSync(path.join(root, 'domains', 'podcasts', 'releases', '2026-12'), { recursive: true });
+    symlinkSync('releases/2026-12', path.join(root, 'domains', 'podcasts', 'out'));
+    const run = await runInProcess(['validate', '-C', root]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('PathThroughLink');
+    expect(run.stdout).toContain('"../out" goes through the symbolic link domains/podcasts/out');
+  });
+
   it('the local store refuses the link itself, whatever validation let through', () => {
     const root = tempDir('mesh-trust-localpath-');
     const victim = tempDir('mesh-trust-victim-');

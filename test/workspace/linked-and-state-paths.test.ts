@@ -4,7 +4,7 @@
 // and an event schema linked to a JSON file printed its `type`. And a path may not lead into mesh's own folders
 // (`.mesh/`, the local target's folder), which hold every domain's published data: a product's sample data pointing
 // there would be published as this product's rows.
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -178,6 +178,20 @@ describe('personalize.yaml paths', () => {
     const message = messageOf(() => loadPersonalizeConfig(file, {}, { root, domainDir, localDir: path.join(root, '.mesh/local') }));
     expect(message).toMatch(/^PersonalizeConfigInvalid: datasets\.interactions\.source\.csv: /);
     expect(message).toContain(csv);
+  });
+
+  it("refuses a schema in mesh's state folder (schemas may be anywhere else in the workspace)", async () => {
+    const { root, file, domainDir } = await recommendations('data/interactions.csv');
+    await mkdir(path.join(root, '.mesh/state'), { recursive: true });
+    await writeFile(path.join(root, '.mesh/state/interactions.avsc'), schema);
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('schema: schemas/interactions.avsc', 'schema: ../../.mesh/state/interactions.avsc'),
+    );
+    const message = messageOf(() => loadPersonalizeConfig(file, {}, { root, domainDir, localDir: path.join(root, '.mesh/local') }));
+    expect(message).toBe(
+      "PersonalizeConfigInvalid: datasets.interactions.schema: ../../.mesh/state/interactions.avsc points into mesh's own state folder",
+    );
   });
 
   it("accepts a CSV source in the domain's own folder", async () => {

@@ -11,6 +11,7 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MeshError } from '../../core/errors.js';
+import { firstLinkBelow, refuseLinkBelow } from '../../core/symbolic-links.js';
 import { s3Prefix, unsafeLocationReason } from '../../workspace/locations.js';
 import type { TableFormat } from '../../workspace/model.js';
 import { isInside } from '../../workspace/paths.js';
@@ -67,16 +68,13 @@ function plainPath(localDir: string, location: string): string {
   const parts = abs.split(path.sep);
   let shared = 0;
   while (shared < base.length && shared < parts.length && base[shared] === parts[shared]) shared++;
-  let current = parts.slice(0, shared).join(path.sep) || path.sep;
-  for (const part of parts.slice(shared)) {
-    current = path.join(current, part);
-    if (isLink(current)) {
-      throw new MeshError(
-        'PathThroughLink',
-        `${current} is a symbolic link: the local folder ${abs} of a product must be a plain folder inside its domain's folder. Nothing was read, written or deleted.`,
-        { hint: `Remove the link (and check where it led), or point the server's path at a plain folder.`, details: { location } },
-      );
-    }
+  const link = firstLinkBelow(parts.slice(0, shared).join(path.sep) || path.sep, abs);
+  if (link !== undefined) {
+    throw new MeshError(
+      'PathThroughLink',
+      `${link} is a symbolic link: the local folder ${abs} of a product must be a plain folder inside its domain's folder. Nothing was read, written or deleted.`,
+      { hint: `Remove the link (and check where it led), or point the server's path at a plain folder.`, details: { location } },
+    );
   }
   return abs;
 }
@@ -95,6 +93,9 @@ export function storePath(localDir: string, location: string): string {
   if (!isInside(root, dir) || !isInside(realRoot, resolvedPath(dir))) {
     throw outsideStore(location, `it resolves to ${resolvedPath(dir)}, not below ${realRoot}`);
   }
+  // No link from the local folder down (the store, a bucket, a prefix): one would lead a domain's writes, deletes or
+  // reads into another bucket of the store, or out of it.
+  refuseLinkBelow(localDir, dir, "mesh keeps a product's objects in the local object store");
   return dir;
 }
 
