@@ -88,21 +88,99 @@ const CLUSTER_ACTIONS = [
   ].map((a) => `kafka:${a}`),
 ];
 
-/** The cluster actions an IAM action pattern matches (case-insensitive; `*` any run of characters, `?` one). */
-function clusterActionsMatched(pattern: string): string[] {
+/**
+ * Actions with which a function's code would give itself (or anyone) more than its declared permissions: writing IAM
+ * policies or roles (its own execution role included, then `kafka-cluster:*`), assuming other roles, changing
+ * functions and their triggers, and the rest of the cluster's control plane. Refused in declared permissions like the
+ * cluster actions above; whole services (`iam:*`, `sts:*`, `organizations:*`) are refused by these members.
+ */
+const ESCALATION_ACTIONS = [
+  ...[
+    'AddRoleToInstanceProfile',
+    'AddUserToGroup',
+    'AttachGroupPolicy',
+    'AttachRolePolicy',
+    'AttachUserPolicy',
+    'CreateAccessKey',
+    'CreateLoginProfile',
+    'CreatePolicy',
+    'CreatePolicyVersion',
+    'CreateRole',
+    'CreateServiceLinkedRole',
+    'CreateUser',
+    'DeleteRolePermissionsBoundary',
+    'DeleteRolePolicy',
+    'DetachRolePolicy',
+    'PassRole',
+    'PutGroupPolicy',
+    'PutRolePermissionsBoundary',
+    'PutRolePolicy',
+    'PutUserPolicy',
+    'SetDefaultPolicyVersion',
+    'UpdateAssumeRolePolicy',
+    'UpdateLoginProfile',
+  ].map((a) => `iam:${a}`),
+  ...['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetFederationToken', 'GetSessionToken'].map((a) => `sts:${a}`),
+  ...['AttachPolicy', 'CreatePolicy', 'LeaveOrganization', 'UpdatePolicy'].map((a) => `organizations:${a}`),
+  ...[
+    'AddLayerVersionPermission',
+    'AddPermission',
+    'CreateEventSourceMapping',
+    'CreateFunction',
+    'CreateFunctionUrlConfig',
+    'DeleteEventSourceMapping',
+    'DeleteFunction',
+    'PutFunctionConcurrency',
+    'UpdateEventSourceMapping',
+    'UpdateFunctionCode',
+    'UpdateFunctionConfiguration',
+    'UpdateFunctionUrlConfig',
+  ].map((a) => `lambda:${a}`),
+  ...[
+    'CreateCluster',
+    'CreateClusterV2',
+    'CreateConfiguration',
+    'TagResource',
+    'UntagResource',
+    'UpdateBrokerCount',
+    'UpdateBrokerStorage',
+    'UpdateBrokerType',
+    'UpdateClusterKafkaVersion',
+    'UpdateMonitoring',
+    'UpdateReplicationInfo',
+    'UpdateStorage',
+  ].map((a) => `kafka:${a}`),
+];
+
+/** The actions of `list` an IAM action pattern matches (case-insensitive; `*` any run of characters, `?` one). */
+function actionsMatched(pattern: string, list: readonly string[]): string[] {
   const source = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   const re = new RegExp(`^${source}$`, 'i');
-  return CLUSTER_ACTIONS.filter((action) => re.test(action));
+  return list.filter((action) => re.test(action));
 }
 
 export const declaredPermissionsScoped: Rule = ({ domains }, report) => {
   for (const entry of domains) {
     for (const [index, subscription] of entry.domain.subscriptions.entries()) {
       for (const [p, permission] of (subscription.stream?.permissions ?? []).entries()) {
-        const matched = [...new Set(permission.actions.flatMap(clusterActionsMatched))];
+        const cluster = [...new Set(permission.actions.flatMap((a) => actionsMatched(a, CLUSTER_ACTIONS)))];
+        const escalation = [...new Set(permission.actions.flatMap((a) => actionsMatched(a, ESCALATION_ACTIONS)))];
+        if (cluster.length === 0 && escalation.length > 0) {
+          report.at(
+            entry.source,
+            ['subscriptions', index, 'stream', 'permissions', p, 'actions'],
+            ProblemCode.PermissionNotAllowed,
+            `The declared permission names actions that change permissions, roles or functions (${escalation.slice(0, 3).join(', ')}${escalation.length > 3 ? ', …' : ''}); with them the function could grant itself more than it declares.`,
+            {
+              hint: 'Remove them: a function declares the data actions it needs (e.g. personalize:PutEvents); mesh manages roles, policies, functions and their triggers.',
+            },
+          );
+          continue;
+        }
+        const matched = cluster;
         if (matched.length === 0) continue;
         report.at(
           entry.source,

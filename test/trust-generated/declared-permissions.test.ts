@@ -50,6 +50,31 @@ describe("a subscription's declared permissions", () => {
     expect(await errorsOf(declaring(actions))).toEqual([`PermissionNotAllowed ${INSIGHTS} subscriptions[0].stream.permissions[1].actions`]);
   });
 
+  it.each([
+    [['iam:PutRolePolicy']],
+    [['iam:*']],
+    [['IAM:attachrolepolicy']],
+    [['sts:AssumeRole']],
+    [['sts:*']],
+    [['lambda:UpdateFunctionCode']],
+    [['lambda:Update*']],
+    [['kafka:UpdateBrokerCount']],
+    [['organizations:*']],
+    [['i*:Put*Policy']],
+  ])('may not name actions that change permissions, roles or functions: %j', async (actions) => {
+    // With iam:PutRolePolicy on its own execution role, the function could grant itself kafka-cluster:* at run time.
+    expect(await errorsOf(declaring(actions, ['arn:aws:iam::333333333333:role/demo-insights-orders-handler-exec']))).toEqual([
+      `PermissionNotAllowed ${INSIGHTS} subscriptions[0].stream.permissions[1].actions`,
+    ]);
+  });
+
+  it.each([[['lambda:InvokeFunction']], [['iam:GetRole']], [['sts:GetCallerIdentity']]])(
+    'may name reads and calls of those services: %j',
+    async (actions) => {
+      expect(await errorsOf(declaring(actions, ['*']))).toEqual([]);
+    },
+  );
+
   it.each([[['personalize:PutItems']], [['s3:GetObject', 's3:List*']], [['kafka:DescribeClusterV2']], [['firehose:Put*']]])(
     'may name other services: %j',
     async (actions) => {
