@@ -8,10 +8,13 @@
  * give the same CodeSha256 on every machine and a re-run plans a no-op.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { MeshError } from '../../core/errors.js';
+import { isInside } from '../../workspace/paths.js';
 
 export interface HandlerEntry {
   /** Absolute path of the handler module, e.g. `<dir>/index.ts`. */
@@ -63,6 +66,63 @@ function meshNodeModules(): string[] {
   }
 }
 
+/** The workspace a handler folder is in: the nearest folder above it with a mesh.yaml (else the folder itself). */
+function workspaceOf(handlerDir: string): string {
+  for (let dir = path.resolve(handlerDir); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'mesh.yaml'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(handlerDir);
+  }
+}
+
+const realOrItself = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+};
+
+/** mesh's own package folder (the nearest package.json above this module, from dist/ or the bundle alike). */
+function meshPackageRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return here;
+  }
+}
+
+/**
+ * Every file the bundle reads must really be in the handler's workspace (outside `.mesh/`, which holds every domain's
+ * data) or in mesh's own installation: the bundle is uploaded to the consumer's Lambda, so a symbolic link or an
+ * absolute import (`import key from '/home/ci/.aws/credentials'` with a text loader) would carry a file of the machine
+ * running mesh into it.
+ */
+function filesInsideWorkspace(handlerDir: string): Plugin {
+  const workspace = realOrItself(workspaceOf(handlerDir));
+  const state = path.join(workspace, '.mesh');
+  const mesh = realOrItself(meshPackageRoot());
+  const allowed = [workspace, mesh, ...meshNodeModules().map(realOrItself)];
+  return {
+    name: 'mesh-files-inside-workspace',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, (args) => {
+        if (args.namespace !== 'file') return undefined;
+        const real = realOrItself(args.path);
+        if (allowed.some((root) => isInside(root, real)) && !isInside(state, real)) return undefined;
+        const shown = path.relative(handlerDir, args.path) || args.path;
+        return {
+          errors: [
+            {
+              // esbuild has followed symbolic links already: this is where the file really is.
+              text: `${shown} is outside the workspace (or in its .mesh folder): a handler bundles only the workspace's files and installed packages.`,
+            },
+          ],
+        };
+      });
+    },
+  };
+}
+
 /** Bundles to one CommonJS file; returns its bytes. Build errors become `HandlerBuildFailed` with file:line. */
 export async function buildHandler(options: BuildOptions): Promise<Uint8Array> {
   const esbuild = await import('esbuild');
@@ -85,6 +145,7 @@ export async function buildHandler(options: BuildOptions): Promise<Uint8Array> {
       logLevel: 'silent',
       charset: 'utf8',
       legalComments: 'none',
+      plugins: [filesInsideWorkspace(options.handlerDir)],
     });
     const out = result.outputFiles[0];
     if (!out) throw new Error('esbuild produced no output');
