@@ -70,7 +70,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'mesh --json events tail interactions --from-beginning -e | head -3',
     'mesh events tail songs --group my-reader',
   ],
-  dev: ['mesh dev', 'mesh dev --port 0 --no-functions', 'mesh dev --only interactions-to-personalize'],
+  dev: ['mesh dev', 'mesh dev --port 0 --no-functions', 'mesh dev --only interactions-handler'],
   personalize: ['mesh personalize train --domain recommendations', 'mesh personalize recommend --user u0042 --num 10'],
   'personalize train': [
     'mesh personalize train --domain recommendations',

@@ -2,7 +2,7 @@
 // usage errors in mesh's format with did-you-mean, examples at the end of every --help, a plan that fits 80 columns,
 // subscribe without --domain, a misspelt product, a breaking change with its sample data, empty produce input, no
 // false "no product contracts" warning, and doctor without credentials.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -100,6 +100,20 @@ describe('--help', () => {
         expect(example.startsWith('mesh') || example.includes('| mesh')).toBe(true);
       }
     }
+  });
+});
+
+describe("examples that name the running example's functions", () => {
+  it('mesh dev --only names functions the music-streaming example has (it named a template once)', () => {
+    const dir = path.resolve(__dirname, '../../templates/examples/music-streaming/domains');
+    const functions = new Set(
+      readdirSync(dir).flatMap((d) =>
+        [...readFileSync(path.join(dir, d, 'domain.yaml'), 'utf8').matchAll(/^\s+function: (\S+)$/gm)].map((m) => m[1]),
+      ),
+    );
+    const named = (EXAMPLES.dev ?? []).flatMap((e) => /--only (.+)$/.exec(e)?.[1]?.split(/\s+/) ?? []);
+    expect(named.length).toBeGreaterThan(0);
+    for (const fn of named) expect([...functions], fn).toContain(fn.split('/').pop());
   });
 });
 
