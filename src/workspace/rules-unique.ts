@@ -119,10 +119,37 @@ export const generatedNamesUnique: Rule = ({ mesh, domains }, report) => {
       );
     }
   };
+  // IAM role names (case-insensitive in IAM): a domain's role (`mesh-<domain>`, or the one its file names) and a
+  // function's execution role (`<mesh>-<domain>-<function>-exec`). A domain named like another domain's execution
+  // role would have bootstrap and that consumer's apply rewrite one role's trust and policy for the other. (Two
+  // execution roles collide only when their functions do, reported above.) The later domain in mesh.yaml is reported.
+  const domainRoles = new Map<string, DomainEntry>();
+  for (const entry of domains) domainRoles.set(`${entry.domain.access.account}\n${entry.domain.roleName.toLowerCase()}`, entry);
+  const order = new Map(domains.map((entry, index) => [entry, index]));
+  const reportedRoles = new Set<string>();
+  const execRoleClashes = (entry: DomainEntry, fn: string, at: (string | number)[]) => {
+    const role = `${mesh.config.name}-${entry.domain.name}-${fn}-exec`;
+    const owner = domainRoles.get(`${entry.domain.access.account}\n${role.toLowerCase()}`);
+    if (!owner || owner.domain.name === entry.domain.name || reportedRoles.has(role)) return;
+    reportedRoles.add(role);
+    const [later, other] = (order.get(owner) ?? 0) > (order.get(entry) ?? 0) ? [owner, entry] : [entry, owner];
+    report.at(
+      later.source,
+      later === owner ? ['name'] : at,
+      ProblemCode.NameCollision,
+      `The IAM role ${role} in account ${entry.domain.access.account} would be both the domain role of "${owner.domain.name}" and the execution role of function "${fn}" of "${entry.domain.name}".`,
+      {
+        hint: `Rename the domain or the function in ${later.source.rel}: IAM role names are unique per account, whatever their case (other: ${other.source.rel}).`,
+      },
+    );
+  };
   for (const entry of domains) {
     for (const [index, subscription] of entry.domain.subscriptions.entries()) {
       const fn = subscription.stream?.function;
-      if (fn !== undefined) claim(entry, 'lambda', fn, ['subscriptions', index, 'stream', 'function'], 'Function');
+      if (fn !== undefined) {
+        claim(entry, 'lambda', fn, ['subscriptions', index, 'stream', 'function'], 'Function');
+        execRoleClashes(entry, fn, ['subscriptions', index, 'stream', 'function']);
+      }
     }
     for (const [index, transform] of entry.domain.transforms.entries()) {
       if (transform.engine === 'glue') claim(entry, 'glue-job', transform.name, ['transforms', index, 'name'], 'Transform');

@@ -71,4 +71,16 @@ describe('names mesh generates from two domains', () => {
     expect(await errorsOf(twoConsumers({ fn: 'eu-orders-handler', transform: 'eu-daily', account: '444444444444' }))).toEqual([]);
     expect(await errorsOf(twoConsumers({ fn: 'orders-handler', transform: 'weekly', account: '333333333333' }))).toEqual([]);
   });
+
+  it("a domain named like another domain's execution role (same account) is refused", async () => {
+    // insights' function orders-handler has the execution role demo-insights-orders-handler-exec; a domain named
+    // demo-insights-orders-handler-exec would get the domain role mesh-…, so name the domain role by hand to match.
+    let files = edit(validFiles(), 'mesh.yaml', '  - domains/insights\n', '  - domains/insights\n  - domains/clash\n');
+    files = {
+      ...files,
+      'domains/clash/domain.yaml':
+        'name: clash\nkind: consumer\nowner: {team: t, contact: c}\naccount: "333333333333"\nregion: us-east-1\nroleName: Demo-Insights-Orders-Handler-Exec\n',
+    };
+    expect(await errorsOf(files)).toEqual(['NameCollision domains/clash/domain.yaml name']);
+  });
 });
