@@ -11,6 +11,7 @@ import type { Domain, Product, Workspace } from '../workspace/model.js';
 import { findProduct } from '../workspace/model.js';
 import { CLASSIFICATION_PATTERN } from '../workspace/product-schema.js';
 import { requireDomain } from '../workspace/require-domain.js';
+import { bucketPolicySpec } from './bucket-policy-spec.js';
 import { storageFormat } from './formats.js';
 import { glueComment, glueDescription } from './glue-text.js';
 import { assertClassification } from './lf-tag-limit.js';
@@ -30,7 +31,6 @@ import type { BucketPolicySpec, CatalogResourceType, CatalogSpec, DatabaseSpec, 
 export const PRODUCER_TABLE_PERMISSIONS = ['ALTER', 'DELETE', 'DESCRIBE', 'INSERT', 'SELECT'] as const;
 export const PRODUCER_TABLE_GRANTABLE = ['DESCRIBE', 'SELECT'] as const;
 export const PRODUCER_DATABASE_PERMISSIONS = ['CREATE_TABLE', 'DESCRIBE'] as const;
-export const BUCKET_POLICY_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'] as const;
 
 export interface ResolvedSubscription {
   readonly product: Product;
@@ -184,27 +184,6 @@ export function parseLfTagParameter(value: string | undefined): Record<string, s
     if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
   }
   return out;
-}
-
-function bucketPolicySpec(ws: Workspace, account: string, bucket: string, naming: CatalogNaming): BucketPolicySpec {
-  const prefixes: string[] = [];
-  for (const p of ws.products) {
-    const s3 = p.table ? parseS3(p.table.location) : undefined;
-    const d = ws.domains.find((x) => x.name === p.domain);
-    if (s3 && s3.bucket === bucket && d?.access.account === account)
-      prefixes.push(`arn:aws:s3:::${bucket}/${withTrailingSlash(s3.key).replace(/^\/$/, '')}*`);
-  }
-  return {
-    kind: 'bucket-policy',
-    account,
-    bucket,
-    statement: {
-      sid: naming.bucketPolicySid,
-      principal: naming.dataAccessRole,
-      actions: [...BUCKET_POLICY_ACTIONS],
-      resources: sortedUnique([`arn:aws:s3:::${bucket}`, ...prefixes]),
-    },
-  };
 }
 
 // One bucket policy per bucket and plan: bucketPolicySpec reads every product, so once per product was O(products²).

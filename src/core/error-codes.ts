@@ -59,6 +59,10 @@ export const ERROR_CODES = {
   BucketNotManaged: { exit: Failure, description: "bootstrap: a bucket mesh is asked to manage exists and is not mesh's." },
   Conflict: { exit: Failure, description: 'A resource was changed by someone else since the plan was made.' },
   Credentials: { exit: Failure, description: 'No usable AWS credentials for an account.' },
+  BucketPolicyTooLarge: {
+    exit: Usage,
+    description: "publish: mesh's statement in a producer bucket's policy would not fit S3's 20 KB even with the declared locations.",
+  },
   DataAccessPolicyTooLarge: {
     exit: Usage,
     description: "bootstrap: the data-access role's S3 policy for the declared locations is over IAM's size limit.",
