@@ -154,6 +154,20 @@ export async function preflightCommand(options: CommandPreflightOptions): Promis
 type Failure = Pick<CheckResult, 'name' | 'detail' | 'fix' | 'manual'>;
 
 /** The failed checks, in the checks' order (they run concurrently: src/doctor/checks.ts runChecks). */
+/**
+ * `mesh bootstrap` and `mesh destroy` (which make or remove what preflight checks for): only that each account's
+ * credentials are that account's. A domain file names the profile or role mesh uses for its account; one naming
+ * another team's role would otherwise have bootstrap make, or destroy remove, things in that team's account.
+ */
+export async function credentialsPreflight(options: PreflightOptions): Promise<void> {
+  if (options.target !== 'aws') return;
+  const ws = options.workspace;
+  const [{ requireClients }, { awsChecks }] = await Promise.all([import('../aws/clients.js'), import('../doctor/checks.js')]);
+  const clients = requireClients(options.clients, 'The credentials check');
+  const accounts = new Set([ws.mesh.central.account, ...ws.domains.map((d) => d.access.account)]);
+  refuse(await failures(awsChecks(ws, clients, { accounts, catalog: false, streams: false })));
+}
+
 async function failures(checks: readonly Check[]): Promise<Failure[]> {
   const { runChecks } = await import('../doctor/checks.js');
   return (await runChecks(checks))

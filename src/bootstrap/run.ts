@@ -14,7 +14,8 @@ export function runBootstrap(options: RunBootstrapOptions): Promise<RunPlanesRes
     ...options,
     scope: { include: { publish: false, subscriptions: false } },
     factories: [bootstrapFactory(options.plane)],
-    // bootstrap is what preflight checks for: it must never be refused by it.
-    preflight: false,
+    // bootstrap is what preflight checks for: it must never be refused by it, but each account's credentials must be
+    // that account's (the domain files name them).
+    preflight: async (o) => (await import('./preflight.js')).credentialsPreflight(o),
   });
 }

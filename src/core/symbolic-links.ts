@@ -3,7 +3,7 @@
  * pull request to it) can ship a link where mesh expects one of its own folders or files; a write through it lands
  * wherever the link leads, and a clean-up deletes there. Reads only (lstat); nothing is made.
  */
-import { lstatSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MeshError } from './errors.js';
 
@@ -28,6 +28,29 @@ export function firstLinkBelow(base: string, target: string): string | undefined
       if (lstatSync(part).isSymbolicLink()) return part;
     } catch {
       return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first symbolic link anywhere inside `dir` (its entries, their entries, …), skipping the entries of `dir` named in
+ * `skip`. One readdir per folder (the entries' types come with it). Undefined for none, or when `dir` does not exist.
+ */
+export function firstLinkInside(dir: string, skip: ReadonlySet<string> = new Set()): string | undefined {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (skip.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isSymbolicLink()) return full;
+    if (entry.isDirectory()) {
+      const found = firstLinkInside(full);
+      if (found !== undefined) return found;
     }
   }
   return undefined;

@@ -2,7 +2,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { MeshError } from '../core/errors.js';
 import { hasPendingChanges, type Plan } from '../engine/plan.js';
-import { type RunPlanesOptions, type RunPlanesResult, runPlanes } from '../engine/run.js';
+import { type PreflightStep, type RunPlanesOptions, type RunPlanesResult, runPlanes } from '../engine/run.js';
 import { createDestroyPlane, type DestroyOptions, LOCK_TABLE_TYPE } from './plane.js';
 
 export type RunDestroyOptions = Omit<RunPlanesOptions, 'scope' | 'factories' | 'allowed'> & { readonly destroy: DestroyOptions };
@@ -27,7 +27,8 @@ export async function runDestroy(options: RunDestroyOptions): Promise<RunPlanesR
     scope: { include: { publish: false, subscriptions: false } },
     factories: [(env: Parameters<typeof createDestroyPlane>[0]) => createDestroyPlane(env, d)],
     allowed,
-    preflight: false as const,
+    // Only that each account's credentials are that account's: destroy removes what the full preflight checks for.
+    preflight: async (o: Parameters<PreflightStep>[0]) => (await import('../bootstrap/preflight.js')).credentialsPreflight(o),
   };
   // Planned without the lock first: taking the aws lock creates its table, and a workspace with nothing to destroy
   // must be left exactly as it is.

@@ -8,15 +8,24 @@
  */
 import path from 'node:path';
 import { MeshError } from '../core/errors.js';
-import { firstLinkBelow } from '../core/symbolic-links.js';
+import { firstLinkBelow, firstLinkInside } from '../core/symbolic-links.js';
 
 /**
- * Throws `PathThroughLink` when `.mesh`, `.mesh/state`, the local target's folder or a folder on the way to it is a
- * symbolic link. Reads only (lstat); nothing is made.
+ * Throws `PathThroughLink` when `.mesh`, `.mesh/state`, the local target's folder, a folder on the way to them, or
+ * anything inside them but the object store is a symbolic link. Reads only (lstat, readdir); nothing is made.
  */
 export function assertPlainStateFolders(root: string, localDir: string): void {
   const workspace = path.resolve(root);
-  const link = firstLinkBelow(workspace, path.join(workspace, '.mesh', 'state')) ?? firstLinkBelow(workspace, path.resolve(localDir));
+  const state = path.join(workspace, '.mesh', 'state');
+  const local = path.resolve(localDir);
+  // The folders themselves, then everything mesh writes below them: the journal, the produce journals, catalog.db,
+  // the log, Personalize's datasets and models, transform outputs (a dangling link counts: SQLite or an append would
+  // create the file where it leads). The object store's own paths are checked where they are used (storePath).
+  const link =
+    firstLinkBelow(workspace, state) ??
+    firstLinkBelow(workspace, local) ??
+    firstLinkInside(state) ??
+    firstLinkInside(local, new Set(['s3']));
   if (!link) return;
   const shown = path.relative(workspace, link) || link;
   throw new MeshError(

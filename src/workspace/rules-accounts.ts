@@ -11,9 +11,32 @@ import type { Rule } from './rule.js';
 export const domainAccountsAssigned: Rule = ({ mesh, domains }, report) => {
   const assigned = mesh.config.domainAccounts;
   if (assigned === undefined) return;
+  // An entry that names no domain is one a team could take by renaming its domain: say so.
+  const names = new Set(domains.map((d) => d.raw.name));
+  for (const domain of Object.keys(assigned)) {
+    if (names.has(domain)) continue;
+    report.at(
+      mesh.source,
+      ['domainAccounts', domain],
+      ProblemCode.AccountNotAssigned,
+      `domainAccounts assigns ${assigned[domain]} to "${domain}", which is no domain of this mesh: a domain renamed to it would run there.`,
+      { severity: 'warning', hint: `Remove the entry from mesh.yaml, or add the domain it was for.` },
+    );
+  }
   for (const entry of domains) {
     const name = entry.raw.name;
     const account = String(entry.raw.account);
+    // The role mesh assumes for the domain decides the account just as much as `account` does.
+    const roleAccount = /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(entry.raw.roleArn ?? '')?.[1];
+    if (roleAccount !== undefined && roleAccount !== account) {
+      report.at(
+        entry.source,
+        ['roleArn'],
+        ProblemCode.AccountNotAssigned,
+        `The ${name} domain's roleArn is a role in account ${roleAccount}, not in its account ${account}.`,
+        { hint: `Name a role in ${account} (mesh assumes it to act in the domain's account).` },
+      );
+    }
     const expected = Object.hasOwn(assigned, name) ? assigned[name] : undefined;
     if (expected === account) continue;
     report.at(

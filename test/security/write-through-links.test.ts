@@ -97,6 +97,28 @@ describe('writes below .mesh/local', () => {
   });
 });
 
+describe('links anywhere in mesh state (every local run checks before it reads or writes)', () => {
+  it.each([
+    ['.mesh/state/produce', 'folder'],
+    ['.mesh/state/local.journal.jsonl', 'file'],
+    ['.mesh/local/personalize', 'folder'],
+    ['.mesh/local/catalog.db', 'dangling'],
+  ])('%s as a link (%s): PathThroughLink, nothing written where it leads', async (rel, kind) => {
+    const root = await example();
+    const outside = victim();
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    const target =
+      kind === 'folder' ? outside.dir : kind === 'file' ? path.join(outside.dir, 'ledger.csv') : path.join(outside.dir, 'new.db');
+    symlinkSync(target, path.join(root, rel));
+    const run = await mesh(root, 'apply');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('[PathThroughLink]');
+    expect(run.stderr).toContain(`${rel.split('/').join(path.sep)} is a symbolic link`);
+    expect(outside.files()).toEqual(['ledger.csv']);
+    expect(readFileSync(path.join(outside.dir, 'ledger.csv'), 'utf8')).toBe('keep me\n');
+  });
+});
+
 describe('output folders given on the command line', () => {
   it('portal build --out refuses a folder that is a link', async () => {
     const root = await example();

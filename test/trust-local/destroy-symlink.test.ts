@@ -69,15 +69,19 @@ describe('local destroy and planted links', () => {
     expect(run.stderr).toContain('.mesh is a symbolic link');
   });
 
-  it('removes a link inside .mesh/local as a link, leaving the folder it points to', async () => {
+  it('refuses with a link inside .mesh/local too, and leaves the folder it points to', async () => {
+    // Every local run refuses a link anywhere in mesh's state (src/lock/state-folder.ts): the user removes it (and
+    // looks at where it led), then destroys.
     const root = await exampleWorkspace();
     const victim = victimFolder();
     const before = filesOf(victim);
     mkdirSync(path.join(root, '.mesh', 'local'), { recursive: true });
     symlinkSync(path.join(victim, 'local'), path.join(root, '.mesh', 'local', 'planted'));
     const run = await runInProcess(['destroy', '-C', root, '--yes', '--delete-data']);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('[PathThroughLink]');
+    expect(run.stderr).toContain(`${path.join('.mesh', 'local', 'planted')} is a symbolic link`);
     expect(filesOf(victim)).toEqual(before);
-    expect(existsSync(path.join(root, '.mesh', 'local', 'planted'))).toBe(false);
+    expect(existsSync(path.join(root, '.mesh', 'local', 'planted'))).toBe(true);
   });
 });

@@ -214,6 +214,26 @@ describe('domainAccounts in mesh.yaml', () => {
     expect(problems).toEqual([{ code: 'AccountNotAssigned', severity: 'error', path: 'account' }]);
   });
 
+  test('an entry that names no domain is a warning (a domain renamed to it would run there)', async () => {
+    const problems = await runRule(
+      rules.domainAccountsAssigned,
+      assign('  shop: "222222222222"\n  insights: "333333333333"\n  legacy: "888888888888"\n'),
+    );
+    expect(problems).toEqual([{ code: 'AccountNotAssigned', severity: 'warning', path: 'domainAccounts.legacy' }]);
+  });
+
+  test("a roleArn in another account than the domain's is refused (mesh would act there)", async () => {
+    const files = edit(
+      assign('  shop: "222222222222"\n  insights: "333333333333"\n'),
+      'domains/insights/domain.yaml',
+      'account: "333333333333"\n',
+      'account: "333333333333"\nroleArn: arn:aws:iam::666666666666:role/mesh-ci-apply\n',
+    );
+    expect(await runRule(rules.domainAccountsAssigned, files)).toEqual([
+      { code: 'AccountNotAssigned', severity: 'error', path: 'roleArn' },
+    ]);
+  });
+
   test('every domain in its assigned account: no problem; without domainAccounts, nothing is checked', async () => {
     expect(await runRule(rules.domainAccountsAssigned, assign('  shop: "222222222222"\n  insights: "333333333333"\n'))).toEqual([]);
     expect(await runRule(rules.domainAccountsAssigned, validFiles())).toEqual([]);

@@ -76,7 +76,7 @@ function workspaceOf(handlerDir: string): string {
 
 const realOrItself = (p: string) => {
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return path.resolve(p);
   }
