@@ -11,10 +11,12 @@ import type { Rule } from './rule.js';
 export const domainAccountsAssigned: Rule = ({ mesh, domains }, report) => {
   const assigned = mesh.config.domainAccounts;
   if (assigned === undefined) return;
-  // An entry that names no domain is one a team could take by renaming its domain: say so.
+  // An entry that names no domain is one a team could take by renaming its domain: say so (once every domain file
+  // listed has loaded: a domain whose file has problems of its own is not missing).
   const names = new Set(domains.map((d) => d.raw.name));
+  const allLoaded = domains.length >= (mesh.raw.domains ?? []).length;
   for (const domain of Object.keys(assigned)) {
-    if (names.has(domain)) continue;
+    if (!allLoaded || names.has(domain)) continue;
     report.at(
       mesh.source,
       ['domainAccounts', domain],
