@@ -8,8 +8,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { configError, didYouMean, MeshError } from '../core/errors.js';
 import { fill } from '../workspace/naming.js';
-import { inMeshState, isReallyInside, relativeTo } from '../workspace/paths.js';
 import { checkDatasetSchema, DATASET_TYPES, type DatasetSchema, type DatasetType } from './avro-rules.js';
+import { misplaced, type PersonalizeFolders } from './config-paths.js';
 import { parseFilterExpression } from './filter-expression.js';
 
 export const RECIPES = ['user-personalization', 'user-personalization-v2', 'similar-items', 'popularity-count'] as const;
@@ -252,27 +252,6 @@ function shapeAt(p: readonly (string | number)[]): Record<string, unknown> {
 }
 
 type Parsed = z.infer<typeof personalizeFileSchema>;
-
-/**
- * Where the files a personalize.yaml names may be: its schemas in the workspace, its CSV sources (data) in the owning
- * domain's own folder; neither in mesh's state folders (every domain's published data), as written or through a link.
- */
-export interface PersonalizeFolders {
-  readonly root: string;
-  readonly domainDir: string;
-  readonly localDir: string;
-}
-
-/** Why the file at `abs` may not be read, or undefined when it may. */
-function misplaced(within: PersonalizeFolders, abs: string, boundary: 'workspace' | 'domain'): string | undefined {
-  const folder = boundary === 'domain' ? within.domainDir : within.root;
-  if (!isReallyInside(folder, abs)) {
-    return boundary === 'domain'
-      ? `points outside the domain folder ${relativeTo(within.root, within.domainDir) || '.'} (a CSV source is the domain's own file, not a link to one elsewhere)`
-      : 'points outside the workspace (a schema is a file in the workspace, not a link to one elsewhere)';
-  }
-  return inMeshState(within.root, within.localDir, abs) ? "points into mesh's own state folder" : undefined;
-}
 
 function resolveConfig(
   file: string,
