@@ -33,7 +33,7 @@ function realPathOf(abs: string): string | undefined {
 
 /**
  * True when `abs` is inside `root` both as written and once symbolic links are followed. A team can commit a link
- * (git keeps them): `data/songs.csv` → `/home/ci/.aws/credentials` is inside the workspace as written, and mesh would
+ * (git keeps them): `data/songs.csv` → `~/.aws/credentials` on a CI runner is inside the workspace as written, and mesh would
  * read, print or copy the file it leads to.
  */
 export function isReallyInside(root: string, abs: string): boolean {

@@ -4,23 +4,14 @@
  * handler folder could carry a file of the machine running mesh (a CI credentials file, say) or another domain's
  * published data from `.mesh/` into its function.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildHandler, resolveHandlerEntry } from '../../src/streams/functions/handler-bundle.js';
+import { tempDirsPerTest } from '../support/temp-dirs.js';
 
 const SECRET = 'aws_secret_access_key=PLANTED0123456789';
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirsPerTest();
 
 /** A workspace with one handler folder whose index.ts is `source`; returns the handler folder. */
 function handler(source: string): { root: string; dir: string } {

@@ -4,22 +4,13 @@
  * `portal build --out`, and the templates `bootstrap --template` writes. Before, publishing deleted and wrote files
  * wherever a planted `.mesh/local/s3` led, and `mesh transform` replaced any file a planted output folder led to.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/run-cli.js';
+import { tempDirsPerTest } from '../support/temp-dirs.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirsPerTest();
 
 /** A folder outside the workspace holding one file a user would not want replaced or lost. */
 function victim(): { dir: string; files: () => string[] } {

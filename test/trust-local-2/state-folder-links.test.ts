@@ -4,24 +4,15 @@
  * leads to (nor delete the lock file there on release): every command that opens the state folder refuses with
  * PathThroughLink, and the folder the link leads to stays as it was.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDev } from '../../src/dev/start-dev.js';
 import { loadWorkspace } from '../../src/workspace/load.js';
 import { runMesh } from '../support/cli-harness.js';
+import { tempDirsPerTest } from '../support/temp-dirs.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirsPerTest();
 
 /** The example workspace with `link` (relative to it) a symbolic link to an empty folder elsewhere. */
 async function exampleWithLink(link: string): Promise<{ root: string; victim: string }> {

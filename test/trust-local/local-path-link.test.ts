@@ -5,23 +5,14 @@
  * copies the product's sample file there, overwriting a file of the same name (its name and content are the
  * contract author's choice: `settings.json` in an editor's configuration folder, say).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storePath } from '../../src/catalog/local/object-store.js';
 import { runInProcess } from '../cli/run-cli.js';
+import { tempDirsPerTest } from '../support/temp-dirs.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirsPerTest();
 
 /** The example, with podcasts served from a local folder `domains/podcasts/out` instead of its bucket. */
 async function exampleWithLocalServer(): Promise<string> {

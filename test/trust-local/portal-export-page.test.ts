@@ -3,23 +3,14 @@
  * ship the output folder (a pull request can add `site/index.html` as a symbolic link to any file of the machine
  * that builds it, e.g. CI publishing the pages): the export must not write through such a link.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/run-cli.js';
 import { ensurePortalBuilt } from '../portal/portal-setup.js';
+import { tempDirsPerTest } from '../support/temp-dirs.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirsPerTest();
 
 describe('mesh portal build and planted links', () => {
   for (const name of ['index.html', 'app.js', 'app.css', 'data.js']) {

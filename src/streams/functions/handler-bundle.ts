@@ -94,7 +94,7 @@ function meshPackageRoot(): string {
 /**
  * Every file the bundle reads must really be in the handler's workspace (outside `.mesh/`, which holds every domain's
  * data) or in mesh's own installation: the bundle is uploaded to the consumer's Lambda, so a symbolic link or an
- * absolute import (`import key from '/home/ci/.aws/credentials'` with a text loader) would carry a file of the machine
+ * absolute import (an import of `~/.aws/credentials` by its absolute path, read as text) would carry a file of the machine
  * running mesh into it.
  */
 function filesInsideWorkspace(handlerDir: string): Plugin {
