@@ -4,17 +4,14 @@
 // a consumer whose functions run in the cluster's account read every topic, restricted products' included, with no
 // subscription or approval (IAM alone authorises same-account MSK clients). Declared permissions may not name
 // kafka-cluster actions; mesh grants those itself.
-import { afterEach, describe, expect, it } from 'vitest';
-import { validateWorkspace } from '../../src/workspace/load.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from '../workspace/fixture.js';
+import { describe, expect, it } from 'vitest';
+import { edit, type Files, validFiles } from '../workspace/fixture.js';
+import { workspacesPerTest } from './workspaces.js';
 
 const INSIGHTS = 'domains/insights/domain.yaml';
 const TOPICS = 'arn:aws:kafka:us-east-1:333333333333:topic/mesh/*';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await removeWorkspace(root);
-});
+const { errorsOf } = workspacesPerTest();
 
 /** insights' stream subscription declares these actions on `resources`. */
 function declaring(actions: readonly string[], resources: readonly string[] = [TOPICS]): Files {
@@ -25,13 +22,6 @@ function declaring(actions: readonly string[], resources: readonly string[] = [T
     'function: orders-handler\n',
     `function: orders-handler\n      permissions:\n        - actions: [personalize:PutEvents]\n          resources: ["*"]\n        - actions: ${list(actions)}\n          resources: ${list(resources)}\n`,
   );
-}
-
-async function errorsOf(files: Files): Promise<string[]> {
-  const root = await writeWorkspace(files);
-  roots.push(root);
-  const { problems } = await validateWorkspace(root);
-  return problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file} ${p.path}`);
 }
 
 describe("a subscription's declared permissions", () => {

@@ -4,18 +4,16 @@
 // `demo-insights-eu-orders-handler`: in one account, each domain's apply rewrote the other's function (its code, its
 // execution role and policy), and a Glue transform the other's job (its script and role). Two domains of one account
 // may not generate the same name.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderGlueJob } from '../../src/transforms/render-aws.js';
-import { loadWorkspace, validateWorkspace } from '../../src/workspace/load.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from '../workspace/fixture.js';
+import { loadWorkspace } from '../../src/workspace/load.js';
+import { edit, type Files, validFiles } from '../workspace/fixture.js';
+import { workspacesPerTest } from './workspaces.js';
 
 const INSIGHTS = 'domains/insights/domain.yaml';
 const EU = 'domains/insights-eu/domain.yaml';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await removeWorkspace(root);
-});
+const { root, errorsOf } = workspacesPerTest();
 
 /**
  * insights (function `fn`, glue transform `transform`) and a second consumer, insights-eu, in `account`, with function
@@ -37,17 +35,6 @@ function twoConsumers(options: { fn: string; transform: string; account: string 
     'domains/insights-eu/transforms/daily.sql': files['domains/insights/transforms/daily.sql'] as string,
     [INSIGHTS]: insights,
   };
-}
-
-async function root(files: Files): Promise<string> {
-  const dir = await writeWorkspace(files);
-  roots.push(dir);
-  return dir;
-}
-
-async function errorsOf(files: Files): Promise<string[]> {
-  const { problems } = await validateWorkspace(await root(files));
-  return problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file} ${p.path}`);
 }
 
 describe('names mesh generates from two domains', () => {

@@ -2,21 +2,19 @@
 // the files whenever it publishes any one (publishing never shrinks a key), so a value Lake Formation refuses
 // (its LFTagValue pattern: letters, digits, spaces and _ . : * / = + - @ %, at most 256) in one team's contract made
 // every other team's publish fail at UpdateLFTag. `*` is refused too: in an LF-Tag expression it means any value.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { desiredCatalog } from '../../src/catalog/desired.js';
 import { catalogNaming } from '../../src/catalog/names.js';
 import type { LfTagSpec } from '../../src/catalog/port.js';
-import { loadWorkspace, validateWorkspace } from '../../src/workspace/load.js';
+import { loadWorkspace } from '../../src/workspace/load.js';
 import type { Workspace } from '../../src/workspace/model.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from '../workspace/fixture.js';
+import { edit, type Files, validFiles } from '../workspace/fixture.js';
+import { workspacesPerTest } from './workspaces.js';
 
 const ORDERS = 'domains/shop/products/orders.odcs.yaml';
 const CLICKS = 'domains/ads/products/clicks.odcs.yaml';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await removeWorkspace(root);
-});
+const { root, errorsOf } = workspacesPerTest();
 
 /** The fixture plus a second producer, ads, whose product clicks has `classification`. */
 function withAds(classification: string): Files {
@@ -35,17 +33,6 @@ function withAds(classification: string): Files {
     'domains/ads/schemas/order.avsc': validFiles()['domains/shop/schemas/order.avsc'] as string,
     'domains/ads/data/orders.csv': validFiles()['domains/shop/data/orders.csv'] as string,
   };
-}
-
-async function root(files: Files): Promise<string> {
-  const dir = await writeWorkspace(files);
-  roots.push(dir);
-  return dir;
-}
-
-async function errorsOf(files: Files): Promise<string[]> {
-  const { problems } = await validateWorkspace(await root(files));
-  return problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file} ${p.path}`);
 }
 
 const REFUSED = ['internal (beta)', '*', 'a'.repeat(257), 'x;domain=shop', 'tab\there'];

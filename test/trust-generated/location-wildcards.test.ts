@@ -3,36 +3,23 @@
 // `${…}` as a policy variable, while the overlap check between domains compares prefixes as plain text. So a domain
 // that declares `s3://<another domain's bucket>/*/` overlapped nobody on paper, and bootstrap granted S3 access to
 // every key of that bucket, beyond what any domain declares. Such characters are refused in a location.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataAccessPolicy } from '../../src/bootstrap/desired.js';
-import { loadWorkspace, validateWorkspace } from '../../src/workspace/load.js';
+import { loadWorkspace } from '../../src/workspace/load.js';
 import { unsafeLocationReason } from '../../src/workspace/locations.js';
 import type { Workspace } from '../../src/workspace/model.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from '../workspace/fixture.js';
+import { edit, type Files, validFiles } from '../workspace/fixture.js';
+import { workspacesPerTest } from './workspaces.js';
 
 const INSIGHTS = 'domains/insights/domain.yaml';
 const ORDERS = 'domains/shop/products/orders.odcs.yaml';
 const SHOP_BUCKET = 'demo-shop-222222222222';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await removeWorkspace(root);
-});
-
-async function root(files: Files): Promise<string> {
-  const dir = await writeWorkspace(files);
-  roots.push(dir);
-  return dir;
-}
+const { root, errorsOf } = workspacesPerTest();
 
 /** insights (made a producer too) declares `declared` as its location. */
 function insightsDeclares(declared: string): Files {
   return edit(validFiles(), INSIGHTS, 'kind: consumer\n', `kind: both\nlocations:\n  - "${declared}"\n`);
-}
-
-async function errorsOf(files: Files): Promise<string[]> {
-  const { problems } = await validateWorkspace(await root(files));
-  return problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file} ${p.path}`);
 }
 
 const HOSTILE = [

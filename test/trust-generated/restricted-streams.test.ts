@@ -3,18 +3,15 @@
 // it a function reading the topic (on aws: ReadData in its execution role and the MSK cluster policy).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvingHost, createToolkit } from '../../src/toolkit/index.js';
-import { validateWorkspace } from '../../src/workspace/load.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from '../workspace/fixture.js';
+import { edit, type Files, validFiles } from '../workspace/fixture.js';
+import { workspacesPerTest } from './workspaces.js';
 
 const INSIGHTS = 'domains/insights/domain.yaml';
 const ORDERS = 'domains/shop/products/orders.odcs.yaml';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await removeWorkspace(root);
-});
+const { root: workspace, errorsOf } = workspacesPerTest();
 
 /** orders restricted to `allowed`; insights subscribes to its stream only (no table, no request). */
 function restrictedStream(allowed: readonly string[]): Files {
@@ -25,13 +22,6 @@ function restrictedStream(allowed: readonly string[]): Files {
     `  - property: accessPolicy\n    value: restricted\n  - property: allowedDomains\n    value: [${allowed.join(', ')}]\n`,
   );
   return edit(restricted, INSIGHTS, '    table:\n      columns: [order_id, amount]\n', '');
-}
-
-async function errorsOf(files: Files) {
-  const root = await writeWorkspace(files);
-  roots.push(root);
-  const { problems } = await validateWorkspace(root);
-  return problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file} ${p.path}`);
 }
 
 describe("a restricted product's stream", () => {
@@ -46,11 +36,10 @@ describe("a restricted product's stream", () => {
 
   it('gets no function on the topic: `mesh subscribe --stream` is refused before any change', async () => {
     // Published while insights was listed; then the producer takes insights off the list.
-    const root = await writeWorkspace(restrictedStream(['insights']));
-    roots.push(root);
-    const mesh = createToolkit({ cwd: root, target: 'local', host: approvingHost() });
+    const dir = await workspace(restrictedStream(['insights']));
+    const mesh = createToolkit({ cwd: dir, target: 'local', host: approvingHost() });
     await mesh.publishProduct(['orders']);
-    await writeFile(path.join(root, ORDERS), restrictedStream([])[ORDERS] as string);
+    await writeFile(path.join(dir, ORDERS), restrictedStream([])[ORDERS] as string);
     const scope = { subscriptions: [{ product: 'orders', domain: 'insights', stream: true, table: false }] };
     const outcome = await mesh.applyScope({ ...scope, include: { publish: false, subscriptions: true } }, { dryRun: true }).then(
       (result) => ({ changes: result.plan.changes.map((c) => `${c.action} ${c.key}`) }),

@@ -6,26 +6,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvingHost, createToolkit } from '../../src/toolkit/index.js';
 import { transformOutputPath } from '../../src/transforms/output.js';
-import { loadWorkspace, validateWorkspace } from '../../src/workspace/load.js';
-import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from '../workspace/fixture.js';
+import { loadWorkspace } from '../../src/workspace/load.js';
+import { edit, type Files, validFiles } from '../workspace/fixture.js';
+import { workspacesPerTest } from './workspaces.js';
 
 const INSIGHTS = 'domains/insights/domain.yaml';
 const ORDERS = 'domains/shop/products/orders.odcs.yaml';
 const INTO_ORDERS = '../../s3/demo-shop-222222222222/products/orders/injected.csv';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await removeWorkspace(root);
-});
-
-async function root(files: Files): Promise<string> {
-  const dir = await writeWorkspace(files);
-  roots.push(dir);
-  return dir;
-}
+const { root, errorsOf } = workspacesPerTest();
 
 /** The fixture (orders as csv, so local publishing reads its sample), insights' transform writing to `output`. */
 function withOutput(output: string): Files {
@@ -37,11 +29,6 @@ function withOutput(output: string): Files {
   );
   // Only the columns insights is granted.
   return { ...files, 'domains/insights/transforms/daily.sql': "SELECT 'injected' AS order_id, 0.0 AS amount FROM orders LIMIT 1\n" };
-}
-
-async function errorsOf(files: Files): Promise<string[]> {
-  const { problems } = await validateWorkspace(await root(files));
-  return problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.file} ${p.path}`);
 }
 
 describe("a transform's output", () => {

@@ -66,21 +66,15 @@ const ALLOWED = new Set([
 
 const fixtures: Fixture[] = [];
 const sessions: DevSession[] = [];
-const saved = new Map<string, string | undefined>();
 afterEach(async () => {
   for (const s of sessions.splice(0)) await s.stop();
   for (const f of fixtures.splice(0)) f.cleanup();
-  for (const [key, value] of saved) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  saved.clear();
+  vi.unstubAllEnvs();
 });
 
 function plant(env: Record<string, string>): void {
   for (const [key, value] of Object.entries(env)) {
-    saved.set(key, process.env[key]);
-    process.env[key] = value;
+    vi.stubEnv(key, value);
   }
 }
 

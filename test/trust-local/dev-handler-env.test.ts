@@ -28,15 +28,10 @@ const USER_ENV: Record<string, string> = {
 
 const fixtures: Fixture[] = [];
 const sessions: DevSession[] = [];
-const saved = new Map<string, string | undefined>();
 afterEach(async () => {
   for (const s of sessions.splice(0)) await s.stop();
   for (const f of fixtures.splice(0)) f.cleanup();
-  for (const [key, value] of saved) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  saved.clear();
+  vi.unstubAllEnvs();
 });
 
 describe('mesh dev: the environment of a handler', () => {
@@ -52,8 +47,7 @@ describe('mesh dev: the environment of a handler', () => {
     );
     await publishAndSubscribe(fixture);
     for (const [key, value] of Object.entries(USER_ENV)) {
-      saved.set(key, process.env[key]);
-      process.env[key] = value;
+      vi.stubEnv(key, value);
     }
     const session = await startDev({ workspace: fixture.workspace, target: 'local', signal: new AbortController().signal, port: 0 });
     sessions.push(session);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPersonalizeConfig } from '../../src/personalize/config.js';
 import { validateWorkspace } from '../../src/workspace/load.js';
+import { INTERACTIONS_AVSC } from '../personalize/helpers.js';
 import { edit, type Files, removeWorkspace, validFiles, writeWorkspace } from './fixture.js';
 
 const ORDERS = 'domains/shop/products/orders.odcs.yaml';
@@ -128,16 +129,7 @@ describe("sample data is the product's own file", () => {
 });
 
 describe('personalize.yaml paths', () => {
-  const schema = JSON.stringify({
-    type: 'record',
-    name: 'Interactions',
-    namespace: 'com.amazonaws.personalize.schema',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-    ],
-  });
+  const schema = INTERACTIONS_AVSC;
 
   async function recommendations(csv: string): Promise<{ root: string; file: string; domainDir: string }> {
     const root = await workspace({
